@@ -1,0 +1,98 @@
+"""Quality of `seoulhub classify` on real labelled data: precision, recall, F1.
+
+    seoulhub bench classify --json [--threshold 0.5]
+
+1. KLUE-YNAT (4,554 Yonhap headlines, ../shared/data/klue-ynat-dev-half): predicted `digital`
+   against the gold label IT과학 (all other six sections negative). IT과학 also holds
+   science and medicine headlines that are not digital technology, so recall is bounded by the
+   label's definition. Reported on all rows and separately on the odd/even positions of the
+   file (the threshold was chosen looking at the even positions only).
+2. arXiv (the 4,732 records of 2025-10 with abstracts, data/arxiv): for every technology with an
+   arXiv category in the taxonomy, predicted tag (title + abstract only; the categories are not
+   shown to the classifier) against "the paper carries that category". Micro and macro averages
+   over technologies with at least 30 gold papers. Also the share of papers called digital.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import gzip
+import json
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED = REPO.parent / "shared" / "data"
+
+
+def prf(tp: int, fp: int, fn: int) -> dict:
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    return {"precision": round(p, 3), "recall": round(r, 3), "f1": round(f, 3), "tp": tp, "fp": fp, "fn": fn}
+
+
+def klue(threshold: float) -> dict:
+    from seoulhub.radar.pipeline import classify_text
+
+    rows = list(csv.reader(open(SHARED / "klue-ynat-dev-half" / "ynat-v1.1_dev_odd_rows.csv", encoding="utf-8")))
+    counts = {"all": [0, 0, 0], "even_positions": [0, 0, 0], "odd_positions": [0, 0, 0]}
+    for n, (_guid, _section, label, title) in enumerate(rows):
+        predicted = classify_text(title)["relevance"] >= threshold
+        gold = label == "IT과학"
+        for key in ("all", "even_positions" if n % 2 == 0 else "odd_positions"):
+            c = counts[key]
+            c[0] += predicted and gold
+            c[1] += predicted and not gold
+            c[2] += gold and not predicted
+    return {"items": len(rows), "gold_positive": sum(1 for r in rows if r[2] == "IT과학"),
+            **{k: prf(*v) for k, v in counts.items()}}
+
+
+def arxiv(threshold: float) -> dict:
+    from seoulhub.radar.pipeline import classify_text
+    from seoulhub.text.techtag import load_entries
+
+    category_to_slugs: dict[str, list[str]] = {}
+    for entry in load_entries():
+        for category in entry.get("arxiv", []):
+            category_to_slugs.setdefault(category, []).append(entry["slug"])
+    stats: dict[str, list[int]] = {}
+    digital = n = 0
+    for line in gzip.open(REPO / "data" / "arxiv" / "arxiv_cs_full_2025-10.jsonl.gz", "rt", encoding="utf-8"):
+        record = json.loads(line)
+        gold = {slug for c in record["categories"] for slug in category_to_slugs.get(c, [])}
+        verdict = classify_text(record["title"], record.get("summary") or "")
+        predicted = {m.slug for m in verdict["technologies"] if m.score >= threshold}
+        n += 1
+        digital += verdict["digital"]
+        for slug in {s for slugs in category_to_slugs.values() for s in slugs}:
+            c = stats.setdefault(slug, [0, 0, 0])
+            c[0] += slug in predicted and slug in gold
+            c[1] += slug in predicted and slug not in gold
+            c[2] += slug in gold and slug not in predicted
+    per_tech = {slug: prf(*c) for slug, c in stats.items() if c[0] + c[2] >= 30}
+    micro = prf(*[sum(stats[s][i] for s in per_tech) for i in range(3)])
+    macro = {k: round(sum(v[k] for v in per_tech.values()) / len(per_tech), 3) for k in ("precision", "recall", "f1")}
+    return {"papers": n, "digital_share": round(digital / n, 3), "technologies_evaluated": len(per_tech),
+            "micro": micro, "macro": macro, "per_technology": per_tech}
+
+
+def main(argv: list[str]) -> dict:
+    p = argparse.ArgumentParser(prog="seoulhub bench classify")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--threshold", type=float, default=None,
+                   help="relevance threshold for `digital` (default: the pipeline's)")
+    p.add_argument("--tag-threshold", type=float, default=0.4,
+                   help="score from which a technology counts as predicted (0.4: one alias, or two cue words)")
+    args = p.parse_args(argv)
+    from seoulhub.radar.pipeline import DIGITAL_THRESHOLD
+
+    threshold = DIGITAL_THRESHOLD if args.threshold is None else args.threshold
+    t0 = time.perf_counter()
+    result = {"threshold": threshold, "tag_threshold": args.tag_threshold,
+              "klue_ynat_digital_vs_it_science": klue(threshold),
+              "arxiv_technology_vs_category": arxiv(args.tag_threshold)}
+    result["seconds"] = round(time.perf_counter() - t0, 1)
+    return result
