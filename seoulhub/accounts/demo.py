@@ -1,0 +1,33 @@
+"""Example accounts for the local demo only (never in production): one per role, labelled as
+examples, with a password printed in the README."""
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+from .models import Role
+
+DEMO_PASSWORD = "seoulhub-demo"
+DEMO_USERS = [
+    ("operator", Role.OPERATOR, True),
+    ("official", Role.OFFICIAL, False),
+    ("firm", Role.FIRM_MEMBER, False),
+]
+
+
+def load(log) -> dict[str, int]:
+    if settings.PRODUCTION:
+        log("accounts: production mode, no example accounts created")
+        return {"example users created": 0}
+    User = get_user_model()
+    created = 0
+    for username, role, staff in DEMO_USERS:
+        user, was_created = User.objects.get_or_create(
+            username=username, defaults={"is_staff": staff, "first_name": "Example", "last_name": role.label}
+        )
+        if was_created:
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+            created += 1
+        user.groups.add(Group.objects.get(name=role.value))
+    return {"example users created": created}

@@ -1,0 +1,52 @@
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from .models import ApiToken
+from .ratelimit import client_ip, hit
+
+LOGIN_ATTEMPTS_PER_MINUTE = 10
+
+
+class RateLimitedLoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+
+    def post(self, request, *args, **kwargs):
+        if not hit(f"login:{client_ip(request)}", LOGIN_ATTEMPTS_PER_MINUTE, 60):
+            return HttpResponse(
+                _("Too many sign-in attempts from your address. Wait a minute and try again."),
+                status=429,
+                content_type="text/plain; charset=utf-8",
+            )
+        return super().post(request, *args, **kwargs)
+
+
+@login_required
+def tokens(request):
+    new_raw = None
+    if request.method == "POST":
+        name = (request.POST.get("name") or "").strip()[:100]
+        if not name:
+            messages.error(request, _("Give the token a name so you can recognise it later."))
+        else:
+            _token, new_raw = ApiToken.issue(request.user, name)
+    return render(
+        request,
+        "accounts/tokens.html",
+        {"tokens": request.user.api_tokens.active(), "new_raw": new_raw},
+    )
+
+
+@login_required
+@require_POST
+def revoke_token(request, pk: int):
+    token = get_object_or_404(ApiToken, pk=pk, user=request.user)
+    token.revoked_at = timezone.now()
+    token.save(update_fields=["revoked_at"])
+    messages.success(request, _("Token revoked."))
+    return redirect("accounts:tokens")

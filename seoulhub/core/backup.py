@@ -1,0 +1,89 @@
+"""Consistent backups of the hub's database and their restore.
+
+SQLite: the online backup API copies a consistent snapshot while the server runs (WAL-safe).
+PostgreSQL: pg_dump's custom format, restored with pg_restore --clean.
+"""
+
+import os
+import shutil
+import sqlite3
+import subprocess
+from pathlib import Path
+
+from django.db import connections
+
+
+class BackupError(Exception):
+    pass
+
+
+def _settings(alias: str = "default") -> dict:
+    return connections[alias].settings_dict
+
+
+def _pg_env(db: dict) -> dict:
+    env = dict(os.environ)
+    for key, var in (("HOST", "PGHOST"), ("PORT", "PGPORT"), ("USER", "PGUSER"), ("PASSWORD", "PGPASSWORD")):
+        if db.get(key):
+            env[var] = str(db[key])
+    return env
+
+
+def _sqlite_copy(source_path, target_path) -> None:
+    """Copy one SQLite database onto another through the online backup API (page by page,
+    consistent while the source is in use)."""
+    source = sqlite3.connect(source_path)
+    try:
+        target = sqlite3.connect(target_path)
+        try:
+            with target:
+                source.backup(target)
+        finally:
+            target.close()
+    finally:
+        source.close()
+
+
+def backup(target: Path, alias: str = "default") -> Path:
+    db = _settings(alias)
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(target.name + ".partial")
+    engine = db["ENGINE"]
+    if engine.endswith("sqlite3"):
+        _sqlite_copy(db["NAME"], partial)
+    elif engine.endswith("postgresql"):
+        if shutil.which("pg_dump") is None:
+            raise BackupError("pg_dump is not installed: install the PostgreSQL client (apt-get install postgresql-client).")
+        result = subprocess.run(["pg_dump", "--format=custom", "--no-owner", f"--file={partial}", db["NAME"]],
+                                env=_pg_env(db), capture_output=True, text=True)
+        if result.returncode != 0:
+            partial.unlink(missing_ok=True)
+            raise BackupError(f"pg_dump failed: {result.stderr.strip()}")
+    else:
+        raise BackupError(f"no backup method for database engine {engine}")
+    partial.replace(target)  # a backup file exists only once it is complete
+    return target
+
+
+def restore(source: Path, alias: str = "default") -> None:
+    source = Path(source)
+    if not source.exists():
+        raise BackupError(f"backup file {source} does not exist")
+    db = _settings(alias)
+    engine = db["ENGINE"]
+    connections[alias].close()
+    if engine.endswith("sqlite3"):
+        with sqlite3.connect(source) as check:
+            if check.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
+                raise BackupError(f"{source} is not a sound SQLite database")
+        _sqlite_copy(source, db["NAME"])
+    elif engine.endswith("postgresql"):
+        if shutil.which("pg_restore") is None:
+            raise BackupError("pg_restore is not installed: install the PostgreSQL client.")
+        result = subprocess.run(["pg_restore", "--clean", "--if-exists", "--no-owner", "--single-transaction",
+                                 f"--dbname={db['NAME']}", str(source)], env=_pg_env(db), capture_output=True, text=True)
+        if result.returncode != 0:
+            raise BackupError(f"pg_restore failed: {result.stderr.strip()}")
+    else:
+        raise BackupError(f"no restore method for database engine {engine}")

@@ -1,0 +1,21 @@
+"""Home-page card: how many technologies rise worldwide now, and the largest gaps in Seoul."""
+
+from django.utils.translation import gettext_lazy as _
+
+from .models import LandscapeSubscription, TechnologyLandscape
+
+# Title and description of the home page's landscape area (kept here so they live in this app's catalogue).
+SECTION = (_("Landscape"), _("What rises in the world against what Seoul has: firms, programmes and pilots per technology."))
+
+
+def home_card(request) -> dict:
+    rows = TechnologyLandscape.objects.filter(technology__active=True).select_related("technology")
+    rising = rows.filter(significant=True, rising__gt=0)
+    return {
+        "rising": rising.count(),
+        "gaps": list(rising.filter(gap__gt=0).order_by("-gap")[:3]),
+        "most_firms": list(rows.filter(firms__gt=0).order_by("-firms")[:3]),
+        "subscribers": LandscapeSubscription.objects.values("user").distinct().count(),
+        "refreshed": rows.exclude(local_refreshed_at=None).order_by("-local_refreshed_at")
+        .values_list("local_refreshed_at", flat=True).first(),
+    }

@@ -1,0 +1,130 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from seoulhub.accounts.roles import Role, has_role
+from seoulhub.support.models import Firm
+from seoulhub.support.permissions import firms_of
+from seoulhub.taxonomy.models import Technology
+
+from . import links
+from .briefing import render_briefing
+from .models import Briefing, BriefingFeedToken, LandscapeSubscription
+from .opportunities import firm_opportunities
+from .queries import gap_rows
+
+
+@require_GET
+def gaps(request):
+    """The officials' early warning. Public like the figures it ranks (all counted from public
+    lists); see docs/decisions-landscape.md."""
+    rising_only = request.GET.get("rising") == "1"
+    rows = gap_rows(rising_only=rising_only)
+    for row in rows:
+        row.links = links.for_technology(row.technology.slug)
+    refreshed = max((r.local_refreshed_at for r in rows if r.local_refreshed_at), default=None)
+    return render(request, "landscape/gaps.html", {"rows": rows, "rising_only": rising_only, "refreshed": refreshed})
+
+
+def can_see_opportunities(user, firm: Firm) -> bool:
+    if not user.is_authenticated:
+        return False
+    return has_role(user, Role.OFFICIAL) or firm.members.filter(user=user).exists()
+
+
+@require_GET
+def opportunities(request, pk: int):
+    firm = get_object_or_404(Firm.objects.select_related("district"), pk=pk)
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not can_see_opportunities(request.user, firm):
+        raise PermissionDenied(_("Firm members see their own firm's opportunities; officials see every firm's."))
+    return render(request, "landscape/opportunities.html", {"view": firm_opportunities(firm)})
+
+
+@login_required
+@require_GET
+def my_opportunities(request):
+    firm = firms_of(request.user).order_by("name_ko").first()
+    if firm is None:
+        raise Http404(_("You are not a member of any firm on the hub yet."))
+    return redirect("landscape:opportunities", pk=firm.pk)
+
+
+@login_required
+def subscriptions(request):
+    if request.method == "POST":
+        technology = get_object_or_404(Technology, slug=request.POST.get("technology", ""), active=True)
+        action = request.POST.get("action", "subscribe")
+        if action == "unsubscribe":
+            LandscapeSubscription.objects.filter(user=request.user, technology=technology).delete()
+            messages.success(request, _("You no longer receive the briefing on %(tech)s.") % {"tech": technology.name})
+        elif action == "subscribe":
+            LandscapeSubscription.objects.get_or_create(user=request.user, technology=technology)
+            messages.success(request, _("You will receive the weekly briefing on %(tech)s.") % {"tech": technology.name})
+        else:
+            messages.error(request, _("Unknown action: use subscribe or unsubscribe."))
+        target = request.POST.get("next", "")
+        return redirect(target if target.startswith("/") and not target.startswith("//") else "landscape:subscriptions")
+    if request.method != "GET":
+        return HttpResponse(status=405)
+    token, _created = BriefingFeedToken.objects.get_or_create(user=request.user)
+    mine = LandscapeSubscription.objects.filter(user=request.user).select_related("technology")
+    followed = {s.technology_id for s in mine}
+    return render(request, "landscape/subscriptions.html", {
+        "subscriptions": mine, "feed_url": request.build_absolute_uri(reverse("landscape:feed", args=[token.token])),
+        "others": Technology.objects.filter(active=True).exclude(pk__in=followed).order_by("name_ko"),
+        "email_missing": not request.user.email,
+    })
+
+
+@require_POST
+@login_required
+def reset_feed_token(request):
+    BriefingFeedToken.objects.filter(user=request.user).delete()
+    BriefingFeedToken.objects.create(user=request.user)
+    messages.success(request, _("Your briefing feed has a new address; the old one no longer works."))
+    return redirect("landscape:subscriptions")
+
+
+@require_GET
+def briefing(request, pk: int):
+    item = get_object_or_404(Briefing.objects.select_related("technology"), pk=pk)
+    return render(request, "landscape/briefing.html", {"briefing": item, "content": item.content,
+                                                        "technology": item.technology})
+
+
+def _atom(request, title: str, link: str, briefings) -> HttpResponse:
+    feed = Atom1Feed(title=title, link=request.build_absolute_uri(link), description=title,
+                     language=request.LANGUAGE_CODE, feed_url=request.build_absolute_uri())
+    for item in briefings:
+        subject, text, _html = render_briefing(item)
+        url = request.build_absolute_uri(reverse("landscape:briefing", args=[item.pk]))
+        feed.add_item(title=subject, link=url, unique_id=url, description=text, pubdate=item.created_at,
+                      updateddate=item.created_at)
+    return HttpResponse(feed.writeString("utf-8"), content_type="application/atom+xml; charset=utf-8")
+
+
+@require_GET
+def feed(request, token: str):
+    owner = BriefingFeedToken.objects.filter(token=token).select_related("user").first()
+    if owner is None:
+        raise Http404(_("No briefing feed has this address (it may have been reset)."))
+    techs = LandscapeSubscription.objects.filter(user=owner.user).values_list("technology_id", flat=True)
+    items = Briefing.objects.filter(technology_id__in=list(techs)).select_related("technology").order_by("-week", "pk")[:50]
+    return _atom(request, _("Landscape briefings"), reverse("landscape:subscriptions"), items)
+
+
+@require_GET
+def technology_feed(request, slug: str):
+    technology = get_object_or_404(Technology, slug=slug, active=True)
+    items = technology.briefings.select_related("technology").order_by("-week")[:30]
+    return _atom(request, _("Landscape briefing: %(tech)s") % {"tech": technology.name},
+                 reverse("taxonomy:detail", args=[slug]), items)

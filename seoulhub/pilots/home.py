@@ -1,0 +1,12 @@
+from . import lifecycle as lc
+from .models import Demand, Proposal
+
+
+def home_card(request) -> dict:
+    open_demands = [d for d in Demand.objects.filter(status=Demand.Status.OPEN) if d.is_open()]
+    return {
+        "open_demands": len(open_demands),
+        "example_demands": sum(1 for d in open_demands if d.is_example),
+        "pilots": Proposal.objects.filter(state__in=lc.PILOT_STATES, is_example=False).count(),
+        "latest": open_demands[0] if open_demands else None,
+    }

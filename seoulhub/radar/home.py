@@ -1,0 +1,11 @@
+from .models import Article, Source
+
+
+def home_card(request) -> dict:
+    return {
+        "articles": Article.objects.count(),
+        "digital": Article.objects.filter(is_digital=True).count(),
+        "sources": Source.objects.filter(active=True).count(),
+        "latest": list(Article.objects.filter(is_digital=True).select_related("source")
+                       .order_by("-published_at", "-id")[:4]),
+    }

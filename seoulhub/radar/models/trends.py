@@ -1,0 +1,167 @@
+"""Trend counters kept incrementally: per technology and keyword, per week and month.
+
+Each article adds one to every (kind, term, granularity, period) it carries and to the period's
+total; `TrendMark` remembers what an article contributed, so re-processing it changes nothing
+and deleting it takes exactly that back. Scores are computed from these counts by
+`seoulhub.trends` (never from the articles themselves).
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class TrendKind(models.TextChoices):
+    TECHNOLOGY = "tech", _("Technology")
+    KEYWORD = "keyword", _("Keyword")
+
+
+class Granularity(models.TextChoices):
+    WEEK = "week", _("Week")
+    MONTH = "month", _("Month")
+
+
+class TrendCount(models.Model):
+    kind = models.CharField(_("kind"), max_length=8, choices=TrendKind.choices)
+    term = models.CharField(_("term"), max_length=100)
+    granularity = models.CharField(_("granularity"), max_length=5, choices=Granularity.choices)
+    period = models.CharField(_("period"), max_length=8)  # 2026-03 or 2026-W11
+    count = models.IntegerField(_("items"), default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["kind", "term", "granularity", "period"],
+                                               name="radar_trendcount_unique")]
+        indexes = [models.Index(fields=["granularity", "kind", "period"], name="radar_trend_period_idx")]
+        verbose_name = _("trend count")
+        verbose_name_plural = _("trend counts")
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.term} {self.period} = {self.count}"
+
+
+class TrendTotal(models.Model):
+    granularity = models.CharField(max_length=5, choices=Granularity.choices)
+    period = models.CharField(max_length=8)
+    count = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["granularity", "period"], name="radar_trendtotal_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.granularity} {self.period} = {self.count}"
+
+
+class TrendMark(models.Model):
+    """What one article added to the counters (its date and terms)."""
+
+    article = models.OneToOneField("radar.Article", on_delete=models.CASCADE, related_name="trend_mark")
+    day = models.DateField()
+    terms = models.JSONField(default=dict)  # {"tech": [...], "keyword": [...]}
+
+    def __str__(self) -> str:
+        return f"trend mark of article {self.article_id}"
+
+
+# --- incremental maintenance -------------------------------------------------------------------
+
+MAX_KEYWORDS_PER_ARTICLE = 12
+
+
+def article_terms(article) -> dict[str, list[str]]:
+    technologies = sorted({link.technology.slug for link in article.technology_links.select_related("technology")})
+    keywords = sorted({str(k).strip()[:100] for k in (article.keywords or [])[:MAX_KEYWORDS_PER_ARTICLE] if str(k).strip()})
+    return {TrendKind.TECHNOLOGY: technologies, TrendKind.KEYWORD: keywords}
+
+
+def article_day(article):
+    when = article.published_at or article.fetched_at
+    return when.date() if when else None
+
+
+def _upsert_counts(model, key_columns: list[str], rows: list[tuple], weight: int) -> None:
+    """Add `weight` to the count of each row, creating missing rows: one INSERT .. ON CONFLICT
+    statement for all rows (SQLite >= 3.24 and PostgreSQL), instead of a query and a savepoint per
+    term — counting was the slowest step of ingestion."""
+    from django.db import connection
+
+    if not rows:
+        return
+    table = connection.ops.quote_name(model._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(c) for c in key_columns)
+    placeholders = ", ".join(["%s"] * (len(key_columns) + 1))
+    count = connection.ops.quote_name("count")
+    sql = (f"INSERT INTO {table} ({columns}, {count}) VALUES ({placeholders}) "
+           f"ON CONFLICT ({columns}) DO UPDATE SET {count} = {table}.{count} + excluded.{count}")
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, [(*row, weight) for row in rows])
+
+
+def _apply(day, terms: dict[str, list[str]], weight: int) -> None:
+    from seoulhub.trends.periods import period_key
+
+    totals, counts = [], []
+    for granularity in Granularity.values:
+        period = period_key(day, granularity)
+        totals.append((granularity, period))
+        for kind, kind_terms in terms.items():
+            counts.extend((kind, term, granularity, period) for term in kind_terms)
+    _upsert_counts(TrendTotal, ["granularity", "period"], totals, weight)
+    _upsert_counts(TrendCount, ["kind", "term", "granularity", "period"], counts, weight)
+
+
+def record_article(article) -> bool:
+    """Add an article to the trend counters, or correct what it added before if its date or terms
+    changed. Idempotent; runs in the caller's transaction (or its own). True if figures changed."""
+    from django.db import transaction
+
+    day = article_day(article)
+    terms = {str(k): v for k, v in article_terms(article).items()}
+    with transaction.atomic():
+        mark = TrendMark.objects.select_for_update().filter(article_id=article.pk).first()
+        if mark is not None and mark.day == day and mark.terms == terms:
+            return False
+        if mark is not None:
+            _apply(mark.day, mark.terms, -1)
+        if day is None:
+            if mark is not None:
+                mark.delete()
+            return mark is not None
+        _apply(day, terms, +1)
+        TrendMark.objects.update_or_create(article_id=article.pk, defaults={"day": day, "terms": terms})
+    return True
+
+
+def forget_article(article_id: int) -> None:
+    """Take back what an article added (called before the article is deleted)."""
+    mark = TrendMark.objects.filter(article_id=article_id).first()
+    if mark is not None:
+        _apply(mark.day, mark.terms, -1)
+        mark.delete()
+
+
+def _on_article_delete(sender, instance, **kwargs):
+    forget_article(instance.pk)
+
+
+models.signals.pre_delete.connect(_on_article_delete, sender="radar.Article",
+                                  dispatch_uid="radar_trends_forget_article")
+
+
+def _on_article_saved(sender, instance, raw=False, **kwargs):
+    """Count the article once its transaction commits: its technology links are written after the
+    article row (bulk_create sends no signal), so counting at save time would miss them. A crash
+    between commit and counting is repaired by `seoulhub radar_trends` (it counts unmarked articles)."""
+    if raw:
+        return
+    from django.db import transaction
+
+    article_id = instance.pk
+
+    def count():
+        article = sender.objects.filter(pk=article_id).first()
+        if article is not None:
+            record_article(article)
+
+    transaction.on_commit(count)
+
+
+models.signals.post_save.connect(_on_article_saved, sender="radar.Article", dispatch_uid="radar_trends_count_article")

@@ -1,0 +1,297 @@
+"""Plain-function processing of one feed item: parsed item -> every stored field of an Article.
+
+No Django import: the ingest task stores the result in one transaction, and the search
+helper builds documents and queries with `search_tokens`. Heavy pieces live in seoulhub.text.
+Embeddings are not computed here (see text.embed: ~10 ms per headline); tasks.embed_pending
+fills them in batches after the articles are stored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import datetime
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+import nh3
+
+from seoulhub.text import keywords as keywords_mod
+from seoulhub.text import korean, language, minhash, normalise
+from seoulhub.text.techfeatures import feature_hits, feature_score
+from seoulhub.text.techtag import TechMatch, TechnologyTagger, default_tagger
+
+ALLOWED_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "code", "em", "figcaption", "figure", "h2", "h3", "h4",
+    "i", "img", "li", "ol", "p", "pre", "strong", "sub", "sup", "table", "tbody", "td", "th",
+    "thead", "tr", "ul",
+}
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "title"}, "abbr": {"title"}}
+TRACKING_PARAMS = re.compile(
+    r"^(utm_\w+|fbclid|gclid|dclid|gbraid|wbraid|msclkid|yclid|mc_cid|mc_eid|igshid|_ga|_gl|"
+    r"spm|ref|ref_src|ref_url|cmpid|campaign|feature|si|s_cid|oly_enc_id|oly_anon_id|vero_id|"
+    r"__twitter_impression|rss|from|ocid|cid|share|smid|src|output)$",
+    re.IGNORECASE,
+)
+MAX_TOKENISED_CHARS = 6000  # beyond the lead, more text adds time, not better tokens
+DIGITAL_THRESHOLD = 0.25  # chosen on the even positions of the KLUE-YNAT file (docs/quality.md)
+
+# Words that signal digital technology without naming one taxonomy technology. Each is a
+# "model feature" in the evidence; each adds a small, capped amount to relevance.
+CONTEXT_TERMS_KO = (
+    "디지털", "스마트폰", "갤럭시", "아이폰", "애플", "구글", "네이버", "카카오", "카카오톡", "통신사", "SKT",
+    "KT", "LG유플러스", "과기정통부", "과기부", "과학기술정보통신부", "인터넷", "온라인", "스타트업", "데이터",
+    "알고리즘", "컴퓨팅", "서버", "해커", "사이버", "모바일", "테크", "넷플릭스", "유튜브", "페이스북",
+    "트위터", "포털", "IT", "ICT", "전산", "와이파이", "요금제", "단말기", "폴더블", "태블릿",
+    "노트북", "PC", "엔씨소프트", "넥슨", "넷마블", "삼성전자", "SK하이닉스", "LG전자", "화웨이", "샤오미",
+    "MS", "마이크로소프트", "아마존", "테슬라", "엔비디아", "인텔", "퀄컴", "ETRI", "전자", "기술", "센서",
+)
+CONTEXT_TERMS_EN = (
+    "digital", "internet", "online", "smartphone", "smartphones", "computer", "computers", "computing",
+    "algorithm", "algorithms", "data", "dataset", "datasets", "tech", "technology", "startup", "startups",
+    "google", "apple", "microsoft", "meta", "amazon", "samsung", "nvidia", "intel", "openai", "model",
+    "models", "benchmark", "network", "networks", "web", "mobile", "sensor", "sensors", "pixel", "video",
+    "image", "images", "token", "tokens", "inference", "training", "neural",
+)
+CONTEXT_WEIGHT = 0.12
+CONTEXT_CAP = 5
+
+
+@dataclass
+class ParsedItem:
+    """One entry as a parser produced it (feed-agnostic)."""
+
+    title: str = ""
+    link: str = ""
+    guid: str = ""
+    summary_html: str = ""
+    content_html: str = ""
+    author: str = ""
+    published_at: datetime | None = None
+    categories: list[str] = field(default_factory=list)
+    language: str = ""  # the feed's declared language, if any
+
+
+@dataclass
+class ProcessedItem:
+    url: str
+    canonical_url: str
+    guid: str
+    title: str
+    summary_html: str
+    text: str
+    author: str
+    published_at: datetime | None
+    language: str
+    search_text: str
+    keywords: list[str]
+    relevance: float
+    is_digital: bool
+    content_hash: str
+    minhash: bytes | None
+    technologies: list[TechMatch]
+    relevance_evidence: list[str]
+    signature: object = None  # datasketch LeanMinHash, for the near-duplicate index
+
+    @property
+    def embedding_text(self) -> str:
+        return f"{self.title}. {self.text[:300]}"
+
+
+class ItemError(ValueError):
+    """An item that cannot become an article (no title and no text); the message says why."""
+
+
+def sanitise_html(raw: str) -> str:
+    if not raw:
+        return ""
+    return nh3.clean(raw, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
+                     url_schemes={"http", "https", "mailto"}, link_rel="noopener noreferrer nofollow")
+
+
+_WS = re.compile(r"\s+")
+_BLOCK_END = re.compile(r"</(p|div|li|h\d|tr|blockquote|pre)>|<br\s*/?>", re.IGNORECASE)
+
+
+def html_to_text(raw: str) -> str:
+    if not raw:
+        return ""
+    if "<" not in raw and "&" not in raw:
+        return _WS.sub(" ", raw).strip()
+    marked = _BLOCK_END.sub(" \n ", raw)
+    stripped = nh3.clean(marked, tags=set(), attributes={})
+    return _WS.sub(" ", html.unescape(stripped)).strip()
+
+
+def canonical_url(url: str) -> str:
+    """Lower-cased scheme and host, no default port, fragment or tracking parameters, sorted query."""
+    url = (url or "").strip()
+    if not url:
+        return ""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url
+    if parts.scheme not in ("http", "https"):
+        return url
+    host = (parts.hostname or "").lower()
+    port = parts.port
+    netloc = host if port in (None, 80 if parts.scheme == "http" else 443) else f"{host}:{port}"
+    query = sorted((k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
+                   if not TRACKING_PARAMS.match(k))
+    path = parts.path or "/"
+    return urlunsplit((parts.scheme.lower(), netloc, path, urlencode(query), ""))
+
+
+def content_hash(title: str, text: str) -> str:
+    """sha256 of the case-folded, space-collapsed title and text: the exact-duplicate key."""
+    norm = _WS.sub(" ", unicodedata.normalize("NFKC", f"{title}\n{text}").casefold()).strip()
+    return hashlib.sha256(norm.encode("utf-8")).hexdigest()
+
+
+_HANGUL = re.compile(r"[\uac00-\ud7a3]")
+
+
+def search_tokens(text: str) -> list[str]:
+    """The normalised token stream of documents and queries alike (Kiwi for Hangul, else Latin rules)."""
+    text = (text or "")[:MAX_TOKENISED_CHARS]
+    if _HANGUL.search(text):
+        return korean.tokens(text)
+    return normalise.latin_tokens(text)
+
+
+def _context_hits(text: str, lang: str) -> list[str]:
+    words = set(re.findall(r"[A-Za-z]+", text))
+    lower = {w.lower() for w in words}
+    hits = [t for t in CONTEXT_TERMS_EN if t in lower]
+    if lang == "ko" or _HANGUL.search(text):
+        for term in CONTEXT_TERMS_KO:
+            if term.isascii():
+                if term in words:
+                    hits.append(term)
+            elif term in text and len(term) >= 2:
+                hits.append(term)
+    return hits[:CONTEXT_CAP]
+
+
+STRONG_CONTEXT = frozenset({
+    "스마트폰", "갤럭시", "아이폰", "카카오톡", "유튜브", "넷플릭스", "노트북", "태블릿", "폴더블", "단말기", "요금제",
+    "과기정통부", "과학기술정보통신부", "ETRI", "SK하이닉스", "엔비디아", "퀄컴", "해커", "알고리즘", "컴퓨팅", "서버",
+    "smartphone", "smartphones", "algorithm", "algorithms", "computing", "computer", "computers", "openai", "nvidia",
+})
+STRONG_CONTEXT_WEIGHT = 0.3
+FEATURE_RELEVANCE_SHARE = 0.5  # cue words say less about "digital" than about which technology
+
+
+def relevance(technologies: list[TechMatch], context_hits: list[str],
+              features: dict[str, list[str]] | None = None) -> float:
+    """1 - P(no signal): each alias-based technology score, each context word and (at half
+    strength) each technology's cue words are independent evidence."""
+    miss = 1.0
+    for match in technologies:
+        miss *= 1 - match.score
+    for term in context_hits[:CONTEXT_CAP]:
+        miss *= 1 - (STRONG_CONTEXT_WEIGHT if term in STRONG_CONTEXT else CONTEXT_WEIGHT)
+    for cues in (features or {}).values():
+        miss *= 1 - FEATURE_RELEVANCE_SHARE * feature_score(len(cues))
+    return round(1 - miss, 4)
+
+
+def classify_text(title: str, text: str = "", *, language_hint: str = "",
+                  tagger: TechnologyTagger | None = None) -> dict:
+    """What `seoulhub classify` prints: language, digital, relevance, technologies (+ evidence)."""
+    tagger = tagger or default_tagger()
+    body = f"{title}\n{text[:MAX_TOKENISED_CHARS]}".strip()
+    lang = language.detect(body, hint=language_hint)
+    alias_techs = tagger.tag(body)
+    features = feature_hits(body)
+    techs = merge_feature_evidence(alias_techs, features)
+    context = _context_hits(body, lang)
+    score = relevance(alias_techs, context, features)
+    return {"language": lang, "digital": score >= DIGITAL_THRESHOLD, "relevance": score,
+            "technologies": techs, "context": context, "alias_technologies": alias_techs, "features": features}
+
+
+ARXIV_CATEGORY_SCORE = 0.8
+
+
+def merge_feature_evidence(techs: list[TechMatch], hits: dict[str, list[str]]) -> list[TechMatch]:
+    """Combine alias matches with cue-word features (text.techfeatures) as independent evidence."""
+    by_slug = {m.slug: m for m in techs}
+    for slug, cues in hits.items():
+        extra = feature_score(len(cues))
+        evidence = [f"feature: {c}" for c in cues]
+        old = by_slug.get(slug)
+        if old is None:
+            by_slug[slug] = TechMatch(slug, round(extra, 4), evidence)
+        else:
+            by_slug[slug] = TechMatch(slug, round(1 - (1 - old.score) * (1 - extra), 4), [*old.evidence, *evidence])
+    return sorted(by_slug.values(), key=lambda m: (-m.score, m.slug))
+
+
+def merge_category_evidence(techs: list[TechMatch], categories: list[str],
+                            tagger: TechnologyTagger) -> list[TechMatch]:
+    """Add the technologies whose arXiv categories the item carries (a feed's own labels are evidence)."""
+    by_slug = {m.slug: m for m in techs}
+    for slug, entry in tagger.entries.items():
+        hits = [c for c in categories if c in entry.get("arxiv", [])]
+        if not hits:
+            continue
+        evidence = [f"arXiv {c}" for c in hits]
+        old = by_slug.get(slug)
+        if old is None:
+            by_slug[slug] = TechMatch(slug, ARXIV_CATEGORY_SCORE, evidence)
+        else:
+            score = round(1 - (1 - old.score) * (1 - ARXIV_CATEGORY_SCORE), 4)
+            by_slug[slug] = TechMatch(slug, score, [*old.evidence, *evidence])
+    return sorted(by_slug.values(), key=lambda m: (-m.score, m.slug))
+
+
+def process_item(item: ParsedItem, *, language_hint: str = "",
+                 tagger: TechnologyTagger | None = None) -> ProcessedItem:
+    """Every stored field of one item except the embedding. Raises ItemError for an empty item."""
+    summary_html = sanitise_html(item.summary_html)
+    body_html = item.content_html or item.summary_html
+    text = html_to_text(body_html)
+    title = html_to_text(item.title)[:1000]
+    if not title and not text:
+        raise ItemError("the item has neither a title nor any text")
+    if not title:
+        title = text[:120] + ("…" if len(text) > 120 else "")
+    verdict = classify_text(title, text, language_hint=item.language or language_hint, tagger=tagger)
+    lang = verdict["language"]
+    if item.categories:
+        tagger = tagger or default_tagger()
+        techs = merge_category_evidence(verdict["technologies"], item.categories, tagger)
+        if techs != verdict["technologies"]:
+            verdict["technologies"] = techs
+            alias_and_categories = merge_category_evidence(verdict["alias_technologies"], item.categories, tagger)
+            verdict["relevance"] = relevance(alias_and_categories, verdict["context"], verdict["features"])
+            verdict["digital"] = verdict["relevance"] >= DIGITAL_THRESHOLD
+    title_tokens = search_tokens(title)
+    body_tokens = search_tokens(text) if text and text != title else []
+    all_tokens = title_tokens + body_tokens
+    sig = minhash.signature(all_tokens)
+    url = (item.link or "").strip()[:2000]
+    return ProcessedItem(
+        url=url,
+        canonical_url=canonical_url(url)[:2000],
+        guid=(item.guid or item.link or "").strip()[:1000],
+        title=title,
+        summary_html=summary_html,
+        text=text,
+        author=html_to_text(item.author)[:500],
+        published_at=item.published_at,
+        language=lang,
+        search_text=" ".join(all_tokens),
+        keywords=keywords_mod.extract(title_tokens, body_tokens),
+        relevance=verdict["relevance"],
+        is_digital=verdict["digital"],
+        content_hash=content_hash(title, text),
+        minhash=minhash.to_bytes(sig) if sig is not None else None,
+        technologies=verdict["technologies"],
+        relevance_evidence=verdict["context"],
+        signature=sig,
+    )

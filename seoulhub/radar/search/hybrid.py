@@ -1,0 +1,109 @@
+"""The hub's search call: normalise -> full-text BM25 (+count) and embedding similarity -> RRF.
+
+Framework-free: it takes a DB-API cursor, a full-text engine, a vector index and the two text
+functions (the hub's normaliser and the multilingual embedder), so the same code runs in the
+web process and in `bench/search.py`.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .base import Restriction, matching_ids
+from .fusion import reciprocal_rank_fusion
+from .query import ParsedQuery, parse_query
+
+# Cosine similarity of USE-multilingual vectors below which a vector-only hit is left out:
+# measured on arXiv titles / KLUE headlines (docs/decisions-search.md), related cross-lingual
+# pairs score 0.25-0.6 and unrelated ones mostly below 0.2.
+MIN_SIMILARITY = 0.3
+VECTOR_K = 100
+MAX_DEPTH = 1000
+
+
+@dataclass
+class HybridResult:
+    query: ParsedQuery
+    ranked: list[tuple[int, float]]  # fused, best first, at most `depth`
+    lexical_count: int
+    count: int  # lexical matches plus vector-only hits
+    lexical_ids: list[int] = field(default_factory=list)
+    vector_hits: list[tuple[int, float]] = field(default_factory=list)
+    timings_ms: dict[str, float] = field(default_factory=dict)
+
+
+_WORKER = ThreadPoolExecutor(max_workers=2, thread_name_prefix="search-vectors")
+
+
+class HybridSearcher:
+    def __init__(self, engine, vectors, normalise: Callable[[str], list[str]],
+                 embed: Callable[[str], np.ndarray] | None, tagger=None,
+                 min_similarity: float = MIN_SIMILARITY, vector_k: int = VECTOR_K):
+        self.engine, self.vectors, self.normalise, self.embed = engine, vectors, normalise, embed
+        self.tagger, self.min_similarity, self.vector_k = tagger, min_similarity, vector_k
+
+    def _nearest(self, text: str, k: int) -> tuple[list[tuple[int, float]], float, float]:
+        started = time.perf_counter()
+        query_vector = self.embed(text)
+        embedded = time.perf_counter()
+        hits = self.vectors.search(query_vector, k, self.min_similarity)
+        done = time.perf_counter()
+        return hits, round((embedded - started) * 1000, 3), round((done - embedded) * 1000, 3)
+
+    def search(self, cursor, text: str, depth: int = 50, restrict: Restriction | None = None,
+               allowed: Callable[[list[int]], set[int]] | None = None, with_count: bool = True) -> HybridResult:
+        """Rank up to `depth` results. `restrict` limits full-text matches by SQL; `allowed(ids)`
+        returns which vector hits pass the same filters (None: all pass)."""
+        depth = max(1, min(depth, MAX_DEPTH))
+        clock = time.perf_counter()
+        timings: dict[str, float] = {}
+
+        def lap(name):
+            nonlocal clock
+            now = time.perf_counter()
+            timings[name] = round((now - clock) * 1000, 3)
+            clock = now
+
+        parsed = parse_query(text, self.normalise, self.tagger)
+        lap("parse")
+        if parsed.empty:
+            return HybridResult(parsed, [], 0, 0, timings_ms=timings)
+        # The embedding side needs no database: it runs in a worker thread while this thread
+        # asks the full-text engine (numpy and SQLite both release the GIL), so a query costs
+        # about the slower of the two instead of their sum.
+        pending = None
+        if self.embed is not None and self.vectors is not None and len(self.vectors):
+            pending = _WORKER.submit(self._nearest, parsed.text, max(self.vector_k, depth))
+        if with_count:
+            lexical, lexical_count = self.engine.search_and_count(cursor, parsed.groups, limit=depth, restrict=restrict)
+        else:
+            lexical = self.engine.search(cursor, parsed.groups, limit=depth, restrict=restrict)
+            lexical_count = len(lexical)
+        lexical_ids = [doc_id for doc_id, _ in lexical]
+        lap("lexical")
+        vector_hits: list[tuple[int, float]] = []
+        if pending is not None:
+            vector_hits, timings["embed"], timings["vector"] = pending.result()
+            if allowed is not None and vector_hits:
+                passing = allowed([doc_id for doc_id, _ in vector_hits])
+                vector_hits = [(d, s) for d, s in vector_hits if d in passing]
+            lap("vector_wait")
+        ranked = reciprocal_rank_fusion([lexical_ids, [d for d, _ in vector_hits]])[:depth]
+        count = lexical_count
+        fetched = set(lexical_ids)
+        extra = [d for d, _ in vector_hits if d not in fetched]
+        if extra and with_count and len(lexical_ids) >= depth:
+            # A vector hit beyond the fetched lexical page may still be a lexical match: check
+            # those few rows directly, so the total counts every document once.
+            placeholder = "%s" if self.engine.vendor == "postgresql" else "?"
+            count += len(extra) - len(matching_ids(cursor, self.engine, parsed.groups, extra, placeholder))
+        else:
+            count += len(extra)
+        lap("fuse")
+        return HybridResult(parsed, ranked, lexical_count, count, lexical_ids, vector_hits, timings)
+

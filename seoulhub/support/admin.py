@@ -1,0 +1,40 @@
+from django.contrib import admin
+
+from .models import EligibilityRule, Firm, FirmMember, Programme
+
+
+class FirmMemberInline(admin.TabularInline):
+    model = FirmMember
+    extra = 1
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Firm)
+class FirmAdmin(admin.ModelAdmin):
+    list_display = ["name_ko", "name_en", "brn", "stock_code", "district", "ksic", "source"]
+    list_filter = ["source", "district", "stage"]
+    search_fields = ["name_ko", "name_en", "brn", "stock_code", "products"]
+    filter_horizontal = ["technologies"]
+    raw_id_fields = ["ksic"]
+    inlines = [FirmMemberInline]
+
+
+class EligibilityRuleInline(admin.TabularInline):
+    model = EligibilityRule
+    extra = 1
+
+
+@admin.register(Programme)
+class ProgrammeAdmin(admin.ModelAdmin):
+    list_display = ["title", "agency", "kind", "opens_on", "closes_on", "rolling", "source"]
+    list_filter = ["kind", "source", "rolling"]
+    search_fields = ["title", "agency", "summary", "source_id"]
+    filter_horizontal = ["technologies"]
+    inlines = [EligibilityRuleInline]
+
+
+@admin.register(FirmMember)
+class FirmMemberAdmin(admin.ModelAdmin):
+    list_display = ["firm", "user", "role", "created_at"]
+    search_fields = ["firm__name_ko", "user__username"]
+    autocomplete_fields = ["firm", "user"]

