@@ -1,0 +1,39 @@
+"""The district map in a real browser (Playwright + Debian chromium, plotly.js served offline)."""
+
+import pytest
+
+from seoulhub.observatory.sectors import load_definition
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def reference_data(transactional_db):
+    """Transactional tests run earlier flush the tables the migrations filled: load the 25 gu and
+    KSIC again (idempotent) and the digital-industry definition."""
+    from seoulhub.taxonomy.loaders import load_districts, load_ksic
+    from seoulhub.taxonomy.models import District, KsicCode
+
+    load_districts(District)
+    load_ksic(KsicCode)
+    load_definition()
+
+
+def test_the_choropleth_draws_all_25_districts(page):
+    requests = []
+    page.on("request", lambda request: requests.append(request.url))
+    page.goto("/observatory/")
+    page.wait_for_selector("#district-map .scatterlayer path.js-fill", timeout=15000)
+    assert page.locator("#district-map .scatterlayer path.js-fill").count() == 25
+    # Every path has a drawn outline, not an empty "d".
+    lengths = page.eval_on_selector_all("#district-map .scatterlayer path.js-fill", "els => els.map(e => e.getAttribute('d').length)")
+    assert min(lengths) > 50
+    assert all(url.startswith(page.url.split("/observatory")[0]) for url in requests), "the map must load nothing from outside"
+
+
+def test_the_district_table_links_to_a_profile(page):
+    page.set_default_timeout(90_000)  # the shared test machine is often heavily loaded
+    page.goto("/observatory/")
+    page.locator("#district-table a", has_text="강남구").click()
+    page.wait_for_load_state()
+    assert page.locator("h1").inner_text().startswith("강남구")

@@ -1,0 +1,113 @@
+import os
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.contrib.auth.models import Group
+
+from seoulhub.accounts.models import Role
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request):
+    """The taxonomy, KSIC codes and districts are loaded by migration. A transactional test
+    (live server, browser) empties every table when it ends, so put them back for whoever
+    runs next."""
+    marker = request.node.get_closest_marker("django_db")
+    wanted = {"db", "transactional_db", "live_server"} & set(request.fixturenames)
+    if marker is None and not wanted:
+        return
+    transactional = "transactional_db" in wanted or "live_server" in wanted or (
+        marker is not None and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])))
+    request.getfixturevalue("transactional_db" if transactional else "db")
+    from seoulhub.taxonomy.loaders import load_districts, load_ksic, load_technologies
+    from seoulhub.taxonomy.models import District, KsicCode, Technology
+
+    if not Technology.objects.exists():
+        load_technologies(Technology)
+    if not KsicCode.objects.exists():
+        load_ksic(KsicCode)
+    if not District.objects.exists():
+        load_districts(District)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    """Rate-limit counters live in the cache; each test starts with none."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def make_user(db):
+    """A user with the given role (a Django group); returns the user."""
+
+    def make(username: str = "user", role: Role | None = None, **fields):
+        user = get_user_model().objects.create_user(username=username, password="pw-for-tests-1", **fields)
+        if role is not None and role != Role.PUBLIC:
+            user.groups.add(Group.objects.get_or_create(name=role.value)[0])
+        return user
+
+    return make
+
+
+@pytest.fixture
+def operator(make_user):
+    return make_user("op", Role.OPERATOR, is_staff=True)
+
+
+@pytest.fixture
+def official(make_user):
+    return make_user("official", Role.OFFICIAL)
+
+
+@pytest.fixture
+def firm_member(make_user):
+    return make_user("member", Role.FIRM_MEMBER)
+
+
+@pytest.fixture
+def api_client(client):
+    """Django's test client with JSON helpers for /api/v1."""
+    return client
+
+
+# Browser tests: Playwright driving Debian's chromium against pytest-django's live server.
+# One browser for the whole session, shared by every directory (a second sync_playwright
+# instance in the same process fails).
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(base_url=live_server.url, locale="en-US")
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def pytest_collection_modifyitems(config, items):
+    # Browser tests need Debian's chromium. In CI a missing browser is a failure (the test
+    # itself fails at launch); on a developer machine without it they are skipped with the fix.
+    if os.path.exists("/usr/bin/chromium") or os.environ.get("CI"):
+        return
+    skip = pytest.mark.skip(reason="needs Debian's chromium: sudo apt-get install chromium fonts-nanum")
+    for item in items:
+        if "browser" in item.keywords:
+            item.add_marker(skip)

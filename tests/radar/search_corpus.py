@@ -1,0 +1,93 @@
+"""A small real corpus for search, trend and subscription tests, stored through the real
+ingestion pipeline (Ingestor + embed_batch): arXiv cs titles on AI hardware and smart cities,
+a spread of other arXiv titles, and Yonhap headlines from KLUE-YNAT (IT과학/경제)."""
+
+import csv
+import gzip
+import json
+import re
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+ARXIV_TITLES = REPO / "data" / "arxiv" / "arxiv_cs_titles_2025-03-18_2026-07-01.jsonl.gz"
+YNAT = REPO.parent / "shared" / "data" / "klue-ynat-dev-half" / "ynat-v1.1_dev_odd_rows.csv"
+
+TOPICAL_EN = re.compile(r"\b(accelerators?|NPUs?|FPGAs?|smart cit(y|ies)|urban computing)\b", re.I)
+TOPICAL_KO = re.compile(r"스마트시티|반도체|인공지능|AI")
+
+
+def arxiv_items():
+    from seoulhub.radar.pipeline import ParsedItem
+
+    items = []
+    with gzip.open(ARXIV_TITLES, "rt", encoding="utf-8") as fh:
+        for n, line in enumerate(fh):
+            record = json.loads(line)
+            if TOPICAL_EN.search(record["title"]) or n % 400 == 0:
+                items.append(ParsedItem(
+                    title=record["title"], link=f"https://arxiv.org/abs/{record['id']}", guid=record["id"],
+                    published_at=datetime.fromisoformat(record["first_seen"]).replace(tzinfo=timezone.utc, hour=12),
+                    categories=record["categories"], language="en"))
+    return items
+
+
+def ynat_items():
+    from seoulhub.radar.pipeline import ParsedItem
+
+    items = []
+    if not YNAT.exists():
+        pytest.skip(f"KLUE-YNAT file missing: {YNAT}")
+    with open(YNAT, encoding="utf-8") as fh:
+        for n, row in enumerate(csv.reader(fh)):
+            if len(row) < 4 or row[0] == "guid":
+                continue
+            if TOPICAL_KO.search(row[3]) or n % 45 == 0:
+                items.append(ParsedItem(title=row[3], guid=f"ynat-{row[0]}", language="ko",
+                                        published_at=datetime(2026, 6, 15, 9, tzinfo=timezone.utc)))
+    return items
+
+
+def build_corpus():
+    """Create sources and store every item through the pipeline; returns (arxiv_source, ynat_source)."""
+    from seoulhub.radar.ingest import Ingestor
+    from seoulhub.radar.models import Source
+    from seoulhub.radar.tasks import embed_batch
+    from seoulhub.taxonomy.loaders import load_technologies
+    from seoulhub.taxonomy.models import Technology
+
+    load_technologies(Technology)
+    arxiv = Source.objects.create(name="arXiv cs (test sample)", url="test://arxiv", kind=Source.Kind.ARXIV,
+                                  language_hint="en")
+    ynat = Source.objects.create(name="연합뉴스 (KLUE-YNAT test sample)", url="test://ynat", language_hint="ko")
+    ingestor = Ingestor()
+    ingestor.ingest(arxiv, arxiv_items())
+    ingestor.ingest(ynat, ynat_items())
+    while embed_batch(256):
+        pass
+    return arxiv, ynat
+
+
+def drop_corpus():
+    from seoulhub.radar.models import Article, Source, StoryCluster, TrendCount, TrendTotal
+
+    Article.objects.all().delete()
+    StoryCluster.objects.all().delete()
+    Source.objects.all().delete()
+    TrendCount.objects.all().delete()
+    TrendTotal.objects.all().delete()
+
+
+@pytest.fixture(scope="module")
+def corpus(django_db_setup, django_db_blocker):
+    """Built once per test module (the pipeline and embedder take seconds), removed afterwards."""
+    from seoulhub.radar.search import service
+
+    with django_db_blocker.unblock():
+        sources = build_corpus()
+        service.forget_vectors()
+        yield sources
+        drop_corpus()
+        service.forget_vectors()

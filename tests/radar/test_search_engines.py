@@ -1,0 +1,274 @@
+"""Full-text engines (SQLite FTS5, PostgreSQL tsvector) on plain (id, token stream) rows of real
+arXiv titles, plus rank fusion and snippets. No Django: the engines work on a DB-API cursor."""
+
+import gzip
+import itertools
+import json
+import os
+import re
+import sqlite3
+import uuid
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from seoulhub.radar.search.base import Restriction
+from seoulhub.radar.search.fusion import reciprocal_rank_fusion
+from seoulhub.radar.search.postgres_fts import PostgresFtsEngine, engine_for
+from seoulhub.radar.search.snippets import highlight
+from seoulhub.radar.search.sqlite_fts import Fts5Engine, match_expression
+from seoulhub.radar.search.vectors import VectorIndex
+
+ARXIV_TITLES = Path(__file__).resolve().parents[2] / "data" / "arxiv" / "arxiv_cs_titles_2025-03-18_2026-07-01.jsonl.gz"
+
+
+def real_titles(n=3000):
+    with gzip.open(ARXIV_TITLES, "rt", encoding="utf-8") as fh:
+        return [json.loads(line)["title"] for line in itertools.islice(fh, n)]
+
+
+def tokens(title: str) -> str:
+    # Engines take an already-normalised stream; the hub's normaliser is tested elsewhere.
+    return " ".join(re.findall(r"\w+", title.lower()))
+
+
+TITLES = real_titles()
+DOCS = [(i + 1, tokens(t)) for i, t in enumerate(TITLES)]
+
+
+def with_word(word):
+    return {i for i, text in DOCS if word in text.split()}
+
+
+class SqliteDocs:
+    vendor = "sqlite"
+    mark = "?"
+
+    def __init__(self):
+        self.connection = sqlite3.connect(":memory:", isolation_level=None)
+        self.cursor = self.connection.cursor()
+        self.cursor.execute("CREATE TABLE docs (id INTEGER PRIMARY KEY, search_text TEXT, lang TEXT)")
+        self.engine = Fts5Engine("docs_fts", "docs")
+
+    def close(self):
+        self.connection.close()
+
+
+class PostgresDocs:
+    vendor = "postgresql"
+    mark = "%s"
+
+    def __init__(self):
+        psycopg = pytest.importorskip("psycopg")
+        url = os.environ.get("SEARCH_TEST_PG", "postgresql://root@127.0.0.1:5432/test")
+        try:
+            self.connection = psycopg.connect(url, autocommit=True, connect_timeout=3)
+        except psycopg.OperationalError as exc:
+            if os.environ.get("CI"):
+                raise
+            pytest.skip(f"PostgreSQL not reachable: {exc}")
+        self.schema = "search_test_" + uuid.uuid4().hex[:8]
+        self.cursor = self.connection.cursor()
+        self.cursor.execute(f"CREATE SCHEMA {self.schema}")
+        self.cursor.execute(f"SET search_path TO {self.schema}")
+        self.cursor.execute("CREATE TABLE docs (id bigint PRIMARY KEY, search_text text, lang text)")
+        self.engine = PostgresFtsEngine("docs")
+
+    def close(self):
+        self.cursor.execute(f"DROP SCHEMA {self.schema} CASCADE")
+        self.connection.close()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def docs(request):
+    store = SqliteDocs() if request.param == "sqlite" else PostgresDocs()
+    for statement in store.engine.create_statements():
+        store.cursor.execute(statement)
+    store.cursor.executemany(f"INSERT INTO docs (id, search_text, lang) VALUES ({store.mark}, {store.mark}, {store.mark})",
+                             [(i, text, "en" if i % 3 else "ko") for i, text in DOCS])
+    yield store
+    store.close()
+
+
+def test_single_word_finds_exactly_the_titles_with_that_word(docs):
+    hits = docs.engine.search(docs.cursor, [[("segmentation",)]], limit=10_000)
+    assert {i for i, _ in hits} == with_word("segmentation")
+    assert docs.engine.count(docs.cursor, [[("segmentation",)]]) == len(with_word("segmentation"))
+    scores = [s for _, s in hits]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_groups_are_anded_and_alternatives_ored(docs):
+    groups = [[("video",), ("image",)], [("generation",)]]
+    expected = (with_word("video") | with_word("image")) & with_word("generation")
+    assert expected
+    assert {i for i, _ in docs.engine.search(docs.cursor, groups, limit=10_000)} == expected
+
+
+def test_phrase_alternative_needs_adjacent_tokens(docs):
+    phrase_hits = {i for i, _ in docs.engine.search(docs.cursor, [[("language", "models")]], limit=10_000)}
+    both = with_word("language") & with_word("models")
+    adjacent = {i for i, text in DOCS if " language models" in " " + text}
+    assert phrase_hits == adjacent and phrase_hits < both
+
+
+def test_bm25_prefers_a_short_title_over_a_long_one_with_the_same_word(docs):
+    hits = docs.engine.search(docs.cursor, [[("segmentation",)]], limit=10_000)
+    lengths = {i: len(text.split()) for i, text in DOCS}
+    top, bottom = hits[0][0], hits[-1][0]
+    assert lengths[top] <= lengths[bottom]
+
+
+def test_restriction_and_deep_offsets(docs):
+    only_ko = Restriction("SELECT id FROM docs WHERE lang = 'ko'")
+    hits = docs.engine.search(docs.cursor, [[("learning",)]], limit=10_000, restrict=only_ko)
+    assert {i for i, _ in hits} == {i for i in with_word("learning") if i % 3 == 0}
+    full = docs.engine.search(docs.cursor, [[("learning",)]], limit=10_000)
+    page = docs.engine.search(docs.cursor, [[("learning",)]], limit=5, offset=20)
+    assert [i for i, _ in page] == [i for i, _ in full[20:25]]
+
+
+def test_index_follows_inserts_updates_and_deletes(docs):
+    mark = docs.mark
+    docs.cursor.execute(f"INSERT INTO docs (id, search_text, lang) VALUES ({mark}, {mark}, 'ko')", (99_999, "스마트 시티 서울 플랫폼"))
+    assert [i for i, _ in docs.engine.search(docs.cursor, [[("스마트", "시티")]], limit=10)] == [99_999]
+    docs.cursor.execute(f"UPDATE docs SET search_text = {mark} WHERE id = {mark}", ("자율 주행 서울", 99_999))
+    assert docs.engine.search(docs.cursor, [[("스마트",)]], limit=10) == []
+    assert [i for i, _ in docs.engine.search(docs.cursor, [[("자율",)]], limit=10)] == [99_999]
+    docs.cursor.execute(f"DELETE FROM docs WHERE id = {mark}", (99_999,))
+    assert docs.engine.search(docs.cursor, [[("자율",)]], limit=10) == []
+
+
+def test_a_rolled_back_write_leaves_no_index_entry(docs):
+    mark = docs.mark
+    docs.cursor.execute("BEGIN")
+    docs.cursor.execute(f"INSERT INTO docs (id, search_text, lang) VALUES ({mark}, {mark}, 'ko')", (88_888, "양자 컴퓨팅"))
+    docs.cursor.execute("ROLLBACK")
+    assert docs.engine.search(docs.cursor, [[("양자",)]], limit=10) == []
+
+
+@pytest.mark.parametrize("hostile", ['"', 'a" OR "b', "NEAR(a b)", "title:x", "*", "-", "a AND", "'); DROP TABLE docs; --", "&|!:*"])
+def test_query_syntax_in_user_text_is_matched_literally_not_executed(docs, hostile):
+    hits = docs.engine.search(docs.cursor, [[(hostile,)], [("learning",)]], limit=5)
+    assert isinstance(hits, list)
+    docs.cursor.execute("SELECT count(*) FROM docs")
+    assert docs.cursor.fetchone()[0] == len(DOCS)
+
+
+def test_both_engines_return_the_same_ids_for_the_same_query():
+    sqlite_docs, pg_docs = SqliteDocs(), PostgresDocs()
+    try:
+        for store in (sqlite_docs, pg_docs):
+            for statement in store.engine.create_statements():
+                store.cursor.execute(statement)
+            store.cursor.executemany(f"INSERT INTO docs (id, search_text, lang) VALUES ({store.mark}, {store.mark}, 'en')", DOCS)
+        for groups in ([[("diffusion",)]], [[("vision",)], [("language",), ("text",)]], [[("3d",)], [("gaussian",)]]):
+            a = {i for i, _ in sqlite_docs.engine.search(sqlite_docs.cursor, groups, limit=10_000)}
+            b = {i for i, _ in pg_docs.engine.search(pg_docs.cursor, groups, limit=10_000)}
+            assert a == b and a, groups
+    finally:
+        sqlite_docs.close()
+        pg_docs.close()
+
+
+def test_match_expression_quotes_every_token():
+    assert match_expression([[("인공지능",), ("ai",)], [("smart", "city")]]) == '("인공지능" OR "ai") AND ("smart city")'
+    assert match_expression([[('say "hi"',)]]) == '("say ""hi""")'
+
+
+def test_engine_for_refuses_an_unknown_database():
+    assert isinstance(engine_for("sqlite"), Fts5Engine)
+    with pytest.raises(ValueError, match="SQLite and PostgreSQL"):
+        engine_for("mysql")
+
+
+def test_rrf_rewards_agreement_between_lists():
+    fused = reciprocal_rank_fusion([[1, 2, 3], [3, 4, 1]])
+    assert [doc for doc, _ in fused][:2] == [1, 3]  # in both lists
+    assert fused[0][1] == pytest.approx(1 / 61 + 1 / 63)
+    assert {doc for doc, _ in fused} == {1, 2, 3, 4}
+
+
+def test_vector_index_finds_nearest_and_follows_additions_and_removals():
+    rng = np.random.default_rng(7)
+    vectors = rng.normal(size=(500, 512)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    index = VectorIndex()
+    index.add(range(1, 401), vectors[:400])
+    index.add(range(401, 501), vectors[400:])
+    exact = np.argsort(-(vectors @ vectors[42]))[:10] + 1
+    assert [i for i, _ in index.search(vectors[42], 10)] == list(exact)
+    index.remove([43])
+    assert 43 not in [i for i, _ in index.search(vectors[42], 10)]
+    assert [i for i, _ in index.search(vectors[42], 3, allowed={7, 8, 43})][:2] in ([7, 8], [8, 7])
+    index.compact()
+    assert len(index) == 499
+    assert index.search(vectors[99], 1)[0][0] == 100  # ids still map to the right rows after compaction
+    assert 43 not in [i for i, _ in index.search(vectors[42], 499)]
+
+
+def test_snippet_marks_korean_inside_eojeol_and_escapes_html():
+    text = "서울시는 <b>인공지능</b> 반도체 산업을 키운다. 인공지능을 활용한 스마트시티 사업도 시작했다."
+    snippet = highlight(text, ["인공지능", "반도체"])
+    assert snippet.count("<mark>인공지능</mark>") == 2 and "<mark>반도체</mark>" in snippet
+    assert "&lt;b&gt;" in snippet and "<b>" not in snippet
+
+
+def test_snippet_window_moves_to_the_matches_in_a_long_text():
+    text = "Filler words about nothing in particular. " * 20 + "A new AI chip for edge inference." + " More filler." * 20
+    snippet = highlight(text, ["chip", "inference"], width=120)
+    assert "<mark>chip</mark>" in snippet and "<mark>inference</mark>" in snippet
+    assert snippet.startswith("… ") and snippet.endswith(" …")
+    assert "<mark>" not in highlight("microchips everywhere", ["chip"])
+
+
+def test_a_very_broad_query_ranks_the_newest_window_and_caps_the_count(docs):
+    everything = with_word("learning")
+    assert len(everything) > 60
+    hits = docs.engine.search(docs.cursor, [[("learning",)]], limit=20, window=50)
+    newest_50 = set(sorted(everything)[-50:])
+    assert len(hits) == 20 and {i for i, _ in hits} <= newest_50
+    ranked_window = docs.engine.search(docs.cursor, [[("learning",)]], limit=50, window=50)
+    assert {i for i, _ in ranked_window} == newest_50
+    assert docs.engine.count(docs.cursor, [[("learning",)]], cap=40) == 41
+    assert docs.engine.count(docs.cursor, [[("learning",)]], cap=None) == len(everything)
+    # A page beyond the window widens it rather than returning nothing.
+    page = docs.engine.search(docs.cursor, [[("learning",)]], limit=10, offset=55, window=50)
+    assert len(page) == 10
+
+
+def test_stream_matches_agrees_with_both_engines(docs):
+    from seoulhub.radar.search.base import stream_matches
+
+    for groups in ([[("video",), ("image",)], [("generation",)]], [[("language", "models")]], [[("3d",)], [("gaussian",)]]):
+        engine_ids = {i for i, _ in docs.engine.search(docs.cursor, groups, limit=10_000, window=None)}
+        python_ids = {i for i, text in DOCS if stream_matches(text, groups)}
+        assert engine_ids == python_ids, groups
+
+
+def test_search_and_count_equals_search_then_count(docs):
+    for groups in ([[("learning",)]], [[("video",), ("image",)], [("generation",)]], [[("nothing-matches-this",)]]):
+        for window, cap in ((50, 40), (3000, 10_000)):
+            hits, count = docs.engine.search_and_count(docs.cursor, groups, 10, window=window, cap=cap)
+            assert hits == docs.engine.search(docs.cursor, groups, 10, window=window)
+            assert count == docs.engine.count(docs.cursor, groups, cap=cap)
+
+
+def test_ivf_index_finds_what_exact_search_finds_on_real_embeddings():
+    """Recall of the IVF index against exact search on real USE vectors of arXiv titles."""
+    from seoulhub.radar.search.textfns import embed_many
+    from seoulhub.radar.search.vectors import IvfVectorIndex
+
+    titles = TITLES[:1500]
+    vectors = embed_many(titles)
+    exact, ivf = VectorIndex(), IvfVectorIndex.train(vectors, n_lists=64, seed=1, n_probe=16)  # a quarter of the lists
+    exact.add(range(1, len(titles) + 1), vectors)
+    ivf.add(range(1, len(titles) + 1), vectors)
+    recalls = []
+    for probe in embed_many(["video diffusion model", "speech recognition for Korean", "3D scene reconstruction",
+                             "인공지능 반도체", "robot manipulation policy"]):
+        truth = {d for d, _ in exact.search(probe, 10)}
+        recalls.append(len(truth & {d for d, _ in ivf.search(probe, 10)}) / 10)
+    assert sum(recalls) / len(recalls) >= 0.9
+    assert 7 in ivf and len(ivf) == len(titles)

@@ -1,0 +1,77 @@
+"""Backups restore: write data, back up, change the data, restore, and find the original data."""
+
+import os
+import shutil
+import subprocess
+import sys
+import uuid
+
+import pytest
+from django.conf import settings
+
+REPO = settings.REPO_DIR
+
+
+def seoulhub(env: dict, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+    full_env = {k: v for k, v in os.environ.items() if k not in {"DJANGO_ALLOW_ASYNC_UNSAFE"}} | env
+    result = subprocess.run([sys.executable, "-m", "seoulhub.cli", *args], cwd=REPO, env=full_env,
+                            capture_output=True, text=True, timeout=300)
+    if check:
+        assert result.returncode == 0, result.stdout + result.stderr
+    return result
+
+
+def technology_name(env: dict) -> str:
+    return seoulhub(env, "shell", "-c",
+                    "from seoulhub.taxonomy.models import Technology; print(Technology.objects.get(slug='ai').name_en)"
+                    ).stdout.strip().splitlines()[-1]
+
+
+def set_technology_name(env: dict, name: str) -> None:
+    seoulhub(env, "shell", "-c",
+             f"from seoulhub.taxonomy.models import Technology; Technology.objects.filter(slug='ai').update(name_en={name!r})")
+
+
+def round_trip(env: dict, backup_file) -> None:
+    seoulhub(env, "migrate", "--noinput")
+    set_technology_name(env, "Before backup")
+    seoulhub(env, "backup", str(backup_file))
+    assert backup_file.exists() and not backup_file.with_name(backup_file.name + ".partial").exists()
+    set_technology_name(env, "Changed after backup")
+    refused = seoulhub(env, "restore", str(backup_file), check=False)
+    assert refused.returncode != 0 and "--yes" in refused.stderr
+    assert technology_name(env) == "Changed after backup"
+    seoulhub(env, "restore", str(backup_file), "--yes")
+    assert technology_name(env) == "Before backup"
+
+
+@pytest.mark.slow
+def test_sqlite_backup_restores_the_data(tmp_path):
+    env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'hub.sqlite3'}", "SEOULHUB_VAR_DIR": str(tmp_path)}
+    round_trip(env, tmp_path / "hub.backup")
+
+
+def test_restore_refuses_a_file_that_is_not_a_backup(tmp_path):
+    env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'hub.sqlite3'}", "SEOULHUB_VAR_DIR": str(tmp_path)}
+    bogus = tmp_path / "bogus.backup"
+    bogus.write_bytes(b"not a database")
+    result = seoulhub(env, "restore", str(bogus), "--yes", check=False)
+    assert result.returncode != 0
+    assert "CommandError" in result.stderr or "not" in result.stderr
+
+
+def _postgres_url() -> str | None:
+    url = os.environ.get("DATABASE_URL", "")
+    return url if url.startswith("postgres") and shutil.which("pg_dump") and shutil.which("psql") else None
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(_postgres_url() is None, reason="runs when DATABASE_URL points to PostgreSQL and its client tools are installed")
+def test_postgresql_backup_restores_the_data(tmp_path):
+    base = _postgres_url().rsplit("/", 1)[0]
+    name = f"seoulhub_backup_{uuid.uuid4().hex[:8]}"
+    subprocess.run(["psql", f"{base}/postgres", "-c", f"CREATE DATABASE {name}"], check=True, capture_output=True)
+    try:
+        round_trip({"DATABASE_URL": f"{base}/{name}", "SEOULHUB_VAR_DIR": str(tmp_path)}, tmp_path / "hub.dump")
+    finally:
+        subprocess.run(["psql", f"{base}/postgres", "-c", f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"], capture_output=True)

@@ -1,0 +1,61 @@
+import os
+import subprocess
+import sys
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+REPO = settings.REPO_DIR
+
+
+def _run(env_overrides: dict, *args: str) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DATABASE_URL", "DEBUG", "ALLOWED_HOSTS", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
+    env.update(env_overrides)
+    return subprocess.run([sys.executable, "-m", "seoulhub.cli", *args], cwd=REPO, env=env,
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_production_mode_refuses_to_start_without_a_secret_key(tmp_path):
+    result = _run({"SEOULHUB_ENV": "production", "ALLOWED_HOSTS": "hub.example.org",
+                   "SEOULHUB_VAR_DIR": str(tmp_path)}, "check")
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+
+
+def test_production_mode_passes_check_deploy(tmp_path):
+    result = _run({"SEOULHUB_ENV": "production", "SECRET_KEY": "x" * 20 + "9f8Kq2LmZ7vB1nP3rT5wY0uE6iO4aS8dF",
+                   "ALLOWED_HOSTS": "hub.example.org", "SEOULHUB_VAR_DIR": str(tmp_path)},
+                  "check", "--deploy", "--fail-level", "WARNING")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_development_mode_generates_and_keeps_a_secret_key(tmp_path):
+    first = _run({"SEOULHUB_VAR_DIR": str(tmp_path)}, "check")
+    assert first.returncode == 0, first.stderr
+    key = (tmp_path / "secret_key").read_text()
+    assert len(key) >= 50
+    _run({"SEOULHUB_VAR_DIR": str(tmp_path)}, "check")
+    assert (tmp_path / "secret_key").read_text() == key
+    assert oct((tmp_path / "secret_key").stat().st_mode & 0o777) == "0o600"
+
+
+@pytest.mark.django_db
+def test_sqlite_runs_in_wal_mode_with_foreign_keys(tmp_path):
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite-specific: this run uses " + connection.vendor)
+    # The test database lives in memory (no WAL there); check the pragmas on a file database.
+    import sqlite3
+
+    db = tmp_path / "wal.sqlite3"
+    conn = sqlite3.connect(db)
+    conn.executescript(settings.DATABASES["default"]["OPTIONS"]["init_command"])
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+
+
+def test_the_console_command_accepts_hyphenated_names(tmp_path):
+    result = _run({"SEOULHUB_VAR_DIR": str(tmp_path)}, "load-demo", "--help")
+    assert result.returncode == 0, result.stderr
+    assert "Safe to re-run" in result.stdout
