@@ -7,11 +7,12 @@ Corpus (real, from ../shared/data or data/): the 4,732 arXiv records of 2025-10 
 abstract), N further arXiv titles, the 4,554 KLUE-YNAT headlines and the 5,000 KLUE-NER
 sentences (Korean news and reviews). They are written as feed files (arXiv JSON lines, RSS 2.0)
 and ingested by `radar.tasks.run_source`: parse -> sanitise -> language -> tokens (kiwipiepy
-for Korean) -> technologies + relevance -> keywords -> MinHash + story clusters -> one
-transaction per article, with every signal receiver installed (search index triggers, trend
-counters). In the same run, on the same texts, kiwipiepy tokenisation alone is timed:
-ratio_to_tokenizer = articles_per_s / tokenizer_only_articles_per_s. The process is pinned to
-one CPU. Embeddings are a separate batched job (radar.tasks.embed_batch); their rate is
+for Korean) -> technologies + relevance -> keywords -> MinHash + story clusters -> stored in
+batches of radar.ingest.STORE_BATCH, one transaction each with the technology links, the
+search index (triggers) and the trend counters. In the same run, on the same texts, kiwipiepy
+tokenisation alone is timed:
+ratio_to_tokenizer = articles_per_s / tokenizer_only_articles_per_s. The process is pinned to one
+CPU. Embeddings are a separate batched job (radar.tasks.embed_batch); their rate is
 measured on --embed-sample articles and reported beside, not inside, articles_per_s.
 
 Runs in a child process on a new SQLite file (or --database-url) so the figures do not depend
@@ -45,8 +46,6 @@ def _args(argv):
     p.add_argument("--cpu", type=int, default=0)
     p.add_argument("--database-url", default="")
     p.add_argument("--keep", action="store_true", help="keep the database file")
-    p.add_argument("--with-trend-counters", action="store_true",
-                   help="keep the per-article trend-counter receiver connected during the timed run")
     p.add_argument("--child", default="", help=argparse.SUPPRESS)
     return p.parse_args(argv)
 
@@ -121,7 +120,6 @@ def child(args) -> dict:
         for item in parse_feed(path.read_bytes()).items:
             texts.append(f"{item.title}\n{item.content_html or item.summary_html}")
     korean.kiwi()  # load the model outside both timings
-    trend_receiver = not args.with_trend_counters and _disconnect_trend_counter()
     ingestor = Ingestor()
     t0, c0 = time.perf_counter(), time.process_time()
     per_source = {}
@@ -149,8 +147,6 @@ def child(args) -> dict:
             done += n
         embed_rate = round(done / (time.perf_counter() - t0), 1) if done else None
 
-    trend_ms = _trend_counter_ms(sample=300) if trend_receiver else None
-
     rate = articles / seconds
     tok_rate = len(texts) / tokenizer_seconds
     return {
@@ -168,37 +164,9 @@ def child(args) -> dict:
         "per_source": per_source,
         "clusters": Article.objects.exclude(cluster=None).values("cluster").distinct().count(),
         "digital_share": round(Article.objects.filter(is_digital=True).count() / max(articles, 1), 3),
-        "trend_counters_in_timed_run": not trend_receiver,
-        "trend_counter_ms_per_article": trend_ms,
         "cpu": args.cpu,
         "database": django.db.connection.vendor,
     }
-
-
-def _disconnect_trend_counter() -> bool:
-    """Take the search/trends helper's per-article counter off post_save (measured apart)."""
-    from django.db.models import signals
-
-    try:
-        import seoulhub.radar.models.trends  # noqa: F401  (connects the receiver)
-    except ImportError:
-        return False
-    signals.post_save.disconnect(sender="radar.Article", dispatch_uid="radar_trends_count_article")
-    return True
-
-
-def _trend_counter_ms(sample: int) -> float | None:
-    try:
-        from seoulhub.radar.models.trends import record_article
-    except ImportError:
-        return None
-    from seoulhub.radar.models import Article
-
-    articles = list(Article.objects.order_by("?")[:sample])
-    t0 = time.perf_counter()
-    for article in articles:
-        record_article(article)
-    return round((time.perf_counter() - t0) * 1000 / max(len(articles), 1), 2)
 
 
 def main(argv: list[str]) -> dict:
@@ -209,6 +177,7 @@ def main(argv: list[str]) -> dict:
     env = dict(os.environ)
     env["DATABASE_URL"] = args.database_url or f"sqlite:///{workdir / 'bench.sqlite3'}"
     env.setdefault("DJANGO_SETTINGS_MODULE", "seoulhub.settings")
+    env["DEBUG"] = "0"  # as in production: DEBUG keeps every SQL statement in memory
     cmd = [sys.executable, "-m", "seoulhub.cli", "bench", "ingest", "--child", str(workdir),
            "--arxiv-titles", str(args.arxiv_titles), "--embed-sample", str(args.embed_sample),
            "--cpu", str(args.cpu)]

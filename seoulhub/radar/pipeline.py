@@ -162,6 +162,15 @@ def search_tokens(text: str) -> list[str]:
     return normalise.latin_tokens(text)
 
 
+def _title_and_body_tokens(title: str, text: str) -> tuple[list[str], list[str]]:
+    if not text or text == title:
+        return search_tokens(title), []
+    body = text[:MAX_TOKENISED_CHARS]
+    if _HANGUL.search(title) and _HANGUL.search(body):
+        return korean.tokens_of_parts(title, body)
+    return search_tokens(title), search_tokens(body)
+
+
 def _context_hits(text: str, lang: str) -> list[str]:
     words = set(re.findall(r"[A-Za-z]+", text))
     lower = {w.lower() for w in words}
@@ -234,12 +243,17 @@ def merge_feature_evidence(techs: list[TechMatch], hits: dict[str, list[str]]) -
 def merge_category_evidence(techs: list[TechMatch], categories: list[str],
                             tagger: TechnologyTagger) -> list[TechMatch]:
     """Add the technologies whose arXiv categories the item carries (a feed's own labels are evidence)."""
+    by_category = _slugs_by_arxiv_category(tagger)
+    hits: dict[str, list[str]] = {}
+    for category in categories:
+        for slug in by_category.get(category, ()):
+            if category not in hits.setdefault(slug, []):
+                hits[slug].append(category)
+    if not hits:
+        return techs
     by_slug = {m.slug: m for m in techs}
-    for slug, entry in tagger.entries.items():
-        hits = [c for c in categories if c in entry.get("arxiv", [])]
-        if not hits:
-            continue
-        evidence = [f"arXiv {c}" for c in hits]
+    for slug, slug_categories in hits.items():
+        evidence = [f"arXiv {c}" for c in slug_categories]
         old = by_slug.get(slug)
         if old is None:
             by_slug[slug] = TechMatch(slug, ARXIV_CATEGORY_SCORE, evidence)
@@ -247,6 +261,20 @@ def merge_category_evidence(techs: list[TechMatch], categories: list[str],
             score = round(1 - (1 - old.score) * (1 - ARXIV_CATEGORY_SCORE), 4)
             by_slug[slug] = TechMatch(slug, score, [*old.evidence, *evidence])
     return sorted(by_slug.values(), key=lambda m: (-m.score, m.slug))
+
+
+_CATEGORY_MAPS: dict[int, tuple[TechnologyTagger, dict[str, list[str]]]] = {}
+
+
+def _slugs_by_arxiv_category(tagger: TechnologyTagger) -> dict[str, list[str]]:
+    cached = _CATEGORY_MAPS.get(id(tagger))
+    if cached is None or cached[0] is not tagger:
+        mapping: dict[str, list[str]] = {}
+        for slug, entry in tagger.entries.items():
+            for category in dict.fromkeys(entry.get("arxiv", [])):
+                mapping.setdefault(category, []).append(slug)
+        cached = _CATEGORY_MAPS[id(tagger)] = (tagger, mapping)
+    return cached[1]
 
 
 def process_item(item: ParsedItem, *, language_hint: str = "",
@@ -270,8 +298,7 @@ def process_item(item: ParsedItem, *, language_hint: str = "",
             alias_and_categories = merge_category_evidence(verdict["alias_technologies"], item.categories, tagger)
             verdict["relevance"] = relevance(alias_and_categories, verdict["context"], verdict["features"])
             verdict["digital"] = verdict["relevance"] >= DIGITAL_THRESHOLD
-    title_tokens = search_tokens(title)
-    body_tokens = search_tokens(text) if text and text != title else []
+    title_tokens, body_tokens = _title_and_body_tokens(title, text)
     all_tokens = title_tokens + body_tokens
     sig = minhash.signature(all_tokens)
     url = (item.link or "").strip()[:2000]

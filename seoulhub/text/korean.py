@@ -58,6 +58,20 @@ def _token(form: str, tag: str) -> str | None:
     return form.casefold()
 
 
+def tokens_of_parts(title: str, body: str) -> tuple[list[str], list[str]]:
+    """tokens(title), tokens(body) from one analysis of both (half the calls for a headline
+    and its lead; NFKC never joins across the newline, so the title's length marks the split)."""
+    title, body = clean(title), clean(body)
+    with _lock:
+        analysed = kiwi().tokenize(f"{title}\n{body}")
+    split = len(title)
+    head, rest = [], []
+    for t in analysed:
+        if tok := _token(t.form, t.tag):
+            (head if t.start < split else rest).append(tok)
+    return head, rest
+
+
 def tokens(text: str) -> list[str]:
     """Content tokens of Korean (or mixed) text: nouns, roots, stems, normalised foreign words."""
     return [tok for form, tag in morphemes(text) if (tok := _token(form, tag))]

@@ -8,6 +8,7 @@ Han -> zh, Cyrillic -> ru), and Latin text is told apart by stop words (en, de, 
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 _HANGUL = re.compile(r"[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]")
 _KANA = re.compile(r"[\u3040-\u30ff]")
@@ -39,6 +40,8 @@ def detect(text: str, hint: str = "") -> str:
     if not text or not text.strip():
         return hint
     sample = text[:4000]
+    if sample.isascii():  # no Hangul, kana, Han or Cyrillic to count: straight to the stop words
+        return _latin_language(sample, text, hint)
     n = len(_LETTER.findall(sample))
     if not n:
         return hint
@@ -50,10 +53,15 @@ def detect(text: str, hint: str = "") -> str:
         return "zh"
     if len(_CYRILLIC.findall(sample)) / n >= 0.3:
         return "ru"
-    words = _LATIN_WORD.findall(text[:4000].lower())
+    return _latin_language(sample, text, hint)
+
+
+def _latin_language(sample: str, text: str, hint: str) -> str:
+    words = _LATIN_WORD.findall(sample.lower())
     if not words:
         return hint
-    scores = {lang: sum(1 for w in words if w in stop) for lang, stop in STOPWORDS.items()}
+    counts = Counter(words)
+    scores = {lang: sum(counts[w] for w in stop.intersection(counts)) for lang, stop in STOPWORDS.items()}
     best = max(scores, key=scores.get)
     if scores[best] == 0:
         # Titles without stop words ("Diffusion Transformers for 3D Scenes"): trust the hint,

@@ -10,6 +10,7 @@ Chosen by reading arXiv abstracts and Korean headlines, then checked with `seoul
 
 from __future__ import annotations
 
+import heapq
 import math
 import re
 
@@ -48,18 +49,45 @@ _CUE_SLUGS: dict[str, list[str]] = {}
 for _slug, _cues in CUES.items():
     for _cue in _cues:
         _CUE_SLUGS.setdefault(_cue, []).append(_slug)
-# One alternation over every cue (longest first): a single pass over the text.
-_ALL = re.compile("|".join(_pattern(c) for c in sorted(_CUE_SLUGS, key=len, reverse=True)))
+
+# One regex alternation over every cue was the slowest step of classification (Python's re
+# tries each alternative at each position). Instead: cues that are one ASCII word are looked up
+# among the text's [a-z0-9] runs (the same boundaries the regex had), and the few others
+# (Hangul, several words, hyphens) are found by substring search, confirmed by their own regex.
+_WORD_RUN = re.compile(r"[a-z0-9]+")
+_PATTERNS = {c: re.compile(_pattern(c)) for c in _CUE_SLUGS}
+_WORD_CUES = frozenset(c for c in _CUE_SLUGS if _WORD_RUN.fullmatch(c))
+_OTHER_CUES = [c for c in _CUE_SLUGS if c not in _WORD_CUES]
 
 
 def feature_hits(text: str) -> dict[str, list[str]]:
-    """slug -> distinct cue words found in `text` (case-insensitive), at most MAX_FEATURES each."""
+    """slug -> distinct cue words found in `text` (case-insensitive), at most MAX_FEATURES each,
+    in the order they first occur; overlapping cues resolve as one left-to-right, longest-first
+    scan would resolve them."""
+    folded = text.casefold()
+    present = set(_WORD_CUES.intersection(_WORD_RUN.findall(folded)))
+    present.update(c for c in _OTHER_CUES if c in folded)
+    if not present:
+        return {}
+    queue = [(m.start(), -len(c), c) for c in present if (m := _PATTERNS[c].search(folded))]
+    heapq.heapify(queue)
     hits: dict[str, list[str]] = {}
-    for cue in dict.fromkeys(_ALL.findall(text.casefold())):
+    taken: set[str] = set()
+    covered_until = 0
+    while queue:
+        start, _longest_first, cue = heapq.heappop(queue)
+        if cue in taken:
+            continue
+        if start < covered_until:  # inside a cue already taken: look further on
+            if m := _PATTERNS[cue].search(folded, covered_until):
+                heapq.heappush(queue, (m.start(), -len(cue), cue))
+            continue
+        taken.add(cue)
+        covered_until = start + len(cue)
         for slug in _CUE_SLUGS[cue]:
-            found = hits.setdefault(slug, [])
-            if len(found) < MAX_FEATURES:
-                found.append(cue)
+            cues = hits.setdefault(slug, [])
+            if len(cues) < MAX_FEATURES:
+                cues.append(cue)
     return hits
 
 

@@ -67,9 +67,8 @@ MAX_KEYWORDS_PER_ARTICLE = 12
 
 
 def article_terms(article) -> dict[str, list[str]]:
-    technologies = sorted({link.technology.slug for link in article.technology_links.select_related("technology")})
-    keywords = sorted({str(k).strip()[:100] for k in (article.keywords or [])[:MAX_KEYWORDS_PER_ARTICLE] if str(k).strip()})
-    return {TrendKind.TECHNOLOGY: technologies, TrendKind.KEYWORD: keywords}
+    return _terms([link.technology.slug for link in article.technology_links.select_related("technology")],
+                  article.keywords)
 
 
 def article_day(article):
@@ -78,12 +77,16 @@ def article_day(article):
 
 
 def _upsert_counts(model, key_columns: list[str], rows: list[tuple], weight: int) -> None:
-    """Add `weight` to the count of each row, creating missing rows: one INSERT .. ON CONFLICT
+    _upsert_weighted(model, key_columns, {row: weight for row in rows})
+
+
+def _upsert_weighted(model, key_columns: list[str], weights: dict[tuple, int]) -> None:
+    """Add each row's weight to its count, creating missing rows: one INSERT .. ON CONFLICT
     statement for all rows (SQLite >= 3.24 and PostgreSQL), instead of a query and a savepoint per
-    term — counting was the slowest step of ingestion."""
+    term. Rows go in sorted order, so two workers lock them in the same order (no deadlock)."""
     from django.db import connection
 
-    if not rows:
+    if not weights:
         return
     table = connection.ops.quote_name(model._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(c) for c in key_columns)
@@ -92,7 +95,43 @@ def _upsert_counts(model, key_columns: list[str], rows: list[tuple], weight: int
     sql = (f"INSERT INTO {table} ({columns}, {count}) VALUES ({placeholders}) "
            f"ON CONFLICT ({columns}) DO UPDATE SET {count} = {table}.{count} + excluded.{count}")
     with connection.cursor() as cursor:
-        cursor.executemany(sql, [(*row, weight) for row in rows])
+        cursor.executemany(sql, [(*row, weight) for row, weight in sorted(weights.items())])
+
+
+def _terms(tech_slugs, keywords) -> dict[str, list[str]]:
+    return {
+        str(TrendKind.TECHNOLOGY): sorted(set(tech_slugs)),
+        str(TrendKind.KEYWORD): sorted({str(k).strip()[:100] for k in (keywords or [])[:MAX_KEYWORDS_PER_ARTICLE]
+                                        if str(k).strip()}),
+    }
+
+
+def record_new_articles(entries) -> None:
+    """Count articles that were just inserted (and so have no mark yet), all at once, in the
+    caller's transaction: entries are (article id, published datetime, keywords, technology slugs).
+    One upsert per table for the whole batch; what `record_article` would add, article by article."""
+    from collections import Counter
+
+    from seoulhub.trends.periods import period_key
+
+    totals: Counter = Counter()
+    counts: Counter = Counter()
+    marks = []
+    for article_id, published_at, keywords, tech_slugs in entries:
+        if published_at is None:
+            continue
+        day = published_at.date()
+        terms = _terms(tech_slugs, keywords)
+        for granularity in Granularity.values:
+            period = period_key(day, granularity)
+            totals[(granularity, period)] += 1
+            for kind, kind_terms in terms.items():
+                for term in kind_terms:
+                    counts[(kind, term, granularity, period)] += 1
+        marks.append(TrendMark(article_id=article_id, day=day, terms=terms))
+    _upsert_weighted(TrendTotal, ["granularity", "period"], totals)
+    _upsert_weighted(TrendCount, ["kind", "term", "granularity", "period"], counts)
+    TrendMark.objects.bulk_create(marks)
 
 
 def _apply(day, terms: dict[str, list[str]], weight: int) -> None:
