@@ -1,7 +1,9 @@
+from seoulhub.core.cards import shared_figures
+
 from .models import Article, Source
 
 
-def home_card(request) -> dict:
+def _figures() -> dict:
     return {
         "articles": Article.objects.count(),
         "digital": Article.objects.filter(is_digital=True).count(),
@@ -9,3 +11,7 @@ def home_card(request) -> dict:
         "latest": list(Article.objects.filter(is_digital=True).select_related("source")
                        .order_by("-published_at", "-id")[:4]),
     }
+
+
+def home_card(request) -> dict:
+    return shared_figures("radar", _figures)
