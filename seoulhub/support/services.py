@@ -7,7 +7,7 @@ import datetime
 import threading
 
 import numpy as np
-from django.db.models import Count, Max
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 
 from seoulhub.matching.engine import Match, Matcher, ProgrammeProfile
@@ -43,6 +43,20 @@ def window_status(programme: Programme, today: datetime.date | None = None) -> s
 
 def is_open(programme: Programme, today: datetime.date | None = None) -> bool:
     return window_status(programme, today) in (OPEN, ROLLING)
+
+
+def open_programmes_q(today: datetime.date | None = None) -> Q:
+    """`is_open` as a database filter, so "is anything open?" needs no programme in memory."""
+    today = today or timezone.localdate()
+    has_window = Q(opens_on__isnull=False) | Q(closes_on__isnull=False)
+    in_window = ((Q(opens_on__isnull=True) | Q(opens_on__lte=today))
+                 & (Q(closes_on__isnull=True) | Q(closes_on__gte=today)))
+    # window_status takes the date of the stored (UTC) timestamp, so compare in UTC too.
+    cutoff = datetime.datetime.combine(today - datetime.timedelta(days=STALE_AFTER_DAYS), datetime.time.min,
+                                       tzinfo=datetime.timezone.utc)
+    fresh = Q(source_created_at__isnull=True) | Q(source_created_at__gte=cutoff)
+    rolling = Q(opens_on__isnull=True, closes_on__isnull=True, rolling=True) & fresh
+    return (has_window & in_window) | rolling
 
 
 # ---- enrichment -----------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from .forms import FirmForm, FirmImportForm
 from .models import Firm, Programme
 from .permissions import can_edit_firm, firms_of
 from .tasks import enrich_firm
-from .services import (OPEN, ROLLING, explain, qualifying_firms, recommendations,
+from .services import (OPEN, ROLLING, explain, open_programmes_q, qualifying_firms, recommendations,
                        window_status)
 
 PAGE_SIZE = 30
@@ -151,7 +151,7 @@ def firm_dashboard(request, pk: int):
         "include_closed": include_closed, "closing_soon": closing_soon, "total": len(matches),
         "eligible_total": sum(m.status == "eligible" for _p, m in matches),
         "can_edit": can_edit_firm(request.user, firm),
-        "all_programmes_closed": not any(p.status in (OPEN, ROLLING) for p in _annotate_status(Programme.objects.all())),
+        "all_programmes_closed": not Programme.objects.filter(open_programmes_q()).exists(),
     })
 
 
