@@ -1,10 +1,19 @@
 """Load test: gunicorn on loopback, wrk with 32 connections, requests/s and p95 per page.
 
-    seoulhub bench load --json [--connections 32] [--seconds 20] [--paths / /radar/search?q=AI ...]
+    seoulhub bench load --json [--connections 32] [--seconds 20] [--workers 5] [--paths / ...]
 
-Runs against the database configured by DATABASE_URL (fill it first, e.g. with
-`seoulhub bench ingest` or `seoulhub bench search --docs N --keep`). Only 127.0.0.1 is targeted.
+Runs against the database configured by DATABASE_URL; fill one with a million articles first:
+`seoulhub bench load_data --articles 1000000` (see bench/load_data.py). Only 127.0.0.1 is targeted.
 Needs wrk (`apt-get install wrk`).
+
+Scenarios (each for --seconds, after one warm-up request):
+* home: the home page, anonymous.
+* search-ko, search-en: one Korean and one English query, repeated (a popular query: after its
+  first request it is served from the ranking cache).
+* search-varied: --queries different queries (bench/search.py's topical ones, then pairs of
+  words sampled from real titles), cycled per request: mostly rankings computed afresh.
+* firm-dashboard: the programme recommendations of a real KRX-listed firm (the first with the
+  most technologies), anonymous.
 """
 
 import argparse
@@ -19,9 +28,25 @@ import tempfile
 import time
 import urllib.request
 from pathlib import Path
+from urllib.parse import quote
 
 REPO = Path(__file__).resolve().parent.parent
-DEFAULT_PATHS = ["/", "/radar/search?q=%EC%9D%B8%EA%B3%B5%EC%A7%80%EB%8A%A5", "/radar/search?q=smart+city", "/support/"]
+SCENARIOS = {
+    "home": "/",
+    "search-ko": "/radar/search?q=" + quote("인공지능 반도체"),
+    "search-en": "/radar/search?q=" + quote("smart city"),
+    "search-varied": None,  # a query per request, from a list
+    "firm-dashboard": "/support/firms/{firm}/dashboard/",
+}
+
+VARIED_SCRIPT = """
+paths = {%s}
+counter = 0
+request = function()
+  counter = counter + 1
+  return wrk.format("GET", paths[(counter %% #paths) + 1])
+end
+"""
 
 WRK_SCRIPT = """
 done = function(summary, latency, requests)
@@ -50,6 +75,28 @@ def wait_until_up(url: str, seconds: float = 60) -> None:
     raise RuntimeError(f"server at {url} did not come up in {seconds} s")
 
 
+def busiest_firm(env) -> int:
+    """The firm tagged with the most technologies (ties: lowest id), read through Django."""
+    code = ("from django.db.models import Count; from seoulhub.support.models import Firm; "
+            "f = Firm.objects.annotate(n=Count('technologies')).order_by('-n', 'pk').first(); "
+            "print(f.pk if f else 0)")
+    out = subprocess.run([sys.executable, "-m", "seoulhub.cli", "shell", "-c", code], env=env, cwd=REPO,
+                         capture_output=True, text=True, check=True)
+    return int(out.stdout.strip().splitlines()[-1])
+
+
+def varied_paths(count: int, seed: int = 20251101) -> list[str]:
+    import importlib.util
+
+    import numpy as np
+
+    spec = importlib.util.spec_from_file_location("bench_search_queries", REPO / "bench" / "search.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    queries = module.sample_queries(module.load_texts(), count, np.random.default_rng(seed))
+    return ["/radar/search?q=" + quote(q) for q in queries]
+
+
 def main(argv: list[str]) -> dict:
     parser = argparse.ArgumentParser(prog="seoulhub bench load")
     parser.add_argument("--json", action="store_true")
@@ -57,7 +104,9 @@ def main(argv: list[str]) -> dict:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--seconds", type=int, default=20)
     parser.add_argument("--workers", type=int, default=5)
-    parser.add_argument("--paths", nargs="*", default=DEFAULT_PATHS)
+    parser.add_argument("--queries", type=int, default=2000, help="distinct queries of search-varied")
+    parser.add_argument("--scenarios", nargs="*", default=list(SCENARIOS), choices=list(SCENARIOS))
+    parser.add_argument("--paths", nargs="*", default=[], help="extra paths, each its own scenario")
     args = parser.parse_args(argv)
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is not installed: apt-get install wrk")
@@ -68,27 +117,40 @@ def main(argv: list[str]) -> dict:
                ALLOWED_HOSTS="127.0.0.1", GUNICORN_BIND=f"127.0.0.1:{port}",
                GUNICORN_WORKERS=str(args.workers), GUNICORN_ACCESSLOG="/dev/null")
     subprocess.run([sys.executable, "-m", "seoulhub.cli", "collectstatic", "--noinput", "-v", "0"], env=env, cwd=REPO, check=True)
+    firm = busiest_firm(env) if "firm-dashboard" in args.scenarios else 0
+    plan = {name: SCENARIOS[name] for name in args.scenarios}
+    plan.update({path: path for path in args.paths})
+    started = time.monotonic()
     server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", str(REPO / "gunicorn.conf.py")], env=env, cwd=REPO,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     results = {}
     try:
         base = f"http://127.0.0.1:{port}"
-        wait_until_up(base + "/healthz")
+        wait_until_up(base + "/healthz", seconds=600)
+        startup_s = round(time.monotonic() - started, 1)
         with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
             script.write(WRK_SCRIPT)
-        for path in args.paths:
-            urllib.request.urlopen(base + path, timeout=60).read()  # warm caches once
+        for name, path in plan.items():
+            scripts = [script.name]
+            if path is None:
+                paths = varied_paths(args.queries)
+                with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as varied:
+                    varied.write(VARIED_SCRIPT % ", ".join(json.dumps(p) for p in paths) + WRK_SCRIPT)
+                scripts, path = [varied.name], paths[0]
+            path = path.format(firm=firm)
+            urllib.request.urlopen(base + path, timeout=120).read()  # warm-up request
             run = subprocess.run(["wrk", "-t", str(args.threads), "-c", str(args.connections), "-d", f"{args.seconds}s",
-                                  "--timeout", "10s", "-s", script.name, base + path],
+                                  "--timeout", "10s", "-s", scripts[0], base + path],
                                  capture_output=True, text=True, check=True)
             figures = json.loads(run.stdout.strip().splitlines()[-1])
             figures["requests_per_s"] = round(figures["requests"] / figures["seconds"], 1)
-            results[path] = figures
+            figures["path"] = path if name != "search-varied" else f"{args.queries} queries, cycled"
+            results[name] = figures
     finally:
         os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
-    return {"connections": args.connections, "seconds_per_path": args.seconds, "gunicorn_workers": args.workers,
-            "pages": results}
+        server.wait(timeout=60)
+    return {"connections": args.connections, "seconds_per_scenario": args.seconds, "gunicorn_workers": args.workers,
+            "server_start_s": startup_s, "pages": results}
 
 
 if __name__ == "__main__":
