@@ -2,6 +2,8 @@
 
 from django.utils.translation import gettext_lazy as _
 
+from seoulhub.core.cards import shared_figures
+
 from .models import LandscapeSubscription, TechnologyLandscape
 
 # Title and description of the home page's landscape area (kept here so they live in this app's catalogue).
@@ -9,6 +11,10 @@ SECTION = (_("Landscape"), _("What rises in the world against what Seoul has: fi
 
 
 def home_card(request) -> dict:
+    return shared_figures("landscape", _figures)
+
+
+def _figures() -> dict:
     rows = TechnologyLandscape.objects.filter(technology__active=True).select_related("technology")
     rising = rows.filter(significant=True, rising__gt=0)
     return {

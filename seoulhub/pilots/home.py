@@ -1,8 +1,14 @@
+from seoulhub.core.cards import shared_figures
+
 from . import lifecycle as lc
 from .models import Demand, Proposal
 
 
 def home_card(request) -> dict:
+    return shared_figures("pilots", _figures)
+
+
+def _figures() -> dict:
     open_demands = [d for d in Demand.objects.filter(status=Demand.Status.OPEN) if d.is_open()]
     return {
         "open_demands": len(open_demands),

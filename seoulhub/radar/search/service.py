@@ -222,7 +222,19 @@ def plain_text(article: Article) -> str:
 
 def page_rows(ranking: Ranking, ids: list[int]) -> list[dict]:
     """Result rows for one page of ids, in ranking order, with snippets and the other sources of
-    each story ("also reported by")."""
+    each story ("also reported by"). Cached with the ranking: a popular query's first page is
+    built once, not on every request (rows hold nothing about the user)."""
+    if not ranking.cache_key:
+        return _page_rows(ranking, ids)
+    key = f"{ranking.cache_key}:rows:" + hashlib.sha256(repr(ids).encode()).hexdigest()[:16]
+    rows = cache.get(key)
+    if rows is None:
+        rows = _page_rows(ranking, ids)
+        cache.set(key, rows, CACHE_SECONDS)
+    return rows
+
+
+def _page_rows(ranking: Ranking, ids: list[int]) -> list[dict]:
     articles = {a.id: a for a in Article.objects.filter(id__in=ids).select_related("source", "cluster")
                 .prefetch_related("technology_links__technology")}
     clusters = [a.cluster_id for a in articles.values() if a.cluster_id]
