@@ -71,6 +71,8 @@ class _Alias:
     slugs: list[str]
     weight: float
     hangul_syllables: int  # 0 for Latin aliases
+    case_sensitive: bool = False  # _is_case_sensitive(text), kept for the matching loop
+    latin_tokens: tuple[str, ...] = ()  # _latin_tokens(text): the surface a case-sensitive alias needs
 
 
 def _is_case_sensitive(alias: str) -> bool:
@@ -135,14 +137,17 @@ class TechnologyTagger:
                 alias = by_key.get(key)
                 if alias is None:
                     syllables = len(_HANGUL.findall(term)) if _HANGUL.search(term) else 0
-                    alias = by_key[key] = _Alias(term, [], _weight(term), syllables)
+                    alias = by_key[key] = _Alias(term, [], _weight(term), syllables,
+                                                 _is_case_sensitive(term), _latin_tokens(term))
                 if entry["slug"] not in alias.slugs:
                     alias.slugs.append(entry["slug"])
         self._aliases = list(by_key.values())
+        self._weight_of = {alias.text: alias.weight for alias in self._aliases}  # == _weight(text)
         # Latin aliases: looked up as token n-grams (fast, exact word boundaries).
         self._latin: dict[tuple[str, ...], list[_Alias]] = {}
-        self._latin_first: set[str] = set()
-        self._max_ngram = 1
+        # First token -> the n-gram lengths worth trying from it, longest first (a plural such as
+        # "chatbots" stands for the one-token alias "chatbot"). Other lengths cannot match.
+        sizes: dict[str, set[int]] = {}
         # Hangul aliases: one trie regex; a space inside an alias is optional in the text.
         self._hangul: dict[str, _Alias] = {}
         for (_key, sensitive), alias in by_key.items():
@@ -155,10 +160,11 @@ class TechnologyTagger:
                 continue
             key = tuple(t.casefold() for t in tokens)
             self._latin.setdefault(key, []).append(alias)
-            self._latin_first.add(key[0])
+            sizes.setdefault(key[0], set()).add(len(key))
             if len(key) == 1:
-                self._latin_first.update({key[0] + "s", key[0] + "es"})
-            self._max_ngram = max(self._max_ngram, len(key))
+                for plural in (key[0] + "s", key[0] + "es"):
+                    sizes.setdefault(plural, set()).add(1)
+        self._ngram_sizes = {first: sorted(lengths, reverse=True) for first, lengths in sizes.items()}
         self._hangul_regex = re.compile(_trie_regex(sorted(self._hangul))) if self._hangul else None
 
     def korean_terms(self) -> list[str]:
@@ -177,38 +183,46 @@ class TechnologyTagger:
         return not rest or rest in PARTICLES
 
     def _latin_hits(self, text: str):
-        tokens = [(m.group(), m.group().casefold()) for m in _LATIN_TOKEN.finditer(text)]
-        i, n = 0, len(tokens)
-        while i < n:
-            if tokens[i][1] not in self._latin_first:
-                i += 1
+        surface = _LATIN_TOKEN.findall(text)
+        if not surface:
+            return
+        # The tokens are ASCII letters and digits, so one lower() of the joined tokens folds
+        # them all at once (casefold is lower() on ASCII).
+        folded = " ".join(surface).lower().split(" ")
+        sizes_of = self._ngram_sizes
+        # Most words start no alias: visit only those that do.
+        starts = [i for i, word in enumerate(folded) if word in sizes_of]
+        n = len(folded)
+        free = 0  # tokens before `free` belong to an alias already matched
+        for i in starts:
+            if i < free:
                 continue
             matched = 0
-            for size in range(min(self._max_ngram, n - i), 0, -1):
-                window = tokens[i:i + size]
-                folded = tuple(t[1] for t in window)
-                candidates = self._latin.get(folded)
-                last = folded[-1]
-                if candidates is None and size >= 1 and len(last) > 3:
+            for size in sizes_of[folded[i]]:
+                if size > n - i:
+                    continue
+                window = tuple(folded[i:i + size])
+                candidates = self._latin.get(window)
+                last = window[-1]
+                if candidates is None and len(last) > 3:
                     # Plurals of long, case-insensitive aliases: "digital twins", "chatbots".
                     stem = last[:-2] if last.endswith("es") else last[:-1] if last.endswith("s") else None
                     if stem:
-                        candidates = [a for a in self._latin.get(folded[:-1] + (stem,), [])
-                                      if not _is_case_sensitive(a.text)]
+                        candidates = [a for a in self._latin.get(window[:-1] + (stem,), [])
+                                      if not a.case_sensitive]
                         if not candidates and last.endswith("es"):
-                            candidates = [a for a in self._latin.get(folded[:-1] + (last[:-1],), [])
-                                          if not _is_case_sensitive(a.text)]
+                            candidates = [a for a in self._latin.get(window[:-1] + (last[:-1],), [])
+                                          if not a.case_sensitive]
                 if not candidates:
                     continue
-                surface = tuple(t[0] for t in window)
                 for alias in candidates:
-                    if _is_case_sensitive(alias.text) and surface != _latin_tokens(alias.text):
+                    if alias.case_sensitive and tuple(surface[i:i + size]) != alias.latin_tokens:
                         continue
                     yield alias
                     matched = size
                 if matched:
                     break
-            i += matched or 1
+            free = i + (matched or 1)
 
     def _hangul_hits(self, text: str):
         if self._hangul_regex is None:
@@ -228,14 +242,14 @@ class TechnologyTagger:
             for slug in alias.slugs:
                 counts = hits.setdefault(slug, {})
                 counts[alias.text] = counts.get(alias.text, 0) + 1
-        if _HANGUL.search(text):
+        if not text.isascii() and _HANGUL.search(text):
             for alias in self._hangul_hits(text):
                 for slug in alias.slugs:
                     counts = hits.setdefault(slug, {})
                     counts[alias.text] = counts.get(alias.text, 0) + 1
         results = []
         for slug, counts in hits.items():
-            weights = {a: _weight(a) * (1 + 0.5 * math.log(n)) for a, n in counts.items()}
+            weights = {a: self._weight_of[a] * (1 + 0.5 * math.log(n)) for a, n in counts.items()}
             score = round(1 - math.exp(-sum(weights.values())), 4)
             if score >= min_score:
                 evidence = sorted(weights, key=lambda a: -weights[a])
