@@ -23,14 +23,19 @@ preload_app = os.environ.get("GUNICORN_PRELOAD", "1") == "1"
 
 
 def when_ready(server):
-    if not preload_app or os.environ.get("GUNICORN_WARM_VECTORS", "1") != "1":
+    """Warm what every worker needs before forking them: the search's vector index and the home
+    page's shared figures (with the default in-process cache, workers inherit them)."""
+    if not preload_app:
         return
     from django.db import connections
 
+    from seoulhub.core.home import warm_shared_figures
     from seoulhub.radar.search.service import build_before_fork
 
     try:
-        server.log.info("vector index ready: %d articles", build_before_fork())
+        if os.environ.get("GUNICORN_WARM_VECTORS", "1") == "1":
+            server.log.info("vector index ready: %d articles", build_before_fork())
+        warm_shared_figures()
     finally:
         connections.close_all()  # never share a database connection across fork
 

@@ -30,3 +30,22 @@ def home_sections(request) -> list[dict]:
         sections.append({"app": app, "title": title, "description": description, "card": card,
                          "template": f"{app}/_home_card.html" if card else None})
     return sections
+
+
+def warm_shared_figures() -> None:
+    """Compute every card's shared figures in every language (a server's master process does this
+    before forking, so no worker's first visitor waits for them)."""
+    from django.conf import settings
+    from django.utils import translation
+
+    from .cards import shared_figures
+
+    for app, _title, _description in SECTIONS:
+        try:
+            module = import_module(f"seoulhub.{app}.home")
+        except ModuleNotFoundError:
+            continue
+        if hasattr(module, "figures"):
+            for language, _name in settings.LANGUAGES:
+                with translation.override(language):
+                    shared_figures(app, module.figures)

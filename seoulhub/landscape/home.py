@@ -11,10 +11,10 @@ SECTION = (_("Landscape"), _("What rises in the world against what Seoul has: fi
 
 
 def home_card(request) -> dict:
-    return shared_figures("landscape", _figures)
+    return shared_figures("landscape", figures)
 
 
-def _figures() -> dict:
+def figures() -> dict:
     rows = TechnologyLandscape.objects.filter(technology__active=True).select_related("technology")
     rising = rows.filter(significant=True, rising__gt=0)
     return {

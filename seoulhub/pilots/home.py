@@ -5,10 +5,10 @@ from .models import Demand, Proposal
 
 
 def home_card(request) -> dict:
-    return shared_figures("pilots", _figures)
+    return shared_figures("pilots", figures)
 
 
-def _figures() -> dict:
+def figures() -> dict:
     open_demands = [d for d in Demand.objects.filter(status=Demand.Status.OPEN) if d.is_open()]
     return {
         "open_demands": len(open_demands),

@@ -3,7 +3,7 @@ from seoulhub.core.cards import shared_figures
 from .models import Article, Source
 
 
-def _figures() -> dict:
+def figures() -> dict:
     return {
         "articles": Article.objects.count(),
         "digital": Article.objects.filter(is_digital=True).count(),
@@ -14,4 +14,4 @@ def _figures() -> dict:
 
 
 def home_card(request) -> dict:
-    return shared_figures("radar", _figures)
+    return shared_figures("radar", figures)
