@@ -103,10 +103,12 @@ def main(argv: list[str]) -> dict:
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--seconds", type=int, default=20)
-    parser.add_argument("--workers", type=int, default=5)
+    parser.add_argument("--workers", type=int, default=(os.cpu_count() or 2) + 1, help="as gunicorn.conf.py's default")
     parser.add_argument("--queries", type=int, default=2000, help="distinct queries of search-varied")
     parser.add_argument("--scenarios", nargs="*", default=list(SCENARIOS), choices=list(SCENARIOS))
     parser.add_argument("--paths", nargs="*", default=[], help="extra paths, each its own scenario")
+    parser.add_argument("--cache-url", default="",
+                        help="e.g. redis://127.0.0.1:6379/9: one cache shared by all workers, as in production")
     args = parser.parse_args(argv)
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is not installed: apt-get install wrk")
@@ -116,6 +118,8 @@ def main(argv: list[str]) -> dict:
                SECRET_KEY=os.environ.get("SECRET_KEY", "bench-only-" + "k" * 40),
                ALLOWED_HOSTS="127.0.0.1", GUNICORN_BIND=f"127.0.0.1:{port}",
                GUNICORN_WORKERS=str(args.workers), GUNICORN_ACCESSLOG="/dev/null")
+    if args.cache_url:
+        env["CACHE_URL"] = args.cache_url
     subprocess.run([sys.executable, "-m", "seoulhub.cli", "collectstatic", "--noinput", "-v", "0"], env=env, cwd=REPO, check=True)
     firm = busiest_firm(env) if "firm-dashboard" in args.scenarios else 0
     plan = {name: SCENARIOS[name] for name in args.scenarios}
@@ -150,7 +154,7 @@ def main(argv: list[str]) -> dict:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=60)
     return {"connections": args.connections, "seconds_per_scenario": args.seconds, "gunicorn_workers": args.workers,
-            "server_start_s": startup_s, "pages": results}
+            "cache": "redis" if args.cache_url else "in-process", "server_start_s": startup_s, "pages": results}
 
 
 if __name__ == "__main__":

@@ -121,7 +121,10 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Connections persist (DB_CONN_MAX_AGE) as on PostgreSQL: a new SQLite connection per request
+    # starts with an empty page cache and re-runs the PRAGMAs, which cut the firm dashboard's
+    # throughput by two thirds in the load test (docs/quality.md). `seoulhub restore` already
+    # requires the web and worker processes to be stopped, so no connection outlives its file.
     DATABASES["default"]["OPTIONS"] = {
         # WAL lets the web server read while the worker writes; IMMEDIATE avoids
         # "database is locked" on read-then-write transactions.

@@ -32,11 +32,16 @@ def _reference_data(request):
 
 
 @pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    """Rate-limit counters live in the cache; each test starts with none."""
+def _fresh_caches():
+    """Rate-limit counters and cached figures live in the cache (and its per-process memos);
+    each test starts with none."""
+    from seoulhub.core.localcache import clear_all
+
     cache.clear()
+    clear_all()
     yield
     cache.clear()
+    clear_all()
 
 
 @pytest.fixture

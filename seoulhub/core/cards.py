@@ -11,14 +11,25 @@ import time
 from django.core.cache import cache
 from django.utils import translation
 
+from .localcache import LocalMemo
+
 FRESH_SECONDS = 60
 KEEP_SECONDS = 15 * 60  # stale figures are served at most this long while a refresh runs
 REFRESH_LOCK_SECONDS = 30
+_local = LocalMemo(seconds=5)
 
 
 def shared_figures(name: str, compute):
     """compute() at most once a minute per language (once for all processes with Redis)."""
     key = f"home-figures:{name}:{translation.get_language() or ''}"
+    value = _local.get(key)
+    if value is None:
+        value = _shared(key, compute)
+        _local.set(key, value)
+    return value
+
+
+def _shared(key: str, compute):
     entry = cache.get(key)
     if entry is not None:
         computed_at, value = entry

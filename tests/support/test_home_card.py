@@ -3,6 +3,8 @@
 import pytest
 from django.core.cache import cache
 
+from seoulhub.core.localcache import clear_all
+
 from seoulhub.support.models import FirmMember
 
 pytestmark = pytest.mark.django_db
@@ -23,4 +25,5 @@ def test_home_firm_count_is_cached_but_my_firm_is_live(client, make_firm, firm_m
     assert card["my_firm"] == mine  # never cached
 
     cache.clear()  # what a minute does
+    clear_all()
     assert client.get("/").context["sections"][1]["card"]["firms"] == 2

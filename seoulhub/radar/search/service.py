@@ -21,6 +21,7 @@ from django.db.models import Count, Max, Q
 from django.db.models.functions import TruncMonth
 from django.utils.html import strip_tags
 
+from seoulhub.core.localcache import LocalMemo
 from seoulhub.radar.models import Article, ArticleTechnology
 
 from . import textfns
@@ -31,6 +32,9 @@ from .snippets import highlight
 from .vectors import IVF_THRESHOLD, IvfVectorIndex, VectorIndex, vector_from_bytes
 
 CACHE_SECONDS = 300
+# Rankings and rows read from the shared cache are kept in the process for a few seconds: with
+# Redis, the read and unpickle cost more than the rest of a cached results page.
+_local = LocalMemo(seconds=5)
 VECTOR_REFRESH_SECONDS = 600
 
 
@@ -184,7 +188,11 @@ def rank(q: str, filters: SearchFilters = SearchFilters()) -> Ranking:
     """The full ranked list for a query (cached). Raises ValueError for unusable input."""
     q = " ".join((q or "").split())
     key = _cache_key(q, filters)
-    cached = cache.get(key)
+    cached = _local.get(key)
+    if cached is None:
+        cached = cache.get(key)
+        if cached is not None:
+            _local.set(key, cached)
     if cached is not None:
         return cached
     if not q:
@@ -210,6 +218,7 @@ def rank(q: str, filters: SearchFilters = SearchFilters()) -> Ranking:
                           result.query.surface_terms + result.query.tokens, result.query.tokens)
     ranking.cache_key = key
     cache.set(key, ranking, CACHE_SECONDS)
+    _local.set(key, ranking)
     return ranking
 
 
@@ -227,10 +236,13 @@ def page_rows(ranking: Ranking, ids: list[int]) -> list[dict]:
     if not ranking.cache_key:
         return _page_rows(ranking, ids)
     key = f"{ranking.cache_key}:rows:" + hashlib.sha256(repr(ids).encode()).hexdigest()[:16]
-    rows = cache.get(key)
+    rows = _local.get(key)
     if rows is None:
-        rows = _page_rows(ranking, ids)
-        cache.set(key, rows, CACHE_SECONDS)
+        rows = cache.get(key)
+        if rows is None:
+            rows = _page_rows(ranking, ids)
+            cache.set(key, rows, CACHE_SECONDS)
+        _local.set(key, rows)
     return rows
 
 
@@ -291,6 +303,7 @@ def facets(ranking: Ranking) -> dict[str, list[dict]]:
         ranking.facet_counts = _facet_counts(ranking.ids)
         if ranking.cache_key:
             cache.set(ranking.cache_key, ranking, CACHE_SECONDS)
+            _local.set(ranking.cache_key, ranking)
     return ranking.facet_counts
 
 
