@@ -22,11 +22,7 @@ _local = LocalMemo(seconds=5)
 def shared_figures(name: str, compute):
     """compute() at most once a minute per language (once for all processes with Redis)."""
     key = f"home-figures:{name}:{translation.get_language() or ''}"
-    value = _local.get(key)
-    if value is None:
-        value = _shared(key, compute)
-        _local.set(key, value)
-    return value
+    return _local.read_through(key, lambda: _shared(key, compute))
 
 
 def _shared(key: str, compute):

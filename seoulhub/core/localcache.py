@@ -41,6 +41,15 @@ class LocalMemo:
             return None
         return value
 
+    def read_through(self, key: str, read):
+        """The memo's value, else read() (kept when it is not None)."""
+        value = self.get(key)
+        if value is None:
+            value = read()
+            if value is not None:
+                self.set(key, value)
+        return value
+
     def set(self, key: str, value) -> None:
         with self._lock:
             if len(self._items) >= self.max_items:

@@ -111,15 +111,12 @@ def sanitise_html(raw: str) -> str:
                      url_schemes={"http", "https", "mailto"}, link_rel="noopener noreferrer nofollow")
 
 
-_WS = re.compile(r"\s+")
 _BLOCK_END = re.compile(r"</(p|div|li|h\d|tr|blockquote|pre)>|<br\s*/?>", re.IGNORECASE)
 
 
 def html_to_text(raw: str) -> str:
     if not raw:
         return ""
-    # " ".join(x.split()) is _WS.sub(" ", x).strip(), only faster: str.split() and the regex \s
-    # agree on what Unicode whitespace is.
     if "<" not in raw and "&" not in raw:
         return " ".join(raw.split())
     marked = _BLOCK_END.sub(" \n ", raw)
@@ -151,7 +148,6 @@ def canonical_url(url: str) -> str:
 
 def content_hash(title: str, text: str) -> str:
     """sha256 of the case-folded, space-collapsed title and text: the exact-duplicate key."""
-    # " ".join(split()) collapses whitespace like _WS.sub(" ", ...).strip() (see html_to_text).
     norm = " ".join(unicodedata.normalize("NFKC", f"{title}\n{text}").casefold().split())
     return hashlib.sha256(norm.encode("utf-8")).hexdigest()
 
@@ -260,10 +256,9 @@ def merge_feature_evidence(techs: list[TechMatch], hits: dict[str, list[str]]) -
 def merge_category_evidence(techs: list[TechMatch], categories: list[str],
                             tagger: TechnologyTagger) -> list[TechMatch]:
     """Add the technologies whose arXiv categories the item carries (a feed's own labels are evidence)."""
-    by_category = _slugs_by_arxiv_category(tagger)
     hits: dict[str, list[str]] = {}
     for category in categories:
-        for slug in by_category.get(category, ()):
+        for slug in tagger.slugs_by_arxiv_category.get(category, ()):
             if category not in hits.setdefault(slug, []):
                 hits[slug].append(category)
     if not hits:
@@ -278,20 +273,6 @@ def merge_category_evidence(techs: list[TechMatch], categories: list[str],
             score = round(1 - (1 - old.score) * (1 - ARXIV_CATEGORY_SCORE), 4)
             by_slug[slug] = TechMatch(slug, score, [*old.evidence, *evidence])
     return sorted(by_slug.values(), key=lambda m: (-m.score, m.slug))
-
-
-_CATEGORY_MAPS: dict[int, tuple[TechnologyTagger, dict[str, list[str]]]] = {}
-
-
-def _slugs_by_arxiv_category(tagger: TechnologyTagger) -> dict[str, list[str]]:
-    cached = _CATEGORY_MAPS.get(id(tagger))
-    if cached is None or cached[0] is not tagger:
-        mapping: dict[str, list[str]] = {}
-        for slug, entry in tagger.entries.items():
-            for category in dict.fromkeys(entry.get("arxiv", [])):
-                mapping.setdefault(category, []).append(slug)
-        cached = _CATEGORY_MAPS[id(tagger)] = (tagger, mapping)
-    return cached[1]
 
 
 def process_item(item: ParsedItem, *, language_hint: str = "",

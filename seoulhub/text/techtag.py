@@ -122,6 +122,10 @@ class TechnologyTagger:
 
     def __init__(self, entries: list[dict]):
         self.entries = {e["slug"]: e for e in entries}
+        self.slugs_by_arxiv_category: dict[str, list[str]] = {}
+        for entry in entries:
+            for category in dict.fromkeys(entry.get("arxiv", [])):
+                self.slugs_by_arxiv_category.setdefault(category, []).append(entry["slug"])
         by_key: dict[tuple[str, bool], _Alias] = {}
         for entry in entries:
             terms = [*entry.get("aliases_ko", []), *entry.get("aliases_en", [])]

@@ -188,11 +188,7 @@ def rank(q: str, filters: SearchFilters = SearchFilters()) -> Ranking:
     """The full ranked list for a query (cached). Raises ValueError for unusable input."""
     q = " ".join((q or "").split())
     key = _cache_key(q, filters)
-    cached = _local.get(key)
-    if cached is None:
-        cached = cache.get(key)
-        if cached is not None:
-            _local.set(key, cached)
+    cached = _local.read_through(key, lambda: cache.get(key))
     if cached is not None:
         return cached
     if not q:
@@ -236,14 +232,10 @@ def page_rows(ranking: Ranking, ids: list[int]) -> list[dict]:
     if not ranking.cache_key:
         return _page_rows(ranking, ids)
     key = f"{ranking.cache_key}:rows:" + hashlib.sha256(repr(ids).encode()).hexdigest()[:16]
-    rows = _local.get(key)
-    if rows is None:
-        rows = cache.get(key)
-        if rows is None:
-            rows = _page_rows(ranking, ids)
-            cache.set(key, rows, CACHE_SECONDS)
-        _local.set(key, rows)
-    return rows
+    def shared():
+        return cache.get_or_set(key, lambda: _page_rows(ranking, ids), CACHE_SECONDS)
+
+    return _local.read_through(key, shared)
 
 
 def _page_rows(ranking: Ranking, ids: list[int]) -> list[dict]:
