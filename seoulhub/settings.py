@@ -185,6 +185,9 @@ MEDIA_ROOT = VAR_DIR / "media"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 SEOULHUB_MAX_UPLOAD_BYTES = int(os.environ.get("SEOULHUB_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024)))
+# Items stored per ingest transaction: larger batches write each trend counter and index page
+# fewer times; a crash re-processes at most one batch (docs/radar.md).
+RADAR_STORE_BATCH = int(os.environ.get("SEOULHUB_STORE_BATCH", "2000"))
 
 # Tasks: the database worker needs nothing else; Redis/RQ for several machines.
 TASKS_BACKEND = os.environ.get("SEOULHUB_TASKS", "db")

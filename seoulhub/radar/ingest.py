@@ -1,6 +1,6 @@
 """Store processed items in batches: idempotent, near-duplicates into story clusters.
 
-Items are processed one by one and stored STORE_BATCH at a time, each batch in one transaction
+Items are processed one by one and stored settings.RADAR_STORE_BATCH at a time, each batch in one transaction
 with its technology links and trend counts (one INSERT per table instead of several queries per
 item; the per-item transactions were the slowest step of ingestion). Re-ingesting the same feed
 adds nothing: an item is skipped when its (source, GUID) or its content hash is already stored.
@@ -15,9 +15,12 @@ import logging
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from seoulhub.core.bulkinsert import insert_rows
+from seoulhub.core.gcpolicy import fewer_collections
 from seoulhub.taxonomy.models import Technology
 from seoulhub.text import minhash as minhash_mod
 from seoulhub.text.techtag import TechnologyTagger
@@ -30,7 +33,10 @@ log = logging.getLogger(__name__)
 
 CLUSTER_WINDOW = timedelta(days=14)  # near-duplicates are looked for among this recent window
 CLUSTER_INDEX_LIMIT = 50_000
-STORE_BATCH = 500
+ARTICLE_COLUMNS = ("source_id", "url", "canonical_url", "guid", "title", "summary_html", "text", "author",
+                   "published_at", "fetched_at", "language", "search_text", "keywords", "relevance", "is_digital",
+                   "content_hash", "minhash")
+LINK_COLUMNS = ("article_id", "technology_id", "score", "evidence")
 
 
 @dataclass
@@ -65,8 +71,9 @@ class ClusterIndex:
         since = self.since or timezone.now() - CLUSTER_WINDOW
         rows = (Article.objects.filter(fetched_at__gte=since, minhash__isnull=False)
                 .order_by("-id").values_list("id", "minhash")[:CLUSTER_INDEX_LIMIT])
-        for article_id, data in rows.iterator(chunk_size=2000):
-            self.index.add(article_id, minhash_mod.from_bytes(data))
+        with fewer_collections():
+            for article_id, data in rows.iterator(chunk_size=2000):
+                self.index.add(article_id, minhash_mod.from_bytes(data))
         self.loaded = True
         return self
 
@@ -80,6 +87,10 @@ class Ingestor:
         self._tech_ids = dict(Technology.objects.values_list("slug", "id"))
 
     def ingest(self, source: Source, items: list[ParsedItem], progress=None) -> IngestStats:
+        with fewer_collections():
+            return self._ingest(source, items, progress)
+
+    def _ingest(self, source: Source, items: list[ParsedItem], progress) -> IngestStats:
         stats = IngestStats()
         guids = [(i.guid or i.link or "").strip()[:1000] for i in items]
         known = set(Article.objects.filter(source=source, guid__in=[g for g in guids if g])
@@ -93,7 +104,7 @@ class Ingestor:
                     batch.append(processed)
                 if guid:
                     known.add(guid)
-            if len(batch) >= STORE_BATCH:
+            if len(batch) >= settings.RADAR_STORE_BATCH:
                 self.store_batch(source, batch, stats)
                 batch = []
             if progress:
@@ -139,24 +150,34 @@ class Ingestor:
         stats.near_duplicates += near
 
     def _insert(self, source: Source, fresh: list[ProcessedItem], indexed: list[int]) -> int:
-        articles = Article.objects.bulk_create([self._article(source, p) for p in fresh])
-        ArticleTechnology.objects.bulk_create(
-            [link for article, p in zip(articles, fresh) for link in self._links(article, p)])
+        now = timezone.now()
+        published = [p.published_at or now for p in fresh]
+        ids = insert_rows(Article, ARTICLE_COLUMNS, [self._article_row(source, p, when, now)
+                                                     for p, when in zip(fresh, published)], return_ids=True)
+        insert_rows(ArticleTechnology, LINK_COLUMNS,
+                    [(article_id, self._tech_ids[m.slug], m.score, m.evidence)
+                     for article_id, p in zip(ids, fresh) for m in p.technologies if m.slug in self._tech_ids])
         near = 0
-        for article, p in zip(articles, fresh):
+        index = self.cluster_index.index
+        for article_id, p in zip(ids, fresh):
             # Earlier items of the same batch are in the index already, so reposts within one
             # feed cluster too.
-            match = self.cluster_index.index.best_match(p.signature)
+            match = index.best_match(p.signature)
             if match is not None and (cluster := self._cluster_for(match[0], p)) is not None:
-                Article.objects.filter(pk=article.pk).update(cluster=cluster)
-                article.cluster = cluster
+                Article.objects.filter(pk=article_id).update(cluster=cluster)
                 near += 1
-            self.cluster_index.index.add(article.id, p.signature)
-            indexed.append(article.id)
-        record_new_articles([(a.pk, a.published_at, p.keywords, [m.slug for m in p.technologies
-                                                                 if m.slug in self._tech_ids])
-                             for a, p in zip(articles, fresh)])
+            index.add(article_id, p.signature)
+            indexed.append(article_id)
+        record_new_articles([(article_id, when, p.keywords, [m.slug for m in p.technologies
+                                                             if m.slug in self._tech_ids])
+                             for article_id, when, p in zip(ids, published, fresh)])
         return near
+
+    @staticmethod
+    def _article_row(source: Source, p: ProcessedItem, published_at, fetched_at) -> tuple:
+        return (source.pk, p.url, p.canonical_url, p.guid, p.title, p.summary_html, p.text, p.author,
+                published_at, fetched_at, p.language, p.search_text, p.keywords, p.relevance, p.is_digital,
+                p.content_hash, p.minhash)
 
     def _forget(self, article_ids: list[int]) -> None:
         """Take rolled-back articles out of the in-memory near-duplicate index."""

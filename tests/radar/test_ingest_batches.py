@@ -2,6 +2,7 @@
 clashes with a concurrent run resolved item by item, nothing half-written after a failure."""
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 
 from seoulhub.radar import ingest as ingest_mod
@@ -23,7 +24,7 @@ def snapshot():
 
 
 def test_batched_trend_counts_equal_an_article_by_article_recount(monkeypatch):
-    monkeypatch.setattr(ingest_mod, "STORE_BATCH", 100)
+    monkeypatch.setattr(settings, "RADAR_STORE_BATCH", 100)
     source = Source.objects.create(name="klue", url=KLUE_IT, kind=Source.Kind.FILE)
     stats = run_source(source)
     assert stats.new > 3 * 100  # several batches

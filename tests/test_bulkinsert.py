@@ -1,0 +1,52 @@
+"""insert_rows: multi-row INSERTs from tuples, the ids back in row order, values as the ORM stores them."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from seoulhub.core.bulkinsert import insert_rows
+from seoulhub.radar.ingest import ARTICLE_COLUMNS
+from seoulhub.radar.models import Article, Source, TrendMark
+
+
+def _row(source, n: int) -> tuple:
+    when = timezone.make_aware(datetime.datetime(2026, 3, 1, 9, 30) + datetime.timedelta(hours=n), datetime.timezone.utc)
+    return (source.pk, f"https://example.org/{n}", f"https://example.org/{n}", f"guid-{n}", f"title {n}", "<p>x</p>",
+            f"text {n}", "", when, when, "en", f"token{n} other", [f"kw{n}", "공통"], n / 1000, n % 2 == 0,
+            f"{n:064d}", bytes([n % 256]) * 8)
+
+
+@pytest.mark.django_db
+def test_ids_come_back_in_row_order_across_several_statements():
+    source = Source.objects.create(name="example", url="https://example.org/feed")
+    rows = [_row(source, n) for n in range(150)]
+    assert len(rows) * len(ARTICLE_COLUMNS) > (connection.features.max_query_params or 0)  # several statements on SQLite
+    ids = insert_rows(Article, ARTICLE_COLUMNS, rows, return_ids=True)
+    assert len(ids) == 150 and len(set(ids)) == 150
+    for n in (0, 57, 58, 149):
+        article = Article.objects.get(pk=ids[n])
+        assert article.title == f"title {n}"
+        assert article.keywords == [f"kw{n}", "공통"]
+        assert article.published_at == rows[n][8]
+        assert bytes(article.minhash) == bytes([n % 256]) * 8
+        assert article.is_digital is (n % 2 == 0)
+
+
+@pytest.mark.django_db
+def test_dates_and_json_are_stored_as_the_orm_would():
+    source = Source.objects.create(name="example", url="https://example.org/feed")
+    [article_id] = insert_rows(Article, ARTICLE_COLUMNS, [_row(source, 1)], return_ids=True)
+    insert_rows(TrendMark, ("article_id", "day", "terms"), [(article_id, datetime.date(2026, 3, 1), {"tech": ["ai"]})])
+    mark = TrendMark.objects.get(article_id=article_id)
+    assert mark.day == datetime.date(2026, 3, 1) and mark.terms == {"tech": ["ai"]}
+    # Lookups the ORM builds must find what insert_rows wrote.
+    assert TrendMark.objects.filter(day=datetime.date(2026, 3, 1), terms__tech__0="ai").count() == 1
+    assert Article.objects.filter(published_at__date=datetime.date(2026, 3, 1)).count() == 1
+
+
+@pytest.mark.django_db
+def test_no_rows_no_statement(django_assert_num_queries):
+    with django_assert_num_queries(0):
+        assert insert_rows(Article, ARTICLE_COLUMNS, [], return_ids=True) == []
