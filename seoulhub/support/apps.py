@@ -6,3 +6,8 @@ class SupportConfig(AppConfig):
     name = "seoulhub.support"
     label = "support"
     verbose_name = _("Support")
+
+    def ready(self) -> None:
+        from . import signals
+
+        signals.connect()

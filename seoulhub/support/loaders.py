@@ -16,6 +16,7 @@ from seoulhub.taxonomy.models import KsicCode
 from .firm_import import import_firms, read_rows
 from .models import EligibilityRule, Firm, Programme
 from .programme_parse import parse_record
+from .services import bump_data_version
 
 
 def data_path(*parts: str) -> Path:
@@ -85,6 +86,8 @@ def load_bizinfo(path: Path | None = None) -> dict[str, int]:
             programme.rules.all().delete()
             EligibilityRule.objects.bulk_create(
                 [EligibilityRule(programme=programme, kind=k, params=p, source_text=t) for k, p, t in rules])
+    if counts["programmes created"] or counts["programmes updated"]:
+        bump_data_version()  # bulk_create sends no signal (signals.py)
     return counts
 
 

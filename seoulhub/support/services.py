@@ -1,15 +1,21 @@
 """Glue between the support models and the framework-free matching engine: technology tags,
-stored text embeddings, engine profiles and a per-process matcher rebuilt when the data changes."""
+stored text embeddings, engine profiles, the support data version and a per-process matcher
+rebuilt when that version changes."""
 
 from __future__ import annotations
 
 import datetime
+import hashlib
 import threading
+import uuid
 
 import numpy as np
+from django.core.cache import cache, caches
+from django.core.cache.backends.locmem import LocMemCache
 from django.db.models import Count, Max, Q
 from django.utils import timezone
 
+from seoulhub.core.localcache import LocalMemo
 from seoulhub.matching.engine import Match, Matcher, ProgrammeProfile
 from seoulhub.matching.rules import FirmProfile, Rule, age_in_years
 from seoulhub.taxonomy.models import Technology
@@ -204,42 +210,134 @@ def _stack(blobs) -> np.ndarray | None:
     return np.stack([zeros if v is None or len(v) != width else v for v in vectors])
 
 
-_lock = threading.Lock()
-_cached: dict = {}
+# ---- data version ---------------------------------------------------------------------------
+# What the matcher and the cached dashboard parts were computed from: today's date (eligibility and
+# open windows depend on it) and a stamp that changes whenever firms, programmes, their rules or
+# technology tags change. The stamp lives in the shared cache; the signals in signals.py replace it
+# on every write, so reading it costs a cache read, and per process one read every few seconds.
+STAMP_KEY = "support:data-stamp"
+STAMP_MEMO_SECONDS = 3  # how long another process may serve the previous version to anonymous visitors
+PER_PROCESS_STAMP_SECONDS = 10
+_stamp_memo = LocalMemo(seconds=STAMP_MEMO_SECONDS, max_items=4)
 
 
-def _data_version(today: datetime.date) -> tuple:
+def _stamp_timeout() -> int | None:
+    # The default cache is per process: an edit made in another process (the task worker, another
+    # gunicorn worker) never reaches this copy, so the stamp expires soon and is recomputed from the
+    # tables. A shared cache (Redis) sees every bump: the stamp is kept until the next one.
+    return PER_PROCESS_STAMP_SECONDS if isinstance(caches["default"], LocMemCache) else None
+
+
+def _table_stamp() -> str:
+    """A stamp from the tables themselves, for when the cache has none (first use, eviction,
+    restart). The same data gives the same stamp, so refilling it does not rebuild the matcher."""
     firms = Firm.objects.aggregate(n=Count("pk"), at=Max("updated_at"))
     programmes = Programme.objects.aggregate(n=Count("pk"), at=Max("updated_at"))
     rules = EligibilityRule.objects.aggregate(n=Count("pk"), last=Max("pk"))
     tags = (Firm.technologies.through.objects.count(), Programme.technologies.through.objects.count())
-    return (today, firms["n"], firms["at"], programmes["n"], programmes["at"], rules["n"], rules["last"], tags)
+    figures = (firms["n"], firms["at"], programmes["n"], programmes["at"], rules["n"], rules["last"], tags)
+    return "tables-" + hashlib.sha256(repr(figures).encode()).hexdigest()[:20]
 
 
-def current_matcher() -> Matcher:
-    """The matcher for the current data, rebuilt only when firms, programmes or rules changed."""
+def _shared_stamp() -> str:
+    stamp = cache.get(STAMP_KEY)
+    if stamp is None:
+        stamp = _table_stamp()
+        if not cache.add(STAMP_KEY, stamp, _stamp_timeout()):
+            stamp = cache.get(STAMP_KEY) or stamp  # a bump (or another process) got there first
+    return stamp
+
+
+def data_version(fresh: bool = False) -> tuple[datetime.date, str]:
+    """(today, stamp). fresh skips the few seconds of the process memo: signed-in users, so whoever
+    just made an edit sees it on the next page, whichever process serves it."""
     today = timezone.localdate()
-    version = _data_version(today)
+    if fresh:
+        stamp = _shared_stamp()
+        _stamp_memo.set(STAMP_KEY, stamp)  # or this process would flip between two versions
+    else:
+        stamp = _stamp_memo.read_through(STAMP_KEY, _shared_stamp)
+    return today, stamp
+
+
+def version_key(version: tuple[datetime.date, str]) -> str:
+    today, stamp = version
+    return f"{today.isoformat()}:{stamp}"
+
+
+def bump_data_version() -> None:
+    """Give the support data a new version: every process leaves its matcher and cached pages
+    behind at its next read (this one at once, the others within STAMP_MEMO_SECONDS)."""
+    stamp = "edit-" + uuid.uuid4().hex
+    cache.set(STAMP_KEY, stamp, _stamp_timeout())
+    _stamp_memo.set(STAMP_KEY, stamp)
+
+
+# Values computed for one data version (the key carries it), shared by every user: they never need
+# invalidating, and the memo spares the shared cache's round trip and unpickling on each request.
+SHARED_SECONDS = 60 * 60
+_shared_memo = LocalMemo(seconds=60, max_items=256)
+
+
+def shared_get(key: str):
+    return _shared_memo.read_through(key, lambda: cache.get(key))
+
+
+def shared_set(key: str, value) -> None:
+    cache.set(key, value, SHARED_SECONDS)
+    _shared_memo.set(key, value)
+
+
+def shared_value(key: str, compute):
+    """compute() once per key for all users (and, with a shared cache, all processes)."""
+    value = shared_get(key)
+    if value is None:
+        value = compute()
+        shared_set(key, value)
+    return value
+
+
+def technology_names(language: str, version: tuple[datetime.date, str]) -> dict[str, str]:
+    field = "name_en" if language == "en" else "name_ko"
+    return shared_value(f"support:tech-names:{language}:{version_key(version)}",
+                        lambda: dict(Technology.objects.values_list("slug", field)))
+
+
+def any_programme_open(version: tuple[datetime.date, str]) -> bool:
+    today, _stamp = version
+    return shared_value(f"support:any-open:{version_key(version)}",
+                        lambda: Programme.objects.filter(open_programmes_q(today)).exists())
+
+
+# ---- the matcher ----------------------------------------------------------------------------
+_lock = threading.Lock()
+_cached: dict = {}
+
+
+def current_matcher(version: tuple[datetime.date, str] | None = None) -> Matcher:
+    """The matcher for the current data, rebuilt only when firms, programmes or rules changed."""
+    version = version or data_version()
     with _lock:
         if _cached.get("version") != version:
-            _cached["matcher"] = build_matcher(today)
+            _cached["matcher"] = build_matcher(version[0])
             _cached["version"] = version
         return _cached["matcher"]
 
 
-def recommendations(firm: Firm, include_closed: bool = False, include_ineligible: bool = False
-                    ) -> list[tuple[Programme, Match]]:
-    matches = current_matcher().for_firm(firm.pk, include_closed=include_closed,
-                                         include_ineligible=include_ineligible)
+def recommendations(firm: Firm, include_closed: bool = False, include_ineligible: bool = False,
+                    version: tuple[datetime.date, str] | None = None) -> list[tuple[Programme, Match]]:
+    matches = current_matcher(version).for_firm(firm.pk, include_closed=include_closed,
+                                                include_ineligible=include_ineligible)
     programmes = Programme.objects.in_bulk([m.programme_id for m in matches])
     return [(programmes[m.programme_id], m) for m in matches if m.programme_id in programmes]
 
 
-def explain(firm: Firm, programme: Programme) -> Match:
-    return current_matcher().explain(firm.pk, programme.pk)
+def explain(firm: Firm, programme: Programme, version: tuple[datetime.date, str] | None = None) -> Match:
+    return current_matcher(version).explain(firm.pk, programme.pk)
 
 
-def qualifying_firms(programme: Programme, include_needs_check: bool = True) -> list[tuple[Firm, Match]]:
-    matches = current_matcher().for_programme(programme.pk, include_needs_check=include_needs_check)
+def qualifying_firms(programme: Programme, include_needs_check: bool = True,
+                     version: tuple[datetime.date, str] | None = None) -> list[tuple[Firm, Match]]:
+    matches = current_matcher(version).for_programme(programme.pk, include_needs_check=include_needs_check)
     firms = Firm.objects.select_related("district", "ksic").in_bulk([m.firm_id for m in matches])
     return [(firms[m.firm_id], m) for m in matches if m.firm_id in firms]

@@ -5,7 +5,9 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -18,8 +20,8 @@ from .forms import FirmForm, FirmImportForm
 from .models import Firm, Programme
 from .permissions import can_edit_firm, firms_of
 from .tasks import enrich_firm
-from .services import (OPEN, ROLLING, explain, open_programmes_q, qualifying_firms, recommendations,
-                       window_status)
+from .services import (OPEN, ROLLING, any_programme_open, data_version, explain, qualifying_firms,
+                       recommendations, shared_get, shared_set, technology_names, version_key, window_status)
 
 PAGE_SIZE = 30
 
@@ -85,7 +87,9 @@ def programme_list(request):
 def programme_detail(request, pk: int):
     programme = get_object_or_404(Programme.objects.prefetch_related("technologies", "rules"), pk=pk)
     programme.status = window_status(programme)
-    checks = [(firm, explain(firm, programme)) for firm in firms_of(request.user)]
+    firms = list(firms_of(request.user))
+    version = data_version(fresh=True) if firms else None  # a member's own edits show at once
+    checks = [(firm, explain(firm, programme, version)) for firm in firms]
     return render(request, "support/programme_detail.html", {
         "programme": programme, "rules": programme.rules.all(), "checks": checks,
         "is_operator": is_operator(request.user),
@@ -99,7 +103,7 @@ def programme_firms(request, pk: int):
     programme = get_object_or_404(Programme, pk=pk)
     programme.status = window_status(programme)
     only_eligible = request.GET.get("only") == "eligible"
-    matches = qualifying_firms(programme, include_needs_check=not only_eligible)
+    matches = qualifying_firms(programme, include_needs_check=not only_eligible, version=data_version(fresh=True))
     return render(request, "support/programme_firms.html", {
         "programme": programme, "page": _page(request, matches), "query": _query_without_page(request),
         "only_eligible": only_eligible, "total": len(matches),
@@ -134,24 +138,60 @@ def firm_detail(request, pk: int):
     })
 
 
-@require_GET
-def firm_dashboard(request, pk: int):
-    """Programmes for this firm (eligible first, then those to check) and what closes soon."""
-    firm = get_object_or_404(Firm.objects.select_related("district", "ksic"), pk=pk)
-    include_closed = request.GET.get("closed") == "1"
-    matches = recommendations(firm, include_closed=include_closed)
-    names = dict(Technology.objects.values_list("slug", "name_en" if translation.get_language() == "en" else "name_ko"))
+def _page_number(request) -> int:
+    """The requested page as a small positive number (what Paginator.get_page would make of it)."""
+    raw = request.GET.get("page", "")
+    return int(raw) if raw.isascii() and raw.isdigit() and 0 < len(raw) <= 6 and int(raw) > 0 else 1
+
+
+def _dashboard_key(pk: int, include_closed: bool, page_number: int, language: str, version) -> str:
+    return f"support:dashboard:{pk}:{int(include_closed)}:{page_number}:{language}:{version_key(version)}"
+
+
+def _render_dashboard(pk: int, include_closed: bool, page_number: int, language: str, version) -> dict:
+    """The firm dashboard's parts that are the same for every visitor. Rendered without the
+    request, so no context processor (user, CSRF token, messages) can reach the shared HTML."""
+    firm = get_object_or_404(Firm, pk=pk)
+    today = version[0]
+    matches = recommendations(firm, include_closed=include_closed, version=version)
+    names = technology_names(language, version)
     for programme, match in matches:
-        programme.status = window_status(programme)
+        programme.status = window_status(programme, today)
         match.shared_names = [names.get(slug, slug) for slug in match.shared_technologies]
     closing_soon = sorted([(p, m) for p, m in matches if p.status == OPEN and p.closes_on],
                           key=lambda pm: pm[0].closes_on)[:5]
+    page = Paginator(matches, PAGE_SIZE).get_page(page_number)
+    total, eligible_total = len(matches), sum(m.status == "eligible" for _p, m in matches)
+    html = render_to_string("support/_firm_recommendations.html", {
+        "page": page, "query": "closed=1" if include_closed else "",  # not the request's other parameters
+        "include_closed": include_closed, "closing_soon": closing_soon, "total": total,
+        "eligible_total": eligible_total, "all_programmes_closed": not any_programme_open(version),
+    })
+    return {"name": firm.name, "total": total, "eligible_total": eligible_total, "html": html,
+            "page_number": page.number}
+
+
+@require_GET
+def firm_dashboard(request, pk: int):
+    """Programmes for this firm (eligible first, then those to check) and what closes soon.
+
+    The ranked part is cached per firm, data version, language, page and include_closed and shared
+    by all visitors; who may edit the firm is decided per request. Signed-in users read the data
+    version afresh, so an edit shows on its author's next page; others within a few seconds."""
+    signed_in = request.user.is_authenticated
+    version = data_version(fresh=signed_in)
+    include_closed = request.GET.get("closed") == "1"
+    page_number = _page_number(request)
+    language = translation.get_language()
+    dashboard = shared_get(_dashboard_key(pk, include_closed, page_number, language, version))
+    if dashboard is None:
+        dashboard = _render_dashboard(pk, include_closed, page_number, language, version)
+        # Kept under the page actually shown: a page number past the end shows the last page.
+        shared_set(_dashboard_key(pk, include_closed, dashboard["page_number"], language, version), dashboard)
+    can_edit = signed_in and can_edit_firm(request.user, get_object_or_404(Firm.objects.only("pk"), pk=pk))
     return render(request, "support/firm_dashboard.html", {
-        "firm": firm, "page": _page(request, matches), "query": _query_without_page(request),
-        "include_closed": include_closed, "closing_soon": closing_soon, "total": len(matches),
-        "eligible_total": sum(m.status == "eligible" for _p, m in matches),
-        "can_edit": can_edit_firm(request.user, firm),
-        "all_programmes_closed": not Programme.objects.filter(open_programmes_q()).exists(),
+        "firm_pk": pk, "dashboard": {**dashboard, "html": mark_safe(dashboard["html"])},  # our template's output
+        "can_edit": can_edit,
     })
 
 
