@@ -238,15 +238,21 @@ def page_rows(ranking: Ranking, ids: list[int]) -> list[dict]:
     return _local.read_through(key, shared)
 
 
+# Columns a result row never shows; an article's embedding alone is 1 KB.
+_UNSHOWN = ("search_text", "embedding", "minhash", "keywords")
+
+
 def _page_rows(ranking: Ranking, ids: list[int]) -> list[dict]:
-    articles = {a.id: a for a in Article.objects.filter(id__in=ids).select_related("source", "cluster")
-                .prefetch_related("technology_links__technology")}
+    articles = {a.id: a for a in Article.objects.filter(id__in=ids).defer(*_UNSHOWN)
+                .select_related("source").prefetch_related("technology_links__technology")}
     clusters = [a.cluster_id for a in articles.values() if a.cluster_id]
     also: dict[int, list[dict]] = {}
-    for other in (Article.objects.filter(cluster_id__in=clusters).exclude(id__in=ids).select_related("source")
-                  .order_by("published_at", "id")):
-        also.setdefault(other.cluster_id, []).append(
-            {"id": other.id, "source": other.source.name, "title": other.title, "url": other.url})
+    # Plain tuples: a story reported by many sources has many members, and model instances of
+    # all of them were a third of a fresh results page at 1M articles.
+    for other_id, cluster_id, source_name, title, url in (
+            Article.objects.filter(cluster_id__in=clusters).exclude(id__in=ids).order_by("published_at", "id")
+            .values_list("id", "cluster_id", "source__name", "title", "url")):
+        also.setdefault(cluster_id, []).append({"id": other_id, "source": source_name, "title": title, "url": url})
     rows = []
     for doc_id in ids:
         article = articles.get(doc_id)
@@ -254,7 +260,6 @@ def _page_rows(ranking: Ranking, ids: list[int]) -> list[dict]:
             continue
         terms = ranking.highlight_terms
         rows.append({
-            "article": article,
             "id": article.id,
             "title": article.title,
             "title_html": highlight(article.title, terms, width=1000) if terms else highlight(article.title, [], 1000),
