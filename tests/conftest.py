@@ -8,6 +8,33 @@ from django.contrib.auth.models import Group
 from seoulhub.accounts.models import Role
 
 
+def _serve_one_request_at_a_time_on_in_memory_sqlite():
+    """On SQLite the test database lives in memory, and Django hands the live server's request
+    threads the test's own connection. Two requests at once (a page firing several htmx requests)
+    then used one connection from two threads and deadlocked (seen in the radar search journey).
+    The live server handles one request at a time there, as `runserver --nothreading` does
+    (Django answers with Connection: close, so a browser's other connections do not wait behind
+    a keep-alive one). PostgreSQL keeps the threaded server."""
+    from django.conf import settings
+    from django.core.servers.basehttp import WSGIServer
+    from django.test.testcases import LiveServerThread
+
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
+        return
+    if settings.DATABASES["default"].get("TEST", {}).get("NAME"):
+        return  # a file database: each thread opens its own connection
+
+    class OneRequestAtATimeServer(WSGIServer):
+        def __init__(self, *args, connections_override=None, **kwargs):
+            # Requests run in the live-server thread, which installed the overrides already.
+            super().__init__(*args, **kwargs)
+
+    LiveServerThread.server_class = OneRequestAtATimeServer
+
+
+_serve_one_request_at_a_time_on_in_memory_sqlite()
+
+
 @pytest.fixture(autouse=True)
 def _reference_data(request):
     """The taxonomy, KSIC codes and districts are loaded by migration. A transactional test
