@@ -19,6 +19,12 @@ _PASS_THROUGH = (models.CharField, models.TextField, models.FloatField, models.B
                  models.IntegerField, models.BinaryField, models.ForeignKey)
 
 
+def rows_per_statement(connection, columns: int) -> int:
+    """How many rows of `columns` values fit in one statement's parameters."""
+    # PostgreSQL sets no limit in Django; its wire protocol allows 65,535 parameters a statement.
+    return max(1, (connection.features.max_query_params or 65_535) // columns)
+
+
 def insert_rows(model: type[models.Model], columns: Sequence[str], rows: Iterable[Sequence],
                 *, return_ids: bool = False) -> list[int]:
     """INSERT `rows` (tuples of attribute values in `columns` order, e.g. "source_id") into
@@ -39,8 +45,7 @@ def insert_rows(model: type[models.Model], columns: Sequence[str], rows: Iterabl
     head = f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) VALUES "
     one = "(" + ", ".join(["%s"] * len(fields)) + ")"
     tail = f" RETURNING {quote(model._meta.pk.column)}" if return_ids else ""
-    # PostgreSQL sets no limit in Django; its wire protocol allows 65,535 parameters a statement.
-    per_statement = max(1, (connection.features.max_query_params or 65_535) // len(fields))
+    per_statement = rows_per_statement(connection, len(fields))
     ids: list[int] = []
     with connection.cursor() as cursor:
         for start in range(0, len(rows), per_statement):

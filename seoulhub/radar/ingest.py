@@ -155,8 +155,7 @@ class Ingestor:
         ids = insert_rows(Article, ARTICLE_COLUMNS, [self._article_row(source, p, when, now)
                                                      for p, when in zip(fresh, published)], return_ids=True)
         insert_rows(ArticleTechnology, LINK_COLUMNS,
-                    [(article_id, self._tech_ids[m.slug], m.score, m.evidence)
-                     for article_id, p in zip(ids, fresh) for m in p.technologies if m.slug in self._tech_ids])
+                    [row for article_id, p in zip(ids, fresh) for row in self._link_rows(article_id, p)])
         near = 0
         index = self.cluster_index.index
         for article_id, p in zip(ids, fresh):
@@ -168,8 +167,7 @@ class Ingestor:
                 near += 1
             index.add(article_id, p.signature)
             indexed.append(article_id)
-        record_new_articles([(article_id, when, p.keywords, [m.slug for m in p.technologies
-                                                             if m.slug in self._tech_ids])
+        record_new_articles([(article_id, when, p.keywords, [m.slug for m in self._known(p.technologies)])
                              for article_id, when, p in zip(ids, published, fresh)])
         return near
 
@@ -178,6 +176,13 @@ class Ingestor:
         return (source.pk, p.url, p.canonical_url, p.guid, p.title, p.summary_html, p.text, p.author,
                 published_at, fetched_at, p.language, p.search_text, p.keywords, p.relevance, p.is_digital,
                 p.content_hash, p.minhash)
+
+    def _link_rows(self, article_id: int, p: ProcessedItem) -> list[tuple]:
+        return [(article_id, self._tech_ids[m.slug], m.score, m.evidence) for m in self._known(p.technologies)]
+
+    def _known(self, matches):
+        """The matches whose technology is in the taxonomy (a slug retired since tagging is dropped)."""
+        return [m for m in matches if m.slug in self._tech_ids]
 
     def _forget(self, article_ids: list[int]) -> None:
         """Take rolled-back articles out of the in-memory near-duplicate index."""
@@ -206,18 +211,11 @@ class Ingestor:
         return article, cluster is not None
 
     def _article(self, source: Source, p: ProcessedItem) -> Article:
-        return Article(
-            source=source, url=p.url, canonical_url=p.canonical_url, guid=p.guid, title=p.title,
-            summary_html=p.summary_html, text=p.text, author=p.author,
-            published_at=p.published_at or timezone.now(), language=p.language, search_text=p.search_text,
-            keywords=p.keywords, relevance=p.relevance, is_digital=p.is_digital, content_hash=p.content_hash,
-            minhash=p.minhash,
-        )
+        now = timezone.now()
+        return Article(**dict(zip(ARTICLE_COLUMNS, self._article_row(source, p, p.published_at or now, now))))
 
     def _links(self, article: Article, p: ProcessedItem) -> list[ArticleTechnology]:
-        return [ArticleTechnology(article=article, technology_id=self._tech_ids[m.slug], score=m.score,
-                                  evidence=m.evidence)
-                for m in p.technologies if m.slug in self._tech_ids]
+        return [ArticleTechnology(**dict(zip(LINK_COLUMNS, row))) for row in self._link_rows(article.pk, p)]
 
     def _cluster_for(self, other_id: int, p: ProcessedItem) -> StoryCluster | None:
         other = Article.objects.select_for_update().filter(pk=other_id).first()

@@ -9,6 +9,8 @@ and deleting it takes exactly that back. Scores are computed from these counts b
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from seoulhub.core.bulkinsert import insert_rows, rows_per_statement
+
 
 class TrendKind(models.TextChoices):
     TECHNOLOGY = "tech", _("Technology")
@@ -96,7 +98,7 @@ def _upsert_weighted(model, key_columns: list[str], weights: dict[tuple, int]) -
     rows = [(*row, weight) for row, weight in sorted(weights.items())]
     # Many rows a statement: about a fifth faster on SQLite than executemany (446,346 rows: 1.51 s
     # against 1.84 s of CPU), the rest is the B-tree work itself.
-    per_statement = (connection.features.max_query_params or 65_535) // (len(key_columns) + 1)
+    per_statement = rows_per_statement(connection, len(key_columns) + 1)
     with connection.cursor() as cursor:
         for start in range(0, len(rows), per_statement):
             chunk = rows[start:start + per_statement]
@@ -118,7 +120,6 @@ def record_new_articles(entries) -> None:
     One upsert per table for the whole batch; what `record_article` would add, article by article."""
     from collections import Counter
 
-    from seoulhub.core.bulkinsert import insert_rows
     from seoulhub.trends.periods import period_key
 
     totals: Counter = Counter()
