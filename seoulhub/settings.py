@@ -38,6 +38,19 @@ def _env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
+def _env_int(name: str, default: int, minimum: int = 0) -> int:
+    value = os.environ.get(name)
+    if value is None or not value.strip():
+        return default
+    try:
+        number = int(value.strip())
+    except ValueError:
+        number = None
+    if number is None or number < minimum:
+        raise ImproperlyConfigured(f"{name} must be a whole number of at least {minimum}, not {value!r}.")
+    return number
+
+
 def _secret_key() -> str:
     key = os.environ.get("SECRET_KEY")
     if key:
@@ -116,7 +129,7 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'seoulhub.sqlite3'}"),
-        conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")),
+        conn_max_age=_env_int("DB_CONN_MAX_AGE", 60),
         conn_health_checks=True,
     )
 }
@@ -184,10 +197,10 @@ WHITENOISE_USE_FINDERS = not PRODUCTION
 MEDIA_ROOT = VAR_DIR / "media"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-SEOULHUB_MAX_UPLOAD_BYTES = int(os.environ.get("SEOULHUB_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024)))
+SEOULHUB_MAX_UPLOAD_BYTES = _env_int("SEOULHUB_MAX_UPLOAD_BYTES", 10 * 1024 * 1024, minimum=1)
 # Items stored per ingest transaction: larger batches write each trend counter and index page
 # fewer times; a crash re-processes at most one batch (docs/radar.md).
-RADAR_STORE_BATCH = int(os.environ.get("SEOULHUB_STORE_BATCH", "2000"))
+RADAR_STORE_BATCH = _env_int("SEOULHUB_STORE_BATCH", 2000, minimum=1)
 
 # Tasks: the database worker needs nothing else; Redis/RQ for several machines.
 TASKS_BACKEND = os.environ.get("SEOULHUB_TASKS", "db")
@@ -213,13 +226,13 @@ EMAIL_BACKEND = os.environ.get(
 )
 EMAIL_FILE_PATH = VAR_DIR / "mail"
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
-EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_PORT = _env_int("EMAIL_PORT", 25, minimum=1)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Seoul Digital Hub <hub@localhost>")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 
 # Outbound fetching (radar). Private and loopback addresses are refused unless listed here.
 SEOULHUB_FETCH_ALLOW = _env_list("SEOULHUB_FETCH_ALLOW", [])
-SEOULHUB_FETCH_MAX_BYTES = int(os.environ.get("SEOULHUB_FETCH_MAX_BYTES", str(5 * 1024 * 1024)))
+SEOULHUB_FETCH_MAX_BYTES = _env_int("SEOULHUB_FETCH_MAX_BYTES", 5 * 1024 * 1024, minimum=1)
 SEOULHUB_FETCH_TIMEOUT = float(os.environ.get("SEOULHUB_FETCH_TIMEOUT", "20"))
 
 SESSION_COOKIE_HTTPONLY = True
@@ -229,7 +242,7 @@ SECURE_REFERRER_POLICY = "same-origin"
 if PRODUCTION:
     SECURE_SSL_REDIRECT = _env_bool("SECURE_SSL_REDIRECT", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
+    SECURE_HSTS_SECONDS = _env_int("SECURE_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = True

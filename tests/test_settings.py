@@ -23,6 +23,13 @@ def test_production_mode_refuses_to_start_without_a_secret_key(tmp_path):
     assert "SECRET_KEY" in result.stderr
 
 
+@pytest.mark.parametrize("value", ["lots", "0", "-5"])
+def test_a_bad_number_in_the_environment_is_refused_in_words(tmp_path, value):
+    result = _run({"SEOULHUB_VAR_DIR": str(tmp_path), "SEOULHUB_STORE_BATCH": value}, "check")
+    assert result.returncode != 0
+    assert f"SEOULHUB_STORE_BATCH must be a whole number of at least 1, not '{value}'" in result.stderr
+
+
 def test_production_mode_passes_check_deploy(tmp_path):
     result = _run({"SEOULHUB_ENV": "production", "SECRET_KEY": "x" * 20 + "9f8Kq2LmZ7vB1nP3rT5wY0uE6iO4aS8dF",
                    "ALLOWED_HOSTS": "hub.example.org", "SEOULHUB_VAR_DIR": str(tmp_path)},
