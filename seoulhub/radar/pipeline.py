@@ -104,9 +104,17 @@ class ItemError(ValueError):
     """An item that cannot become an article (no title and no text); the message says why."""
 
 
+# Without these a string has no markup for nh3 to remove and nothing its serialiser would escape
+# or normalise (it writes "&amp;", "&lt;", "&gt;", "&nbsp;", and reads "\r" and NUL as HTML does);
+# a lone surrogate (JSON can carry one) is left for nh3 to refuse, as before.
+_HTML_SPECIAL = re.compile("[<>&\r\x00\xa0\ud800-\udfff]")
+
+
 def sanitise_html(raw: str) -> str:
     if not raw:
         return ""
+    if not _HTML_SPECIAL.search(raw):  # plain text (most abstracts): nh3 would give it back unchanged
+        return raw
     return nh3.clean(raw, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
                      url_schemes={"http", "https", "mailto"}, link_rel="noopener noreferrer nofollow")
 

@@ -1,9 +1,13 @@
 """The plain-function pipeline: sanitising, canonical URLs, hashes, tokens, tags, relevance."""
 
+import nh3
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from seoulhub.radar.pipeline import (
-    ItemError, ParsedItem, canonical_url, content_hash, html_to_text, process_item, sanitise_html, search_tokens,
+    ALLOWED_ATTRIBUTES, ALLOWED_TAGS, ItemError, ParsedItem, canonical_url, content_hash, html_to_text, process_item,
+    sanitise_html, search_tokens,
 )
 
 
@@ -12,6 +16,21 @@ def test_sanitise_removes_scripts_handlers_and_javascript_links():
     clean = sanitise_html(dirty)
     assert "script" not in clean and "onclick" not in clean and "javascript" not in clean and "iframe" not in clean
     assert "<b>ok</b>" in clean
+
+
+@settings(max_examples=2000)
+@given(st.text(alphabet=st.one_of(st.characters(), st.sampled_from("<>&;#\r\n\x00\xa0\"' abc가"))))
+def test_sanitising_plain_text_gives_what_nh3_gives(text):
+    # sanitise_html skips nh3 for text without markup; it must still be nh3's exact result (or error).
+    def outcome(clean):
+        try:
+            return clean(text)
+        except UnicodeEncodeError as exc:  # a lone surrogate
+            return type(exc)
+
+    assert outcome(sanitise_html) == outcome(lambda raw: nh3.clean(
+        raw, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer nofollow"))
 
 
 def test_links_get_rel_noopener():
