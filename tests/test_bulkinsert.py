@@ -50,3 +50,46 @@ def test_dates_and_json_are_stored_as_the_orm_would():
 def test_no_rows_no_statement(django_assert_num_queries):
     with django_assert_num_queries(0):
         assert insert_rows(Article, ARTICLE_COLUMNS, [], return_ids=True) == []
+
+
+@pytest.mark.django_db
+def test_a_clash_raises_djangos_integrity_error_and_the_transaction_stays_usable():
+    from django.db import IntegrityError, transaction
+
+    source = Source.objects.create(name="example", url="https://example.org/feed")
+    [article_id] = insert_rows(Article, ARTICLE_COLUMNS, [_row(source, 1)], return_ids=True)
+    insert_rows(TrendMark, ("article_id", "day", "terms"), [(article_id, datetime.date(2026, 3, 1), {})])
+    with pytest.raises(IntegrityError):
+        with transaction.atomic():
+            insert_rows(TrendMark, ("article_id", "day", "terms"), [(article_id, datetime.date(2026, 3, 2), {})])
+    assert TrendMark.objects.get(article_id=article_id).day == datetime.date(2026, 3, 1)
+
+
+@pytest.mark.django_db
+def test_statements_are_counted_when_django_records_queries(django_assert_num_queries):
+    source = Source.objects.create(name="example", url="https://example.org/feed")
+    statements = -(-150 * len(ARTICLE_COLUMNS) // (connection.features.max_query_params or 65_535))
+    with django_assert_num_queries(statements):
+        ids = insert_rows(Article, ARTICLE_COLUMNS, [_row(source, n) for n in range(150)], return_ids=True)
+    assert Article.objects.filter(pk__in=ids).count() == 150
+
+
+@pytest.mark.django_db
+def test_json_columns_read_back_as_the_orm_wrote_them():
+    """The shortcut for JSON on SQLite must give what JSONField.get_db_prep_save gives."""
+    source = Source.objects.create(name="example", url="https://example.org/feed")
+    values = [[], ["인공지능", "a \"quoted\" word", "\\"], [1.5, None, {"k": ["v"]}]]
+    rows = []
+    for n, keywords in enumerate(values):
+        row = list(_row(source, n))
+        row[ARTICLE_COLUMNS.index("keywords")] = keywords
+        rows.append(row)
+    ids = insert_rows(Article, ARTICLE_COLUMNS, rows, return_ids=True)
+    for article_id, keywords in zip(ids, values):
+        assert Article.objects.get(pk=article_id).keywords == keywords
+    if connection.vendor != "sqlite":
+        return  # the shortcut is SQLite's alone; PostgreSQL keeps Django's Jsonb adapter
+    field = Article._meta.get_field("keywords")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT keywords FROM radar_article WHERE id = %s", [ids[1]])
+        assert cursor.fetchone()[0] == field.get_db_prep_save(values[1], connection)
