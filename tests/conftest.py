@@ -60,15 +60,18 @@ def _reference_data(request):
 
 @pytest.fixture(autouse=True)
 def _fresh_caches():
-    """Rate-limit counters and cached figures live in the cache (and its per-process memos);
-    each test starts with none."""
+    """Rate-limit counters and cached figures live in the cache (and its per-process memos), and
+    search keeps article columns per process; each test starts with none."""
     from seoulhub.core.localcache import clear_all
+    from seoulhub.radar.search import catalogue
 
     cache.clear()
     clear_all()
+    catalogue.forget()  # article columns of another test's database (ids are reused after rollbacks)
     yield
     cache.clear()
     clear_all()
+    catalogue.forget()
 
 
 @pytest.fixture

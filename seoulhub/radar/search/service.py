@@ -10,22 +10,22 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
-import time
 from dataclasses import dataclass, field
 from datetime import date
 
 import numpy as np
 from django.core.cache import cache
-from django.db import connection
-from django.db.models import Count, Max, Q
-from django.db.models.functions import TruncMonth
+from django.db import connection, connections
+from django.db.models import Max, Q
 from django.utils.html import strip_tags
 
 from seoulhub.core.localcache import LocalMemo
-from seoulhub.radar.models import Article, ArticleTechnology
+from seoulhub.radar.models import Article, Source
+from seoulhub.taxonomy.models import Technology
 
-from . import textfns
+from . import catalogue, textfns
 from .base import Restriction
+from .columns import month_label
 from .hybrid import MAX_DEPTH, HybridSearcher
 from .postgres_fts import engine_for
 from .snippets import highlight
@@ -35,9 +35,6 @@ CACHE_SECONDS = 300
 # Rankings and rows read from the shared cache are kept in the process for a few seconds: with
 # Redis, the read and unpickle cost more than the rest of a cached results page.
 _local = LocalMemo(seconds=5)
-VECTOR_REFRESH_SECONDS = 600
-
-
 
 @dataclass(frozen=True)
 class SearchFilters:
@@ -69,7 +66,7 @@ class SearchFilters:
 # --- the process-wide vector index, kept fresh incrementally -------------------------------------
 
 _vectors_lock = threading.Lock()
-_vectors: dict = {"index": None, "built_at": 0.0}
+_vectors: dict = {"index": None, "watermark": 0, "version": None, "rebuilding": False}
 
 
 def _load_vectors(index, from_id: int = 0) -> int:
@@ -97,23 +94,61 @@ def _load_vectors(index, from_id: int = 0) -> int:
 
 def vector_index():
     """Articles embedded since the last call are added on every call (one indexed query from the
-    watermark); the whole index is rebuilt every VECTOR_REFRESH_SECONDS so that deletions and
-    edits made by other processes show up."""
+    watermark). After an article is deleted or edited anywhere (the article columns' version, see
+    catalogue.py) the whole index is rebuilt: at once, or in a gunicorn worker in a background
+    thread while searches use the previous index (a rebuild at 1,000,000 articles is ~40 s of
+    CPU, which a request must not wait for)."""
     with _vectors_lock:
         index = _vectors["index"]
-        if index is None or time.monotonic() - _vectors["built_at"] > VECTOR_REFRESH_SECONDS:
-            total = Article.objects.exclude(embedding=None).count()
-            if total > IVF_THRESHOLD:
-                sample = [vector_from_bytes(b) for b in Article.objects.exclude(embedding=None)
-                          .order_by("?").values_list("embedding", flat=True)[:60_000]]
-                index = IvfVectorIndex.train(np.array([v for v in sample if v is not None]))
+        version = catalogue.current_version()
+        if index is None:
+            _vectors.update(_build_vectors(), version=version)
+        elif version != _vectors["version"] and not _vectors["rebuilding"]:
+            if catalogue.background_rebuilds:
+                _vectors["rebuilding"] = True
+                threading.Thread(target=_rebuild_vectors_in_background, args=(version,), name="vector-index",
+                                 daemon=True).start()
             else:
-                index = VectorIndex()
-            watermark = _load_vectors(index)
-            _vectors.update(index=index, built_at=time.monotonic(), watermark=watermark)
+                _vectors.update(_build_vectors(), version=version)
         elif Article.objects.filter(id__gte=_vectors["watermark"]).exclude(embedding=None).exists():
-            _vectors["watermark"] = _load_vectors(index, _vectors["watermark"])
-        return index
+            _vectors["watermark"] = _load_vectors(_vectors["index"], _vectors["watermark"])
+        return _vectors["index"]
+
+
+def _build_vectors() -> dict:
+    sample = _training_sample()
+    index = IvfVectorIndex.train(sample) if sample is not None else VectorIndex()
+    return {"index": index, "watermark": _load_vectors(index)}
+
+
+def _rebuild_vectors_in_background(version) -> None:
+    try:
+        built = _build_vectors()
+        with _vectors_lock:
+            _vectors.update(built, version=version)
+    finally:
+        with _vectors_lock:
+            _vectors["rebuilding"] = False
+        connections.close_all()  # this thread's own connections
+
+
+TRAINING_SAMPLE = 60_000
+
+
+def _training_sample() -> np.ndarray | None:
+    """Embeddings of up to TRAINING_SAMPLE articles drawn with a fixed seed, or None when there are
+    too few articles for the IVF index. The same database gives the same sample, so the same
+    lists and the same results in every process (ORDER BY RANDOM() gave each build its own, and
+    read every row of the table to draw them)."""
+    ids = np.fromiter(Article.objects.values_list("id", flat=True), dtype=np.int64)
+    if len(ids) <= IVF_THRESHOLD:
+        return None
+    chosen = np.sort(np.random.default_rng(0).choice(ids, min(len(ids), TRAINING_SAMPLE), replace=False))
+    vectors = []
+    for start in range(0, len(chosen), 5000):
+        blobs = Article.objects.filter(id__in=chosen[start:start + 5000].tolist()).exclude(embedding=None)
+        vectors += [v for blob in blobs.values_list("embedding", flat=True) if (v := vector_from_bytes(blob)) is not None]
+    return np.array(vectors) if len(vectors) > IVF_THRESHOLD // 10 else None
 
 
 def _max_loaded_id() -> int:
@@ -121,24 +156,24 @@ def _max_loaded_id() -> int:
 
 
 def build_before_fork() -> int:
-    """Build the vector index in a server's master process, so every worker forked from it shares
-    the matrix instead of building its own (at 1,000,000 articles that is 2 GB and about a
-    minute of CPU per worker). Returns how many vectors it holds."""
+    """Build the vector index and the article columns in a server's master process, so every
+    worker forked from it shares them instead of building its own (at 1,000,000 articles the
+    matrix is 2 GB and about a minute of CPU per worker). Returns how many vectors it holds."""
+    catalogue.build_before_fork()
     return len(vector_index())
 
 
 def adopt_after_fork() -> None:
-    """A freshly forked worker counts the inherited index as new: otherwise a worker recycled
-    long after the master built it would rebuild at once. New embeddings still arrive by the
-    watermark on the next search."""
-    with _vectors_lock:
-        if _vectors["index"] is not None:
-            _vectors["built_at"] = time.monotonic()
+    """In a freshly forked worker: rebuilds go to a background thread from now on, and the
+    inherited columns count as new (a worker recycled long after the master built them would
+    otherwise rebuild at once). New articles and embeddings still arrive by their watermarks."""
+    catalogue.background_rebuilds = True
+    catalogue.adopt_after_fork()
 
 
 def forget_vectors() -> None:
     with _vectors_lock:
-        _vectors.update(index=None, built_at=0.0, watermark=0)
+        _vectors.update(index=None, watermark=0, version=None, rebuilding=False)
 
 
 def searcher() -> HybridSearcher:
@@ -162,39 +197,33 @@ class Ranking:
     facet_counts: dict | None = None  # filled by facets() on first use, cached with the ranking
 
 
-def _cache_key(q: str, filters: SearchFilters) -> str:
-    newest = _max_loaded_id()
+def _cache_key(q: str, filters: SearchFilters, newest: int) -> str:
     raw = json.dumps([q, filters.tech, filters.lang, filters.source, str(filters.since), str(filters.until), newest])
     return "radar-search:" + hashlib.sha256(raw.encode()).hexdigest()[:32]
 
 
-def _collapse_clusters(ranked: list[tuple[int, float]]) -> tuple[list[int], dict[int, float]]:
-    cluster_of = dict(Article.objects.filter(id__in=[d for d, _ in ranked]).values_list("id", "cluster_id"))
-    seen_clusters, ids, scores = set(), [], {}
-    for doc_id, score in ranked:
-        if doc_id not in cluster_of:
-            continue  # deleted since it was indexed
-        cluster = cluster_of[doc_id]
-        if cluster is not None:
-            if cluster in seen_clusters:
-                continue
-            seen_clusters.add(cluster)
-        ids.append(doc_id)
-        scores[doc_id] = score
-    return ids, scores
+def _collapse_clusters(ranked: list[tuple[int, float]], newest: int | None = None) -> tuple[list[int], dict[int, float]]:
+    """One article per story, the best-ranked of each cluster; ids deleted since they were indexed
+    are left out."""
+    ids = [doc_id for doc_id, _ in ranked]
+    columns = catalogue.columns(newest)
+    keep = columns.collapse(ids, catalogue.known_or_loaded(columns, ids))
+    kept = [(doc_id, score) for (doc_id, score), wanted in zip(ranked, keep) if wanted]
+    return [doc_id for doc_id, _ in kept], dict(kept)
 
 
 def rank(q: str, filters: SearchFilters = SearchFilters()) -> Ranking:
     """The full ranked list for a query (cached). Raises ValueError for unusable input."""
     q = " ".join((q or "").split())
-    key = _cache_key(q, filters)
+    newest = _max_loaded_id()
+    key = _cache_key(q, filters, newest)
     cached = _local.read_through(key, lambda: cache.get(key))
     if cached is not None:
         return cached
     if not q:
         articles = filters.apply(Article.objects.all()).order_by("-published_at", "-id")
         ranked = [(doc_id, 0.0) for doc_id in articles.values_list("id", flat=True)[:MAX_DEPTH]]
-        ids, scores = _collapse_clusters(ranked)
+        ids, scores = _collapse_clusters(ranked, newest)
         ranking = Ranking(q, ids, scores, filters.apply(Article.objects.all()).count())
     else:
         restrict = allowed = None
@@ -209,7 +238,7 @@ def rank(q: str, filters: SearchFilters = SearchFilters()) -> Ranking:
             # The engines write SQL in the driver's own parameter style; below Django's debug
             # wrapper (DEBUG=True), which would try to %-format that SQL for its query log.
             result = searcher().search(cursor.cursor, q, depth=MAX_DEPTH, restrict=restrict, allowed=allowed)
-        ids, scores = _collapse_clusters(result.ranked)
+        ids, scores = _collapse_clusters(result.ranked, newest)
         ranking = Ranking(q, ids, scores, result.count, result.query.technologies,
                           result.query.surface_terms + result.query.tokens, result.query.tokens)
     ranking.cache_key = key
@@ -305,18 +334,22 @@ def facets(ranking: Ranking) -> dict[str, list[dict]]:
 
 
 def _facet_counts(ids: list[int]) -> dict[str, list[dict]]:
-    articles = Article.objects.filter(id__in=ids)
-    technologies = (ArticleTechnology.objects.filter(article_id__in=ids)
-                    .values("technology__slug", "technology__name_ko", "technology__name_en")
-                    .annotate(n=Count("article_id", distinct=True)).order_by("-n", "technology__slug")[:30])
-    languages = articles.values("language").annotate(n=Count("id")).order_by("-n", "language")
-    sources = articles.values("source_id", "source__name").annotate(n=Count("id")).order_by("-n", "source__name")[:30]
-    months = (articles.exclude(published_at=None).annotate(month=TruncMonth("published_at"))
-              .values("month").annotate(n=Count("id")).order_by("-month"))
+    """From the article columns; labels from the (small) technology and source tables. Orders
+    as the grouped queries did: most first, ties by slug, language code or source name; months
+    newest first."""
+    counts = catalogue.columns().facet_counts(ids)
+    technologies = {t["id"]: t for t in Technology.objects.filter(id__in=[i for i, _ in counts["technology"]])
+                    .values("id", "slug", "name_ko", "name_en")}
+    by_technology = sorted(((technologies[i], n) for i, n in counts["technology"] if i in technologies),
+                           key=lambda pair: (-pair[1], pair[0]["slug"]))[:30]
+    names = dict(Source.objects.filter(id__in=[i for i, _ in counts["source"]]).values_list("id", "name"))
+    by_source = sorted(((i, names[i], n) for i, n in counts["source"] if i in names),
+                       key=lambda row: (-row[2], row[1]))[:30]
     return {
-        "technology": [{"value": t["technology__slug"], "label_ko": t["technology__name_ko"],
-                        "label_en": t["technology__name_en"], "count": t["n"]} for t in technologies],
-        "language": [{"value": row["language"], "count": row["n"]} for row in languages],
-        "source": [{"value": row["source_id"], "label": row["source__name"], "count": row["n"]} for row in sources],
-        "month": [{"value": row["month"].strftime("%Y-%m"), "count": row["n"]} for row in months if row["month"]],
+        "technology": [{"value": t["slug"], "label_ko": t["name_ko"], "label_en": t["name_en"], "count": n}
+                       for t, n in by_technology],
+        "language": [{"value": language, "count": n}
+                     for language, n in sorted(counts["language"], key=lambda pair: (-pair[1], pair[0]))],
+        "source": [{"value": i, "label": name, "count": n} for i, name, n in by_source],
+        "month": [{"value": month_label(code), "count": n} for code, n in sorted(counts["month"], reverse=True)],
     }

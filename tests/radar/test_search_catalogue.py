@@ -1,0 +1,128 @@
+"""The search's article columns against the database: the same facets and stories as grouped SQL,
+and kept current as articles arrive, join stories, change and go."""
+
+from datetime import datetime, timezone
+
+import pytest
+from django.db.models import Count
+from django.db.models.functions import TruncMonth
+
+from seoulhub.radar.models import Article, ArticleTechnology, StoryCluster
+from seoulhub.radar.search import catalogue, service
+
+from .search_factories import make_article, make_source
+
+pytestmark = pytest.mark.django_db
+
+
+def utc(*parts):
+    return datetime(*parts, tzinfo=timezone.utc)
+
+
+@pytest.fixture
+def articles():
+    news, papers = make_source("연합뉴스 (KLUE-YNAT)"), make_source("arXiv cs")
+    made = [
+        # 15:30 UTC on 31 March is 00:30 on 1 April in Seoul: the month facet must say April.
+        make_article(news, "인공지능 반도체 수출 늘어", techs=["ai-semiconductor"], published_at=utc(2026, 3, 31, 15, 30)),
+        make_article(news, "스마트시티 실증 사업", techs=["smart-city", "iot"], published_at=utc(2026, 3, 31, 14, 30)),
+        make_article(papers, "Edge AI accelerators for smart cities", techs=["ai-semiconductor", "smart-city"],
+                     language="en", published_at=utc(2026, 1, 2)),
+        make_article(papers, "Urban sensing with LoRa", techs=["iot"], language="en", published_at=utc(2025, 12, 31, 16)),
+        make_article(papers, "A survey without a date", language="en"),
+    ]
+    Article.objects.filter(pk=made[-1].pk).update(published_at=None)
+    return made
+
+
+def grouped_sql_facets(ids):
+    """The facets as the grouped queries computed them before the columns existed."""
+    rows = Article.objects.filter(id__in=ids)
+    technologies = (ArticleTechnology.objects.filter(article_id__in=ids).values("technology__slug")
+                    .annotate(n=Count("article_id", distinct=True)).order_by("-n", "technology__slug"))
+    months = (rows.exclude(published_at=None).annotate(month=TruncMonth("published_at"))
+              .values("month").annotate(n=Count("id")).order_by("-month"))
+    return {
+        "technology": [(t["technology__slug"], t["n"]) for t in technologies],
+        "language": [(r["language"], r["n"]) for r in rows.values("language").annotate(n=Count("id")).order_by("-n", "language")],
+        "source": [(r["source__name"], r["n"]) for r in rows.values("source__name").annotate(n=Count("id")).order_by("-n", "source__name")],
+        "month": [(r["month"].strftime("%Y-%m"), r["n"]) for r in months],
+    }
+
+
+def column_facets(ids):
+    facets = service._facet_counts(ids)
+    return {"technology": [(f["value"], f["count"]) for f in facets["technology"]],
+            "language": [(f["value"], f["count"]) for f in facets["language"]],
+            "source": [(f["label"], f["count"]) for f in facets["source"]],
+            "month": [(f["value"], f["count"]) for f in facets["month"]]}
+
+
+def test_facets_equal_the_grouped_queries_in_seoul_months(articles):
+    ids = [a.id for a in articles]
+    assert column_facets(ids) == grouped_sql_facets(ids)
+    assert ("2026-04", 1) in column_facets(ids)["month"] and ("2026-01", 2) in column_facets(ids)["month"]
+    assert column_facets(ids[1:3]) == grouped_sql_facets(ids[1:3])
+
+
+def test_new_articles_are_appended_without_a_rebuild(articles):
+    columns = catalogue.columns()
+    later = make_article(articles[0].source, "양자암호 통신 시범", techs=["quantum"], published_at=utc(2026, 5, 1))
+    assert catalogue.columns() is columns  # caught up in place
+    assert column_facets([later.id])["technology"] == [("quantum", 1)]
+
+
+def test_a_story_formed_later_collapses_its_older_articles(articles):
+    first, second = articles[0], articles[1]
+    ranked = [(first.id, 0.9), (second.id, 0.8)]
+    assert service._collapse_clusters(ranked)[0] == [first.id, second.id]
+    # What ingestion does when a new article repeats an older one: a new cluster for both.
+    cluster = StoryCluster.objects.create(title=first.title, size=3)
+    Article.objects.filter(pk__in=[first.pk, second.pk]).update(cluster=cluster)
+    newest = make_article(first.source, "인공지능 반도체 수출 증가 (재송)", cluster=cluster)
+    ids, scores = service._collapse_clusters([*ranked, (newest.id, 0.7)])
+    assert ids == [first.id] and scores == {first.id: 0.9}
+
+
+def test_deleted_and_edited_articles_are_reloaded(articles):
+    doomed, moved = articles[2].id, articles[3].id
+    catalogue.columns()
+    articles[2].delete()
+    assert service._collapse_clusters([(doomed, 1.0), (moved, 0.5)])[0] == [moved]
+    cluster = StoryCluster.objects.create(title="together", size=2)
+    for article in articles[:2]:
+        article.cluster = cluster
+        article.save()  # an edit (the admin): no new article, no new id
+    assert service._collapse_clusters([(articles[0].id, 1.0), (articles[1].id, 0.5)])[0] == [articles[0].id]
+
+
+def test_ids_the_columns_do_not_know_are_read_from_the_database(articles):
+    columns = catalogue.columns()
+    late = make_article(articles[0].source, "늦게 커밋된 기사", published_at=utc(2026, 2, 1))
+    # As if `late` had committed after a newer id was loaded (PostgreSQL commits out of id order).
+    catalogue._state["newest"] = late.id
+    assert not columns.knows([late.id])[0]
+    assert service._collapse_clusters([(late.id, 1.0)])[0] == [late.id]
+
+
+def test_background_rebuilds_serve_the_old_columns_until_the_new_ones_are_ready(articles, monkeypatch):
+    started = []
+
+    class InlineThread:  # the in-memory test database is not shared with other threads
+        def __init__(self, target, **kwargs):
+            self.target = target
+
+        def start(self):
+            started.append(self.target)
+
+    monkeypatch.setattr(catalogue.threading, "Thread", InlineThread)
+    monkeypatch.setattr(catalogue, "background_rebuilds", True)
+    before = catalogue.columns()
+    monkeypatch.setattr(catalogue.connections, "close_all", lambda: None)  # the test's own connection
+    doomed = articles[2].id
+    articles[2].delete()  # bumps the version
+    assert catalogue.columns() is before and len(started) == 1
+    assert catalogue.columns() is before and len(started) == 1  # one rebuild at a time
+    started[0]()
+    after = catalogue.columns()
+    assert after is not before and not after.knows([doomed])[0] and after.articles == 4
