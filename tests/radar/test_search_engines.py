@@ -248,11 +248,21 @@ def test_stream_matches_agrees_with_both_engines(docs):
 
 
 def test_search_and_count_equals_search_then_count(docs):
+    from seoulhub.radar.search.base import stream_matches
+
     for groups in ([[("learning",)]], [[("video",), ("image",)], [("generation",)]], [[("nothing-matches-this",)]]):
-        for window, cap in ((50, 40), (3000, 10_000)):
-            hits, count = docs.engine.search_and_count(docs.cursor, groups, 10, window=window, cap=cap)
+        truth = {i for i, text in DOCS if stream_matches(text, groups)}
+        for window, cap in ((50, 40), (3000, 10_000), (3000, None)):
+            hits, count, matches = docs.engine.search_and_count(docs.cursor, groups, 10, window=window, cap=cap)
             assert hits == docs.engine.search(docs.cursor, groups, 10, window=window)
             assert count == docs.engine.count(docs.cursor, groups, cap=cap)
+            # What the walk saw decides membership exactly wherever it claims to.
+            decided = {i for i, _ in DOCS if matches.decides(i)}
+            assert {i for i in decided if i in matches.ids} == truth & decided
+            if cap is None or len(truth) <= cap:
+                assert matches.floor is None and matches.ids == truth  # the walk saw every match
+            else:
+                assert matches.ids == truth & decided and len(matches.ids) > cap
 
 
 def test_ivf_index_finds_what_exact_search_finds_on_real_embeddings():

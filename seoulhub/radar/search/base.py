@@ -18,6 +18,25 @@ COUNT_CAP = 10_000
 
 
 @dataclass(frozen=True)
+class Matches:
+    """The ids a query matches, as far as the engine walked them: every match when `floor` is None,
+    otherwise every match with id >= floor (the newest COUNT_CAP + 1). Lets the hybrid search tell
+    whether a vector hit is also a lexical match without reading its row."""
+
+    ids: frozenset
+    floor: int | None = None
+
+    def decides(self, doc_id: int) -> bool:
+        return self.floor is None or doc_id >= self.floor
+
+    @classmethod
+    def from_newest(cls, newest: list[int], cap: int | None) -> Matches:
+        """From the newest matches, newest first, walked up to cap + 1 (cap None: all of them)."""
+        complete = cap is None or len(newest) <= cap
+        return cls(frozenset(newest), None if complete or not newest else int(newest[-1]))
+
+
+@dataclass(frozen=True)
 class Restriction:
     """Limit matches to the ids a SQL subquery returns: ("SELECT id FROM t WHERE ...", params)."""
 
@@ -40,7 +59,8 @@ class TextEngine(Protocol):
     def count(self, cursor, groups: list[list[Phrase]], restrict: Restriction | None = None) -> int: ...
 
     def search_and_count(self, cursor, groups: list[list[Phrase]], limit: int, offset: int = 0,
-                         restrict: Restriction | None = None) -> tuple[list[tuple[int, float]], int]: ...
+                         restrict: Restriction | None = None) -> tuple[list[tuple[int, float]], int, Matches]:
+        """`search`, the capped `count` and the `Matches` seen on the way, from one walk."""
 
 
 _SPLIT = re.compile(r"[^\w.]+")

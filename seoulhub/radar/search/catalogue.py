@@ -158,8 +158,10 @@ def _load(target: ArticleColumns, full: bool, after: int = 0, cluster_mark: int 
                            "FROM radar_article WHERE id > %s ORDER BY id", [after])
             rows = cursor.fetchall()
         newest = rows[-1][0] if rows else after
+        # Highest score first within an article, as result rows list them.
         cursor.execute("SELECT article_id, technology_id FROM radar_articletechnology "
-                       "WHERE article_id > %s AND article_id <= %s ORDER BY article_id", [after, newest])
+                       "WHERE article_id > %s AND article_id <= %s ORDER BY article_id, score DESC, id",
+                       [after, newest])
         links = cursor.fetchall()
         joined = []
         if not full and cluster_mark < new_mark:

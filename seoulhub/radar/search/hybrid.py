@@ -79,8 +79,10 @@ class HybridSearcher:
         pending = None
         if self.embed is not None and self.vectors is not None and len(self.vectors):
             pending = _WORKER.submit(self._nearest, parsed.text, max(self.vector_k, depth))
+        matches = None
         if with_count:
-            lexical, lexical_count = self.engine.search_and_count(cursor, parsed.groups, limit=depth, restrict=restrict)
+            lexical, lexical_count, matches = self.engine.search_and_count(cursor, parsed.groups, limit=depth,
+                                                                           restrict=restrict)
         else:
             lexical = self.engine.search(cursor, parsed.groups, limit=depth, restrict=restrict)
             lexical_count = len(lexical)
@@ -98,10 +100,15 @@ class HybridSearcher:
         fetched = set(lexical_ids)
         extra = [d for d, _ in vector_hits if d not in fetched]
         if extra and with_count and len(lexical_ids) >= depth:
-            # A vector hit beyond the fetched lexical page may still be a lexical match: check
-            # those few rows directly, so the total counts every document once.
-            placeholder = "%s" if self.engine.vendor == "postgresql" else "?"
-            count += len(extra) - len(matching_ids(cursor, self.engine, parsed.groups, extra, placeholder))
+            # A vector hit beyond the fetched lexical page may still be a lexical match, counted
+            # already. The engine's walk over the newest matches answers for most of them; the
+            # rest (older than a walk that stopped at its cap) are read by primary key, so the
+            # total counts every document once.
+            undecided = [d for d in extra if not matches.decides(d)]
+            count += sum(1 for d in extra if matches.decides(d) and d not in matches.ids)
+            if undecided:
+                placeholder = "%s" if self.engine.vendor == "postgresql" else "?"
+                count += len(undecided) - len(matching_ids(cursor, self.engine, parsed.groups, undecided, placeholder))
         else:
             count += len(extra)
         lap("fuse")

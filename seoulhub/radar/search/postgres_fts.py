@@ -10,7 +10,7 @@ the FTS5 engine: [(id, score)], higher is better.
 
 from __future__ import annotations
 
-from .base import COUNT_CAP, RANK_WINDOW, Restriction
+from .base import COUNT_CAP, RANK_WINDOW, Matches, Restriction
 from .query import Phrase
 
 
@@ -74,8 +74,30 @@ class PostgresFtsEngine:
         return [(int(row[0]), float(row[1])) for row in cursor.fetchall()]
 
     def search_and_count(self, cursor, groups, limit, offset=0, restrict=None, window=RANK_WINDOW, cap=COUNT_CAP):
-        return (self.search(cursor, groups, limit, offset, restrict, window),
-                self.count(cursor, groups, restrict, cap))
+        """As the FTS5 engine's: one walk over the newest cap + 1 matches gives the count, the
+        floor of the ranking window and the Matches."""
+        query_sql, where, params = self._where(groups, restrict)
+        if not query_sql:
+            return [], 0, Matches(frozenset())
+        source = f"{self.content}, (SELECT {query_sql} AS query) q"
+        width = max(window, offset + limit) if window else None
+        walk = f"SELECT {self.id} FROM {source} WHERE {where} ORDER BY {self.id} DESC"
+        if cap is None:
+            cursor.execute(walk, params)
+        else:
+            cursor.execute(walk + " LIMIT %s", [*params, max(cap, width or 0) + 1])
+        newest = [row[0] for row in cursor.fetchall()]
+        if width and len(newest) >= width:
+            where += f" AND {self.id} >= %s"
+            params = [*params, int(newest[width - 1])]
+        cursor.execute(
+            f"SELECT {self.id}, ts_rank({self.vector}, q.query, 1) AS score FROM {source} "
+            f"WHERE {where} ORDER BY score DESC, {self.id} LIMIT %s OFFSET %s",
+            [*params, limit, offset],
+        )
+        hits = [(int(row[0]), float(row[1])) for row in cursor.fetchall()]
+        count = len(newest) if cap is None else min(len(newest), cap + 1)
+        return hits, count, Matches.from_newest(newest, cap)
 
     def count(self, cursor, groups, restrict=None, cap=COUNT_CAP):
         query_sql, where, params = self._where(groups, restrict)

@@ -20,7 +20,7 @@ from django.db.models import Max, Q
 from django.utils.html import strip_tags
 
 from seoulhub.core.localcache import LocalMemo
-from seoulhub.radar.models import Article, Source
+from seoulhub.radar.models import Article, ArticleTechnology, Source
 from seoulhub.taxonomy.models import Technology
 
 from . import catalogue, textfns
@@ -250,10 +250,6 @@ def rank(q: str, filters: SearchFilters = SearchFilters()) -> Ranking:
 # --- pages -------------------------------------------------------------------------------------
 
 
-def plain_text(article: Article) -> str:
-    return article.text or strip_tags(article.summary_html or "")
-
-
 def page_rows(ranking: Ranking, ids: list[int]) -> list[dict]:
     """Result rows for one page of ids, in ranking order, with snippets and the other sources of
     each story ("also reported by"). Cached with the ranking: a popular query's first page is
@@ -267,43 +263,60 @@ def page_rows(ranking: Ranking, ids: list[int]) -> list[dict]:
     return _local.read_through(key, shared)
 
 
-# Columns a result row never shows; an article's embedding alone is 1 KB.
-_UNSHOWN = ("search_text", "embedding", "minhash", "keywords")
+# What a result row shows of an article, read as tuples (model instances of 20 wide rows, and
+# their technology links through two prefetch queries, were a fifth of a fresh results page).
+_ROW_FIELDS = ("id", "title", "url", "text", "summary_html", "language", "published_at", "source_id",
+               "source__name", "cluster_id")
 
 
 def _page_rows(ranking: Ranking, ids: list[int]) -> list[dict]:
-    articles = {a.id: a for a in Article.objects.filter(id__in=ids).defer(*_UNSHOWN)
-                .select_related("source").prefetch_related("technology_links__technology")}
-    clusters = [a.cluster_id for a in articles.values() if a.cluster_id]
+    articles = {row[0]: row for row in Article.objects.filter(id__in=ids).values_list(*_ROW_FIELDS)}
+    technologies = _technology_slugs(list(articles))
+    clusters = [row[9] for row in articles.values() if row[9]]
     also: dict[int, list[dict]] = {}
-    # Plain tuples: a story reported by many sources has many members, and model instances of
-    # all of them were a third of a fresh results page at 1M articles.
+    # Plain tuples: a story reported by many sources has many members.
     for other_id, cluster_id, source_name, title, url in (
             Article.objects.filter(cluster_id__in=clusters).exclude(id__in=ids).order_by("published_at", "id")
             .values_list("id", "cluster_id", "source__name", "title", "url")):
         also.setdefault(cluster_id, []).append({"id": other_id, "source": source_name, "title": title, "url": url})
+    terms = ranking.highlight_terms
     rows = []
     for doc_id in ids:
-        article = articles.get(doc_id)
-        if article is None:
-            continue
-        terms = ranking.highlight_terms
+        if doc_id not in articles:
+            continue  # deleted since it was ranked
+        _, title, url, text, summary_html, language, published_at, source_id, source_name, cluster_id = articles[doc_id]
         rows.append({
-            "id": article.id,
-            "title": article.title,
-            "title_html": highlight(article.title, terms, width=1000) if terms else highlight(article.title, [], 1000),
-            "snippet_html": highlight(plain_text(article), terms),
-            "url": article.url,
-            "source": article.source.name,
-            "source_id": article.source_id,
-            "language": article.language,
-            "published_at": article.published_at,
-            "technologies": [link.technology.slug for link in article.technology_links.all()],
+            "id": doc_id,
+            "title": title,
+            "title_html": highlight(title, terms, width=1000),
+            "snippet_html": highlight(text or strip_tags(summary_html or ""), terms),
+            "url": url,
+            "source": source_name,
+            "source_id": source_id,
+            "language": language,
+            "published_at": published_at,
+            "technologies": technologies.get(doc_id, []),
             "score": round(ranking.scores.get(doc_id, 0.0), 6),
-            "cluster_id": article.cluster_id,
-            "also_reported_by": also.get(article.cluster_id, []) if article.cluster_id else [],
+            "cluster_id": cluster_id,
+            "also_reported_by": also.get(cluster_id, []) if cluster_id else [],
         })
     return rows
+
+
+def _technology_slugs(ids: list[int]) -> dict[int, list[str]]:
+    """Technology slugs of each article, highest score first: from the article columns, and from
+    the database for ids the columns do not hold."""
+    columns = catalogue.columns()
+    known = columns.knows(np.asarray(ids, np.int64))
+    by_article = {doc_id: columns.technologies_of(doc_id).tolist() for doc_id, k in zip(ids, known) if k}
+    unknown = [doc_id for doc_id, k in zip(ids, known) if not k]
+    if unknown:
+        for article_id, technology_id in (ArticleTechnology.objects.filter(article_id__in=unknown)
+                                          .order_by("article_id", "-score", "id").values_list("article_id", "technology_id")):
+            by_article.setdefault(article_id, []).append(technology_id)
+    wanted = {t for techs in by_article.values() for t in techs}
+    slug = dict(Technology.objects.filter(id__in=wanted).values_list("id", "slug")) if wanted else {}
+    return {doc_id: [slug[t] for t in techs if t in slug] for doc_id, techs in by_article.items()}
 
 
 class RankedPage:

@@ -12,7 +12,7 @@ inner dots, as in "2.5" or "e.g"), so FTS5 splits where the normaliser put space
 
 from __future__ import annotations
 
-from .base import COUNT_CAP, RANK_WINDOW, Restriction
+from .base import COUNT_CAP, RANK_WINDOW, Matches, Restriction
 from .query import Phrase
 
 
@@ -102,20 +102,25 @@ class Fts5Engine:
 
     def search_and_count(self, cursor, groups, limit, offset=0, restrict=None, window=RANK_WINDOW, cap=COUNT_CAP):
         """`search` and `count` with one walk over the matches: the newest cap + 1 rowids give
-        both the (capped) count and the floor of the ranking window."""
+        the (capped) count, the floor of the ranking window and the Matches."""
         if not match_expression(groups):
-            return [], 0
+            return [], 0, Matches(frozenset())
         where, params = self._where(groups, restrict)
         width = max(window, offset + limit) if window else None
-        cursor.execute(f"SELECT rowid FROM {self.fts} WHERE {where} ORDER BY rowid DESC LIMIT ?",
-                       [*params, max(cap, width or 0) + 1])
+        walk = f"SELECT rowid FROM {self.fts} WHERE {where} ORDER BY rowid DESC"
+        if cap is None:
+            cursor.execute(walk, params)
+        else:
+            cursor.execute(walk + " LIMIT ?", [*params, max(cap, width or 0) + 1])
         newest = [row[0] for row in cursor.fetchall()]
         if width and len(newest) >= width:
             where += " AND rowid >= ?"
             params = [*params, int(newest[width - 1])]
         cursor.execute(f"SELECT rowid, -rank FROM {self.fts} WHERE {where} ORDER BY rank LIMIT ? OFFSET ?",
                        [*params, limit, offset])
-        return [(int(row[0]), float(row[1])) for row in cursor.fetchall()], min(len(newest), cap + 1)
+        hits = [(int(row[0]), float(row[1])) for row in cursor.fetchall()]
+        count = len(newest) if cap is None else min(len(newest), cap + 1)
+        return hits, count, Matches.from_newest(newest, cap)
 
     def optimise(self, cursor) -> None:
         """Merge index segments (after bulk loads); searches get faster, results do not change."""
