@@ -27,6 +27,7 @@ from . import catalogue, textfns
 from .base import Restriction
 from .columns import month_label
 from .hybrid import MAX_DEPTH, HybridSearcher
+from .query import parse_query
 from .postgres_fts import engine_for
 from .snippets import highlight
 from .vectors import IVF_THRESHOLD, IvfVectorIndex, VectorIndex, vector_from_bytes
@@ -160,6 +161,10 @@ def build_before_fork() -> int:
     worker forked from it shares them instead of building its own (at 1,000,000 articles the
     matrix is 2 GB and about a minute of CPU per worker). Returns how many vectors it holds."""
     catalogue.build_before_fork()
+    # The analyser (Kiwi with the taxonomy's words, ~2 s) and the encoder's weights, loaded once
+    # here rather than by each worker's first search while the requests behind it wait.
+    parse_query("인공지능 반도체 warm-up", textfns.normalise, textfns.tagger())
+    textfns.embed("warm-up")
     return len(vector_index())
 
 
