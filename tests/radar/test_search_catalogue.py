@@ -98,11 +98,14 @@ def test_deleted_and_edited_articles_are_reloaded(articles):
 
 def test_ids_the_columns_do_not_know_are_read_from_the_database(articles):
     columns = catalogue.columns()
-    late = make_article(articles[0].source, "늦게 커밋된 기사", published_at=utc(2026, 2, 1))
+    late = make_article(articles[0].source, "늦게 커밋된 기사", techs=["quantum"], published_at=utc(2026, 2, 1))
     # As if `late` had committed after a newer id was loaded (PostgreSQL commits out of id order).
     catalogue._state["newest"] = late.id
     assert not columns.knows([late.id])[0]
     assert service._collapse_clusters([(late.id, 1.0)])[0] == [late.id]
+    ids = [a.id for a in articles] + [late.id]
+    assert column_facets(ids) == grouped_sql_facets(ids)  # its facets counted from its row
+    assert service._page_rows(service.Ranking("x", ids, {}, len(ids)), [late.id])[0]["id"] == late.id
 
 
 def test_background_rebuilds_serve_the_old_columns_until_the_new_ones_are_ready(articles, monkeypatch):

@@ -48,13 +48,16 @@ _state: dict = {"columns": None, "newest": 0, "cluster_mark": 0, "built_at": 0.0
 background_rebuilds = False
 
 
-def columns(newest_article_id: int | None = None) -> ArticleColumns:
-    """The current columns. `newest_article_id` (the caller usually knows it) saves a query."""
+def columns(newest_article_id: int | None = None, refresh: bool = True) -> ArticleColumns:
+    """The current columns, caught up with the database unless `refresh` is False (for callers
+    that read the ids they do not find from the database anyway)."""
     with _lock:
         current = _state["columns"]
         if current is None:
             _rebuild()
             return _state["columns"]
+        if not refresh:
+            return current
         version = current_version()
         stale = version != _state["version"] or time.monotonic() - _state["built_at"] > REBUILD_SECONDS
         if stale and not _state["rebuilding"]:

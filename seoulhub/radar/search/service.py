@@ -25,7 +25,7 @@ from seoulhub.taxonomy.models import Technology
 
 from . import catalogue, textfns
 from .base import Restriction
-from .columns import month_label
+from .columns import NO_MONTH, month_label
 from .hybrid import MAX_DEPTH, HybridSearcher
 from .query import parse_query
 from .postgres_fts import engine_for
@@ -311,7 +311,7 @@ def _page_rows(ranking: Ranking, ids: list[int]) -> list[dict]:
 def _technology_slugs(ids: list[int]) -> dict[int, list[str]]:
     """Technology slugs of each article, highest score first: from the article columns, and from
     the database for ids the columns do not hold."""
-    columns = catalogue.columns()
+    columns = catalogue.columns(refresh=False)
     known = columns.knows(np.asarray(ids, np.int64))
     by_article = {doc_id: columns.technologies_of(doc_id).tolist() for doc_id, k in zip(ids, known) if k}
     unknown = [doc_id for doc_id, k in zip(ids, known) if not k]
@@ -351,11 +351,35 @@ def facets(ranking: Ranking) -> dict[str, list[dict]]:
     return ranking.facet_counts
 
 
+def _counts_from_rows(ids: list[int]) -> dict[str, list[tuple]]:
+    from collections import Counter
+
+    rows = list(Article.objects.filter(id__in=ids).values_list("id", "language", "source_id", "published_at"))
+    months = catalogue.months_of([None if when is None else int(when.timestamp()) for _, _, _, when in rows])
+    return {
+        "technology": list(Counter(ArticleTechnology.objects.filter(article_id__in=ids)
+                                   .values_list("technology_id", flat=True)).items()),
+        "language": list(Counter(language for _, language, _, _ in rows).items()),
+        "source": list(Counter(source for _, _, source, _ in rows).items()),
+        "month": list(Counter(m for m in months.tolist() if m != NO_MONTH).items()),
+    }
+
+
+def _add_counts(a: dict[str, list[tuple]], b: dict[str, list[tuple]]) -> dict[str, list[tuple]]:
+    from collections import Counter
+
+    return {kind: list((Counter(dict(a[kind])) + Counter(dict(b[kind]))).items()) for kind in a}
+
+
 def _facet_counts(ids: list[int]) -> dict[str, list[dict]]:
     """From the article columns; labels from the (small) technology and source tables. Orders
     as the grouped queries did: most first, ties by slug, language code or source name; months
     newest first."""
-    counts = catalogue.columns().facet_counts(ids)
+    columns = catalogue.columns()
+    counts = columns.facet_counts(ids)
+    unknown = [doc_id for doc_id, known in zip(ids, columns.knows(np.asarray(ids, np.int64))) if not known]
+    if unknown:  # committed out of id order (PostgreSQL): counted from their rows
+        counts = _add_counts(counts, _counts_from_rows(unknown))
     technologies = {t["id"]: t for t in Technology.objects.filter(id__in=[i for i, _ in counts["technology"]])
                     .values("id", "slug", "name_ko", "name_en")}
     by_technology = sorted(((technologies[i], n) for i, n in counts["technology"] if i in technologies),
