@@ -21,13 +21,10 @@ def build(articles: dict[int, dict]) -> ArticleColumns:
         if not batch:
             continue
         links = [(i, t) for i in batch for t in articles[i]["techs"]]
-        columns.append(ArticleRows(
-            ids=np.array(batch), clusters=np.array([articles[i]["cluster"] for i in batch]),
-            sources=np.array([articles[i]["source"] for i in batch]),
-            languages=[articles[i]["language"] for i in batch],
-            months=np.array([articles[i]["month"] for i in batch]),
-            tech_article_ids=np.array([i for i, _ in links], dtype=np.int64),
-            tech_ids=np.array([t for _, t in links], dtype=np.int64)))
+        columns.append(ArticleRows.of(
+            batch, [articles[i]["cluster"] for i in batch], [articles[i]["source"] for i in batch],
+            [articles[i]["language"] for i in batch], [articles[i]["month"] for i in batch],
+            [i for i, _ in links], [t for _, t in links]))
     return columns
 
 
@@ -86,8 +83,7 @@ def test_technologies_survive_growth_and_gaps_in_ids():
 
 def test_appends_must_come_in_id_order():
     columns = build({5: {"cluster": 0, "source": 1, "language": "en", "month": NO_MONTH, "techs": []}})
-    rows = ArticleRows(np.array([4]), np.array([0]), np.array([1]), ["en"], np.array([NO_MONTH]),
-                       np.zeros(0, np.int64), np.zeros(0, np.int64))
+    rows = ArticleRows.of([4], [0], [1], ["en"], [NO_MONTH], [], [])
     with pytest.raises(ValueError, match="ascending"):
         columns.append(rows)
 

@@ -155,71 +155,83 @@ def _load(target: ArticleColumns, full: bool, after: int = 0, cluster_mark: int 
         cursor.execute("SELECT COALESCE(MAX(id), 0) FROM radar_storycluster")
         new_mark = cursor.fetchone()[0]
         if full and connection.vendor == "sqlite":
-            rows = _full_sqlite(cursor)
+            ids, clusters, sources, languages, epochs = _full_sqlite(cursor)
         else:
-            cursor.execute(f"SELECT id, COALESCE(cluster_id, 0), source_id, language, {_epoch_sql()} "
-                           "FROM radar_article WHERE id > %s ORDER BY id", [after])
-            rows = cursor.fetchall()
-        newest = rows[-1][0] if rows else after
+            ids, clusters, sources, languages, epochs = _fetch_columns(
+                cursor, f"SELECT id, COALESCE(cluster_id, 0), source_id, language, {_epoch_sql()} "
+                "FROM radar_article WHERE id > %s ORDER BY id", [after], _ARTICLE_TYPES)
+        newest = int(ids[-1]) if len(ids) else after
         # Highest score first within an article, as result rows list them.
-        cursor.execute("SELECT article_id, technology_id FROM radar_articletechnology "
-                       "WHERE article_id > %s AND article_id <= %s ORDER BY article_id, score DESC, id",
-                       [after, newest])
-        links = cursor.fetchall()
+        tech_articles, tech_ids = _fetch_columns(
+            cursor, "SELECT article_id, technology_id FROM radar_articletechnology "
+            "WHERE article_id > %s AND article_id <= %s ORDER BY article_id, score DESC, id",
+            [after, newest], (np.int64, np.int64))
         joined = []
         if not full and cluster_mark < new_mark:
             cursor.execute("SELECT id, cluster_id FROM radar_article WHERE cluster_id > %s AND id <= %s",
                            [cluster_mark, after])
             joined = cursor.fetchall()
-    target.append(_article_rows(rows, links))
+    names, index = np.unique(languages.astype(str), return_inverse=True) if len(languages) else ([], languages)
+    target.append(ArticleRows(ids=ids, clusters=clusters, sources=sources, language_names=list(names),
+                              language_index=np.asarray(index, np.int64), months=months_of(epochs),
+                              tech_article_ids=tech_articles, tech_ids=tech_ids))
     if joined:
         target.set_clusters([r[0] for r in joined], [r[1] for r in joined])
     return newest, new_mark
 
 
-def _full_sqlite(cursor) -> list[tuple]:
-    """Every article's columns from three covering indexes: reading the table itself means every
-    overflow page of every row (seconds at 1,000,000 articles), the indexes a fraction of that."""
-    cursor.execute(f"SELECT id, source_id, {_epoch_sql()} FROM radar_article INDEXED BY radar_article_source_idx "
-                   "WHERE source_id >= %s", [0])
-    by_source = np.array(cursor.fetchall(), dtype=object).reshape(-1, 3)
-    if not len(by_source):
-        return []
-    order = np.argsort(by_source[:, 0].astype(np.int64), kind="stable")
-    by_source = by_source[order]
-    ids = by_source[:, 0].astype(np.int64)
-    cursor.execute("SELECT id, language FROM radar_article INDEXED BY radar_article_lang_idx")
-    language = dict(cursor.fetchall())
-    cursor.execute("SELECT id, cluster_id FROM radar_article WHERE cluster_id IS NOT NULL")
-    cluster = dict(cursor.fetchall())
-    return [(doc_id, cluster.get(doc_id, 0), source, language[doc_id], epoch)
-            for doc_id, source, epoch in zip(ids.tolist(), by_source[:, 1].tolist(), by_source[:, 2].tolist())]
+# id, cluster (0: none), source, language, Unix time of publication (NaN: none)
+_ARTICLE_TYPES = (np.int64, np.int64, np.int64, object, np.float64)
 
 
-def _article_rows(rows: list[tuple], links: list[tuple]) -> ArticleRows:
-    if not rows:
-        return ArticleRows.empty()
-    ids, clusters, sources, languages, epochs = zip(*rows)
-    tech_articles, tech_ids = (zip(*links) if links else ((), ()))
-    return ArticleRows(
-        ids=np.asarray(ids, np.int64), clusters=np.asarray(clusters, np.int64),
-        sources=np.asarray(sources, np.int64), languages=list(languages), months=months_of(epochs),
-        tech_article_ids=np.asarray(tech_articles, np.int64), tech_ids=np.asarray(tech_ids, np.int64))
+def _fetch_columns(cursor, sql: str, params: list, types: tuple, chunk: int = 50_000) -> list[np.ndarray]:
+    """A query's columns as arrays, converted a chunk of rows at a time: a million rows as Python
+    tuples held at once took ~600 MB and most of the build time. None in a float column is NaN."""
+    cursor.execute(sql, params)
+    parts: list[list[np.ndarray]] = [[] for _ in types]
+    while rows := cursor.fetchmany(chunk):
+        for part, column, kind in zip(parts, zip(*rows), types):
+            part.append(np.array(column, dtype=kind))
+    return [np.concatenate(part) if part else np.zeros(0, kind) for part, kind in zip(parts, types)]
+
+
+def _full_sqlite(cursor) -> list[np.ndarray]:
+    """Every article's columns from three covering indexes, scattered into arrays by id: reading
+    the table itself means every overflow page of every row (seconds at 1,000,000 articles)."""
+    ids, sources, epochs = _fetch_columns(
+        cursor, f"SELECT id, source_id, {_epoch_sql()} FROM radar_article INDEXED BY radar_article_source_idx "
+        "WHERE source_id >= %s", [0], (np.int64, np.int64, np.float64))
+    if not len(ids):
+        return [np.zeros(0, kind) for kind in _ARTICLE_TYPES]
+    size = int(ids.max()) + 1
+    by_id = {name: np.zeros(size, kind) for name, kind in (("source", np.int64), ("epoch", np.float64),
+                                                          ("cluster", np.int64), ("language", object))}
+    by_id["source"][ids], by_id["epoch"][ids] = sources, epochs
+    language_ids, languages = _fetch_columns(
+        cursor, "SELECT id, language FROM radar_article INDEXED BY radar_article_lang_idx WHERE language >= %s",
+        [""], (np.int64, object))
+    by_id["language"][language_ids] = languages
+    cluster_ids, clusters = _fetch_columns(
+        cursor, "SELECT id, cluster_id FROM radar_article WHERE cluster_id > %s", [0], (np.int64, np.int64))
+    by_id["cluster"][cluster_ids] = clusters
+    ids.sort()
+    return [ids, by_id["cluster"][ids], by_id["source"][ids], by_id["language"][ids], by_id["epoch"][ids]]
 
 
 def months_of(epochs) -> np.ndarray:
-    """Month codes of Unix times (None: no date) in the site's time zone, as the database's
+    """Month codes of Unix times (NaN or None: no date) in the site's time zone, as the database's
     TruncMonth gives them. The zone's offset is looked up once per distinct hour."""
-    dated = np.array([e is not None for e in epochs], bool)
-    values = np.array([0 if e is None else int(e) for e in epochs], np.int64)
+    values = np.array(epochs, dtype=np.float64)
+    dated = ~np.isnan(values)
     months = np.full(len(values), NO_MONTH, np.int64)
     if not dated.any():
         return months
+    seconds = values[dated].astype(np.int64)
     zone = timezone.get_current_timezone()
-    hours, inverse = np.unique(values[dated] // 3600, return_inverse=True)
+    hours, inverse = np.unique(seconds // 3600, return_inverse=True)
     offsets = np.array([datetime.fromtimestamp(h * 3600, dt_timezone.utc).astimezone(zone).utcoffset()
                         // timedelta(seconds=1) for h in hours.tolist()], np.int64)
-    local = (values[dated] + offsets[inverse]).astype("datetime64[s]").astype("datetime64[M]").astype(np.int64)
+    local = (seconds + offsets[inverse]).astype("datetime64[s]").astype("datetime64[M]").astype(np.int64)
     months[dated] = local + month_code(1970, 1)  # datetime64[M] counts months since 1970-01
     return months
 

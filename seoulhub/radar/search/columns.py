@@ -30,21 +30,27 @@ def month_label(code: int) -> str:
 
 @dataclass(frozen=True)
 class ArticleRows:
-    """A batch of articles to append, ids ascending. Technologies are (article id, technology id)
-    pairs, sorted by article id."""
+    """A batch of articles to append, ids ascending. Languages are `language_names[i]` for each
+    `i` in `language_index`. Technologies are (article id, technology id) pairs, sorted by article
+    id (within an article, in the order they are to be listed)."""
 
     ids: np.ndarray
     clusters: np.ndarray  # 0: no cluster
     sources: np.ndarray
-    languages: Sequence[str]
+    language_names: Sequence[str]
+    language_index: np.ndarray
     months: np.ndarray  # month_code in the site's time zone, or NO_MONTH
     tech_article_ids: np.ndarray
     tech_ids: np.ndarray
 
     @classmethod
-    def empty(cls) -> ArticleRows:
-        none = np.zeros(0, np.int64)
-        return cls(none, none, none, [], none, none, none)
+    def of(cls, ids, clusters, sources, languages: Sequence[str], months, tech_article_ids, tech_ids) -> ArticleRows:
+        """From one language string per article."""
+        names = sorted(set(languages))
+        position = {name: i for i, name in enumerate(names)}
+        return cls(np.asarray(ids, np.int64), np.asarray(clusters, np.int64), np.asarray(sources, np.int64), names,
+                   np.array([position[name] for name in languages], np.int64), np.asarray(months, np.int64),
+                   np.asarray(tech_article_ids, np.int64), np.asarray(tech_ids, np.int64))
 
 
 class ArticleColumns:
@@ -90,15 +96,16 @@ class ArticleColumns:
         start[len(self._tech_start):] = self._tech_start[-1] if self._size == 0 else self._tech_start[self._size]
         self._tech_start = start
 
-    def _codes(self, languages: Iterable[str]) -> np.ndarray:
+    def _codes(self, names: Sequence[str]) -> np.ndarray:
+        """This object's code for each language name (new names get new codes)."""
         codes = []
-        for language in languages:
-            code = self._language_code.get(language)
+        for name in names:
+            code = self._language_code.get(name)
             if code is None:
                 if len(self.languages) >= 255:
                     raise ValueError("more than 255 distinct article languages")
-                code = self._language_code[language] = len(self.languages)
-                self.languages.append(language)
+                code = self._language_code[name] = len(self.languages)
+                self.languages.append(name)
             codes.append(code)
         return np.asarray(codes, np.uint8)
 
@@ -114,7 +121,7 @@ class ArticleColumns:
             self._grow(top)
             self._cluster[ids] = rows.clusters
             self._source[ids] = rows.sources
-            self._language[ids] = self._codes(rows.languages)
+            self._language[ids] = self._codes(rows.language_names)[np.asarray(rows.language_index, np.int64)]
             self._month[ids] = rows.months
             # Technologies: counts per id in [size, top), appended to the flat array.
             tech_articles = np.asarray(rows.tech_article_ids, np.int64)
