@@ -56,7 +56,7 @@ def when_ready(server):
 
 
 def post_fork(server, worker):
-    if preload_app:
-        from seoulhub.radar.search.service import adopt_after_fork
+    """Workers rebuild search indexes in the background (and adopt what the master built)."""
+    from seoulhub.radar.search.service import adopt_after_fork
 
-        adopt_after_fork()
+    adopt_after_fork()

@@ -129,3 +129,43 @@ def test_background_rebuilds_serve_the_old_columns_until_the_new_ones_are_ready(
     started[0]()
     after = catalogue.columns()
     assert after is not before and not after.knows([doomed])[0] and after.articles == 4
+
+
+BACKGROUND_SCRIPT = """
+import threading, time
+from seoulhub.radar.models import Article, Source
+from seoulhub.radar.search import catalogue, service
+source = Source.objects.create(name="news", url="test://news")
+ids = [Article.objects.create(source=source, title=f"t{n}", content_hash=f"h{n}", search_text=f"t{n}").id
+       for n in range(5)]
+catalogue.background_rebuilds = True
+before = catalogue.columns()
+Article.objects.filter(pk=ids[0]).delete()
+assert catalogue.columns() is before  # served from the old columns while the rebuild runs
+for thread in threading.enumerate():
+    if thread.name == "article-columns":
+        thread.join(30)
+after = catalogue.columns()
+assert after is not before and not after.knows([ids[0]])[0] and after.articles == 4
+assert service._collapse_clusters([(i, 1.0) for i in ids])[0] == ids[1:]
+print("BACKGROUND-OK")
+"""
+
+
+@pytest.mark.slow
+def test_a_background_rebuild_uses_its_own_connection_to_a_file_database(tmp_path):
+    """A real thread and its own connection, as in a gunicorn worker (the test database of the
+    other tests lives in memory and cannot be shared with another thread)."""
+    import os
+    import subprocess
+    import sys
+
+    from django.conf import settings
+
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
+    env.update(DATABASE_URL=f"sqlite:///{tmp_path / 'hub.sqlite3'}", DJANGO_SETTINGS_MODULE="seoulhub.settings")
+    cli = [sys.executable, "-m", "seoulhub.cli"]
+    subprocess.run([*cli, "migrate", "-v0"], env=env, cwd=settings.REPO_DIR, check=True, timeout=300)
+    done = subprocess.run([*cli, "shell", "-c", BACKGROUND_SCRIPT], env=env, cwd=settings.REPO_DIR,
+                          capture_output=True, text=True, timeout=300)
+    assert "BACKGROUND-OK" in done.stdout, done.stdout + done.stderr
