@@ -34,7 +34,7 @@ REPO = Path(__file__).resolve().parent.parent
 STAGES = [
     ("seoulhub.radar.search.hybrid:HybridSearcher.search", "search"),
     ("seoulhub.radar.search.service:_collapse_clusters", "collapse"),
-    ("seoulhub.radar.search.service:_page_rows", "rows"),
+    ("seoulhub.radar.search.rows:page_rows", "rows"),
     ("seoulhub.radar.search.service:_facet_counts", "facets"),
 ]
 

@@ -39,6 +39,7 @@ class RadarSearchHitOut(Schema):
     score: float
     cluster_id: int | None
     also_reported_by: list[RadarAlsoReportedOut]
+    also_reported_count: int = 0
 
 
 class RadarFacetValueOut(Schema):
@@ -83,7 +84,9 @@ SOURCE_ID = Query(None, ge=1, le=2**63 - 1, description="id of a radar source")
 def search_articles(request, q: str = "", tech: str = "", lang: str = "", source: int | None = SOURCE_ID,
                     since: date | None = None, until: date | None = None):
     """Full-text BM25 on normalised tokens fused with multilingual embedding similarity (reciprocal
-    rank fusion); one row per story cluster with the other sources in `also_reported_by`. Without
+    rank fusion); one row per story cluster with the first five other sources in `also_reported_by`
+    (oldest first) and how many there are in `also_reported_count` (`/api/v1/articles/{id}` lists
+    them all). Without
     `q`, the newest articles. Results are ranked up to 1,000 rows deep."""
     return service.RankedPage(_ranking(q, _filters(tech, lang, source, since, until)))
 

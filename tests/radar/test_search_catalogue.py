@@ -8,7 +8,7 @@ from django.db.models import Count
 from django.db.models.functions import TruncMonth
 
 from seoulhub.radar.models import Article, ArticleTechnology, StoryCluster
-from seoulhub.radar.search import catalogue, service
+from seoulhub.radar.search import catalogue, rows, service
 
 from .search_factories import make_article, make_source
 
@@ -105,7 +105,7 @@ def test_ids_the_columns_do_not_know_are_read_from_the_database(articles):
     assert service._collapse_clusters([(late.id, 1.0)])[0] == [late.id]
     ids = [a.id for a in articles] + [late.id]
     assert column_facets(ids) == grouped_sql_facets(ids)  # its facets counted from its row
-    assert service._page_rows(service.Ranking("x", ids, {}, len(ids)), [late.id])[0]["id"] == late.id
+    assert rows.page_rows(service.Ranking("x", ids, {}, len(ids)), [late.id])[0]["id"] == late.id
 
 
 def test_background_rebuilds_serve_the_old_columns_until_the_new_ones_are_ready(articles, monkeypatch):
@@ -134,7 +134,7 @@ def test_background_rebuilds_serve_the_old_columns_until_the_new_ones_are_ready(
 BACKGROUND_SCRIPT = """
 import threading, time
 from seoulhub.radar.models import Article, Source
-from seoulhub.radar.search import catalogue, service
+from seoulhub.radar.search import catalogue, rows, service
 source = Source.objects.create(name="news", url="test://news")
 ids = [Article.objects.create(source=source, title=f"t{n}", content_hash=f"h{n}", search_text=f"t{n}").id
        for n in range(5)]
@@ -169,3 +169,23 @@ def test_a_background_rebuild_uses_its_own_connection_to_a_file_database(tmp_pat
     done = subprocess.run([*cli, "shell", "-c", BACKGROUND_SCRIPT], env=env, cwd=settings.REPO_DIR,
                           capture_output=True, text=True, timeout=300)
     assert "BACKGROUND-OK" in done.stdout, done.stdout + done.stderr
+
+
+def test_a_story_of_many_sources_lists_five_on_its_row_and_counts_the_rest(articles, client, django_assert_max_num_queries):
+    cluster = StoryCluster.objects.create(title="NPU 수출", size=10)
+    story = [make_article(make_source(f"매체 {n}"), f"NPU 수출 급증 보도 {n}", cluster=cluster,
+                          published_at=utc(2026, 4, 1, n)) for n in range(10)]
+    ranking = service.Ranking("npu", [story[3].id, articles[0].id], {}, 2)
+    catalogue.columns()  # built once per process, not per page
+    with django_assert_max_num_queries(4):  # rows, technology slugs, story members, the shown members
+        row = rows.page_rows(ranking, ranking.ids)[0]
+    others = [a for a in story if a.id != story[3].id]  # oldest first, the row's own article left out
+    assert [o["id"] for o in row["also_reported_by"]] == [a.id for a in others[:5]]
+    assert [o["source"] for o in row["also_reported_by"]] == [f"매체 {n}" for n in (0, 1, 2, 4, 5)]
+    assert row["also_reported_count"] == 9 and row["also_reported_more"] == 4
+
+    page = client.get("/radar/search", {"q": "NPU 수출 급증"}, HTTP_COOKIE="django_language=ko")
+    assert "외 4곳" in page.content.decode()  # 9 other sources, 5 listed
+    api = client.get("/api/v1/articles", {"q": "NPU 수출 급증", "limit": 5}).json()
+    hit = next(item for item in api["items"] if item["cluster_id"] == cluster.id)
+    assert len(hit["also_reported_by"]) == 5 and hit["also_reported_count"] == 9

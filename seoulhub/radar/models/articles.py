@@ -51,8 +51,10 @@ class Article(models.Model):
     embedding = models.BinaryField(_("embedding (512 x float16)"), null=True, blank=True)
     content_hash = models.CharField(_("content hash"), max_length=64, unique=True)
     minhash = models.BinaryField(_("MinHash signature"), null=True, blank=True)
+    # Indexed together with published_at below: a results page walks each story's members in
+    # publication order from the index alone.
     cluster = models.ForeignKey(StoryCluster, null=True, blank=True, on_delete=models.SET_NULL,
-                                related_name="articles", verbose_name=_("story"))
+                                related_name="articles", verbose_name=_("story"), db_index=False)
     technologies = models.ManyToManyField("taxonomy.Technology", through="radar.ArticleTechnology",
                                           related_name="articles", blank=True)
 
@@ -66,6 +68,7 @@ class Article(models.Model):
         ]
         indexes = [
             models.Index(fields=["-published_at"], name="radar_article_published_idx"),
+            models.Index(fields=["cluster", "published_at"], name="radar_article_cluster_idx"),
             models.Index(fields=["language", "-published_at"], name="radar_article_lang_idx"),
             models.Index(fields=["source", "-published_at"], name="radar_article_source_idx"),
             models.Index(fields=["is_digital", "-published_at"], name="radar_article_digital_idx"),
