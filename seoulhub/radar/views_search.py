@@ -1,3 +1,5 @@
+from urllib.parse import quote
+
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils.dateparse import parse_date
@@ -52,7 +54,8 @@ def search(request):
     params = request.GET.copy()
     params.pop("page", None)
     context = {
-        "q": ranking.query, "filters": filters, "problems": problems, "page": page, "rows": page.object_list,
+        "q": ranking.query, "q_url": quote(ranking.query, safe="/"),  # as |urlencode, once rather than per link
+        "filters": filters, "problems": problems, "page": page, "rows": page.object_list,
         "ranking": ranking, "facets": service.facets(ranking), "params": params.urlencode(),
         "technology": Technology.objects.filter(slug=filters.tech).first() if filters.tech else None,
         "source": Source.objects.filter(id=filters.source).first() if filters.source else None,

@@ -14,7 +14,7 @@ from functools import lru_cache
 import numpy as np
 from django.db import connection
 from django.db.models.expressions import Col
-from django.utils.html import strip_tags
+from django.utils.html import format_html_join, strip_tags
 
 from seoulhub.radar.models import Article
 
@@ -84,6 +84,10 @@ def page_rows(ranking, ids: list[int]) -> list[dict]:
             "also_reported_by": shown,
             "also_reported_count": count,
             "also_reported_more": count - len(shown),
+            # The links as HTML, made once with the (cached) row: the template loop over them was
+            # a third of the results fragment's rendering.
+            "also_reported_html": format_html_join(", ", '<a href="{}" rel="noopener">{}</a>',
+                                                   ((other["url"] or "#", other["source"]) for other in shown)),
         })
     return rows
 
