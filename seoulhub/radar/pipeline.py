@@ -154,6 +154,18 @@ def canonical_url(url: str) -> str:
     return urlunsplit((parts.scheme.lower(), netloc, path, query, ""))
 
 
+def web_link(link: str) -> str:
+    """An item's link if it is an absolute http(s) address, else "". Feeds can carry javascript:,
+    data: or vbscript: links; stored, every page that shows the article would render them as a
+    clickable href (a stored XSS)."""
+    link = (link or "").strip()
+    try:
+        scheme = urlsplit(link).scheme.lower()
+    except ValueError:
+        return ""
+    return link if scheme in ("http", "https") and "//" in link[:8] else ""
+
+
 def content_hash(title: str, text: str) -> str:
     """sha256 of the case-folded, space-collapsed title and text: the exact-duplicate key."""
     norm = " ".join(unicodedata.normalize("NFKC", f"{title}\n{text}").casefold().split())
@@ -307,7 +319,7 @@ def process_item(item: ParsedItem, *, language_hint: str = "",
     title_tokens, body_tokens = _title_and_body_tokens(title, text)
     all_tokens = title_tokens + body_tokens
     sig = minhash.signature(all_tokens)
-    url = (item.link or "").strip()[:2000]
+    url = web_link(item.link)[:2000]
     return ProcessedItem(
         url=url,
         canonical_url=canonical_url(url)[:2000],

@@ -141,3 +141,38 @@ def test_index_hides_non_digital_unless_asked(client):
     assert f"/radar/articles/{bond.pk}/" not in client.get("/radar/?language=ko").content.decode()
     pages = [client.get(f"/radar/?all=1&page={n}").content.decode() for n in range(1, 40)]
     assert any(f"/radar/articles/{bond.pk}/" in page for page in pages)
+
+
+@pytest.mark.django_db
+def test_a_feed_item_with_a_javascript_link_is_never_rendered_as_one(client, tmp_path):
+    from seoulhub.radar.models import Article, Source
+    from seoulhub.radar.tasks import run_source
+
+    feed = tmp_path / "evil.xml"
+    feed.write_text('<?xml version="1.0"?><rss version="2.0"><channel><title>evil</title>'
+                    "<item><title>Drone delivery pilot in Seoul</title><link>javascript:alert(document.cookie)</link>"
+                    "<guid>evil-1</guid><description>drones</description></item></channel></rss>", encoding="utf-8")
+    run_source(Source.objects.create(name="evil", url=str(feed), kind=Source.Kind.FILE))
+    article = Article.objects.get(title="Drone delivery pilot in Seoul")
+    assert article.url == ""
+    for page in (f"/radar/articles/{article.pk}/", "/radar/search?q=drone+delivery", "/radar/"):
+        assert "javascript:" not in client.get(page).content.decode()
+
+
+@pytest.mark.django_db
+def test_the_migration_drops_stored_non_web_links():
+    import importlib
+
+    from django.apps import apps
+
+    from seoulhub.radar.models import Article
+
+    from .search_factories import make_article, make_source
+
+    source = make_source("older feed")
+    evil = make_article(source, "stored before the fix", url="javascript:alert(1)")
+    good = make_article(source, "a web link", url="https://example.org/ok")
+    Article.objects.filter(pk=evil.pk).update(canonical_url="javascript:alert(1)")
+    importlib.import_module("seoulhub.radar.migrations.0006_only_web_links").drop_non_web_links(apps, None)
+    evil.refresh_from_db(), good.refresh_from_db()
+    assert (evil.url, evil.canonical_url) == ("", "") and good.url == "https://example.org/ok"

@@ -89,3 +89,16 @@ def test_query_and_document_share_tokens():
     doc = search_tokens("자율주행차 규제가 완화됐다")
     assert set(search_tokens("자율주행차")) <= set(doc)
     assert search_tokens("Neural Networks") == ["neural", "network"]
+
+
+@pytest.mark.parametrize("link", ["javascript:alert(1)", " JavaScript:alert(1)", "data:text/html,<b>x</b>",
+                                  "vbscript:msgbox(1)", "http:no-slashes", "/relative/path", "ftp://example.org/x"])
+def test_item_links_other_than_web_addresses_are_not_kept(link):
+    processed = process_item(ParsedItem(title="Drone delivery pilot", link=link, guid="g-1"))
+    assert processed.url == "" and processed.canonical_url == ""
+    assert processed.guid == "g-1"
+
+
+def test_web_links_are_kept():
+    for link in ("https://example.org/a?b=1", "HTTP://Example.org/x"):
+        assert process_item(ParsedItem(title="Drone delivery pilot", link=link)).url == link
