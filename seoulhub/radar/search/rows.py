@@ -1,10 +1,9 @@
 """Result rows of one page of a ranking: what a row shows of each article, with its snippet, its
 technologies and the other sources of its story ("also reported by").
 
-The queries here run for every page that is not cached, so they are plain SQL on Django's cursor:
-the ORM took 0.2-0.6 ms per query to build what the database answers in a tenth of that (a fresh
-results page ran seven of them). Dates still go through the ORM's own converters, so a row's
-`published_at` is what `Article.objects` would give.
+The queries here run for every page that is not cached, so they are plain SQL (sql.py). Dates
+still go through the ORM's own converters, so a row's `published_at` is what `Article.objects`
+would give.
 """
 
 from __future__ import annotations
@@ -20,20 +19,10 @@ from seoulhub.radar.models import Article
 
 from . import catalogue
 from .snippets import highlight
+from .sql import fetch, marks
 
 # Other sources of a story listed on its result row; the article's own page lists them all.
 ALSO_SHOWN = 5
-
-
-def fetch(sql: str, params=()) -> list[tuple]:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, list(params))
-        return cursor.fetchall()
-
-
-def marks(values) -> str:
-    """Placeholders for an IN list (never empty: callers check)."""
-    return ", ".join(["%s"] * len(values))
 
 
 @lru_cache(maxsize=None)

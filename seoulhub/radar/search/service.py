@@ -21,7 +21,7 @@ from django.db.models import Q
 from seoulhub.core.localcache import LocalMemo
 from seoulhub.radar.models import Article, ArticleTechnology
 
-from . import catalogue, rows, textfns
+from . import catalogue, rows, sql, textfns
 from .base import Restriction
 from .columns import NO_MONTH, month_label
 from .hybrid import MAX_DEPTH, HybridSearcher
@@ -71,10 +71,10 @@ def _load_vectors(index, from_id: int = 0) -> int:
     """Add embeddings of articles with id >= from_id that the index does not hold yet. Returns the
     next watermark: the smallest id still waiting for its embedding (they are computed in batches
     after storing), or one past the newest article."""
-    rows = (Article.objects.filter(id__gte=from_id).exclude(embedding=None).order_by("id")
-            .values_list("id", "embedding"))
+    embedded = (Article.objects.filter(id__gte=from_id).exclude(embedding=None).order_by("id")
+                .values_list("id", "embedding"))
     ids, vectors = [], []
-    for doc_id, blob in rows.iterator(chunk_size=5000):
+    for doc_id, blob in embedded.iterator(chunk_size=5000):
         if doc_id in index:
             continue
         vector = vector_from_bytes(blob)
@@ -108,7 +108,7 @@ def vector_index():
                                  daemon=True).start()
             else:
                 _vectors.update(_build_vectors(), version=version)
-        elif rows.fetch("SELECT 1 FROM radar_article WHERE id >= %s AND embedding IS NOT NULL LIMIT 1",
+        elif sql.fetch("SELECT 1 FROM radar_article WHERE id >= %s AND embedding IS NOT NULL LIMIT 1",
                         [_vectors["watermark"]]):
             _vectors["watermark"] = _load_vectors(_vectors["index"], _vectors["watermark"])
         return _vectors["index"]
@@ -153,7 +153,7 @@ def _training_sample() -> np.ndarray | None:
 def _max_loaded_id() -> int:
     # Plain SQL: it runs for every search request, cached ones too (the ORM's aggregate took ten
     # times the query's own 15 µs).
-    return rows.fetch("SELECT MAX(id) FROM radar_article")[0][0] or 0
+    return sql.fetch("SELECT MAX(id) FROM radar_article")[0][0] or 0
 
 
 def build_before_fork() -> int:
@@ -325,13 +325,13 @@ def _facet_counts(ids: list[int]) -> dict[str, list[dict]]:
     if unknown:  # committed out of id order (PostgreSQL): counted from their rows
         counts = _add_counts(counts, _counts_from_rows(unknown))
     technology_ids = [i for i, _ in counts["technology"]]
-    technologies = {row[0]: {"slug": row[1], "name_ko": row[2], "name_en": row[3]} for row in rows.fetch(
-        f"SELECT id, slug, name_ko, name_en FROM taxonomy_technology WHERE id IN ({rows.marks(technology_ids)})",
+    technologies = {row[0]: {"slug": row[1], "name_ko": row[2], "name_en": row[3]} for row in sql.fetch(
+        f"SELECT id, slug, name_ko, name_en FROM taxonomy_technology WHERE id IN ({sql.marks(technology_ids)})",
         technology_ids)} if technology_ids else {}
     by_technology = sorted(((technologies[i], n) for i, n in counts["technology"] if i in technologies),
                            key=lambda pair: (-pair[1], pair[0]["slug"]))[:30]
     source_ids = [i for i, _ in counts["source"]]
-    names = dict(rows.fetch(f"SELECT id, name FROM radar_source WHERE id IN ({rows.marks(source_ids)})",
+    names = dict(sql.fetch(f"SELECT id, name FROM radar_source WHERE id IN ({sql.marks(source_ids)})",
                             source_ids)) if source_ids else {}
     by_source = sorted(((i, names[i], n) for i, n in counts["source"] if i in names),
                        key=lambda row: (-row[2], row[1]))[:30]
