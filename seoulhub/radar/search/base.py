@@ -37,6 +37,41 @@ class Matches:
 
 
 @dataclass(frozen=True)
+class NewestMatches:
+    """The newest matches of a query, newest first, walked up to cap + 1 (all when cap is None):
+    they give the capped count, the floor of the ranking window and the Matches in one query."""
+
+    ids: list[int]
+    width: int | None  # the ranking window (None: rank every match)
+    cap: int | None
+
+    @property
+    def window_floor(self) -> int | None:
+        """The id at or above which the newest `width` matches lie, or None to rank them all."""
+        return int(self.ids[self.width - 1]) if self.width and len(self.ids) >= self.width else None
+
+    @property
+    def count(self) -> int:
+        return len(self.ids) if self.cap is None else min(len(self.ids), self.cap + 1)
+
+    @property
+    def matches(self) -> Matches:
+        return Matches.from_newest(self.ids, self.cap)
+
+
+def walk_newest(cursor, walk_sql: str, params: list, placeholder: str, *, limit: int, offset: int,
+                window: int | None, cap: int | None) -> NewestMatches:
+    """Run `walk_sql` (the ids of the matches, newest first) as far as a page of `limit` rows at
+    `offset`, a ranking `window` and a count up to `cap` need."""
+    width = max(window, offset + limit) if window else None
+    if cap is None:
+        cursor.execute(walk_sql, params)
+    else:
+        cursor.execute(f"{walk_sql} LIMIT {placeholder}", [*params, max(cap, width or 0) + 1])
+    return NewestMatches([row[0] for row in cursor.fetchall()], width, cap)
+
+
+@dataclass(frozen=True)
 class Restriction:
     """Limit matches to the ids a SQL subquery returns: ("SELECT id FROM t WHERE ...", params)."""
 

@@ -10,7 +10,7 @@ the FTS5 engine: [(id, score)], higher is better.
 
 from __future__ import annotations
 
-from .base import COUNT_CAP, RANK_WINDOW, Matches, Restriction
+from .base import COUNT_CAP, RANK_WINDOW, Matches, Restriction, walk_newest
 from .query import Phrase
 
 
@@ -80,24 +80,18 @@ class PostgresFtsEngine:
         if not query_sql:
             return [], 0, Matches(frozenset())
         source = f"{self.content}, (SELECT {query_sql} AS query) q"
-        width = max(window, offset + limit) if window else None
-        walk = f"SELECT {self.id} FROM {source} WHERE {where} ORDER BY {self.id} DESC"
-        if cap is None:
-            cursor.execute(walk, params)
-        else:
-            cursor.execute(walk + " LIMIT %s", [*params, max(cap, width or 0) + 1])
-        newest = [row[0] for row in cursor.fetchall()]
-        if width and len(newest) >= width:
+        walked = walk_newest(cursor, f"SELECT {self.id} FROM {source} WHERE {where} ORDER BY {self.id} DESC", params,
+                             "%s", limit=limit, offset=offset, window=window, cap=cap)
+        if walked.window_floor is not None:
             where += f" AND {self.id} >= %s"
-            params = [*params, int(newest[width - 1])]
+            params = [*params, walked.window_floor]
         cursor.execute(
             f"SELECT {self.id}, ts_rank({self.vector}, q.query, 1) AS score FROM {source} "
             f"WHERE {where} ORDER BY score DESC, {self.id} LIMIT %s OFFSET %s",
             [*params, limit, offset],
         )
         hits = [(int(row[0]), float(row[1])) for row in cursor.fetchall()]
-        count = len(newest) if cap is None else min(len(newest), cap + 1)
-        return hits, count, Matches.from_newest(newest, cap)
+        return hits, walked.count, walked.matches
 
     def count(self, cursor, groups, restrict=None, cap=COUNT_CAP):
         query_sql, where, params = self._where(groups, restrict)

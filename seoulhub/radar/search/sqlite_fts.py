@@ -12,7 +12,7 @@ inner dots, as in "2.5" or "e.g"), so FTS5 splits where the normaliser put space
 
 from __future__ import annotations
 
-from .base import COUNT_CAP, RANK_WINDOW, Matches, Restriction
+from .base import COUNT_CAP, RANK_WINDOW, Matches, Restriction, walk_newest
 from .query import Phrase
 
 
@@ -106,21 +106,15 @@ class Fts5Engine:
         if not match_expression(groups):
             return [], 0, Matches(frozenset())
         where, params = self._where(groups, restrict)
-        width = max(window, offset + limit) if window else None
-        walk = f"SELECT rowid FROM {self.fts} WHERE {where} ORDER BY rowid DESC"
-        if cap is None:
-            cursor.execute(walk, params)
-        else:
-            cursor.execute(walk + " LIMIT ?", [*params, max(cap, width or 0) + 1])
-        newest = [row[0] for row in cursor.fetchall()]
-        if width and len(newest) >= width:
+        walked = walk_newest(cursor, f"SELECT rowid FROM {self.fts} WHERE {where} ORDER BY rowid DESC", params, "?",
+                             limit=limit, offset=offset, window=window, cap=cap)
+        if walked.window_floor is not None:
             where += " AND rowid >= ?"
-            params = [*params, int(newest[width - 1])]
+            params = [*params, walked.window_floor]
         cursor.execute(f"SELECT rowid, -rank FROM {self.fts} WHERE {where} ORDER BY rank LIMIT ? OFFSET ?",
                        [*params, limit, offset])
         hits = [(int(row[0]), float(row[1])) for row in cursor.fetchall()]
-        count = len(newest) if cap is None else min(len(newest), cap + 1)
-        return hits, count, Matches.from_newest(newest, cap)
+        return hits, walked.count, walked.matches
 
     def optimise(self, cursor) -> None:
         """Merge index segments (after bulk loads); searches get faster, results do not change."""
