@@ -16,9 +16,8 @@ Kept current the way the vector index is:
   are read from the database for that request;
 * deletions and edits are picked up by a full rebuild: when an article is deleted or saved
   again, or a story cluster deleted (signals bump a version in the shared cache), and every
-  REBUILD_SECONDS. In a gunicorn
-  worker the rebuild runs in a background thread and searches use the previous columns until it
-  is done; elsewhere (tests, runserver, commands) it runs at once.
+  REBUILD_SECONDS. In a gunicorn worker the rebuild runs in a background thread and searches use
+  the previous columns until it is done; elsewhere (tests, runserver, commands) it runs at once.
 """
 
 from __future__ import annotations
@@ -34,6 +33,7 @@ from django.utils import timezone
 
 from seoulhub.core.localcache import LocalMemo
 
+from . import sql
 from .columns import NO_MONTH, ArticleColumns, ArticleRows, month_code
 
 REBUILD_SECONDS = 600
@@ -48,13 +48,13 @@ _state: dict = {"columns": None, "newest": 0, "cluster_mark": 0, "built_at": 0.0
 background_rebuilds = False
 
 
-def columns(newest_article_id: int | None = None, refresh: bool = True) -> ArticleColumns:
+def columns(refresh: bool = True) -> ArticleColumns:
     """The current columns, caught up with the database unless `refresh` is False (for callers
     that read the ids they do not find from the database anyway)."""
     with _lock:
         current = _state["columns"]
         if current is None:
-            _rebuild()
+            _state.update(_built())
             return _state["columns"]
         if not refresh:
             return current
@@ -63,13 +63,11 @@ def columns(newest_article_id: int | None = None, refresh: bool = True) -> Artic
         if stale and not _state["rebuilding"]:
             if background_rebuilds:
                 _state["rebuilding"] = True
-                threading.Thread(target=_rebuild_in_background, name="article-columns", daemon=True).start()
+                run_in_background("article-columns", _rebuild_in_background)
             else:
-                _rebuild()
+                _state.update(_built())
                 return _state["columns"]
         newest, newest_cluster = _newest_ids()
-        if newest_article_id is not None:
-            newest = max(newest, newest_article_id)
         if newest > _state["newest"] or newest_cluster > _state["cluster_mark"]:
             _catch_up(current)
         return current
@@ -108,30 +106,37 @@ def current_version():
 
 def _newest_ids() -> tuple[int, int]:
     """The newest article id and the newest story cluster id (both primary-key lookups)."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT (SELECT MAX(id) FROM radar_article), (SELECT MAX(id) FROM radar_storycluster)")
-        article, cluster = cursor.fetchone()
-        return article or 0, cluster or 0
+    article, cluster = sql.fetch("SELECT (SELECT MAX(id) FROM radar_article), (SELECT MAX(id) FROM radar_storycluster)")[0]
+    return article or 0, cluster or 0
+
+
+def run_in_background(name: str, work) -> None:
+    """Run work() in a daemon thread, on that thread's own database connections (closed after)."""
+    def run():
+        try:
+            work()
+        finally:
+            connections.close_all()
+
+    threading.Thread(target=run, name=name, daemon=True).start()
+
+
+def _built() -> dict:
+    """A fresh state: new columns loaded in full."""
+    fresh = ArticleColumns()
+    version = current_version()
+    newest, mark = _load(fresh, full=True)
+    return {"columns": fresh, "newest": newest, "cluster_mark": mark, "built_at": time.monotonic(), "version": version}
 
 
 def _rebuild_in_background() -> None:
     try:
-        fresh = ArticleColumns()
-        version = current_version()
-        newest, mark = _load(fresh, full=True)
+        built = _built()
         with _lock:
-            _state.update(columns=fresh, newest=newest, cluster_mark=mark, built_at=time.monotonic(), version=version)
+            _state.update(built)
     finally:
         with _lock:
             _state["rebuilding"] = False
-        connections.close_all()  # this thread's own connections
-
-
-def _rebuild() -> None:
-    fresh = ArticleColumns()
-    version = current_version()
-    newest, mark = _load(fresh, full=True)
-    _state.update(columns=fresh, newest=newest, cluster_mark=mark, built_at=time.monotonic(), version=version)
 
 
 def _catch_up(current: ArticleColumns) -> None:
@@ -184,10 +189,10 @@ def _load(target: ArticleColumns, full: bool, after: int = 0, cluster_mark: int 
 _ARTICLE_TYPES = (np.int64, np.int64, np.int64, object, np.float64)
 
 
-def _fetch_columns(cursor, sql: str, params: list, types: tuple, chunk: int = 50_000) -> list[np.ndarray]:
+def _fetch_columns(cursor, query: str, params: list, types: tuple, chunk: int = 50_000) -> list[np.ndarray]:
     """A query's columns as arrays, converted a chunk of rows at a time: a million rows as Python
     tuples held at once took ~600 MB and most of the build time. None in a float column is NaN."""
-    cursor.execute(sql, params)
+    cursor.execute(query, params)
     parts: list[list[np.ndarray]] = [[] for _ in types]
     while rows := cursor.fetchmany(chunk):
         for part, column, kind in zip(parts, zip(*rows), types):
@@ -236,7 +241,7 @@ def months_of(epochs) -> np.ndarray:
     return months
 
 
-def known_or_loaded(columns_: ArticleColumns, ids: list[int]) -> dict[int, int | None]:
+def clusters_of_unknown(columns_: ArticleColumns, ids: list[int]) -> dict[int, int | None]:
     """The cluster of each id the columns do not know, read from the database (ids missing there
     are deleted and left out)."""
     unknown = [int(i) for i, known in zip(ids, columns_.knows(np.asarray(ids, np.int64))) if not known]

@@ -15,7 +15,7 @@ from datetime import date
 
 import numpy as np
 from django.core.cache import cache
-from django.db import connection, connections
+from django.db import connection
 from django.db.models import Q
 
 from seoulhub.core.localcache import LocalMemo
@@ -104,8 +104,7 @@ def vector_index():
         elif version != _vectors["version"] and not _vectors["rebuilding"]:
             if catalogue.background_rebuilds:
                 _vectors["rebuilding"] = True
-                threading.Thread(target=_rebuild_vectors_in_background, args=(version,), name="vector-index",
-                                 daemon=True).start()
+                catalogue.run_in_background("vector-index", lambda: _rebuild_vectors_in_background(version))
             else:
                 _vectors.update(_build_vectors(), version=version)
         elif sql.fetch("SELECT 1 FROM radar_article WHERE id >= %s AND embedding IS NOT NULL LIMIT 1",
@@ -128,7 +127,6 @@ def _rebuild_vectors_in_background(version) -> None:
     finally:
         with _vectors_lock:
             _vectors["rebuilding"] = False
-        connections.close_all()  # this thread's own connections
 
 
 TRAINING_SAMPLE = 60_000
@@ -202,17 +200,18 @@ class Ranking:
     facet_counts: dict | None = None  # filled by facets() on first use, cached with the ranking
 
 
-def _cache_key(q: str, filters: SearchFilters, newest: int) -> str:
+def _cache_key(q: str, filters: SearchFilters) -> str:
+    newest = _max_loaded_id()
     raw = json.dumps([q, filters.tech, filters.lang, filters.source, str(filters.since), str(filters.until), newest])
     return "radar-search:" + hashlib.sha256(raw.encode()).hexdigest()[:32]
 
 
-def _collapse_clusters(ranked: list[tuple[int, float]], newest: int | None = None) -> tuple[list[int], dict[int, float]]:
+def _collapse_clusters(ranked: list[tuple[int, float]]) -> tuple[list[int], dict[int, float]]:
     """One article per story, the best-ranked of each cluster; ids deleted since they were indexed
     are left out."""
     ids = [doc_id for doc_id, _ in ranked]
-    columns = catalogue.columns(newest)
-    keep = columns.collapse(ids, catalogue.known_or_loaded(columns, ids))
+    columns = catalogue.columns()
+    keep = columns.collapse(ids, catalogue.clusters_of_unknown(columns, ids))
     kept = [(doc_id, score) for (doc_id, score), wanted in zip(ranked, keep) if wanted]
     return [doc_id for doc_id, _ in kept], dict(kept)
 
@@ -220,15 +219,14 @@ def _collapse_clusters(ranked: list[tuple[int, float]], newest: int | None = Non
 def rank(q: str, filters: SearchFilters = SearchFilters()) -> Ranking:
     """The full ranked list for a query (cached). Raises ValueError for unusable input."""
     q = " ".join((q or "").split())
-    newest = _max_loaded_id()
-    key = _cache_key(q, filters, newest)
+    key = _cache_key(q, filters)
     cached = _local.read_through(key, lambda: cache.get(key))
     if cached is not None:
         return cached
     if not q:
         articles = filters.apply(Article.objects.all()).order_by("-published_at", "-id")
         ranked = [(doc_id, 0.0) for doc_id in articles.values_list("id", flat=True)[:MAX_DEPTH]]
-        ids, scores = _collapse_clusters(ranked, newest)
+        ids, scores = _collapse_clusters(ranked)
         ranking = Ranking(q, ids, scores, filters.apply(Article.objects.all()).count())
     else:
         restrict = allowed = None
@@ -243,7 +241,7 @@ def rank(q: str, filters: SearchFilters = SearchFilters()) -> Ranking:
             # The engines write SQL in the driver's own parameter style; below Django's debug
             # wrapper (DEBUG=True), which would try to %-format that SQL for its query log.
             result = searcher().search(cursor.cursor, q, depth=MAX_DEPTH, restrict=restrict, allowed=allowed)
-        ids, scores = _collapse_clusters(result.ranked, newest)
+        ids, scores = _collapse_clusters(result.ranked)
         ranking = Ranking(q, ids, scores, result.count, result.query.technologies,
                           result.query.surface_terms + result.query.tokens, result.query.tokens)
     ranking.cache_key = key
