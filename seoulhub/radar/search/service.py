@@ -317,7 +317,9 @@ def _facet_counts(ids: list[int]) -> dict[str, list[dict]]:
     """From the article columns; labels from the (small) technology and source tables. Orders
     as the grouped queries did: most first, ties by slug, language code or source name; months
     newest first."""
-    columns = catalogue.columns()
+    # No catch-up query: the ranking was just collapsed with caught-up columns, and ids the
+    # columns do not hold are counted from their rows below.
+    columns = catalogue.columns(refresh=False)
     counts = columns.facet_counts(ids)
     unknown = [doc_id for doc_id, known in zip(ids, columns.knows(np.asarray(ids, np.int64))) if not known]
     if unknown:  # committed out of id order (PostgreSQL): counted from their rows
