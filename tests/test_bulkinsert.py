@@ -1,12 +1,15 @@
 """insert_rows: multi-row INSERTs from tuples, the ids back in row order, values as the ORM stores them."""
 
 import datetime
+import json
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from django.db import connection
 from django.utils import timezone
 
-from seoulhub.core.bulkinsert import insert_rows
+from seoulhub.core.bulkinsert import _dump_json, insert_rows
 from seoulhub.radar.ingest import ARTICLE_COLUMNS
 from seoulhub.radar.models import Article, Source, TrendMark
 
@@ -93,3 +96,17 @@ def test_json_columns_read_back_as_the_orm_wrote_them():
     with connection.cursor() as cursor:
         cursor.execute("SELECT keywords FROM radar_article WHERE id = %s", [ids[1]])
         assert cursor.fetchone()[0] == field.get_db_prep_save(values[1], connection)
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4),
+    max_leaves=12,
+)
+
+
+@given(st.lists(st.text()) | st.dictionaries(st.text(), st.lists(st.text())) | json_values)
+def test_json_is_written_as_json_dumps_writes_it(value):
+    # Keywords, evidence and trend terms take a shortcut past json.dumps; every value, in
+    # those shapes (any Unicode, quotes, control characters, surrogates) or not, must read the same.
+    assert _dump_json(value) == (None if value is None else json.dumps(value))

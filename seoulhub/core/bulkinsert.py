@@ -19,6 +19,7 @@ parameters on SQLite made no difference there: 999, 5,000, 30,000 and 100,000 me
 from __future__ import annotations
 
 import json
+from json.encoder import encode_basestring_ascii as _encode_string
 from collections.abc import Iterable, Sequence
 
 from django.db import connections, models, router
@@ -57,13 +58,33 @@ def execute_native(connection, sql: str, params: Sequence) -> list[tuple]:
             cursor.close()
 
 
+def _dump_json(value) -> str | None:
+    """json.dumps(value), None for None. Lists of strings (keywords, evidence) and dicts of
+    such lists (trend terms) are most of what ingestion stores, and json.dumps builds a new
+    encoder for each call: written here from its own string encoder, they cost half as much
+    (0.17 -> 0.10 s in the ingest benchmark) and come out the same (tests/test_bulkinsert.py)."""
+    if value is None:
+        return None
+    kind = type(value)
+    if kind is list:
+        if all(type(item) is str for item in value):
+            return "[" + ", ".join(map(_encode_string, value)) + "]"
+    elif kind is dict:
+        parts = []
+        for key, items in value.items():
+            if type(key) is not str or type(items) is not list or not all(type(i) is str for i in items):
+                return json.dumps(value)
+            parts.append(f"{_encode_string(key)}: [{', '.join(map(_encode_string, items))}]")
+        return "{" + ", ".join(parts) + "}"
+    return json.dumps(value)
+
+
 def _adapter(field: models.Field, connection):
     """A function preparing one value of `field` for the database, or None if it needs none."""
     if isinstance(field, models.JSONField) and field.encoder is None and connection.vendor == "sqlite":
         # What JSONField.get_db_prep_save gives on SQLite (json.dumps; None stays NULL), without
         # its layers per value.
-        dumps = json.dumps
-        return lambda value: None if value is None else dumps(value)
+        return _dump_json
     if not isinstance(field, _PASS_THROUGH) or isinstance(field, models.AutoField):
         return lambda value: field.get_db_prep_save(value, connection)
     return None

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from seoulhub.core.bulkinsert import insert_rows
@@ -31,6 +31,12 @@ from .pipeline import ItemError, ParsedItem, ProcessedItem, process_item
 
 log = logging.getLogger(__name__)
 
+# SQLite checkpoints the write-ahead log into the database file (and syncs both) when a commit
+# leaves it over 1,000 pages by default: an ingest batch writes more than that, so every batch's
+# commit paid a checkpoint. Over 10,000 pages (about 40 MB), the pages consecutive batches rewrite
+# (search index segments, counters, indexes) are copied once per several batches: commits
+# 0.42 -> 0.26 s of the ingest benchmark. Set on the ingesting connection only.
+INGEST_WAL_AUTOCHECKPOINT_PAGES = 10_000
 CLUSTER_WINDOW = timedelta(days=14)  # near-duplicates are looked for among this recent window
 CLUSTER_INDEX_LIMIT = 50_000
 ARTICLE_COLUMNS = ("source_id", "url", "canonical_url", "guid", "title", "summary_html", "text", "author",
@@ -85,6 +91,9 @@ class Ingestor:
         self.tagger = tagger
         self.cluster_index = cluster_index or ClusterIndex().load()
         self._tech_ids = dict(Technology.objects.values_list("slug", "id"))
+        if connection.vendor == "sqlite":
+            with connection.cursor() as cursor:
+                cursor.execute(f"PRAGMA wal_autocheckpoint = {INGEST_WAL_AUTOCHECKPOINT_PAGES}")
 
     def ingest(self, source: Source, items: list[ParsedItem], progress=None) -> IngestStats:
         with fewer_collections():
