@@ -78,3 +78,15 @@ def test_a_failed_batch_writes_nothing_and_leaves_the_index_as_it_was(monkeypatc
     stats = IngestStats()
     ingestor.store_batch(source, processed(20), stats)
     assert stats.new == 20 and len(ingestor.cluster_index.index) == before + 20
+
+
+def test_an_ingesting_sqlite_connection_checkpoints_its_log_less_often():
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        pytest.skip("a SQLite setting")
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA wal_autocheckpoint = 1000")
+        Ingestor()
+        cursor.execute("PRAGMA wal_autocheckpoint")
+        assert cursor.fetchone()[0] == ingest_mod.INGEST_WAL_AUTOCHECKPOINT_PAGES
