@@ -1,8 +1,11 @@
 """Fill a database for the load test: the real demo data plus N resampled real articles.
 
     seoulhub bench load_data --json [--articles 1000000] [--db var/bench/load.sqlite3]
+    seoulhub bench load_data --json --database-url postgres://USER@127.0.0.1:5432/seoulhub_load
 
-Runs in a child process on its own SQLite file (never the configured database). It loads the
+Runs in a child process on its own SQLite file (never the configured database), or on the
+PostgreSQL database --database-url names, which must exist and hold no articles yet
+(`createdb seoulhub_load`). It loads the
 bundled demo data (`load-demo`: taxonomy, districts, KRX firms, 기업마당 programmes, policies,
 statistics), then inserts N articles resampled with replacement from the 84,008 unique real texts
 of bench/search.py (arXiv cs titles and abstracts, KLUE-YNAT headlines). Each copy carries its
@@ -15,6 +18,11 @@ the radar fills them (one count per article, term and period); the landscape is 
 Then run the load test against it:
 
     DATABASE_URL=sqlite:///var/bench/load.sqlite3 seoulhub bench load --json
+    DATABASE_URL=postgres://USER@127.0.0.1:5432/seoulhub_load seoulhub bench load --json
+
+On PostgreSQL the articles' full-text GIN index is dropped while they go in and built once after
+(maintaining it row by row is most of the time otherwise), then the tables are vacuumed and
+analysed.
 """
 
 from __future__ import annotations
@@ -49,16 +57,24 @@ def main(argv: list[str]) -> dict:
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--articles", type=int, default=1_000_000)
     parser.add_argument("--db", default=str(REPO / "var" / "bench" / "load.sqlite3"))
+    parser.add_argument("--database-url", default="",
+                        help="an existing, empty PostgreSQL database to fill instead of the SQLite file")
     parser.add_argument("--seed", type=int, default=20261125)
     parser.add_argument("--inner", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.inner:
         return _inner(args)
-    db = Path(args.db).resolve()
-    db.parent.mkdir(parents=True, exist_ok=True)
-    for suffix in ("", "-wal", "-shm"):
-        Path(str(db) + suffix).unlink(missing_ok=True)
-    env = dict(os.environ, DATABASE_URL=f"sqlite:///{db}", DEBUG="0", SEOULHUB_TASKS="immediate",
+    if args.database_url:
+        if not args.database_url.startswith(("postgres://", "postgresql://")):
+            raise SystemExit("--database-url must name a PostgreSQL database (SQLite files go in --db)")
+        database_url = target = args.database_url
+    else:
+        db = Path(args.db).resolve()
+        db.parent.mkdir(parents=True, exist_ok=True)
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(db) + suffix).unlink(missing_ok=True)
+        database_url, target = f"sqlite:///{db}", str(db)
+    env = dict(os.environ, DATABASE_URL=database_url, DEBUG="0", SEOULHUB_TASKS="immediate",
                DJANGO_SETTINGS_MODULE="seoulhub.settings")
     inner = [a for a in argv if a != "--json"] + ["--inner"]
     done = subprocess.run([sys.executable, "-m", "seoulhub.cli", "bench", "load_data", *inner], env=env, cwd=REPO,
@@ -66,7 +82,7 @@ def main(argv: list[str]) -> dict:
     if done.returncode != 0:
         raise RuntimeError(f"load_data failed:\n{done.stderr[-4000:]}")
     result = json.loads(done.stdout.strip().splitlines()[-1])
-    result["database"] = str(db)
+    result["database"] = target
     return result
 
 
@@ -77,13 +93,23 @@ def _inner(args) -> dict:
     from django.core.management import call_command
     from django.db import connection
 
+    from seoulhub.radar.models import Article
+    from seoulhub.radar.search.postgres_fts import PostgresFtsEngine
+
+    postgres = connection.vendor == "postgresql"
     timings = {}
     started = time.perf_counter()
     call_command("migrate", verbosity=0)
+    if Article.objects.exists():
+        raise SystemExit("the database already holds articles: give load_data an empty one")
     call_command("load_demo", stdout=open(os.devnull, "w"))
     timings["demo_s"] = round(time.perf_counter() - started, 1)
+    engine = PostgresFtsEngine()
     with connection.cursor() as cursor:
-        cursor.execute("PRAGMA synchronous=OFF")  # a throw-away bench file: no fsync per batch
+        if postgres:
+            cursor.execute(engine.drop_statements()[0])  # the GIN index, built once after the rows
+        else:
+            cursor.execute("PRAGMA synchronous=OFF")  # a throw-away bench file: no fsync per batch
 
     started = time.perf_counter()
     texts, streams, matrix = _real_texts()
@@ -94,9 +120,17 @@ def _inner(args) -> dict:
     started = time.perf_counter()
     call_command("refresh_landscape", settle=0, stdout=open(os.devnull, "w"))
     timings["landscape_s"] = round(time.perf_counter() - started, 1)
+    started = time.perf_counter()
     with connection.cursor() as cursor:
-        cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        cursor.execute("ANALYZE")
+        if postgres:
+            cursor.execute("SET maintenance_work_mem = '1GB'")
+            cursor.execute(engine.create_statements()[1])
+            cursor.execute("SELECT setval(pg_get_serial_sequence('radar_article', 'id'), MAX(id)) FROM radar_article")
+            cursor.execute("VACUUM ANALYZE")
+        else:
+            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            cursor.execute("ANALYZE")
+    timings["index_and_analyse_s"] = round(time.perf_counter() - started, 1)
     result = {"articles": args.articles, "unique_texts": len(texts), **figures, **timings}
     print(json.dumps(result))
     return result
@@ -149,10 +183,11 @@ def _fill_articles(args, texts, streams, matrix) -> dict:
     cluster_of = dict(zip(multi.tolist(), StoryCluster.objects.order_by("pk").values_list("pk", flat=True)))
     span = (LAST_DAY - FIRST_DAY).days
     fetched = timezone.now().strftime("%Y-%m-%d %H:%M:%S")
+    # Through Django's cursor, which turns %s into SQLite's ? (PostgreSQL takes %s as it is).
     article_sql = ("INSERT INTO radar_article (id, source_id, url, canonical_url, guid, title, summary_html, text, author, "
                    "published_at, fetched_at, language, search_text, keywords, relevance, is_digital, content_hash, "
-                   "cluster_id, embedding) VALUES (?, ?, '', '', ?, ?, '', ?, '', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-    link_sql = "INSERT INTO radar_articletechnology (article_id, technology_id, score, evidence) VALUES (?, ?, 0.7, '[]')"
+                   "cluster_id, embedding) VALUES (%s, %s, '', '', %s, %s, '', %s, '', %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)")
+    link_sql = "INSERT INTO radar_articletechnology (article_id, technology_id, score, evidence) VALUES (%s, %s, 0.7, '[]')"
     embedding_of = matrix.astype("<f2")
     totals: dict = defaultdict(int)
     counts: dict = defaultdict(int)
