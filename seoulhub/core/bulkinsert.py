@@ -19,8 +19,8 @@ parameters on SQLite made no difference there: 999, 5,000, 30,000 and 100,000 me
 from __future__ import annotations
 
 import json
-from json.encoder import encode_basestring_ascii as _encode_string
 from collections.abc import Iterable, Sequence
+from json.encoder import encode_basestring_ascii as _encode_string
 
 from django.db import connections, models, router
 

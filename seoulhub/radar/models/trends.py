@@ -137,7 +137,7 @@ def record_new_articles(entries) -> None:
         pairs = [(kind, term) for kind, kind_terms in terms.items() for term in kind_terms]
         for granularity, period in periods:
             totals[(granularity, period)] += 1
-            # Counter.update counts an iterable in C: a third faster than one += per key.
+            # Counter.update counts an iterable in C (about 15 % faster than one += per key).
             counts.update([(kind, term, granularity, period) for kind, term in pairs])
         marks.append((article_id, day, terms))
     _upsert_weighted(TrendTotal, ["granularity", "period"], totals)
