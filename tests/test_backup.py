@@ -2,6 +2,7 @@
 
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
 import uuid
@@ -51,13 +52,21 @@ def test_sqlite_backup_restores_the_data(tmp_path):
     round_trip(env, tmp_path / "hub.backup")
 
 
-def test_restore_refuses_a_file_that_is_not_a_backup(tmp_path):
+def test_restore_refuses_a_file_that_is_not_a_backup_and_keeps_the_data(tmp_path):
     env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'hub.sqlite3'}", "SEOULHUB_VAR_DIR": str(tmp_path)}
+    seoulhub(env, "migrate", "--noinput")
+    set_technology_name(env, "Kept")
     bogus = tmp_path / "bogus.backup"
-    bogus.write_bytes(b"not a database")
-    result = seoulhub(env, "restore", str(bogus), "--yes", check=False)
-    assert result.returncode != 0
-    assert "CommandError" in result.stderr or "not" in result.stderr
+    bogus.write_bytes(b"not a database" * 100)
+    other = tmp_path / "other-application.sqlite3"
+    with sqlite3.connect(other) as connection:
+        connection.execute("CREATE TABLE notes (body TEXT)")
+    connection.close()
+    for path, reason in ((bogus, "is not a SQLite database"), (other, "not a Seoul Digital Hub backup")):
+        result = seoulhub(env, "restore", str(path), "--yes", check=False)
+        assert result.returncode == 1
+        assert reason in result.stderr and "Traceback" not in result.stderr
+    assert technology_name(env) == "Kept"
 
 
 def _postgres_url() -> str | None:

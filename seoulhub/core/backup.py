@@ -66,6 +66,25 @@ def backup(target: Path, alias: str = "default") -> Path:
     return target
 
 
+def _check_sqlite_backup(source: Path) -> None:
+    """Refuse, before anything is replaced, a file that is not a sound SQLite database written by
+    the hub (another application's database would otherwise replace every table)."""
+    try:
+        check = sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            if check.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
+                raise BackupError(f"{source} is not a sound SQLite database")
+            applied = check.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'django_migrations'"
+                                    ).fetchone()[0] and check.execute(
+                "SELECT count(*) FROM django_migrations WHERE app = 'radar'").fetchone()[0]
+        finally:
+            check.close()
+    except sqlite3.DatabaseError as exc:
+        raise BackupError(f"{source} is not a SQLite database ({exc})") from exc
+    if not applied:
+        raise BackupError(f"{source} is a SQLite database but not a Seoul Digital Hub backup")
+
+
 def restore(source: Path, alias: str = "default") -> None:
     source = Path(source)
     if not source.exists():
@@ -74,9 +93,7 @@ def restore(source: Path, alias: str = "default") -> None:
     engine = db["ENGINE"]
     connections[alias].close()
     if engine.endswith("sqlite3"):
-        with sqlite3.connect(source) as check:
-            if check.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
-                raise BackupError(f"{source} is not a sound SQLite database")
+        _check_sqlite_backup(source)
         _sqlite_copy(source, db["NAME"])
     elif engine.endswith("postgresql"):
         if shutil.which("pg_restore") is None:
