@@ -13,12 +13,12 @@ Scenarios (each for --seconds, after one warm-up request):
 * search-varied: --queries queries (bench/search.py's topical ones, then pairs of words sampled
   from real titles; 5,000 give 4,893 distinct), cycled per request: rankings computed afresh
   until the list comes round again, which `repeated_requests` reports.
+* firm-dashboard: the programme recommendations of a real KRX-listed firm (the first with the
+  most technologies), anonymous.
 
 With --cache-url, that cache is emptied before the server starts: rankings cached by an earlier
 run (of the same data, on SQLite or PostgreSQL, within their five minutes) would otherwise be
 served to this one as if they were computed.
-* firm-dashboard: the programme recommendations of a real KRX-listed firm (the first with the
-  most technologies), anonymous.
 """
 
 import argparse

@@ -107,7 +107,7 @@ def _inner(args) -> dict:
     engine = PostgresFtsEngine()
     with connection.cursor() as cursor:
         if postgres:
-            cursor.execute(engine.drop_statements()[0])  # the GIN index, built once after the rows
+            cursor.execute(engine.drop_index_statement())  # built once after the rows
         else:
             cursor.execute("PRAGMA synchronous=OFF")  # a throw-away bench file: no fsync per batch
 
@@ -124,7 +124,7 @@ def _inner(args) -> dict:
     with connection.cursor() as cursor:
         if postgres:
             cursor.execute("SET maintenance_work_mem = '1GB'")
-            cursor.execute(engine.create_statements()[1])
+            cursor.execute(engine.create_index_statement())
             cursor.execute("SELECT setval(pg_get_serial_sequence('radar_article', 'id'), MAX(id)) FROM radar_article")
             cursor.execute("VACUUM ANALYZE")
         else:

@@ -4,10 +4,10 @@ import datetime
 import json
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
 from django.db import connection
 from django.utils import timezone
+from hypothesis import given
+from hypothesis import strategies as st
 
 from seoulhub.core.bulkinsert import _dump_json, insert_rows
 from seoulhub.radar.ingest import ARTICLE_COLUMNS

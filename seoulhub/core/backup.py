@@ -74,9 +74,10 @@ def _check_sqlite_backup(source: Path) -> None:
         try:
             if check.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
                 raise BackupError(f"{source} is not a sound SQLite database")
-            applied = check.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'django_migrations'"
-                                    ).fetchone()[0] and check.execute(
-                "SELECT count(*) FROM django_migrations WHERE app = 'radar'").fetchone()[0]
+            has_migrations = check.execute(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'django_migrations'").fetchone()
+            applied = has_migrations and check.execute(
+                "SELECT 1 FROM django_migrations WHERE app = 'radar' LIMIT 1").fetchone()
         finally:
             check.close()
     except sqlite3.DatabaseError as exc:

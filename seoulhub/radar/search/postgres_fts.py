@@ -36,12 +36,18 @@ class PostgresFtsEngine:
         return [
             f"ALTER TABLE {self.content} ADD COLUMN IF NOT EXISTS {self.vector} tsvector "
             f"GENERATED ALWAYS AS (to_tsvector('simple', coalesce({self.column}, ''))) STORED",
-            f"CREATE INDEX IF NOT EXISTS {self.content}_{self.vector}_gin ON {self.content} USING gin ({self.vector})",
+            self.create_index_statement(),
         ]
 
     def drop_statements(self) -> list[str]:
-        return [f"DROP INDEX IF EXISTS {self.content}_{self.vector}_gin",
-                f"ALTER TABLE {self.content} DROP COLUMN IF EXISTS {self.vector}"]
+        return [self.drop_index_statement(), f"ALTER TABLE {self.content} DROP COLUMN IF EXISTS {self.vector}"]
+
+    def create_index_statement(self) -> str:
+        """The GIN index alone: a bulk load drops it and builds it once after the rows."""
+        return f"CREATE INDEX IF NOT EXISTS {self.content}_{self.vector}_gin ON {self.content} USING gin ({self.vector})"
+
+    def drop_index_statement(self) -> str:
+        return f"DROP INDEX IF EXISTS {self.content}_{self.vector}_gin"
 
     def _where(self, groups, restrict: Restriction | None) -> tuple[str, str, list]:
         query_sql, params = tsquery_sql(groups)
