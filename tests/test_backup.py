@@ -4,19 +4,15 @@ import os
 import shutil
 import sqlite3
 import subprocess
-import sys
 import uuid
 
 import pytest
-from django.conf import settings
 
-REPO = settings.REPO_DIR
+from console import run_seoulhub
 
 
 def seoulhub(env: dict, *args: str, check: bool = True) -> subprocess.CompletedProcess:
-    full_env = {k: v for k, v in os.environ.items() if k not in {"DJANGO_ALLOW_ASYNC_UNSAFE"}} | env
-    result = subprocess.run([sys.executable, "-m", "seoulhub.cli", *args], cwd=REPO, env=full_env,
-                            capture_output=True, text=True, timeout=300)
+    result = run_seoulhub(env, *args)  # every caller names its DATABASE_URL
     if check:
         assert result.returncode == 0, result.stdout + result.stderr
     return result

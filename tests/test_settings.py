@@ -1,19 +1,14 @@
-import os
 import subprocess
-import sys
 
 import pytest
 from django.conf import settings
 from django.db import connection
 
-REPO = settings.REPO_DIR
+from console import run_seoulhub
 
 
 def _run(env_overrides: dict, *args: str) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DATABASE_URL", "DEBUG", "ALLOWED_HOSTS", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
-    env.update(env_overrides)
-    return subprocess.run([sys.executable, "-m", "seoulhub.cli", *args], cwd=REPO, env=env,
-                          capture_output=True, text=True, timeout=120)
+    return run_seoulhub(env_overrides, *args, unset={"SECRET_KEY", "DEBUG", "ALLOWED_HOSTS"}, timeout=120)
 
 
 def test_production_mode_refuses_to_start_without_a_secret_key(tmp_path):

@@ -2,13 +2,13 @@
 the database queue (default) and Redis/RQ (production). Both against a file database that the
 worker process shares with the test."""
 
-import os
 import shutil
 import subprocess
-import sys
 
 import pytest
 from django.conf import settings
+
+from console import run_seoulhub
 
 REPO = settings.REPO_DIR
 FIXTURE = REPO.parent / "shared" / "data" / "rss-fixtures" / "netnewswire" / "cloudblog.rss"
@@ -22,9 +22,7 @@ def redis_answers() -> bool:
 
 
 def seoulhub(env: dict, *args: str, timeout: int = 300) -> str:
-    full_env = {k: v for k, v in os.environ.items() if k not in {"DJANGO_ALLOW_ASYNC_UNSAFE", "DATABASE_URL"}} | env
-    result = subprocess.run([sys.executable, "-m", "seoulhub.cli", *args], cwd=REPO, env=full_env,
-                            capture_output=True, text=True, timeout=timeout)
+    result = run_seoulhub(env, *args, timeout=timeout)
     assert result.returncode == 0, result.stdout + result.stderr
     return result.stdout
 
