@@ -120,6 +120,28 @@ def test_bm25_prefers_a_short_title_over_a_long_one_with_the_same_word(docs):
     assert lengths[top] <= lengths[bottom]
 
 
+def _by_score_then_id(hits):
+    return sorted(((round(score, 9), i) for i, score in hits), key=lambda hit: (-hit[0], hit[1]))
+
+
+def test_sqlite_ranking_is_fts5s_own_rank_order():
+    """The engine orders by bm25() rather than FTS5's `rank` column, which is slower; the two
+    must agree, scores and order (ties compared by id)."""
+    store = SqliteDocs()
+    for statement in store.engine.create_statements():
+        store.cursor.execute(statement)
+    store.cursor.executemany("INSERT INTO docs (id, search_text, lang) VALUES (?, ?, 'en')", DOCS)
+    for groups in ([[("learning",)]], [[("video",), ("image",)], [("generation",)]], [[("language", "models")]]):
+        ours = store.engine.search(store.cursor, groups, limit=10_000, window=0)
+        store.cursor.execute("SELECT rowid, -rank FROM docs_fts WHERE docs_fts MATCH ? ORDER BY rank",
+                             [match_expression(groups)])
+        fts5 = store.cursor.fetchall()
+        assert len(ours) == len(fts5) > 10
+        assert _by_score_then_id(ours) == _by_score_then_id(fts5)
+        assert [round(score, 9) for _, score in ours] == [round(score, 9) for _, score in fts5]
+    store.close()
+
+
 def test_restriction_and_deep_offsets(docs):
     only_ko = Restriction("SELECT id FROM docs WHERE lang = 'ko'")
     hits = docs.engine.search(docs.cursor, [[("learning",)]], limit=10_000, restrict=only_ko)
