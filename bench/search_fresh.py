@@ -8,8 +8,8 @@ For each of the load test's varied queries (bench/load.py `varied_paths`) it cle
 (shared cache, per-process memos, the query-embedding memo) and renders /radar/search?q=...
 through Django's test client: full middleware, view and template. Reported per query, in CPU
 milliseconds of the whole process (`time.process_time`, so the embedding thread counts too):
-the total and the stages the search service goes through; `other` is the rest (middleware, view,
-template rendering). Pin the process to one CPU (`taskset -c 0`) for steady figures.
+the total, the stages the search service goes through and the template; `other` is the rest
+(middleware, the view's own work). Pin the process to one CPU (`taskset -c 0`) for steady figures.
 
 --save writes what each query returned (ranked ids, counts, facets, the page's HTML with
 whitespace and CSRF tokens normalised); --compare checks the current code against such a file,
@@ -36,6 +36,7 @@ STAGES = [
     ("seoulhub.radar.search.service:_collapse_clusters", "collapse"),
     ("seoulhub.radar.search.rows:page_rows", "rows"),
     ("seoulhub.radar.search.service:_facet_counts", "facets"),
+    ("seoulhub.radar.views_search:render", "template"),
 ]
 
 

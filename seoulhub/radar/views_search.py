@@ -60,5 +60,7 @@ def search(request):
         "technology": Technology.objects.filter(slug=filters.tech).first() if filters.tech else None,
         "source": Source.objects.filter(id=filters.source).first() if filters.source else None,
     }
+    context["filtered"] = bool(context["technology"] or context["source"] or filters.lang or filters.since
+                               or filters.until)
     template = "radar/search/_results.html" if request.htmx else "radar/search/search.html"
     return render(request, template, context)

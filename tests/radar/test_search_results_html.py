@@ -1,0 +1,97 @@
+"""The results page's rows and facets, written by the `search_results` template tags rather than
+the template language: escaping, links that keep filters, translations and local dates."""
+
+from datetime import datetime, timezone
+from types import SimpleNamespace
+
+import pytest
+from django.utils import translation
+
+from seoulhub.radar.templatetags.search_results import result_facets, result_rows
+from tests.radar.search_factories import make_article, make_source
+
+HOSTILE = '<script>alert("x")</script>'
+
+
+def row(**overrides):
+    values = {"id": 7, "language": "en", "url": "https://example.org/a", "title_html": "<mark>AI</mark> chips",
+              "source": "Example Source", "published_at": datetime(2026, 1, 31, 20, 0, tzinfo=timezone.utc),
+              "technologies": ["ai", "semiconductors"], "snippet_html": "about <mark>AI</mark>",
+              "also_reported_by": [], "also_reported_html": "", "also_reported_more": 0}
+    return values | overrides
+
+
+def test_a_row_escapes_what_is_text_and_keeps_what_is_already_html():
+    html = result_rows([row(source=HOSTILE, url='https://x.org/"onmouseover="steal()', language='en"><script>')],
+                       "AI%20chips")
+    assert "<script>" not in html and "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html
+    assert 'href="https://x.org/&quot;onmouseover=&quot;steal()"' in html
+    assert "<mark>AI</mark> chips" in html and "<p>about <mark>AI</mark></p>" in html  # made escaped by rows.py
+    assert '<a class="tag" href="?q=AI%20chips&amp;tech=semiconductors">semiconductors</a>' in html
+
+
+def test_a_row_shows_its_date_in_seoul_time_and_defaults_a_missing_url_and_language():
+    html = result_rows([row(url="", language="")], "q")
+    # 20:00 UTC on 31 January is 05:00 on 1 February in Seoul.
+    assert '<time datetime="2026-02-01T05:00:00+09:00">2026-02-01</time>' in html
+    assert '<article class="hit" lang="ko">' in html and '<a href="#" rel="noopener">' in html
+    assert "<time" not in result_rows([row(published_at=None)], "q")
+
+
+def test_other_sources_of_the_story_and_the_link_to_the_rest_in_both_languages():
+    story = row(also_reported_by=[{"url": "https://b.org", "source": "B"}],
+                also_reported_html='<a href="https://b.org" rel="noopener">B</a>', also_reported_more=3)
+    with translation.override("en"):
+        html = result_rows([story], "q")
+    assert 'Also reported by:\n<a href="https://b.org" rel="noopener">B</a>' in html
+    assert '<a href="/radar/articles/7/#also-reported">and 3 more</a>' in html
+    with translation.override("ko"):
+        korean = result_rows([story], "q")
+    assert "Also reported by" not in korean and "and 3 more" not in korean
+    assert "/radar/articles/7/#also-reported" in korean
+    assert "also-reported" not in result_rows([row()], "q")
+
+
+FACETS = {
+    "technology": [{"value": "ai", "label_ko": "인공지능", "label_en": "Artificial intelligence", "count": 1234}],
+    "language": [{"value": "en", "count": 1200}, {"value": "ko", "count": 34}, {"value": "", "count": 1}],
+    "source": [{"value": 3, "label": HOSTILE, "count": 2}],
+    "month": [{"value": "2026-06", "count": 5}],
+}
+
+
+def filters(tech="", lang=""):
+    return SimpleNamespace(tech=tech, lang=lang)
+
+
+def test_facet_links_keep_the_query_and_the_other_filter():
+    with translation.override("en"):
+        html = result_facets(FACETS, "AI%20chips", filters(tech="ai", lang="en"), True, "en")
+    assert '<a href="?q=AI%20chips&amp;tech=ai&amp;lang=en">Artificial intelligence</a> <span class="muted">1,234</span>' in html
+    assert '<a href="?q=AI%20chips&amp;lang=ko&amp;tech=ai">Korean</a>' in html
+    assert '<a href="?q=AI%20chips&amp;lang=&amp;tech=ai">?</a>' in html
+    assert '<a href="?q=AI%20chips">Clear filters</a>' in html
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert '<li>2026-06 <span class="muted">5</span></li>' in html
+
+
+def test_facets_without_filters_or_technologies_in_korean():
+    with translation.override("ko"):
+        html = result_facets(FACETS | {"technology": []}, "q", filters(), False, "ko")
+    assert '<a href="?q=q">' not in html  # no "clear filters" link
+    assert '<li class="muted">' in html  # "none", translated
+    assert "none" not in html and "Technology" not in html
+    with translation.override("ko"):
+        labelled = result_facets(FACETS, "q", filters(), False, "ko")
+    assert '<a href="?q=q&amp;tech=ai">인공지능</a>' in labelled
+
+
+@pytest.mark.django_db
+def test_a_search_page_escapes_a_hostile_source_name_in_rows_and_facets(client):
+    source = make_source(name=HOSTILE)
+    make_article(source, "반도체 설계 지원 사업 공고", techs=["semiconductors"],
+                 published_at=datetime(2026, 6, 15, 9, tzinfo=timezone.utc))
+    html = client.get("/radar/search", {"q": "반도체"}).content.decode()
+    assert "반도체</mark>" in html
+    assert HOSTILE not in html
+    assert html.count("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;") >= 2  # the row and the source facet
