@@ -304,3 +304,39 @@ def test_ivf_index_finds_what_exact_search_finds_on_real_embeddings():
         recalls.append(len(truth & {d for d, _ in ivf.search(probe, 10)}) / 10)
     assert sum(recalls) / len(recalls) >= 0.9
     assert 7 in ivf and len(ivf) == len(titles)
+
+
+def test_vector_search_limits_blas_to_one_thread_and_restores_it():
+    threadpoolctl = pytest.importorskip("threadpoolctl")
+    from seoulhub.radar.search.vectors import _single_blas_thread
+
+    def blas_threads():
+        return [lib["num_threads"] for lib in threadpoolctl.threadpool_info() if lib["user_api"] == "blas"]
+
+    before = blas_threads()
+    if not before:
+        pytest.skip("numpy found no BLAS library")
+    with _single_blas_thread():
+        assert blas_threads() == [1] * len(before)
+    assert blas_threads() == before
+
+
+def test_ivf_index_scans_reduced_vectors_and_reranks_them_exactly():
+    """The scan reads the projections; the scores returned are the exact cosines of the whole
+    (float16) vectors, so a filter on similarity means what it says."""
+    from seoulhub.radar.search.textfns import embed_many
+    from seoulhub.radar.search.vectors import IvfVectorIndex
+
+    vectors = embed_many(TITLES[:800])
+    ivf = IvfVectorIndex.train(vectors, n_lists=32, seed=1, n_probe=32, reduced_dimensions=64, rerank=50)
+    assert ivf.projection.shape == (512, 64)
+    ivf.add(range(1, 801), vectors)
+    query = embed_many(["robot manipulation policy"])[0]
+    hits = ivf.search(query, 10)
+    exact = vectors @ query
+    assert [round(score, 2) for _, score in hits] == [round(float(exact[d - 1]), 2) for d, _ in hits]
+    assert [score for _, score in hits] == sorted((score for _, score in hits), reverse=True)
+    assert hits[0][0] == int(np.argmax(exact)) + 1  # every list probed: the best is found
+    allowed = {d for d, _ in hits[3:]}
+    assert {d for d, _ in ivf.search(query, 10, allowed=allowed)} <= allowed
+    assert all(score >= 0.3 for _, score in ivf.search(query, 10, min_similarity=0.3))

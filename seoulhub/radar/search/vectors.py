@@ -8,6 +8,8 @@ later `compact()` drops them. Search is one matrix-vector product and a partial 
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import math
 from collections.abc import Iterable
 
@@ -17,21 +19,31 @@ DIMENSIONS = 512
 # Above this many vectors the exact index costs more than the IVF index (measured: 100,000
 # vectors, exact p95 80 ms vs. IVF at 1,000,000 p95 20 ms on the loaded 2-core machine).
 IVF_THRESHOLD = 50_000
-# The IVF index probes enough lists to scan about this many vectors per query.
-SCAN_TARGET = 16_000
+# The IVF index probes enough lists to scan about this many vectors per query, in
+# REDUCED_DIMENSIONS, and scores the best RERANK of them exactly (docs/decisions-search.md 5, 13).
+SCAN_TARGET = 32_000
+REDUCED_DIMENSIONS = 128
+RERANK = 300
+
+
+@functools.cache
+def _blas_controller():
+    """threadpoolctl's view of the BLAS libraries loaded (numpy's, imported above), found once: a
+    bare threadpool_limits() reads /proc/self/maps again on every call, which in a web process
+    cost 1.4 ms of each vector search (docs/decisions-search.md section 13)."""
+    try:
+        from threadpoolctl import ThreadpoolController
+    except ImportError:  # still correct, only slower
+        return None
+    return ThreadpoolController()
 
 
 def _single_blas_thread():
     """A context limiting BLAS to one thread. Per-query products are small; a multi-threaded
     OpenBLAS spin-waits for its helper threads, which on a busy 2-core machine made a 20,000 x 512
     product take 20 ms instead of 2 (docs/decisions-search.md)."""
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:  # still correct, only slower
-        from contextlib import nullcontext
-
-        return nullcontext()
-    return threadpool_limits(limits=1, user_api="blas")
+    controller = _blas_controller()
+    return contextlib.nullcontext() if controller is None else controller.limit(limits=1, user_api="blas")
 
 
 def vector_from_bytes(blob: bytes | memoryview | None, dtype: str = "<f2") -> np.ndarray | None:
@@ -114,19 +126,30 @@ class VectorIndex:
 
 
 class IvfVectorIndex:
-    """Approximate index for large collections: an inverted file over spherical k-means lists.
+    """Approximate index for large collections: an inverted file over spherical k-means lists,
+    scanned in a reduced space and re-ranked exactly.
 
-    Vectors are grouped by their nearest centroid; a query scans only the lists whose centroids
-    are closest to it, as many as needed to read about SCAN_TARGET vectors (at least 16). With
-    1,000,000 vectors and 1,024 lists that is 17 lists, about 1.6 % of the matrix (recall against exact search is measured by bench/search.py and
-    recorded in docs/decisions-search.md). New vectors join their nearest list: no retraining.
+    Vectors are grouped by their nearest centroid; a query reads only the lists whose centroids
+    are closest to it, as many as needed to cover about SCAN_TARGET vectors (at least 16). Each
+    list keeps its vectors twice: projected on the sample's REDUCED_DIMENSIONS principal
+    components (float32), which the scan reads, and whole (float16, the precision the articles
+    store), from which the best RERANK of the scan are scored exactly. At 1,000,000 vectors and
+    1,024 lists that is 33 lists; against reading 16 lists whole, the same recall for less CPU
+    and less memory (docs/decisions-search.md section 13). New vectors join their nearest list:
+    no retraining.
     """
 
-    def __init__(self, centroids: np.ndarray, n_probe: int | None = None):
+    def __init__(self, centroids: np.ndarray, mean: np.ndarray | None = None,
+                 projection: np.ndarray | None = None, n_probe: int | None = None, rerank: int = RERANK):
         self.centroids = np.asarray(centroids, dtype=np.float32)
         self.dimensions = self.centroids.shape[1]
-        self.n_probe = n_probe
-        self._vectors: list[np.ndarray] = [np.zeros((0, self.dimensions), np.float32) for _ in self.centroids]
+        self.mean = np.zeros(self.dimensions, np.float32) if mean is None else np.asarray(mean, np.float32)
+        self.projection = (np.eye(self.dimensions, dtype=np.float32) if projection is None
+                           else np.asarray(projection, np.float32))
+        self.n_probe, self.rerank = n_probe, rerank
+        reduced = self.projection.shape[1]
+        self._reduced: list[np.ndarray] = [np.zeros((0, reduced), np.float32) for _ in self.centroids]
+        self._vectors: list[np.ndarray] = [np.zeros((0, self.dimensions), np.float16) for _ in self.centroids]
         self._ids: list[np.ndarray] = [np.zeros(0, np.int64) for _ in self.centroids]
         self._size = 0
         self._known: set[int] = set()
@@ -139,7 +162,7 @@ class IvfVectorIndex:
 
     @classmethod
     def train(cls, sample: np.ndarray, n_lists: int = 1024, iterations: int = 8, seed: int = 0,
-              **options) -> IvfVectorIndex:
+              reduced_dimensions: int = REDUCED_DIMENSIONS, **options) -> IvfVectorIndex:
         sample = np.asarray(sample, dtype=np.float32)
         rng = np.random.default_rng(seed)
         n_lists = min(n_lists, len(sample))
@@ -151,7 +174,20 @@ class IvfVectorIndex:
             norms = np.linalg.norm(sums, axis=1, keepdims=True)
             empty = norms[:, 0] == 0
             centroids = np.where(empty[:, None], centroids, sums / np.maximum(norms, 1e-12))
-        return cls(centroids, **options)
+        mean, projection = cls._principal_components(sample, reduced_dimensions)
+        return cls(centroids, mean, projection, **options)
+
+    @staticmethod
+    def _principal_components(sample: np.ndarray, count: int) -> tuple[np.ndarray, np.ndarray]:
+        """The sample's mean and its `count` principal directions as columns (dimensions x count).
+        q . x = q . mean + q . (x - mean): the first term is the same for every x, so ranking by
+        (P q) . (P (x - mean)) approximates ranking by q . x."""
+        mean = sample.mean(axis=0)
+        centred = sample - mean
+        covariance = (centred.T @ centred).astype(np.float64)
+        _, directions = np.linalg.eigh(covariance)  # ascending eigenvalues
+        count = max(1, min(count, sample.shape[1], len(sample)))
+        return mean.astype(np.float32), np.ascontiguousarray(directions[:, ::-1][:, :count], dtype=np.float32)
 
     @staticmethod
     def _nearest(centroids: np.ndarray, vectors: np.ndarray, chunk: int = 65_536) -> np.ndarray:
@@ -162,12 +198,14 @@ class IvfVectorIndex:
         ids = np.asarray(list(ids), dtype=np.int64)
         vectors = np.asarray(vectors, dtype=np.float32).reshape(len(ids), self.dimensions)
         assignment = self._nearest(self.centroids, vectors)
+        reduced = (vectors - self.mean) @ self.projection
         order = np.argsort(assignment, kind="stable")
         lists, starts = np.unique(assignment[order], return_index=True)
         bounds = list(starts[1:]) + [len(order)]
         for list_no, start, end in zip(lists, starts, bounds):
             rows = order[start:end]
-            self._vectors[list_no] = np.concatenate([self._vectors[list_no], vectors[rows]])
+            self._reduced[list_no] = np.concatenate([self._reduced[list_no], reduced[rows]])
+            self._vectors[list_no] = np.concatenate([self._vectors[list_no], vectors[rows].astype(np.float16)])
             self._ids[list_no] = np.concatenate([self._ids[list_no], ids[rows]])
         self._size += len(ids)
         self._known.update(int(d) for d in ids)
@@ -181,17 +219,28 @@ class IvfVectorIndex:
         n_probe = min(n_probe, len(self.centroids))
         with _single_blas_thread():
             probes = np.argpartition(-(self.centroids @ query), n_probe - 1)[:n_probe]
-            candidates = [(self._ids[p], self._vectors[p] @ query) for p in probes if len(self._ids[p])]
-        if not candidates:
-            return []
-        ids = np.concatenate([c[0] for c in candidates])
-        similarities = np.concatenate([c[1] for c in candidates])
+            probes = [int(p) for p in probes if len(self._ids[p])]
+            if not probes:
+                return []
+            reduced_query = query @ self.projection
+            coarse = np.concatenate([self._reduced[p] @ reduced_query for p in probes])
+        ids = np.concatenate([self._ids[p] for p in probes])
+        positions = np.arange(len(ids))
         if allowed is not None:
             keep = np.isin(ids, np.fromiter(allowed, dtype=np.int64, count=len(allowed)))
-            ids, similarities = ids[keep], similarities[keep]
-        take = min(k, len(ids))
+            positions, coarse = positions[keep], coarse[keep]
+        take = min(max(self.rerank, 3 * k), len(positions))
         if take == 0:
             return []
+        best = np.sort(positions[np.argpartition(-coarse, take - 1)[:take]])
+        # Read the whole vectors of the best, list by list (positions run through the probed
+        # lists in order).
+        starts = np.cumsum([0] + [len(self._ids[p]) for p in probes])
+        cuts = np.searchsorted(best, starts)
+        whole = np.concatenate([self._vectors[p][best[cuts[j]:cuts[j + 1]] - starts[j]]
+                                for j, p in enumerate(probes) if cuts[j + 1] > cuts[j]])
+        similarities = whole.astype(np.float32) @ query
+        take = min(k, len(best))
         top = np.argpartition(-similarities, take - 1)[:take]
         top = top[np.argsort(-similarities[top], kind="stable")]
-        return [(int(ids[i]), float(similarities[i])) for i in top if similarities[i] >= min_similarity]
+        return [(int(ids[best[i]]), float(similarities[i])) for i in top if similarities[i] >= min_similarity]
