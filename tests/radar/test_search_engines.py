@@ -12,6 +12,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from seoulhub.radar.search.base import Restriction
 from seoulhub.radar.search.fusion import reciprocal_rank_fusion
@@ -340,3 +342,25 @@ def test_ivf_index_scans_reduced_vectors_and_reranks_them_exactly():
     allowed = {d for d, _ in hits[3:]}
     assert {d for d, _ in ivf.search(query, 10, allowed=allowed)} <= allowed
     assert all(score >= 0.3 for _, score in ivf.search(query, 10, min_similarity=0.3))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["ai", "chip", "인공지능", "x", "data set", "the"]), min_size=1, max_size=4),
+       st.lists(st.sampled_from(["ai", "chips", "인공지능을", "x", "data  set", "the", "microchip", "lorem", "ipsum", "."]),
+                max_size=120),
+       st.integers(min_value=5, max_value=80))
+def test_snippet_window_is_the_one_covering_most_matches(terms, words, width):
+    """The one-pass window choice agrees with counting, for every match, the matches its window covers."""
+    from seoulhub.radar.search.snippets import _densest_window_start, _term_pattern
+
+    text = " ".join(words)
+    pattern = _term_pattern(terms)
+    matches = list(pattern.finditer(text)) if pattern else []
+    if not matches:
+        return
+    best_start, best_hits = matches[0].start(), 0
+    for first in matches:
+        hits = sum(1 for m in matches if first.start() <= m.start() and m.end() <= first.start() + width)
+        if hits > best_hits:
+            best_start, best_hits = first.start(), hits
+    assert _densest_window_start(matches, width) == best_start

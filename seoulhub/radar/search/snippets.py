@@ -7,6 +7,7 @@ normalised token "chip" marks "chips" and "Chip" but not "microchip".
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 import unicodedata
@@ -15,11 +16,32 @@ _HANGUL = re.compile(r"[\uac00-\ud7a3]")
 
 
 def _term_pattern(terms: list[str]) -> re.Pattern | None:
+    # A results page highlights forty texts with the same terms: build their pattern once.
+    return _pattern_of(tuple(terms))
+
+
+@functools.lru_cache(maxsize=512)
+def _pattern_of(terms: tuple[str, ...]) -> re.Pattern | None:
     parts = []
     for term in sorted({unicodedata.normalize("NFKC", t).strip() for t in terms if t and t.strip()}, key=len, reverse=True):
         escaped = r"\s*".join(re.escape(piece) for piece in term.split())
         parts.append(escaped if _HANGUL.search(term) else r"(?<![\w])" + escaped)
     return re.compile("|".join(parts), re.IGNORECASE) if parts else None
+
+
+def _densest_window_start(matches: list[re.Match], width: int) -> int:
+    """The start of the match from which a window of `width` characters covers the most matches
+    (the first such). Matches of one pattern do not overlap, so their starts and ends both grow
+    and the matches a window covers are a run: one pass instead of one count per match."""
+    best_start, best_hits, end = matches[0].start(), 0, 0
+    for first, match in enumerate(matches):
+        limit = match.start() + width
+        end = max(end, first)
+        while end < len(matches) and matches[end].end() <= limit:
+            end += 1
+        if end - first > best_hits:
+            best_start, best_hits = match.start(), end - first
+    return best_start
 
 
 def highlight(text: str, terms: list[str], width: int = 220) -> str:
@@ -31,12 +53,7 @@ def highlight(text: str, terms: list[str], width: int = 220) -> str:
     elif not matches:
         start, end = 0, width
     else:
-        # The window start (at a match) that covers the most matches.
-        best_start, best_hits = matches[0].start(), 0
-        for first in matches:
-            hits = sum(1 for m in matches if first.start() <= m.start() and m.end() <= first.start() + width)
-            if hits > best_hits:
-                best_start, best_hits = first.start(), hits
+        best_start = _densest_window_start(matches, width)
         start = max(0, best_start - width // 4)
         end = min(len(text), start + width)
         start = max(0, end - width)
