@@ -157,7 +157,7 @@ def _max_loaded_id() -> int:
 def build_before_fork() -> int:
     """Build the vector index and the article columns in a server's master process, so every
     worker forked from it shares them instead of building its own (at 1,000,000 articles the
-    matrix is 2 GB and about a minute of CPU per worker). Returns how many vectors it holds."""
+    index is 1.5 GB and about a minute of CPU per worker). Returns how many vectors it holds."""
     catalogue.build_before_fork()
     # The analyser (Kiwi with the taxonomy's words, ~2 s) and the encoder's weights, loaded once
     # here rather than by each worker's first search while the requests behind it wait.
