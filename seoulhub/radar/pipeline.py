@@ -105,9 +105,10 @@ class ItemError(ValueError):
 
 
 # Without these a string has no markup for nh3 to remove and nothing its serialiser would escape
-# or normalise (it writes "&amp;", "&lt;", "&gt;", "&nbsp;", and reads "\r" and NUL as HTML does);
-# a lone surrogate (JSON can carry one) is left for nh3 to refuse, as before.
-_HTML_SPECIAL = re.compile("[<>&\r\x00\xa0\ud800-\udfff]")
+# or normalise (it writes "&amp;", "&lt;", "&gt;", "&nbsp;", reads "\r" and NUL as HTML does, and
+# drops a byte order mark that opens the text); a lone surrogate (JSON can carry one) is left for
+# nh3 to refuse, as before.
+_HTML_SPECIAL = re.compile("[<>&\r\x00\xa0\ud800-\udfff]|^\ufeff")
 
 
 def sanitise_html(raw: str) -> str:

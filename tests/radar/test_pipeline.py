@@ -2,7 +2,7 @@
 
 import nh3
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from seoulhub.radar.pipeline import (
@@ -20,6 +20,7 @@ def test_sanitise_removes_scripts_handlers_and_javascript_links():
 
 @settings(max_examples=2000)
 @given(st.text(alphabet=st.one_of(st.characters(), st.sampled_from("<>&;#\r\n\x00\xa0\"' abc가"))))
+@example("\ufeffabc")  # found by this test: HTML parsing drops a byte order mark that opens the text
 def test_sanitising_plain_text_gives_what_nh3_gives(text):
     # sanitise_html skips nh3 for text without markup; it must still be nh3's exact result (or error).
     def outcome(clean):
