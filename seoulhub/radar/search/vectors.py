@@ -139,13 +139,12 @@ class IvfVectorIndex:
     no retraining.
     """
 
-    def __init__(self, centroids: np.ndarray, mean: np.ndarray | None = None,
-                 projection: np.ndarray | None = None, n_probe: int | None = None, rerank: int = RERANK):
+    def __init__(self, centroids: np.ndarray, mean: np.ndarray, projection: np.ndarray,
+                 n_probe: int | None = None, rerank: int = RERANK):
         self.centroids = np.asarray(centroids, dtype=np.float32)
         self.dimensions = self.centroids.shape[1]
-        self.mean = np.zeros(self.dimensions, np.float32) if mean is None else np.asarray(mean, np.float32)
-        self.projection = (np.eye(self.dimensions, dtype=np.float32) if projection is None
-                           else np.asarray(projection, np.float32))
+        self.mean = np.asarray(mean, np.float32)
+        self.projection = np.asarray(projection, np.float32)  # dimensions x reduced
         self.n_probe, self.rerank = n_probe, rerank
         reduced = self.projection.shape[1]
         self._reduced: list[np.ndarray] = [np.zeros((0, reduced), np.float32) for _ in self.centroids]
@@ -224,22 +223,22 @@ class IvfVectorIndex:
                 return []
             reduced_query = query @ self.projection
             coarse = np.concatenate([self._reduced[p] @ reduced_query for p in probes])
-        ids = np.concatenate([self._ids[p] for p in probes])
-        positions = np.arange(len(ids))
-        if allowed is not None:
-            keep = np.isin(ids, np.fromiter(allowed, dtype=np.int64, count=len(allowed)))
-            positions, coarse = positions[keep], coarse[keep]
-        take = min(max(self.rerank, 3 * k), len(positions))
-        if take == 0:
-            return []
-        best = np.sort(positions[np.argpartition(-coarse, take - 1)[:take]])
-        # Read the whole vectors of the best, list by list (positions run through the probed
-        # lists in order).
-        starts = np.cumsum([0] + [len(self._ids[p]) for p in probes])
-        cuts = np.searchsorted(best, starts)
-        whole = np.concatenate([self._vectors[p][best[cuts[j]:cuts[j + 1]] - starts[j]]
-                                for j, p in enumerate(probes) if cuts[j + 1] > cuts[j]])
-        similarities = whole.astype(np.float32) @ query
+            ids = np.concatenate([self._ids[p] for p in probes])
+            positions = np.arange(len(ids))
+            if allowed is not None:
+                keep = np.isin(ids, np.fromiter(allowed, dtype=np.int64, count=len(allowed)))
+                positions, coarse = positions[keep], coarse[keep]
+            take = min(max(self.rerank, 3 * k), len(positions))
+            if take == 0:
+                return []
+            best = np.sort(positions[np.argpartition(-coarse, take - 1)[:take]])
+            # Read the whole vectors of the best, list by list (positions run through the probed
+            # lists in order).
+            starts = np.cumsum([0] + [len(self._ids[p]) for p in probes])
+            cuts = np.searchsorted(best, starts)
+            whole = np.concatenate([self._vectors[p][best[cuts[j]:cuts[j + 1]] - starts[j]]
+                                    for j, p in enumerate(probes) if cuts[j + 1] > cuts[j]])
+            similarities = whole.astype(np.float32) @ query
         take = min(k, len(best))
         top = np.argpartition(-similarities, take - 1)[:take]
         top = top[np.argsort(-similarities[top], kind="stable")]

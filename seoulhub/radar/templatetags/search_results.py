@@ -20,21 +20,22 @@ from django.utils.translation import gettext, ngettext
 register = template.Library()
 
 
-def _attribute(value) -> str:
-    return escape(str(value), quote=True)
+def _escape(value) -> str:
+    """As the template language escapes a value: text and attribute values alike (quotes too)."""
+    return escape(str(value))
 
 
-def _row(row: dict, q_url: str, also_label: str) -> str:
-    parts = [f'<article class="hit" lang="{_attribute(row["language"] or "ko")}">\n',
-             f'<h2><a href="{_attribute(row["url"] or "#")}" rel="noopener">{row["title_html"]}</a></h2>\n',
-             f'<p class="muted">{escape(str(row["source"]))}']
+def _row(row: dict, q: str, also_label: str) -> str:
+    parts = [f'<article class="hit" lang="{_escape(row["language"] or "ko")}">\n',
+             f'<h2><a href="{_escape(row["url"] or "#")}" rel="noopener">{row["title_html"]}</a></h2>\n',
+             f'<p class="muted">{_escape(row["source"])}']
     published = row["published_at"]
     if published:
         local = template_localtime(published)
         parts.append(f' · <time datetime="{date_filter(local, "c")}">{date_filter(local, "Y-m-d")}</time>')
     for slug in row["technologies"]:
-        slug = _attribute(slug)
-        parts.append(f' <a class="tag" href="?q={_attribute(q_url)}&amp;tech={slug}">{slug}</a>')
+        slug = _escape(slug)
+        parts.append(f' <a class="tag" href="?q={q}&amp;tech={slug}">{slug}</a>')
     parts.append(f'</p>\n<p>{row["snippet_html"]}</p>\n')
     if row["also_reported_by"]:
         parts.append(f'<p class="muted">{also_label}:\n{row["also_reported_html"]}\n')
@@ -52,40 +53,40 @@ def _row(row: dict, q_url: str, also_label: str) -> str:
 def result_rows(rows, q_url: str) -> str:
     """The <article> of each row; `title_html`, `snippet_html` and `also_reported_html` are
     already-escaped HTML made with the row (rows.py), everything else is escaped here."""
-    also_label = escape(gettext("Also reported by"))
-    return mark_safe("".join(_row(row, q_url, also_label) for row in rows))
+    q, also_label = _escape(q_url), _escape(gettext("Also reported by"))
+    return mark_safe("".join(_row(row, q, also_label) for row in rows))
 
 
 def _facet_item(href: str, label: str, count: int) -> str:
-    return f'<li><a href="{href}">{escape(str(label))}</a> <span class="muted">{intcomma(count)}</span></li>'
+    return f'<li><a href="{href}">{_escape(label)}</a> <span class="muted">{intcomma(count)}</span></li>'
 
 
 @register.simple_tag
 def result_facets(facets: dict, q_url: str, filters, filtered: bool, language_code: str) -> str:
     """The facet links beside the rows (technology, language, source, month), each keeping the
     query; a technology link keeps the language filter and a language link the technology."""
-    q = _attribute(q_url)
-    lang = f"&amp;lang={_attribute(filters.lang)}" if filters.lang else ""
-    tech = f"&amp;tech={_attribute(filters.tech)}" if filters.tech else ""
-    parts = [f'<aside class="facets" aria-label="{escape(gettext("Refine"))}">\n']
+    q = _escape(q_url)
+    lang = f"&amp;lang={_escape(filters.lang)}" if filters.lang else ""
+    tech = f"&amp;tech={_escape(filters.tech)}" if filters.tech else ""
+    parts = [f'<aside class="facets" aria-label="{_escape(gettext("Refine"))}">\n']
     if filtered:
-        parts.append(f'<p><a href="?q={q}">{escape(gettext("Clear filters"))}</a></p>\n')
-    parts.append(f'<section class="facet"><h3>{escape(gettext("Technology"))}</h3><ul>\n')
+        parts.append(f'<p><a href="?q={q}">{_escape(gettext("Clear filters"))}</a></p>\n')
+    parts.append(f'<section class="facet"><h3>{_escape(gettext("Technology"))}</h3><ul>\n')
     for f in facets["technology"]:
         label = f["label_en"] if language_code == "en" else f["label_ko"]
-        parts.append(_facet_item(f"?q={q}&amp;tech={_attribute(f['value'])}{lang}", label, f["count"]))
+        parts.append(_facet_item(f"?q={q}&amp;tech={_escape(f['value'])}{lang}", label, f["count"]))
     if not facets["technology"]:
-        parts.append(f'<li class="muted">{escape(gettext("none"))}</li>')
-    parts.append(f'</ul></section>\n<section class="facet"><h3>{escape(gettext("Language"))}</h3><ul>\n')
+        parts.append(f'<li class="muted">{_escape(gettext("none"))}</li>')
+    parts.append(f'</ul></section>\n<section class="facet"><h3>{_escape(gettext("Language"))}</h3><ul>\n')
     names = {"ko": gettext("Korean"), "en": gettext("English")}
     for f in facets["language"]:
         label = names.get(f["value"]) or f["value"] or "?"
-        parts.append(_facet_item(f"?q={q}&amp;lang={_attribute(f['value'])}{tech}", label, f["count"]))
-    parts.append(f'</ul></section>\n<section class="facet"><h3>{escape(gettext("Source"))}</h3><ul>\n')
+        parts.append(_facet_item(f"?q={q}&amp;lang={_escape(f['value'])}{tech}", label, f["count"]))
+    parts.append(f'</ul></section>\n<section class="facet"><h3>{_escape(gettext("Source"))}</h3><ul>\n')
     for f in facets["source"]:
-        parts.append(_facet_item(f"?q={q}&amp;source={_attribute(f['value'])}", f["label"], f["count"]))
-    parts.append(f'</ul></section>\n<section class="facet"><h3>{escape(gettext("Month"))}</h3><ul>\n')
+        parts.append(_facet_item(f"?q={q}&amp;source={_escape(f['value'])}", f["label"], f["count"]))
+    parts.append(f'</ul></section>\n<section class="facet"><h3>{_escape(gettext("Month"))}</h3><ul>\n')
     for f in facets["month"]:
-        parts.append(f'<li>{escape(str(f["value"]))} <span class="muted">{intcomma(f["count"])}</span></li>')
+        parts.append(f'<li>{_escape(f["value"])} <span class="muted">{intcomma(f["count"])}</span></li>')
     parts.append("</ul></section>\n</aside>\n")
     return mark_safe("".join(parts))
