@@ -164,6 +164,36 @@ def test_index_follows_inserts_updates_and_deletes(docs):
     assert docs.engine.search(docs.cursor, [[("자율",)]], limit=10) == []
 
 
+def test_postgres_index_covers_rows_written_before_it_and_follows_truncate_and_id_changes():
+    store = PostgresDocs()
+    try:
+        store.cursor.executemany("INSERT INTO docs (id, search_text, lang) VALUES (%s, %s, 'en')", DOCS[:50])
+        for statement in store.engine.create_statements():
+            store.cursor.execute(statement)
+        expected = {i for i, text in DOCS[:50] if "learning" in text.split()}
+        assert expected
+        assert {i for i, _ in store.engine.search(store.cursor, [[("learning",)]], limit=100)} == expected
+        # Creating it again (a re-run migration) neither fails nor duplicates entries.
+        for statement in store.engine.create_statements():
+            store.cursor.execute(statement)
+        store.cursor.execute("SELECT count(*), count(DISTINCT id) FROM docs_tsv")
+        assert store.cursor.fetchone() == (50, 50)
+        moved = min(expected)
+        store.cursor.execute("UPDATE docs SET id = 77777 WHERE id = %s", [moved])
+        found = {i for i, _ in store.engine.search(store.cursor, [[("learning",)]], limit=100)}
+        assert found == expected - {moved} | {77777}
+        store.cursor.execute("TRUNCATE docs")
+        store.cursor.execute("SELECT count(*) FROM docs_tsv")
+        assert store.cursor.fetchone() == (0,)
+        for statement in store.engine.drop_statements():
+            store.cursor.execute(statement)
+        store.cursor.execute("SELECT to_regclass('docs_tsv')")
+        assert store.cursor.fetchone() == (None,)
+        store.cursor.execute("INSERT INTO docs (id, search_text, lang) VALUES (1, 'still writable', 'en')")
+    finally:
+        store.close()
+
+
 def test_a_rolled_back_write_leaves_no_index_entry(docs):
     mark = docs.mark
     docs.cursor.execute("BEGIN")
