@@ -22,6 +22,7 @@ served to this one as if they were computed.
 """
 
 import argparse
+import hashlib
 import json
 import os
 import shutil
@@ -158,6 +159,8 @@ def main(argv: list[str]) -> dict:
             figures["requests_per_s"] = round(figures["requests"] / figures["seconds"], 1)
             if name == "search-varied":
                 figures["path"] = f"{args.queries} queries ({len(set(paths))} distinct), cycled"
+                # Runs compare only on the same list: it depends on the texts found (../shared/data).
+                figures["queries_digest"] = hashlib.sha256("\n".join(paths).encode()).hexdigest()[:12]
                 # Requests past the first round of the list may find their ranking in the cache.
                 figures["repeated_requests"] = max(0, figures["requests"] + 1 - len(paths))
             else:

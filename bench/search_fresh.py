@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import hashlib
 import importlib.util
 import json
 import re
@@ -174,6 +175,8 @@ def main(argv: list[str]) -> dict:
     stage_means = {stage: round(statistics.fmean(values), 2) for stage, values in per_stage.items()}
     result = {
         "queries": len(paths),
+        # Runs compare only on the same list: it depends on the texts found (../shared/data).
+        "queries_digest": hashlib.sha256("\n".join(paths).encode()).hexdigest()[:12],
         "vectors": vectors,
         "index_build_s": round(index_s, 1),
         "cpu_ms_mean": round(statistics.fmean(totals), 2),
