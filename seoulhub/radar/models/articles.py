@@ -68,7 +68,8 @@ class Article(models.Model):
         ]
         indexes = [
             models.Index(fields=["-published_at"], name="radar_article_published_idx"),
-            models.Index(fields=["cluster", "published_at"], name="radar_article_cluster_idx"),
+            # id too: a story's members in order are read from the index alone on PostgreSQL as well.
+            models.Index(fields=["cluster", "published_at", "id"], name="radar_article_cluster_idx"),
             models.Index(fields=["language", "-published_at"], name="radar_article_lang_idx"),
             models.Index(fields=["source", "-published_at"], name="radar_article_source_idx"),
             models.Index(fields=["is_digital", "-published_at"], name="radar_article_digital_idx"),
