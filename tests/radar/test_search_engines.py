@@ -301,6 +301,65 @@ def test_stream_matches_agrees_with_both_engines(docs):
         assert engine_ids == python_ids, groups
 
 
+def test_matching_tells_which_of_given_ids_match_as_the_search_does(docs):
+    from seoulhub.radar.search.base import stream_matches
+
+    ids = [i for i, _ in DOCS[::7]] + [10**9]  # an id that does not exist
+    for groups in ([[("learning",)]], [[("video",), ("image",)], [("generation",)]], [[("language", "models")]],
+                   [[("nothing-matches-this",)]]):
+        truth = {i for i, text in DOCS[::7] if stream_matches(text, groups)}
+        assert truth or groups == [[("nothing-matches-this",)]]
+        assert docs.engine.matching(docs.cursor, groups, ids) == truth, groups
+    assert docs.engine.matching(docs.cursor, [[("learning",)]], []) == set()
+
+
+class FixedVectors:
+    """A vector index that returns the same hits for any query (the hybrid count is under test)."""
+
+    def __init__(self, hits):
+        self.hits = hits
+
+    def __len__(self):
+        return len(self.hits)
+
+    def search(self, query, k, min_similarity=-1.0):
+        return self.hits[:k]
+
+
+class SmallCap:
+    """The docs engine with a small count cap and window, so a walk stops short of old matches."""
+
+    def __init__(self, engine, cap=20, window=10):
+        self.engine, self.cap, self.window, self.vendor = engine, cap, window, engine.vendor
+        self.checked = []
+
+    def search_and_count(self, cursor, groups, limit, offset=0, restrict=None):
+        return self.engine.search_and_count(cursor, groups, limit, offset, restrict, window=self.window, cap=self.cap)
+
+    def matching(self, cursor, groups, ids):
+        self.checked.append(list(ids))
+        return self.engine.matching(cursor, groups, ids)
+
+
+def test_hybrid_count_adds_only_vector_hits_that_are_not_lexical_matches(docs):
+    """Vector hits older than where the capped walk stopped are checked by the engine: the total
+    counts the capped lexical matches once, plus each vector-only hit."""
+    from seoulhub.radar.search.base import stream_matches
+    from seoulhub.radar.search.hybrid import HybridSearcher
+
+    learning = sorted(i for i, text in DOCS if stream_matches(text, [[("learning",)]]))
+    others = sorted(i for i, text in DOCS if not stream_matches(text, [[("learning",)]]))
+    assert len(learning) > 100
+    old_matches, old_others = learning[:3], others[:4]  # far below the newest 21 matches
+    engine = SmallCap(docs.engine)
+    searcher = HybridSearcher(engine, FixedVectors([(i, 0.9) for i in old_matches + old_others]),
+                              lambda text: text.lower().split(), lambda text: np.ones(4, np.float32))
+    result = searcher.search(docs.cursor, "learning", depth=5)
+    assert result.lexical_count == 21  # "more than 20"
+    assert sorted(engine.checked[0]) == sorted(old_matches + old_others)
+    assert result.count == 21 + len(old_others)
+
+
 def test_search_and_count_equals_search_then_count(docs):
     from seoulhub.radar.search.base import stream_matches
 

@@ -97,6 +97,9 @@ class TextEngine(Protocol):
                          restrict: Restriction | None = None) -> tuple[list[tuple[int, float]], int, Matches]:
         """`search`, the capped `count` and the `Matches` seen on the way, from one walk."""
 
+    def matching(self, cursor, groups: list[list[Phrase]], ids: list[int]) -> set[int]:
+        """Which of a handful of `ids` the query matches (ids that do not exist do not match)."""
+
 
 _SPLIT = re.compile(r"[^\w.]+")
 

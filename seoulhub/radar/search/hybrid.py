@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .base import Restriction, matching_ids
+from .base import Restriction
 from .fusion import reciprocal_rank_fusion
 from .query import ParsedQuery, parse_query
 
@@ -102,13 +102,12 @@ class HybridSearcher:
         if extra and with_count and len(lexical_ids) >= depth:
             # A vector hit beyond the fetched lexical page may still be a lexical match, counted
             # already. The engine's walk over the newest matches answers for most of them; the
-            # rest (older than a walk that stopped at its cap) are read by primary key, so the
-            # total counts every document once.
+            # engine checks the rest (older than a walk that stopped at its cap) by primary key,
+            # so the total counts every document once.
             undecided = [d for d in extra if not matches.decides(d)]
             count += sum(1 for d in extra if matches.decides(d) and d not in matches.ids)
             if undecided:
-                placeholder = "%s" if self.engine.vendor == "postgresql" else "?"
-                count += len(undecided) - len(matching_ids(cursor, self.engine, parsed.groups, undecided, placeholder))
+                count += len(undecided) - len(self.engine.matching(cursor, parsed.groups, undecided))
         else:
             count += len(extra)
         lap("fuse")

@@ -130,6 +130,17 @@ class PostgresFtsEngine:
         hits = self._ranked(cursor, query_sql, where, params, walked.window_floor, limit, offset)
         return hits, walked.count, walked.matches
 
+    def matching(self, cursor, groups, ids: list[int]) -> set[int]:
+        """Which of a handful of `ids` the query matches: their narrow rows by primary key, tested
+        by the same @@ as the search. Reading the wide article rows' token streams and checking
+        them in Python gave the same answers in twice the time (docs/decisions-search.md 14)."""
+        query_sql, params = tsquery_sql(groups)
+        if not ids or not query_sql:
+            return set()
+        cursor.execute(f"SELECT id FROM {self.index}, (SELECT {query_sql} AS query) q "
+                       "WHERE id = ANY(%s) AND tsv @@ q.query", [*params, [int(i) for i in ids]])
+        return {int(row[0]) for row in cursor.fetchall()}
+
     def count(self, cursor, groups, restrict=None, cap=COUNT_CAP):
         query_sql, where, params = self._where(groups, restrict)
         if not query_sql:

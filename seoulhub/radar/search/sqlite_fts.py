@@ -12,7 +12,7 @@ inner dots, as in "2.5" or "e.g"), so FTS5 splits where the normaliser put space
 
 from __future__ import annotations
 
-from .base import COUNT_CAP, RANK_WINDOW, Matches, Restriction, walk_newest
+from .base import COUNT_CAP, RANK_WINDOW, Matches, Restriction, matching_ids, walk_newest
 from .query import Phrase
 
 
@@ -118,6 +118,12 @@ class Fts5Engine:
             where += " AND rowid >= ?"
             params = [*params, walked.window_floor]
         return self._ranked(cursor, where, params, limit, offset), walked.count, walked.matches
+
+    def matching(self, cursor, groups, ids: list[int]) -> set[int]:
+        """Which of a handful of `ids` the query matches. Read from the content rows and checked in
+        Python: asking FTS5 with `rowid IN (...)` runs the whole query first (19 ms against a few,
+        docs/decisions-search.md 13)."""
+        return matching_ids(cursor, self, groups, ids, "?")
 
     def optimise(self, cursor) -> None:
         """Merge index segments (after bulk loads); searches get faster, results do not change."""
