@@ -91,6 +91,12 @@ def busiest_firm(env) -> int:
     return int(out.stdout.strip().splitlines()[-1])
 
 
+def queries_digest(paths: list[str]) -> str:
+    """Runs compare only on the same list, and the list depends on the texts found beside the
+    checkout (../shared/data): this names it."""
+    return hashlib.sha256("\n".join(paths).encode()).hexdigest()[:12]
+
+
 def varied_paths(count: int, seed: int = 20251101) -> list[str]:
     import importlib.util
 
@@ -159,8 +165,7 @@ def main(argv: list[str]) -> dict:
             figures["requests_per_s"] = round(figures["requests"] / figures["seconds"], 1)
             if name == "search-varied":
                 figures["path"] = f"{args.queries} queries ({len(set(paths))} distinct), cycled"
-                # Runs compare only on the same list: it depends on the texts found (../shared/data).
-                figures["queries_digest"] = hashlib.sha256("\n".join(paths).encode()).hexdigest()[:12]
+                figures["queries_digest"] = queries_digest(paths)
                 # Requests past the first round of the list may find their ranking in the cache.
                 figures["repeated_requests"] = max(0, figures["requests"] + 1 - len(paths))
             else:

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import gc
-import hashlib
 import importlib.util
 import json
 import re
@@ -41,11 +40,11 @@ STAGES = [
 ]
 
 
-def _varied_paths(count: int) -> list[str]:
+def _load_bench():
     spec = importlib.util.spec_from_file_location("bench_load_paths", REPO / "bench" / "load.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    return module.varied_paths(count)
+    return module
 
 
 class StageClock:
@@ -146,7 +145,8 @@ def main(argv: list[str]) -> dict:
     from seoulhub.radar.search import service
 
     setup_test_environment()  # so that responses carry their template context
-    paths = _varied_paths(args.queries)
+    load_bench = _load_bench()
+    paths = load_bench.varied_paths(args.queries)
     started = time.perf_counter()
     vectors = len(service.vector_index())
     index_s = time.perf_counter() - started
@@ -175,8 +175,7 @@ def main(argv: list[str]) -> dict:
     stage_means = {stage: round(statistics.fmean(values), 2) for stage, values in per_stage.items()}
     result = {
         "queries": len(paths),
-        # Runs compare only on the same list: it depends on the texts found (../shared/data).
-        "queries_digest": hashlib.sha256("\n".join(paths).encode()).hexdigest()[:12],
+        "queries_digest": load_bench.queries_digest(paths),
         "vectors": vectors,
         "index_build_s": round(index_s, 1),
         "cpu_ms_mean": round(statistics.fmean(totals), 2),

@@ -49,9 +49,8 @@ class PostgresFtsEngine:
             f"CREATE TABLE IF NOT EXISTS {index} (id bigint PRIMARY KEY, tsv tsvector NOT NULL)",
             # Ids change only by delete and insert; an UPDATE of the id itself moves the entry.
             f"CREATE OR REPLACE FUNCTION {index}_write() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
-            f"IF TG_OP IN ('UPDATE', 'DELETE') THEN "
-            f"  IF TG_OP = 'DELETE' OR OLD.{id_} <> NEW.{id_} THEN DELETE FROM {index} WHERE id = OLD.{id_}; END IF; "
-            f"END IF; "
+            f"IF TG_OP = 'DELETE' OR (TG_OP = 'UPDATE' AND OLD.{id_} <> NEW.{id_}) THEN "
+            f"DELETE FROM {index} WHERE id = OLD.{id_}; END IF; "
             f"IF TG_OP IN ('INSERT', 'UPDATE') THEN {upsert}; END IF; "
             f"RETURN NULL; END $$",
             f"CREATE OR REPLACE FUNCTION {index}_truncate() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
@@ -82,6 +81,10 @@ class PostgresFtsEngine:
     def drop_index_statement(self) -> str:
         return f"DROP INDEX IF EXISTS {self.index}_gin"
 
+    def _source(self, query_sql: str) -> str:
+        """The FROM clause every query here reads: the narrow table and the tsquery, built once."""
+        return f"{self.index}, (SELECT {query_sql} AS query) q"
+
     def _where(self, groups, restrict: Restriction | None) -> tuple[str, str, list]:
         query_sql, params = tsquery_sql(groups)
         where = "tsv @@ q.query"
@@ -96,7 +99,7 @@ class PostgresFtsEngine:
             where += " AND id >= %s"
             params = [*params, floor]
         cursor.execute(
-            f"SELECT id, ts_rank(tsv, q.query, 1) AS score FROM {self.index}, (SELECT {query_sql} AS query) q "
+            f"SELECT id, ts_rank(tsv, q.query, 1) AS score FROM {self._source(query_sql)} "
             f"WHERE {where} ORDER BY score DESC, id LIMIT %s OFFSET %s",
             [*params, limit, offset],
         )
@@ -110,8 +113,8 @@ class PostgresFtsEngine:
             return []
         floor = None
         if window:  # only the floor of the window is needed here, not its ids
-            cursor.execute(f"SELECT id FROM {self.index}, (SELECT {query_sql} AS query) q WHERE {where} "
-                           "ORDER BY id DESC LIMIT 1 OFFSET %s", [*params, max(window, offset + limit) - 1])
+            cursor.execute(f"SELECT id FROM {self._source(query_sql)} WHERE {where} ORDER BY id DESC LIMIT 1 OFFSET %s",
+                           [*params, max(window, offset + limit) - 1])
             row = cursor.fetchone()
             floor = int(row[0]) if row is not None else None
         return self._ranked(cursor, query_sql, where, params, floor, limit, offset)
@@ -125,8 +128,8 @@ class PostgresFtsEngine:
         # PostgreSQL chooses between walking back through the primary key and fetching every match
         # through the GIN index; probing the newest rows to choose for it was no cheaper on
         # average (docs/decisions-search.md 14).
-        walked = walk_newest(cursor, f"SELECT id FROM {self.index}, (SELECT {query_sql} AS query) q WHERE {where} "
-                             "ORDER BY id DESC", params, "%s", limit=limit, offset=offset, window=window, cap=cap)
+        walked = walk_newest(cursor, f"SELECT id FROM {self._source(query_sql)} WHERE {where} ORDER BY id DESC", params,
+                             "%s", limit=limit, offset=offset, window=window, cap=cap)
         hits = self._ranked(cursor, query_sql, where, params, walked.window_floor, limit, offset)
         return hits, walked.count, walked.matches
 
@@ -137,15 +140,15 @@ class PostgresFtsEngine:
         query_sql, params = tsquery_sql(groups)
         if not ids or not query_sql:
             return set()
-        cursor.execute(f"SELECT id FROM {self.index}, (SELECT {query_sql} AS query) q "
-                       "WHERE id = ANY(%s) AND tsv @@ q.query", [*params, [int(i) for i in ids]])
+        cursor.execute(f"SELECT id FROM {self._source(query_sql)} WHERE id = ANY(%s) AND tsv @@ q.query",
+                       [*params, [int(i) for i in ids]])
         return {int(row[0]) for row in cursor.fetchall()}
 
     def count(self, cursor, groups, restrict=None, cap=COUNT_CAP):
         query_sql, where, params = self._where(groups, restrict)
         if not query_sql:
             return 0
-        source = f"{self.index}, (SELECT {query_sql} AS query) q"
+        source = self._source(query_sql)
         if cap:
             cursor.execute(f"SELECT count(*) FROM (SELECT 1 FROM {source} WHERE {where} LIMIT %s) capped", [*params, cap + 1])
         else:
