@@ -433,6 +433,24 @@ def test_ivf_index_scans_reduced_vectors_and_reranks_them_exactly():
     assert all(score >= 0.3 for _, score in ivf.search(query, 10, min_similarity=0.3))
 
 
+def test_ivf_index_scores_exactly_at_least_as_many_candidates_as_results_asked_for():
+    """A short list re-scores `rerank` candidates; a deep one (a results page's ranking asks for
+    1,000) re-scores as many as it returns, not a multiple of that."""
+    from seoulhub.radar.search.textfns import embed_many
+    from seoulhub.radar.search.vectors import IvfVectorIndex
+
+    vectors = embed_many(TITLES[:400])
+    ivf = IvfVectorIndex.train(vectors, n_lists=16, seed=1, n_probe=16, reduced_dimensions=32, rerank=50)
+    ivf.add(range(1, 401), vectors)
+    assert [ivf.candidates(k) for k in (1, 50, 51, 1000)] == [50, 50, 51, 1000]
+    query = embed_many(["large language model reasoning"])[0]
+    exact = vectors @ query
+    hits = ivf.search(query, 400)  # every vector is a candidate, scored whole (in float16)
+    assert sorted(d for d, _ in hits) == list(range(1, 401))
+    assert [s for _, s in hits] == sorted((s for _, s in hits), reverse=True)
+    assert np.allclose([s for _, s in hits], [exact[d - 1] for d, _ in hits], atol=2e-3)
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.sampled_from(["ai", "chip", "인공지능", "x", "data set", "the"]), min_size=1, max_size=4),
        st.lists(st.sampled_from(["ai", "chips", "인공지능을", "x", "data  set", "the", "microchip", "lorem", "ipsum", "."]),
