@@ -244,6 +244,22 @@ def test_rrf_rewards_agreement_between_lists():
     assert {doc for doc, _ in fused} == {1, 2, 3, 4}
 
 
+def _rrf_by_definition(rankings, k=60, weights=None):
+    scores = {}
+    for index, ranking in enumerate(rankings):
+        for rank, doc_id in enumerate(ranking, start=1):
+            scores[doc_id] = scores.get(doc_id, 0.0) + (1.0 if weights is None else weights[index]) / (k + rank)
+    return sorted(scores.items(), key=lambda item: (-item[1], item[0]))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(st.integers(0, 40), max_size=30), max_size=3), st.integers(1, 100))
+def test_rrf_gives_the_definitions_scores_to_the_last_bit_and_breaks_ties_by_id(rankings, k):
+    assert reciprocal_rank_fusion(rankings, k=k) == _rrf_by_definition(rankings, k=k)
+    weights = [0.5 + i for i in range(len(rankings))]
+    assert reciprocal_rank_fusion(rankings, k=k, weights=weights) == _rrf_by_definition(rankings, k, weights)
+
+
 def test_vector_index_finds_nearest_and_follows_additions_and_removals():
     rng = np.random.default_rng(7)
     vectors = rng.normal(size=(500, 512)).astype(np.float32)

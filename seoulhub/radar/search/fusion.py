@@ -8,15 +8,26 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
+import numpy as np
+
 RRF_K = 60
 
 
 def reciprocal_rank_fusion(rankings: Iterable[Sequence[int]], k: int = RRF_K,
                            weights: Sequence[float] | None = None) -> list[tuple[int, float]]:
-    """Fuse ranked lists of ids (best first) into [(id, score)], best first; ties by id."""
-    scores: dict[int, float] = {}
+    """Fuse ranked lists of ids (best first) into [(id, score)], best first; ties by id.
+
+    In numpy: a results page fuses two 1,000-long lists, which a dict loop and a sort with a
+    key function took ~1 ms to do. The sums are added in list order, as the loop added them, so
+    the scores are the same floats."""
+    ids, contributions = [], []
     for index, ranking in enumerate(rankings):
         weight = weights[index] if weights is not None else 1.0
-        for rank, doc_id in enumerate(ranking, start=1):
-            scores[doc_id] = scores.get(doc_id, 0.0) + weight / (k + rank)
-    return sorted(scores.items(), key=lambda item: (-item[1], item[0]))
+        ids.append(np.asarray(ranking, dtype=np.int64).reshape(-1))
+        contributions.append(weight / (k + np.arange(1, len(ids[-1]) + 1, dtype=np.float64)))
+    if not ids:
+        return []
+    distinct, position = np.unique(np.concatenate(ids), return_inverse=True)
+    scores = np.bincount(position, weights=np.concatenate(contributions), minlength=len(distinct))
+    order = np.lexsort((distinct, -scores))
+    return list(zip(distinct[order].tolist(), scores[order].tolist()))

@@ -9,11 +9,13 @@ would give.
 from __future__ import annotations
 
 from functools import lru_cache
+from html import escape
 
 import numpy as np
 from django.db import connection
 from django.db.models.expressions import Col
-from django.utils.html import format_html_join, strip_tags
+from django.utils.html import strip_tags
+from django.utils.safestring import mark_safe
 
 from seoulhub.radar.models import Article
 
@@ -75,10 +77,16 @@ def page_rows(ranking, ids: list[int]) -> list[dict]:
             "also_reported_more": count - len(shown),
             # The links as HTML, made once with the (cached) row: the template loop over them was
             # a third of the results fragment's rendering.
-            "also_reported_html": format_html_join(", ", '<a href="{}" rel="noopener">{}</a>',
-                                                   ((other["url"] or "#", other["source"]) for other in shown)),
+            "also_reported_html": _links(shown),
         })
     return rows
+
+
+def _links(others: list[dict]) -> str:
+    """The other sources as links, escaped as format_html_join would, with plain string building
+    (format_html_join took ~1 ms of a page's 100 links)."""
+    return mark_safe(", ".join(f'<a href="{escape(str(other["url"] or "#"))}" rel="noopener">{escape(str(other["source"]))}</a>'
+                               for other in others))
 
 
 def also_reported(page_ids: list[int], clusters: list[int]) -> tuple[dict[int, list[dict]], dict[int, int]]:
