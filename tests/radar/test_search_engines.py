@@ -381,9 +381,9 @@ def test_search_and_count_equals_search_then_count(docs):
 
     for groups in ([[("learning",)]], [[("video",), ("image",)], [("generation",)]], [[("nothing-matches-this",)]]):
         truth = {i for i, text in DOCS if stream_matches(text, groups)}
-        for window, cap in ((50, 40), (3000, 10_000), (3000, None)):
-            hits, count, matches = docs.engine.search_and_count(docs.cursor, groups, 10, window=window, cap=cap)
-            assert hits == docs.engine.search(docs.cursor, groups, 10, window=window)
+        for window, cap, offset in ((50, 40, 0), (50, 40, 45), (3000, 10_000, 0), (3000, None, 0), (None, 40, 3)):
+            hits, count, matches = docs.engine.search_and_count(docs.cursor, groups, 10, offset, window=window, cap=cap)
+            assert hits == docs.engine.search(docs.cursor, groups, 10, offset, window=window)
             assert count == docs.engine.count(docs.cursor, groups, cap=cap)
             # What the walk saw decides membership exactly wherever it claims to.
             decided = {i for i, _ in DOCS if matches.decides(i)}
