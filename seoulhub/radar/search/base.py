@@ -59,15 +59,22 @@ class NewestMatches:
         return Matches.from_newest(self.ids, self.cap)
 
 
+def walk_bounds(*, limit: int, offset: int, window: int | None, cap: int | None) -> tuple[int | None, int | None]:
+    """How far a walk over the newest matches goes for a page of `limit` rows at `offset`, a
+    ranking `window` and a count up to `cap`: (the ranking window's width, None to rank every
+    match; the rows to walk, None for all of them)."""
+    width = max(window, offset + limit) if window else None
+    return width, None if cap is None else max(cap, width or 0) + 1
+
+
 def walk_newest(cursor, walk_sql: str, params: list, placeholder: str, *, limit: int, offset: int,
                 window: int | None, cap: int | None) -> NewestMatches:
-    """Run `walk_sql` (the ids of the matches, newest first) as far as a page of `limit` rows at
-    `offset`, a ranking `window` and a count up to `cap` need."""
-    width = max(window, offset + limit) if window else None
-    if cap is None:
+    """Run `walk_sql` (the ids of the matches, newest first) as far as `walk_bounds` says."""
+    width, rows = walk_bounds(limit=limit, offset=offset, window=window, cap=cap)
+    if rows is None:
         cursor.execute(walk_sql, params)
     else:
-        cursor.execute(f"{walk_sql} LIMIT {placeholder}", [*params, max(cap, width or 0) + 1])
+        cursor.execute(f"{walk_sql} LIMIT {placeholder}", [*params, rows])
     return NewestMatches([row[0] for row in cursor.fetchall()], width, cap)
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from operator import itemgetter
 
-from .base import COUNT_CAP, RANK_WINDOW, Matches, NewestMatches, Restriction, walk_newest
+from .base import COUNT_CAP, RANK_WINDOW, Matches, NewestMatches, Restriction, walk_bounds, walk_newest
 from .query import Phrase
 
 
@@ -137,11 +137,14 @@ class PostgresFtsEngine:
             walked = walk_newest(cursor, f"SELECT id FROM {source} WHERE {where} ORDER BY id DESC", params, "%s",
                                  limit=limit, offset=offset, window=window, cap=cap)
             return self._ranked(cursor, query_sql, where, params, None, limit, offset), walked.count, walked.matches
-        width = max(window, offset + limit)
+        width, walk_rows = walk_bounds(limit=limit, offset=offset, window=window, cap=cap)
         walk = f"SELECT id, tsv, q.query FROM {source} WHERE {where} ORDER BY id DESC"
+        walk_params = list(params)
+        if walk_rows is not None:
+            walk += " LIMIT %s"
+            walk_params.append(walk_rows)
         cursor.execute(f"SELECT id, CASE WHEN row_number() OVER (ORDER BY id DESC) <= %s "
-                       f"THEN ts_rank(tsv, query, 1) END FROM ({walk}{'' if cap is None else ' LIMIT %s'}) walked "
-                       "ORDER BY id DESC", [width, *params] + ([] if cap is None else [max(cap, width) + 1]))
+                       f"THEN ts_rank(tsv, query, 1) END FROM ({walk}) walked ORDER BY id DESC", [width, *walk_params])
         rows = cursor.fetchall()
         walked = NewestMatches([row[0] for row in rows], width, cap)
         # The newest `width` matches ordered as the ranked query of `search` orders them (score
