@@ -9,7 +9,8 @@ from urllib.parse import urlencode
 
 import pytest
 from django.core.cache import cache
-from django.db import connection
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections, connection
 
 from seoulhub.core.localcache import clear_all
 from seoulhub.radar.search import service, textfns
@@ -47,6 +48,17 @@ def _nothing_cached():
     clear_all()
 
 
+@pytest.fixture
+def test_transaction_kept():
+    """A real WSGI request closes the database connection when it ends, which would end the
+    test's transaction (on PostgreSQL); Django's test client leaves it open the same way."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 def test_rank_stage_answers_the_services_ranking(corpus, load_stages, monkeypatch):
     monkeypatch.setattr(load_stages, "STAGE", "rank")
     status, body = serve(load_stages, "/radar/search", q="  스마트시티   robot ")
@@ -74,7 +86,7 @@ def test_vector_stage_answers_the_nearest_articles_alone(corpus, load_stages, mo
 
 
 @pytest.mark.parametrize("stage", ["page", "rank"])
-def test_the_results_page_and_other_paths_reach_the_hub(corpus, load_stages, monkeypatch, stage):
+def test_the_results_page_and_other_paths_reach_the_hub(corpus, load_stages, monkeypatch, stage, test_transaction_kept):
     monkeypatch.setattr(load_stages, "STAGE", stage)
     status, body = serve(load_stages, "/radar/search" if stage == "page" else "/", q="스마트시티")
     assert status.startswith("200") and "<html" in body
