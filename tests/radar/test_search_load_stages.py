@@ -8,11 +8,9 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
-from django.core.cache import cache
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections, connection
 
-from seoulhub.core.localcache import clear_all
 from seoulhub.radar.search import service, textfns
 from seoulhub.radar.search.hybrid import MAX_DEPTH, MIN_SIMILARITY, HybridSearcher
 from seoulhub.radar.search.postgres_fts import engine_for
@@ -40,12 +38,6 @@ def serve(module, path: str, **query) -> tuple[str, str]:
                "wsgi.input": io.BytesIO(), "wsgi.url_scheme": "http", "wsgi.errors": io.StringIO()}
     body = b"".join(module.application(environ, lambda status, headers, *_: answered.update(status=status)))
     return answered["status"], body.decode()
-
-
-@pytest.fixture(autouse=True)
-def _nothing_cached():
-    cache.clear()
-    clear_all()
 
 
 @pytest.fixture
