@@ -62,16 +62,19 @@ def _reference_data(request):
 def _fresh_caches():
     """Rate-limit counters and cached figures live in the cache (and its per-process memos), and
     search keeps article columns per process; each test starts with none."""
+    from seoulhub.core import clock
     from seoulhub.core.localcache import clear_all
     from seoulhub.radar.search import catalogue
 
     cache.clear()
     clear_all()
     catalogue.forget()  # article columns of another test's database (ids are reused after rollbacks)
+    clock.forget()  # the reference date read from another test's database
     yield
     cache.clear()
     clear_all()
     catalogue.forget()
+    clock.forget()
 
 
 @pytest.fixture

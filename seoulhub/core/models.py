@@ -17,3 +17,16 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.worker_id} ({self.last_seen:%Y-%m-%d %H:%M:%S})"
+
+
+class ReferenceDate(models.Model):
+    """At most one row (pk=1): the day the demo's data is current on (seoulhub.core.clock)."""
+
+    day = models.DateField()
+
+    class Meta:
+        verbose_name = _("reference date")
+        verbose_name_plural = _("reference dates")
+
+    def __str__(self) -> str:
+        return self.day.isoformat()
