@@ -34,3 +34,20 @@ def test_production_ignores_and_refuses_a_reference_date(settings):
     assert clock.reference_date() is None
     with pytest.raises(RuntimeError):
         clock.set_reference_date(dt.date(2026, 1, 1))
+
+
+def test_load_demo_pins_the_clock_to_the_newest_real_data_never_after_today(monkeypatch):
+    from types import SimpleNamespace
+
+    from seoulhub.core import demo
+
+    modules = [("a", SimpleNamespace(newest_real_date=lambda: dt.date(2026, 5, 1))),
+               ("b", SimpleNamespace(newest_real_date=lambda: dt.date(2026, 7, 31))),
+               ("c", SimpleNamespace(newest_real_date=lambda: None)), ("d", SimpleNamespace())]
+    monkeypatch.setattr(demo, "_demo_modules", lambda: modules)
+    assert demo.pin_demo_clock(log=lambda line: None) == dt.date(2026, 7, 31)
+    assert clock.today() == dt.date(2026, 7, 31)
+
+    future = timezone.localdate() + dt.timedelta(days=30)
+    modules.append(("e", SimpleNamespace(newest_real_date=lambda: future)))
+    assert demo.pin_demo_clock(log=lambda line: None) == timezone.localdate()
