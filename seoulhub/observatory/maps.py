@@ -75,3 +75,13 @@ def bar_html(labels: list[str], values: list[float], title: str, div_id: str) ->
     figure = go.Figure(go.Bar(x=labels, y=values, marker_color="#2b6cb0"))
     figure.update_layout(title={"text": title}, margin={"l": 40, "r": 10, "t": 40, "b": 80}, height=320)
     return figure.to_html(full_html=False, include_plotlyjs=False, div_id=div_id, config={"displaylogo": False})
+
+
+def grouped_bar_html(labels: list[str], series: dict[str, list[float]], title: str, div_id: str) -> str:
+    """Bars of several series side by side (e.g. last month and this month)."""
+    colours = ["#a0aec0", "#2b6cb0", "#2f855a"]
+    figure = go.Figure([go.Bar(name=name, x=labels, y=values, marker_color=colours[i % len(colours)])
+                        for i, (name, values) in enumerate(series.items())])
+    figure.update_layout(title={"text": title}, barmode="group", margin={"l": 40, "r": 10, "t": 40, "b": 100}, height=340,
+                         legend={"orientation": "h", "y": 1.1})
+    return figure.to_html(full_html=False, include_plotlyjs=False, div_id=div_id, config={"displaylogo": False})
