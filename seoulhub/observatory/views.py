@@ -49,9 +49,9 @@ def index(request):
     title = f"{table.sector_label} · {labels[value]}" + (f" · {table.year}" if table.year else "")
     # No map of nothing: without a single value (or below the registry minimum) the page says why instead.
     has_values = any(row[value] is not None for row in table.rows)
-    map_html = maps.choropleth_html(table.rows, value, title, labels[value]) if has_values and not table.too_few else ""
+    map_html = maps.choropleth_html(table.rows, value, labels[value]) if has_values and not table.too_few else ""
     context = {
-        "table": table, "map_html": map_html, "value": value, "value_labels": labels,
+        "table": table, "map_html": map_html, "map_title": title, "value": value, "value_labels": labels,
         "sector_choices": analysis.sector_choices(table.source), "has_values": has_values,
         "has_stats": IndustryStat.objects.exists(), "source_label": source_label,
         "latest_import": StatImport.objects.first(), "query": request.GET.urlencode(),
@@ -196,12 +196,11 @@ def monthly_report(request, month: str | None = None):
     has_values = any(row["count"] is not None for row in table.rows)
     map_html = chart_html = kpi_chart = ""
     if has_values and not table.too_few:
-        title = f"{table.sector_label}" + (f" · {table.year}" if table.year else "")
-        map_html = maps.choropleth_html(table.rows, "share_of_seoul", title, _("share of Seoul"), div_id="report-map")
+        map_html = maps.choropleth_html(table.rows, "share_of_seoul", _("share of Seoul"), div_id="report-map")
         chart_html = maps.bar_html([r["name"] for r in top], [r["count"] for r in top],
                                    _("Districts with the most: %(what)s") % {"what": table.sector_label}, "report-top")
     charted = [c for c in changes if c["value"] is not None and c["previous"] is not None]
-    if charted:
+    if any(c["value"] or c["previous"] for c in charted):  # a chart of zeros shows nothing
         kpi_chart = maps.grouped_bar_html([str(c["label"]) for c in charted],
                                           {previous_last.strftime("%Y-%m"): [c["previous"] for c in charted],
                                            first.strftime("%Y-%m"): [c["value"] for c in charted]},
