@@ -341,3 +341,17 @@ def indicator_table(source: str | None = None, year: int | None = None, sector: 
     table.summary = indicators.sector_summary({key[i]: v for i, v in counts.items() if i in by_id})
     table.incomplete_districts = [by_id[i].name for i in incomplete]
     return table
+
+
+def plain_note(table: IndicatorTable) -> str:
+    """The page's source caveats in one line, for API clients and exports."""
+    parts = [table.note] if table.note else []
+    parts += [f"source: {s['source']}" + (f" ({s['notes']})" if s["notes"] else "") for s in table.sources]
+    if table.proxy:
+        parts.append("only KSIC sections are available for this year: the digital industry is section J (정보통신업)")
+    if table.series_break:
+        parts.append("growth crosses the 2019->2020 change of the 전국사업체조사 (household businesses counted from 2020)")
+    if table.too_few:
+        parts.append(f"only {table.too_few['with_district']} of {table.too_few['firms']} firms have a district: "
+                     "counts only, no share, LQ, rank or concentration")
+    return "; ".join(parts)

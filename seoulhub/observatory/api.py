@@ -44,23 +44,9 @@ def list_indicators(request, source: str = "", year: int | None = None, sector: 
     """Count, share of Seoul, growth against the previous year on file, location quotient and rank
     per gu. `sector` is `digital`, `digital:<slug>` or `ksic:<revision>:<code>`."""
     table = analysis.indicator_table(source or None, year, sector, measure)
-    note = _indicator_note(table)
+    note = analysis.plain_note(table)
     return [{"source": table.source, "year": table.year, "previous_year": table.previous_year, "sector": table.sector,
              "sector_label": str(table.sector_label), "measure": table.measure, "note": note, **row} for row in table.rows]
-
-
-def _indicator_note(table: analysis.IndicatorTable) -> str:
-    """The page's source caveats in one line for API clients."""
-    parts = [table.note] if table.note else []
-    parts += [f"source: {s['source']}" + (f" ({s['notes']})" if s["notes"] else "") for s in table.sources]
-    if table.proxy:
-        parts.append("only KSIC sections are available for this year: the digital industry is section J (정보통신업)")
-    if table.series_break:
-        parts.append("growth crosses the 2019->2020 change of the 전국사업체조사 (household businesses counted from 2020)")
-    if table.too_few:
-        parts.append(f"only {table.too_few['with_district']} of {table.too_few['firms']} firms have a district: "
-                     "counts only, no share, LQ, rank or concentration")
-    return "; ".join(parts)
 
 
 @router.get("/policies", response=list[PolicyOut], summary="The policy portfolio with KPI values")

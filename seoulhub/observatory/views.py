@@ -52,7 +52,8 @@ def index(request):
     map_html = maps.choropleth_html(table.rows, value, labels[value]) if has_values and not table.too_few else ""
     context = {
         "table": table, "map_html": map_html, "map_title": title, "value": value, "value_labels": labels,
-        "sector_choices": analysis.sector_choices(table.source), "has_values": has_values,
+        "sector_choices": [(key, table.sector_label if key == table.sector and table.proxy else label)
+                           for key, label in analysis.sector_choices(table.source)], "has_values": has_values,
         "has_stats": IndustryStat.objects.exists(), "source_label": source_label,
         "latest_import": StatImport.objects.first(), "query": request.GET.urlencode(),
         "is_official": has_role(request.user, Role.OFFICIAL),
@@ -192,7 +193,8 @@ def monthly_report(request, month: str | None = None):
     changes = live_kpi_changes(cutoff, _month_end(previous_last))
     table = analysis.indicator_table()
     top = [] if table.too_few else sorted([r for r in table.rows if r["count"] is not None], key=lambda r: -r["count"])[:10]
-    imports = StatImport.objects.filter(created_at__date__gte=first, created_at__date__lte=last)
+    shift = timezone.localdate() - today  # imports are stamped on the real clock (see kpis.recorded_by)
+    imports = StatImport.objects.filter(created_at__date__gte=first + shift, created_at__date__lte=last + shift)
     has_values = any(row["count"] is not None for row in table.rows)
     map_html = chart_html = kpi_chart = ""
     if has_values and not table.too_few:
@@ -220,8 +222,10 @@ EXPORT_COLUMNS = ["adm_code", "kostat_code", "name_ko", "name_en", "count", "tot
 
 def _export_header(table: analysis.IndicatorTable) -> list[str]:
     source = "imported statistics" if table.source == analysis.STATS else "Seoul Digital Hub firm registry (not official statistics)"
-    return [f"source: {source}", f"sector: {table.sector} ({table.sector_label})", f"measure: {table.measure}",
-            f"year: {table.year or '-'}", f"growth compared with: {table.previous_year or '-'}"]
+    lines = [f"source: {source}", f"sector: {table.sector} ({table.sector_label})", f"measure: {table.measure}",
+             f"year: {table.year or '-'}", f"growth compared with: {table.previous_year or '-'}"]
+    note = analysis.plain_note(table)
+    return lines + ([f"notes: {note}"] if note else [])
 
 
 @require_GET
@@ -229,8 +233,8 @@ def export_csv(request):
     table = table_from_request(request)
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    for line in _export_header(table):
-        writer.writerow([f"# {line}"])
+    for line in _export_header(table):  # comment lines, written raw so that each starts with "#"
+        buffer.write("# " + " ".join(line.split()) + "\r\n")
     writer.writerow(EXPORT_COLUMNS)
     for row in table.rows:
         writer.writerow(["" if row[c] is None else row[c] for c in EXPORT_COLUMNS])

@@ -122,3 +122,11 @@ def test_the_district_page_charts_the_series_and_marks_the_break(client, officia
     assert first["sector"] == "digital" and first["year"] == 2024 and first["previous_year"] == 2017
     rows = client.get("/api/v1/indicators?limit=25").json()["items"]
     assert "정보통신업" in rows[0]["note"] and "2019->2020" in rows[0]["note"]
+
+
+def test_exports_carry_the_source_and_its_caveats(client, official_statistics):
+    text = client.get("/observatory/export.csv").content.decode("utf-8-sig")
+    comments = [line for line in text.splitlines() if line.startswith("#")]
+    assert any("전국사업체조사" in line and "당산1동" in line and "section J" in line and "2019->2020" in line
+               for line in comments)
+    assert text.splitlines()[len(comments)].startswith("adm_code,")
