@@ -1,8 +1,8 @@
 from django.http import Http404
-from django.utils import timezone
 from ninja import Router
 from ninja.pagination import paginate
 
+from seoulhub.core import clock
 from seoulhub.taxonomy.models import District
 
 from . import analysis
@@ -44,8 +44,9 @@ def list_indicators(request, source: str = "", year: int | None = None, sector: 
     """Count, share of Seoul, growth against the previous year on file, location quotient and rank
     per gu. `sector` is `digital`, `digital:<slug>` or `ksic:<revision>:<code>`."""
     table = analysis.indicator_table(source or None, year, sector, measure)
-    return [{"source": table.source, "year": table.year, "sector": table.sector, "measure": table.measure, **row}
-            for row in table.rows]
+    note = analysis.plain_note(table)
+    return [{"source": table.source, "year": table.year, "previous_year": table.previous_year, "sector": table.sector,
+             "sector_label": str(table.sector_label), "measure": table.measure, "note": note, **row} for row in table.rows]
 
 
 @router.get("/policies", response=list[PolicyOut], summary="The policy portfolio with KPI values")
@@ -54,7 +55,7 @@ def list_policies(request, role: str = ""):
     policies = Policy.objects.select_related("role").prefetch_related("kpis")
     if role:
         policies = policies.filter(role__slug=role)
-    now = timezone.now()
+    now = clock.now()
     return [policy_dict(p, now) for p in policies]
 
 

@@ -61,12 +61,20 @@ def _district_lookup():
     # Only census codes: the two schemes reuse numbers (11140 is 마포구 for KOSTAT, 중구 as an
     # administrative code), and the published statistics use KOSTAT codes.
     by_code = {d.kostat_code: d for d in districts}
+    by_code.update({("adm", d.adm_code): d for d in districts})
     return by_name, by_code
 
 
 def _resolve_district(row: StatRow, by_name, by_code) -> tuple[District | None, str | None]:
     name = row.district_name.removeprefix("서울특별시").removeprefix("서울시").strip()
     by_its_name = by_name.get(name) if name else None
+    if row.district_adm_code:
+        by_its_code = by_code.get(("adm", row.district_adm_code))
+        if by_its_code is None:
+            return None, f"{row.district_adm_code!r} is not the administrative code of a Seoul gu (e.g. 11680 = 강남구)"
+        if by_its_name is not None and by_its_name != by_its_code:
+            return None, f"code {row.district_adm_code} is {by_its_code.name_ko} but the name says {name}"
+        return by_its_code, None
     if row.district_code:
         by_its_code = by_code.get(row.district_code)
         if by_its_code is None:
@@ -79,7 +87,8 @@ def _resolve_district(row: StatRow, by_name, by_code) -> tuple[District | None, 
     return by_its_name, None
 
 
-def import_stats(data: bytes, file_name: str, *, dry_run: bool = False, user=None, source: str = "") -> ImportReport:
+def import_stats(data: bytes, file_name: str, *, dry_run: bool = False, user=None, source: str = "",
+                 notes: str = "") -> ImportReport:
     """Parse, validate and store one statistics file. Raises LayoutError for an unreadable file."""
     parsed = parse_stats_file(data, section_names())
     report = ImportReport(file_name=file_name, layout=parsed.layout, dry_run=dry_run,
@@ -117,7 +126,7 @@ def import_stats(data: bytes, file_name: str, *, dry_run: bool = False, user=Non
         if not dry_run:
             record = StatImport.objects.create(
                 file_name=file_name[:300], sha256=hashlib.sha256(data).hexdigest(), layout=parsed.layout,
-                source=source[:300], imported_by=user if getattr(user, "pk", None) else None)
+                source=source[:300], notes=notes, imported_by=user if getattr(user, "pk", None) else None)
         to_create, to_update = [], []
         for key, (row, district) in accepted.items():
             values = {"ksic_name": row.ksic_name[:200], "establishments": row.establishments,

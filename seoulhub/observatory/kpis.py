@@ -16,6 +16,8 @@ from django.apps import apps
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from seoulhub.core import clock
+
 
 class Unavailable(Exception):
     """The data a computation needs does not exist on this installation."""
@@ -60,8 +62,16 @@ def field_names(model_class) -> set[str]:
     return {f.name for f in model_class._meta.get_fields()}
 
 
+def recorded_by(moment: datetime.datetime) -> datetime.datetime:
+    """The bookkeeping time (created_at, audit entries, fetch times: the real clock) that
+    corresponds to a moment of the hub's clock. In the demo the hub's clock is pinned to a
+    reference date, so rows recorded today belong to the reference date, not to a future one."""
+    return moment + (timezone.localdate() - clock.today())
+
+
 def compute(name: str, now: datetime.datetime | None = None) -> KpiValue:
-    now = now or timezone.now()
+    """A computation's value at `now` (the hub's clock; default: the present)."""
+    now = now or clock.now()
     entry = REGISTRY.get(name)
     if entry is None:
         return KpiValue(None, None, f"unknown computation {name!r}")
@@ -84,7 +94,7 @@ def start_of_week(now: datetime.datetime) -> datetime.datetime:
 @computation("firms_registered", _("Firms in the registry"), _("firms"),
              _("every firm in the hub's firm registry"), "accelerator")
 def firms_registered(now):
-    return model("support.Firm").objects.filter(created_at__lte=now).count()
+    return model("support.Firm").objects.filter(created_at__lte=recorded_by(now)).count()
 
 
 @computation("programmes_open", _("Support programmes open for application"), _("programmes"),
@@ -101,6 +111,7 @@ def programmes_open(now):
              _("radar sources switched on, not paused, and fetched successfully in the last 7 days"), "pre-adopter")
 def active_sources(now):
     Source = model("radar.Source")
+    now = recorded_by(now)
     return Source.objects.filter(active=True, paused_at__isnull=True, last_success_at__gt=now - datetime.timedelta(days=7),
                                  last_success_at__lte=now).count()
 
@@ -111,6 +122,7 @@ def items_delivered_this_week(now):
     from django.db.models import Sum
 
     DigestDelivery = model("radar.DigestDelivery")
+    now = recorded_by(now)
     total = DigestDelivery.objects.filter(sent_at__gte=start_of_week(now), sent_at__lte=now).aggregate(n=Sum("article_count"))["n"]
     return int(total or 0)
 
@@ -135,7 +147,8 @@ def firms_with_matched_programme(now):
              _("proposals moved to 'running' in the pilots' audit trail (examples excluded)"), "synthesizer")
 def pilots_started(now):
     AuditEntry = model("pilots.AuditEntry")
-    return (AuditEntry.objects.filter(to_state="running", at__lte=now, proposal__is_example=False)
+    return (AuditEntry.objects.filter(to_state="running", at__lte=recorded_by(now), proposal__is_example=False,
+                                      proposal__demand__is_example=False)
             .values("proposal").distinct().count())
 
 
@@ -144,4 +157,4 @@ def pilots_started(now):
 def certificates_issued(now):
     Proposal = model("pilots.Proposal")
     return (Proposal.objects.exclude(certificate_number="").filter(
-        certificate_issued_on__lte=timezone.localtime(now).date(), is_example=False).count())
+        certificate_issued_on__lte=timezone.localtime(now).date(), is_example=False, demand__is_example=False).count())

@@ -37,7 +37,10 @@ def _outline(geometry: dict) -> tuple[list, list]:
     return xs, ys
 
 
-def choropleth_html(rows: list[dict], value_key: str, title: str, colorbar_title: str, div_id: str = "district-map") -> str:
+PERCENT_VALUES = {"share_of_seoul", "growth"}
+
+
+def choropleth_html(rows: list[dict], value_key: str, colorbar_title: str, div_id: str = "district-map") -> str:
     """A choropleth of the 25 gu drawn as filled outlines on plain axes, so it needs no map
     tiles or world topology from the internet. Districts without a value are grey, not zero."""
     by_code = {row["adm_code"]: row for row in rows}
@@ -53,25 +56,42 @@ def choropleth_html(rows: list[dict], value_key: str, title: str, colorbar_title
         else:
             position = (value - low) / (high - low) if high > low else 0.5
             colour = sample_colorscale(COLOURS, [0.1 + 0.9 * position])[0]
-            label = f"{row['name']}: {value:,.3g}" if isinstance(value, float) else f"{row['name']}: {value:,}"
+            if value_key in PERCENT_VALUES:
+                label = f"{row['name']}: {value:.1%}"
+            else:
+                label = f"{row['name']}: {value:,.3g}" if isinstance(value, float) else f"{row['name']}: {value:,}"
         xs, ys = _outline(feature["geometry"])
         figure.add_trace(go.Scatter(x=xs, y=ys, fill="toself", fillcolor=colour, mode="lines", line={"color": "white", "width": 1},
                                     hoveron="fills", hoverinfo="text", text=label, name=row["name"], meta=code, showlegend=False))
     if values:  # an invisible marker carries the colour bar
         figure.add_trace(go.Scatter(x=[None], y=[None], mode="markers", showlegend=False, hoverinfo="skip",
                                     marker={"colorscale": COLOURS, "cmin": low, "cmax": high, "color": [low], "showscale": True,
-                                            "colorbar": {"title": {"text": colorbar_title}}}))
+                                            "colorbar": {"title": {"text": colorbar_title, "side": "top"}, "orientation": "h",
+                                                         "y": -0.02, "yanchor": "top", "thickness": 12, "len": 0.8,
+                                                         "tickformat": ".0%" if value_key in PERCENT_VALUES else ""}}))
     hidden = {"visible": False, "showgrid": False, "zeroline": False}
     figure.update_xaxes(**hidden)
     figure.update_yaxes(**hidden, scaleanchor="x", scaleratio=1 / math.cos(math.radians(SEOUL_LATITUDE)))
-    figure.update_layout(title={"text": title}, margin={"l": 0, "r": 0, "t": 40, "b": 0}, height=520,
-                         plot_bgcolor="white", paper_bgcolor="white",
+    # The title goes in the page (a figcaption wraps on a phone; a plot title would be cut off).
+    figure.update_layout(margin={"l": 0, "r": 0, "t": 10, "b": 60}, plot_bgcolor="white", paper_bgcolor="white",
                          font={"family": "NanumGothic, 'Noto Sans KR', sans-serif"})
-    return figure.to_html(full_html=False, include_plotlyjs=False, div_id=div_id,
-                          config={"displaylogo": False, "responsive": True})
+    return figure.to_html(full_html=False, include_plotlyjs=False, div_id=div_id, default_height="min(560px, 115vw)",
+                          config={"displaylogo": False, "responsive": True, "displayModeBar": False})
 
 
 def bar_html(labels: list[str], values: list[float], title: str, div_id: str) -> str:
     figure = go.Figure(go.Bar(x=labels, y=values, marker_color="#2b6cb0"))
     figure.update_layout(title={"text": title}, margin={"l": 40, "r": 10, "t": 40, "b": 80}, height=320)
-    return figure.to_html(full_html=False, include_plotlyjs=False, div_id=div_id, config={"displaylogo": False})
+    return figure.to_html(full_html=False, include_plotlyjs=False, div_id=div_id,
+                          config={"displaylogo": False, "responsive": True, "displayModeBar": False})
+
+
+def grouped_bar_html(labels: list[str], series: dict[str, list[float]], title: str, div_id: str) -> str:
+    """Bars of several series side by side (e.g. last month and this month)."""
+    colours = ["#a0aec0", "#2b6cb0", "#2f855a"]
+    figure = go.Figure([go.Bar(name=name, x=labels, y=values, marker_color=colours[i % len(colours)])
+                        for i, (name, values) in enumerate(series.items())])
+    figure.update_layout(title={"text": title}, barmode="group", margin={"l": 40, "r": 10, "t": 40, "b": 100}, height=340,
+                         legend={"orientation": "h", "y": 1.1})
+    return figure.to_html(full_html=False, include_plotlyjs=False, div_id=div_id,
+                          config={"displaylogo": False, "responsive": True, "displayModeBar": False})

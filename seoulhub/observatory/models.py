@@ -78,6 +78,7 @@ class StatImport(models.Model):
     sha256 = models.CharField(_("SHA-256"), max_length=64)
     layout = models.CharField(_("layout"), max_length=30)
     source = models.CharField(_("source"), max_length=300, blank=True)
+    notes = models.TextField(_("caveats"), blank=True, help_text=_("limits of the source, shown with its figures"))
     rows_read = models.PositiveIntegerField(_("statistics read"), default=0)
     created = models.PositiveIntegerField(_("created"), default=0)
     updated = models.PositiveIntegerField(_("updated"), default=0)
@@ -214,9 +215,15 @@ class KPI(models.Model):
                                    help_text=_("a name from the KPI registry; empty for a value entered by hand"))
     value = models.DecimalField(_("value (entered)"), max_digits=18, decimal_places=2, null=True, blank=True)
     value_as_of = models.DateField(_("value as of"), null=True, blank=True)
+    as_of_text = models.CharField(_("as of (as published)"), max_length=20, blank=True,
+                                  help_text=_("when the source gives only a month or a year, e.g. 2021-02"))
+    value_text = models.CharField(_("value as stated"), max_length=60, blank=True,
+                                  help_text=_("when the source states it as text, e.g. two values \"33 / 51\""))
+    note = models.CharField(_("note"), max_length=300, blank=True)
     target = models.DecimalField(_("target"), max_digits=18, decimal_places=2, null=True, blank=True)
     target_note = models.CharField(_("target as stated"), max_length=200, blank=True)
     source = models.TextField(_("source"), blank=True, help_text=_("required for values and targets entered by hand"))
+    source_url = models.URLField(_("source link"), max_length=500, blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:
@@ -250,7 +257,10 @@ class KPI(models.Model):
                                    % {"names": ", ".join(sorted(REGISTRY))}})
         if self.computation and self.value is not None:
             raise ValidationError({"value": _("a live KPI is computed; leave the entered value empty")})
-        if (self.value is not None or self.target is not None) and not (self.source or "").strip():
+        if self.computation and self.value_text:
+            raise ValidationError({"value_text": _("a live KPI is computed; leave the entered value empty")})
+        entered = self.value is not None or self.target is not None or bool(self.value_text)
+        if entered and not (self.source or "").strip():
             raise ValidationError({"source": _("say where an entered value or target comes from")})
 
     def get_absolute_url(self) -> str:

@@ -7,8 +7,9 @@ import datetime
 from dataclasses import dataclass
 
 from django.db.models import Prefetch
-from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from seoulhub.core import clock
 
 from .kpis import REGISTRY, compute
 from .models import KPI, Policy, PolicyRole
@@ -34,9 +35,10 @@ class KpiRow:
             "id": self.kpi.pk, "name_ko": self.kpi.name_ko, "name_en": self.kpi.name_en, "unit": self.kpi.unit,
             "live": self.live, "computation": self.kpi.computation or None,
             "value": None if self.value is None else float(self.value),
-            "as_of": self.as_of.isoformat() if self.as_of else None,
+            "as_of": self.as_of.isoformat() if self.as_of else (self.kpi.as_of_text or None),
             "target": None if self.kpi.target is None else float(self.kpi.target),
-            "target_note": self.kpi.target_note, "progress": self.progress, "source": self.source, "note": self.note,
+            "target_note": self.kpi.target_note, "progress": self.progress, "value_text": self.kpi.value_text,
+            "source": self.source, "source_url": self.kpi.source_url, "note": self.note or self.kpi.note,
         }
 
 
@@ -46,13 +48,14 @@ def evaluate(kpi: KPI, now: datetime.datetime | None = None) -> KpiRow:
         entry = REGISTRY.get(kpi.computation)
         source = _("Seoul Digital Hub live data: %(what)s") % {"what": entry.description} if entry else ""
         return KpiRow(kpi, result.value, result.computed_at, True, result.note, source)
-    return KpiRow(kpi, kpi.value, kpi.value_as_of, False, "" if kpi.value is not None else _("no value reported"), kpi.source)
+    reported = kpi.value is not None or bool(kpi.value_text)
+    return KpiRow(kpi, kpi.value, kpi.value_as_of, False, "" if reported else _("no value reported"), kpi.source)
 
 
 def portfolio(now: datetime.datetime | None = None) -> list[dict]:
     """Roles in order, each with its own KPIs and its policies (with KPIs), then the policies
     assigned to no role."""
-    now = now or timezone.now()
+    now = now or clock.now()
     kpis = Prefetch("kpis", queryset=KPI.objects.order_by("order", "pk"))
     policies = Policy.objects.prefetch_related(kpis).select_related("role")
     groups = []

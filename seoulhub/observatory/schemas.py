@@ -6,7 +6,9 @@ from ninja import Schema
 class IndicatorOut(Schema):
     source: str
     year: int | None
+    previous_year: int | None = None
     sector: str
+    sector_label: str = ""
     measure: str
     adm_code: str
     kostat_code: str
@@ -20,11 +22,14 @@ class IndicatorOut(Schema):
     location_quotient: float | None
     rank: int | None
     incomplete: bool
+    note: str = ""
 
 
 class SectorRowOut(Schema):
     sector: str
     sector_label: str
+    year: int | None = None
+    previous_year: int | None = None
     count: float | None
     share_of_seoul: float | None
     growth: float | None
@@ -57,7 +62,9 @@ class KpiOut(Schema):
     target: float | None
     target_note: str
     progress: float | None
+    value_text: str = ""
     source: str
+    source_url: str = ""
     note: str
 
 

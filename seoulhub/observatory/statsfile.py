@@ -10,6 +10,10 @@ layouts (no Django import). The exact columns are documented in docs/observatory
    sgis_si, sgis_gu, sgis_dong, indst_ctg, indst_cd, indst_nm, num_estbl, num_wrk. Gu rows are
    sgis_lv = 2 in 서울특별시; indst_ctg 전체 is the all-industry total; "X" marks a suppressed
    worker count (two or fewer establishments).
+3. KOSIS gu tables as shipped in data/seoul-establishments (서울특별시 사업체현황, 통계청 전국사업체조사):
+   gu_code (administrative code, 11680 = 강남구), gu_name, year, then either establishments and
+   workers (all industries: one TOTAL row per gu and year) or ksic_section and establishments (one
+   row per gu, year and KSIC section; the source has no workers by section).
 
 Parsing never stops at a bad row: every problem is reported with its line, column and reason.
 """
@@ -26,6 +30,8 @@ TOTAL = "TOTAL"  # the ksic_code of an all-industries row
 SEOUL_LAYOUT = "seoul-open-data"
 SANUP_LAYOUT = "sanup_num_wrk"
 SANUP_COLUMNS = ["year", "sgis_lv", "sgis_cd", "sgis_nm", "indst_cd", "num_estbl", "num_wrk"]
+KOSIS_GU_LAYOUT = "kosis-gu"
+KOSIS_GU_COLUMNS = ["gu_code", "gu_name", "year", "establishments"]
 TOTAL_LABELS = {"합계", "계", "총계", "전산업", "전체", "total", "all"}
 SEOUL_TOTAL_DISTRICTS = {"합계", "계", "서울시", "서울특별시", "서울", "총계"}
 GU_ROW_DONGS = {"소계", "합계", "계", ""}
@@ -50,6 +56,7 @@ class StatRow:
     establishments: int | None
     workers: int | None
     workers_suppressed: bool = False
+    district_adm_code: str = ""  # administrative code (11680 = 강남구) when the file gives one
 
 
 @dataclass(frozen=True)
@@ -136,12 +143,15 @@ def parse_stats_file(data: bytes | str, section_names: dict[str, dict[str, str]]
     lowered = [h.casefold() for h in header]
     if all(column in lowered for column in SANUP_COLUMNS):
         return _parse_sanup(records, lowered)
+    if all(column in lowered for column in KOSIS_GU_COLUMNS):
+        return _parse_kosis_gu(records, lowered)
     if ("기간" in header or "gigan" in lowered) and ("자치구" in header or "jachigu" in lowered):
         return _parse_seoul(records, header, section_names)
     raise LayoutError(
         "unrecognised columns: expected the Seoul Open Data layout (기간/GIGAN, 자치구/JACHIGU, 동/DONG, "
         "then 사업체수/종사자수 per KSIC section) or the sanup_num_wrk layout ("
-        + ", ".join(SANUP_COLUMNS) + "); found " + ", ".join(header[:12])
+        + ", ".join(SANUP_COLUMNS) + ") or the KOSIS gu layout (" + ", ".join(KOSIS_GU_COLUMNS)
+        + ", then workers or ksic_section); found " + ", ".join(header[:12])
     )
 
 
@@ -197,6 +207,66 @@ def _parse_sanup(records, header: list[str]) -> ParsedFile:
             continue
         parsed.rows.append(StatRow(line, year, code[:5], cell(row, "sgis_gu") or cell(row, "sgis_nm"), revision, ksic,
                                    cell(row, "indst_nm"), establishments, workers, suppressed))
+    return parsed
+
+
+def _parse_kosis_gu(records, header: list[str]) -> ParsedFile:
+    """Gu totals (establishments, workers) or gu x KSIC section establishments (layout 3)."""
+    by_section = "ksic_section" in header
+    if not by_section and "workers" not in header:
+        raise LayoutError("a KOSIS gu file has either a ksic_section column or a workers column")
+    parsed = ParsedFile(layout=KOSIS_GU_LAYOUT, district_column="gu_code",
+                        code_column="ksic_section" if by_section else "establishments")
+    index = {name: i for i, name in enumerate(header)}
+
+    def cell(row, name):
+        i = index.get(name)
+        return row[i].strip() if i is not None and i < len(row) else ""
+
+    for line, row in records[1:]:
+        if len(row) < len(header):
+            parsed.problems.append(RowProblem(line, "-", f"{len(row)} columns, the header has {len(header)}"))
+            continue
+        year, error = _parse_year(cell(row, "year"))
+        if error:
+            parsed.problems.append(RowProblem(line, "year", error))
+            continue
+        code = cell(row, "gu_code")
+        if len(code) != 5 or not code.isdigit():
+            parsed.problems.append(RowProblem(line, "gu_code", f"{code!r} is not a 5-digit administrative code (e.g. 11680 = 강남구)"))
+            continue
+        establishments, _s, error = parse_count(cell(row, "establishments"))
+        if error:
+            parsed.problems.append(RowProblem(line, "establishments", error))
+            continue
+        if by_section:
+            section = cell(row, "ksic_section").upper()
+            if not re.fullmatch(r"[A-U]", section):
+                parsed.problems.append(RowProblem(line, "ksic_section", f"{section!r} is not a KSIC section letter (A-U)"))
+                continue
+            revision = cell(row, "ksic_rev") or revision_for_year(year)
+            if revision not in {"9", "10"}:
+                parsed.problems.append(RowProblem(line, "year", f"{year} was published under KSIC rev. 9 and 10: add a ksic_rev column (9 or 10)"))
+                continue
+            if establishments is None:
+                parsed.skipped["rows without a value in the source"] += 1
+                continue
+            parsed.rows.append(StatRow(line, year, "", cell(row, "gu_name"), revision, section,
+                                       cell(row, "ksic_section_name"), establishments, None,
+                                       district_adm_code=code))
+            continue
+        workers, suppressed, error = parse_count(cell(row, "workers"))
+        if error:
+            parsed.problems.append(RowProblem(line, "workers", error))
+            continue
+        if establishments is None and workers is None:
+            parsed.skipped["rows without a value in the source"] += 1
+            continue
+        # An all-industry total does not depend on the KSIC revision; 2016 (published under both)
+        # is filed under rev. 10.
+        revision = cell(row, "ksic_rev") or revision_for_year(year) or "10"
+        parsed.rows.append(StatRow(line, year, "", cell(row, "gu_name"), revision, TOTAL, "", establishments, workers,
+                                   suppressed, district_adm_code=code))
     return parsed
 
 

@@ -11,10 +11,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from seoulhub.accounts.roles import Role, has_role
+from seoulhub.core import clock
 from seoulhub.taxonomy.models import District
 
 from . import analysis, maps
-from .models import DigitalSector, IndustryStat, Policy, StatImport
+from .kpis import REGISTRY, compute
+from .models import KPI, DigitalSector, IndustryStat, Policy, StatImport
 from .portfolio import portfolio
 from .sectors import partial_codes
 
@@ -45,10 +47,13 @@ def index(request):
     value = value if value in labels else "count"
     source_label = _("imported statistics") if table.source == analysis.STATS else _("the hub's firm registry")
     title = f"{table.sector_label} · {labels[value]}" + (f" · {table.year}" if table.year else "")
-    map_html = maps.choropleth_html(table.rows, value, title, labels[value])
+    # No map of nothing: without a single value (or below the registry minimum) the page says why instead.
+    has_values = any(row[value] is not None for row in table.rows)
+    map_html = maps.choropleth_html(table.rows, value, labels[value]) if has_values and not table.too_few else ""
     context = {
-        "table": table, "map_html": map_html, "value": value, "value_labels": labels,
-        "sector_choices": analysis.sector_choices(table.source), "years": analysis.stat_years(),
+        "table": table, "map_html": map_html, "map_title": title, "value": value, "value_labels": labels,
+        "sector_choices": [(key, table.sector_label if key == table.sector and table.proxy else label)
+                           for key, label in analysis.sector_choices(table.source)], "has_values": has_values,
         "has_stats": IndustryStat.objects.exists(), "source_label": source_label,
         "latest_import": StatImport.objects.first(), "query": request.GET.urlencode(),
         "is_official": has_role(request.user, Role.OFFICIAL),
@@ -69,15 +74,21 @@ def district_profile_data(district: District, source: str | None = None, year: i
     cache: dict = {}
     sectors = analysis.sector_choices(source or analysis.default_source())
     rows = []
-    table = None
+    tables = []
     for key, label in sectors:
         table = analysis.indicator_table(source=source, year=year, sector=key, measure=measure, cache=cache)
+        tables.append(table)
+        if table.source == analysis.STATS and table.year is None:
+            continue  # no figures for this sector and measure
         row = table.by_code()[district.adm_code]
-        rows.append({"sector": key, "sector_label": label, **{k: row[k] for k in (
-            "count", "share_of_seoul", "growth", "annual_growth", "location_quotient", "rank", "total", "incomplete")}})
-    return {"district": district, "cache": cache, "source": table.source if table else source, "year": table.year if table else None,
-            "previous_year": table.previous_year if table else None, "measure": table.measure if table else measure,
-            "note": table.note if table else "", "sectors": rows}
+        rows.append({"sector": key, "sector_label": table.sector_label if table.proxy else label,
+                     "year": table.year, "previous_year": table.previous_year, "series_break": table.series_break,
+                     **{k: row[k] for k in ("count", "share_of_seoul", "growth", "annual_growth", "location_quotient",
+                                            "rank", "total", "incomplete")}})
+    main = tables[0] if tables else None  # the digital industry: its source note heads the page
+    return {"district": district, "cache": cache, "table": main, "source": main.source if main else source,
+            "year": main.year if main else None, "previous_year": main.previous_year if main else None,
+            "measure": main.measure if main else measure, "note": main.note if main else "", "sectors": rows}
 
 
 @require_GET
@@ -86,12 +97,17 @@ def district_detail(request, code: str):
     profile = district_profile_data(district, request.GET.get("source") or None, _int_or_none(request.GET.get("year")),
                                     request.GET.get("measure") or "establishments")
     history = []
+    measure = profile["measure"] if profile["measure"] in analysis.MEASURES else "establishments"
     if profile["source"] == analysis.STATS:
-        for year in analysis.stat_years():
-            counts, _totals, _incomplete = analysis.stat_counts(year, analysis.ALL_DIGITAL, profile["measure"], profile["cache"])
-            history.append((str(year), counts.get(district.pk)))
-    chart = maps.bar_html([y for y, v in history if v is not None], [v for y, v in history if v is not None],
-                          _("Digital industry over the years"), "district-history") if len(history) > 1 else ""
+        years, _proxied = analysis.sector_years(analysis.ALL_INDUSTRIES, measure, profile["cache"])
+        for year in years:
+            counts, _totals, _incomplete = analysis.stat_counts(year, analysis.ALL_INDUSTRIES, measure, profile["cache"])
+            if counts.get(district.pk) is not None:
+                history.append((str(year), counts[district.pk]))
+    title = _("All industries over the years: establishments") if measure == "establishments" else _("All industries over the years: workers")
+    chart = maps.bar_html([y for y, v in history], [v for y, v in history], title, "district-history") if len(history) > 1 else ""
+    crosses_break = any(int(y) < analysis.SURVEY_BREAK_YEAR for y, v in history) and any(
+        int(y) >= analysis.SURVEY_BREAK_YEAR for y, v in history) or any(r["series_break"] for r in profile["sectors"])
     firms = []
     try:
         from django.apps import apps
@@ -100,7 +116,7 @@ def district_detail(request, code: str):
     except LookupError:
         pass
     return render(request, "observatory/district_detail.html",
-                  {**profile, "chart": chart, "firms": firms, "districts": District.objects.order_by("name_ko")})
+                  {**profile, "chart": chart, "crosses_break": crosses_break, "firms": firms, "districts": District.objects.order_by("name_ko")})
 
 
 @require_GET
@@ -133,17 +149,38 @@ def _require_official(request):
 def dashboard(request):
     _require_official(request)
     table = analysis.indicator_table()
-    top = sorted([r for r in table.rows if r["count"] is not None], key=lambda r: -r["count"])[:5]
+    top = [] if table.too_few else sorted([r for r in table.rows if r["count"] is not None], key=lambda r: -r["count"])[:5]
     return render(request, "observatory/dashboard.html", {
         "groups": portfolio(), "table": table, "top": top, "imports": StatImport.objects.all()[:10],
-        "policy_count": Policy.objects.count(), "month": timezone.localdate().strftime("%Y-%m"),
+        "policy_count": Policy.objects.count(), "month": clock.today().strftime("%Y-%m"),
     })
+
+
+def _month_end(day: datetime.date) -> datetime.datetime:
+    last = day.replace(day=calendar.monthrange(day.year, day.month)[1])
+    return timezone.make_aware(datetime.datetime.combine(last, datetime.time.max))
+
+
+def live_kpi_changes(cutoff: datetime.datetime, previous_cutoff: datetime.datetime) -> list[dict]:
+    """Each live computation of the portfolio at the month's cut-off and at the previous month's end."""
+    names = list(dict.fromkeys(KPI.objects.exclude(computation="").order_by("role__order", "order")
+                               .values_list("computation", flat=True)))
+    rows = []
+    for name in names:
+        entry = REGISTRY.get(name)
+        if entry is None:
+            continue
+        now, before = compute(name, cutoff), compute(name, previous_cutoff)
+        change = None if now.value is None or before.value is None else now.value - before.value
+        rows.append({"name": name, "label": entry.label, "unit": entry.unit, "value": now.value, "previous": before.value,
+                     "change": change, "note": now.note or before.note})
+    return rows
 
 
 @require_GET
 def monthly_report(request, month: str | None = None):
     _require_official(request)
-    today = timezone.localdate()
+    today = clock.today()
     try:
         first = datetime.date.fromisoformat(f"{month}-01") if month else today.replace(day=1)
     except ValueError:
@@ -151,14 +188,30 @@ def monthly_report(request, month: str | None = None):
     if first > today:
         raise Http404(_("There is no report for a month that has not begun."))
     last = first.replace(day=calendar.monthrange(first.year, first.month)[1])
-    cutoff = min(timezone.now(), timezone.make_aware(datetime.datetime.combine(last, datetime.time.max)))
+    cutoff = min(clock.now(), _month_end(first))
+    previous_last = first - datetime.timedelta(days=1)
+    changes = live_kpi_changes(cutoff, _month_end(previous_last))
     table = analysis.indicator_table()
-    top = sorted([r for r in table.rows if r["count"] is not None], key=lambda r: -r["count"])[:10]
-    imports = StatImport.objects.filter(created_at__date__gte=first, created_at__date__lte=last)
+    top = [] if table.too_few else sorted([r for r in table.rows if r["count"] is not None], key=lambda r: -r["count"])[:10]
+    shift = timezone.localdate() - today  # imports are stamped on the real clock (see kpis.recorded_by)
+    imports = StatImport.objects.filter(created_at__date__gte=first + shift, created_at__date__lte=last + shift)
+    has_values = any(row["count"] is not None for row in table.rows)
+    map_html = chart_html = kpi_chart = ""
+    if has_values and not table.too_few:
+        map_html = maps.choropleth_html(table.rows, "share_of_seoul", _("share of Seoul"), div_id="report-map")
+        chart_html = maps.bar_html([r["name"] for r in top], [r["count"] for r in top],
+                                   _("Districts with the most: %(what)s") % {"what": table.sector_label}, "report-top")
+    charted = [c for c in changes if c["value"] is not None and c["previous"] is not None]
+    if any(c["value"] or c["previous"] for c in charted):  # a chart of zeros shows nothing
+        kpi_chart = maps.grouped_bar_html([str(c["label"]) for c in charted],
+                                          {previous_last.strftime("%Y-%m"): [c["previous"] for c in charted],
+                                           first.strftime("%Y-%m"): [c["value"] for c in charted]},
+                                          _("Live KPIs: this month and the month before"), "report-kpis")
     return render(request, "observatory/report.html", {
         "first": first, "last": last, "cutoff": cutoff, "groups": portfolio(cutoff), "table": table, "top": top,
-        "imports": imports, "generated": timezone.now(),
-        "previous": (first - datetime.timedelta(days=1)).strftime("%Y-%m"),
+        "imports": imports, "generated": timezone.now(), "changes": changes, "previous_month": previous_last,
+        "map_html": map_html, "chart_html": chart_html, "kpi_chart": kpi_chart,
+        "previous": previous_last.strftime("%Y-%m"),
         "next": (last + datetime.timedelta(days=1)).strftime("%Y-%m") if last < today else None,
     })
 
@@ -169,8 +222,10 @@ EXPORT_COLUMNS = ["adm_code", "kostat_code", "name_ko", "name_en", "count", "tot
 
 def _export_header(table: analysis.IndicatorTable) -> list[str]:
     source = "imported statistics" if table.source == analysis.STATS else "Seoul Digital Hub firm registry (not official statistics)"
-    return [f"source: {source}", f"sector: {table.sector} ({table.sector_label})", f"measure: {table.measure}",
-            f"year: {table.year or '-'}", f"growth compared with: {table.previous_year or '-'}"]
+    lines = [f"source: {source}", f"sector: {table.sector} ({table.sector_label})", f"measure: {table.measure}",
+             f"year: {table.year or '-'}", f"growth compared with: {table.previous_year or '-'}"]
+    note = analysis.plain_note(table)
+    return lines + ([f"notes: {note}"] if note else [])
 
 
 @require_GET
@@ -178,8 +233,8 @@ def export_csv(request):
     table = table_from_request(request)
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    for line in _export_header(table):
-        writer.writerow([f"# {line}"])
+    for line in _export_header(table):  # comment lines, written raw so that each starts with "#"
+        buffer.write("# " + " ".join(line.split()) + "\r\n")
     writer.writerow(EXPORT_COLUMNS)
     for row in table.rows:
         writer.writerow(["" if row[c] is None else row[c] for c in EXPORT_COLUMNS])

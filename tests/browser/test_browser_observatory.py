@@ -17,6 +17,11 @@ def reference_data(transactional_db):
     load_districts(District)
     load_ksic(KsicCode)
     load_definition()
+    # The official gu statistics that ship with the demo: without them (or enough registry
+    # firms with a district) the page shows no map at all.
+    from seoulhub.observatory.demo import load_establishments
+
+    load_establishments(lambda line: None)
 
 
 def test_the_choropleth_draws_all_25_districts(page):
@@ -37,3 +42,12 @@ def test_the_district_table_links_to_a_profile(page):
     page.locator("#district-table a", has_text="강남구").click()
     page.wait_for_load_state()
     assert page.locator("h1").inner_text().startswith("강남구")
+
+
+def test_the_map_page_fits_a_phone(page):
+    page.set_default_timeout(90_000)
+    page.set_viewport_size({"width": 390, "height": 900})
+    page.goto("/observatory/")
+    page.wait_for_selector("#district-map .scatterlayer path.js-fill", timeout=30000)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert page.locator("#proxy-note").is_visible() and page.locator("#series-break-note").is_visible()

@@ -37,8 +37,9 @@ def test_without_statistics_the_map_counts_registry_firms_and_says_so(client, de
     assert "firm registry" in html or "기업 등록부" in html
     table = client.get("/api/v1/indicators?sector=digital&limit=25").json()["items"]
     gangnam = next(r for r in table if r["name_ko"] == "강남구")
-    assert gangnam["count"] == 1 and gangnam["total"] == 2 and gangnam["share_of_seoul"] == 1.0
-    assert gangnam["source"] == "registry"
+    # Two firms with a district are far below the minimum: counts only, never "100 % of Seoul".
+    assert gangnam["count"] == 1 and gangnam["total"] == 2 and gangnam["share_of_seoul"] is None
+    assert gangnam["source"] == "registry" and "only 2 of 3 firms have a district" in gangnam["note"]
 
 
 def test_registry_note_counts_firms_without_a_district(client, definition, registry_firms):

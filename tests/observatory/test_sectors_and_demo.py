@@ -62,7 +62,8 @@ def test_a_code_overlapping_another_sector_is_refused():
 
 def test_demo_enters_documented_policies_with_their_sources_only():
     counts = demo.load(lambda line: None)
-    assert counts["policies created"] == 3
+    # 3 documented plans, and 4 programmes of the sourced KPI facts (data/seoul-innovation-facts)
+    assert counts["policies created"] == 7
     for policy in Policy.objects.all():
         assert policy.source.strip()
     testbed = Policy.objects.get(title_ko="테스트베드 서울")
@@ -80,4 +81,4 @@ def test_demo_enters_documented_policies_with_their_sources_only():
 def test_home_page_shows_the_observatory_card(client):
     demo.load(lambda line: None)
     html = client.get("/").content.decode()
-    assert "포트폴리오의 정책:" in html and '/observatory/policies/">3</a>' in html
+    assert "포트폴리오의 정책:" in html and '/observatory/policies/">7</a>' in html

@@ -23,8 +23,8 @@ def ratio(value, digits: int = 2):
 def count(value):
     if value is None:
         return "–"
-    if isinstance(value, float) and not value.is_integer():
-        return f"{value:,.2f}"
+    if not isinstance(value, int) and value != int(value):  # floats and Decimals such as 81.5 (억원)
+        return f"{value:,.2f}".rstrip("0").rstrip(".")
     return intcomma(int(value))
 
 

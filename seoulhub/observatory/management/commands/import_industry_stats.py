@@ -15,12 +15,13 @@ class Command(BaseCommand):
         parser.add_argument("file", type=Path)
         parser.add_argument("--dry-run", action="store_true", help="check and report, write nothing")
         parser.add_argument("--source", default="", help="where the file comes from, shown with the figures")
+        parser.add_argument("--notes", default="", help="caveats of the source (missing areas, series breaks), shown with the figures")
 
-    def handle(self, *args, file: Path, dry_run: bool, source: str, **options):
+    def handle(self, *args, file: Path, dry_run: bool, source: str, notes: str, **options):
         if not file.is_file():
             raise CommandError(f"{file}: no such file")
         try:
-            report = import_stats(file.read_bytes(), file.name, dry_run=dry_run, source=source or file.name)
+            report = import_stats(file.read_bytes(), file.name, dry_run=dry_run, source=source or file.name, notes=notes)
         except LayoutError as exc:
             raise CommandError(f"{file}: {exc}") from exc
         for line in report.lines():
