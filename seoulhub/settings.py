@@ -233,7 +233,11 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 # Outbound fetching (radar). Private and loopback addresses are refused unless listed here.
 SEOULHUB_FETCH_ALLOW = _env_list("SEOULHUB_FETCH_ALLOW", [])
 SEOULHUB_FETCH_MAX_BYTES = _env_int("SEOULHUB_FETCH_MAX_BYTES", 5 * 1024 * 1024, minimum=1)
-SEOULHUB_FETCH_TIMEOUT = float(os.environ.get("SEOULHUB_FETCH_TIMEOUT", "20"))
+SEOULHUB_FETCH_TIMEOUT = float(os.environ.get("SEOULHUB_FETCH_TIMEOUT", "20"))  # per read
+# The whole fetch of one URL (redirects, retries, every read), as Miniflux bounds it.
+SEOULHUB_FETCH_DEADLINE = float(os.environ.get("SEOULHUB_FETCH_DEADLINE", "20"))
+# A gzipped feed or listing unpacks to at most this much (a gzip bomb stops here).
+SEOULHUB_FEED_MAX_UNPACKED_BYTES = _env_int("SEOULHUB_FEED_MAX_UNPACKED_BYTES", 64 * 1024 * 1024, minimum=1)
 
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
