@@ -11,6 +11,7 @@ from __future__ import annotations
 import zlib
 
 GZIP_MAGIC = b"\x1f\x8b"
+PIECE_BYTES = 1024 * 1024
 
 
 class TooLarge(ValueError):
@@ -42,15 +43,20 @@ class Inflater:
 
     def feed(self, data: bytes) -> bytes:
         pieces = []
-        while data and not self._ended:
+        more = False  # the last call filled its room: zlib may hold output without more input
+        while (data or more) and not self._ended:
             if self._stream.eof:
                 # gzip allows several members one after the other (gzip.decompress reads them all);
                 # anything else after the end (zero padding) is ignored, as gzip does.
+                if not data:
+                    break
                 if not (self.gzip and data[:2] == GZIP_MAGIC):
                     self._ended = True
                     break
                 self._stream = self._new_stream()
-            room = self.limit - self.produced + 1  # one byte more than allowed tells "too large"
+            # One byte more than allowed tells "too large"; at most a MiB at a time, so zlib's
+            # growing output buffer never holds much more than what is kept.
+            room = min(self.limit - self.produced + 1, PIECE_BYTES)
             try:
                 piece = self._stream.decompress(data, room)
             except zlib.error as exc:
@@ -64,7 +70,8 @@ class Inflater:
             if self.produced > self.limit:
                 raise TooLarge(f"unpacks to more than {self.limit:,} bytes")
             pieces.append(piece)
-            data = self._stream.unconsumed_tail or (self._stream.unused_data if self._stream.eof else b"")
+            more = len(piece) == room
+            data = self._stream.unused_data if self._stream.eof else self._stream.unconsumed_tail
         return b"".join(pieces)
 
     def finish(self) -> None:
