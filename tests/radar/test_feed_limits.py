@@ -230,13 +230,14 @@ def drip_server(request):
 def test_a_server_dripping_bytes_is_cut_off_at_the_deadline_and_frees_the_host(drip_server, feed_server,
                                                                                headers_too):
     # Each byte comes well within the per-read timeout, so only the overall deadline stops it
-    # (before, this fetch took 40 bytes x 0.1 s, or forever for an endless drip).
-    drip = drip_server(interval=0.1, length=40, headers_too=headers_too)
+    # (before, this fetch took 60 bytes x 0.1 s, or forever for an endless drip). The bounds
+    # leave room for a busy machine.
+    drip = drip_server(interval=0.1, length=60, headers_too=headers_too)
     fetcher = local_fetcher(timeout=5, deadline=1.0, retries=2)
     started = time.monotonic()
     with pytest.raises(FetchError, match=r"did not finish within 1 seconds.*SEOULHUB_FETCH_DEADLINE"):
         fetcher.fetch(drip.url())
-    assert 0.9 <= time.monotonic() - started < 2.0
+    assert 0.9 <= time.monotonic() - started < 3.0
     assert not fetcher._host_lock("127.0.0.1").locked()
     feed_server.routes["/feed"] = (200, {}, b"<rss/>")  # the same host's next fetch gets its turn at once
     assert fetcher.fetch(feed_server.url("/feed")).content == b"<rss/>"
@@ -252,7 +253,7 @@ def test_waiting_for_a_busy_host_counts_against_the_deadline(drip_server):
     started = time.monotonic()
     with pytest.raises(FetchError, match="did not finish within 1 seconds"):
         fetcher.fetch(drip.url("/b"))
-    assert time.monotonic() - started < 1.5
+    assert time.monotonic() - started < 2.5
     first.join(3)
 
 
@@ -264,7 +265,7 @@ def test_the_deadline_setting_applies_to_sources(drip_server, allow_local, setti
     started = time.monotonic()
     with pytest.raises(SourceFailed):
         run_source(source)
-    assert time.monotonic() - started < 1.5
+    assert time.monotonic() - started < 2.5
     source.refresh_from_db()
     assert "did not finish within 0.5 seconds" in source.last_error
 
