@@ -217,23 +217,26 @@ class Fetcher:
     def _request_with_retries(self, client, url, host, address, etag, last_modified, deadline) -> FetchResult:
         attempt = 0
         while True:
+            pause = self.backoff * (2 ** attempt)
             try:
                 result = self._request(client, url, host, address, etag, last_modified, deadline)
             except FetchRefused:
                 raise
             except FetchError as exc:
-                if attempt >= self.retries or not getattr(exc, "retryable", False):
+                if self._last_try(attempt, pause, deadline) or not getattr(exc, "retryable", False):
                     raise
-                if time.monotonic() + self.backoff * (2 ** attempt) >= deadline:
-                    raise self._past_deadline(url) from exc
             else:
-                if result.status not in RETRY_STATUSES or attempt >= self.retries:
+                if result.status not in RETRY_STATUSES or self._last_try(attempt, pause, deadline):
                     if result.status in RETRY_STATUSES or result.status >= 400:
                         raise FetchError(f"{url} answered HTTP {result.status}" +
                                          (" (too many requests)" if result.status == 429 else ""))
                     return result
-            self._sleep(self.backoff * (2 ** attempt))
+            self._sleep(pause)
             attempt += 1
+
+    def _last_try(self, attempt: int, pause: float, deadline: float) -> bool:
+        # No retry that would start after the deadline: the last error is the answer.
+        return attempt >= self.retries or time.monotonic() + pause >= deadline
 
     def _request(self, client, url, host, address, etag, last_modified, deadline) -> FetchResult:
         parts = urlsplit(url)

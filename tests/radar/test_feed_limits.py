@@ -289,3 +289,13 @@ def test_ipv6_addresses_embedding_an_internal_ipv4_address_are_refused(address, 
 
 def test_a_6to4_address_embedding_a_public_address_is_allowed():
     assert address_problem(ipaddress.ip_address("2002:0808:0808::1")) == ""
+
+
+def test_no_retry_starts_after_the_deadline_and_the_error_keeps_its_cause(feed_server):
+    feed_server.routes["/busy"] = (503, {}, b"busy")
+    fetcher = local_fetcher(deadline=1.0, retries=5, backoff=0.4)
+    started = time.monotonic()
+    with pytest.raises(FetchError, match="answered HTTP 503"):
+        fetcher.fetch(feed_server.url("/busy"))
+    assert time.monotonic() - started < 1.0  # 0.4 s, then 0.8 s would have ended past it
+    assert feed_server.hits["/busy"] == 2
