@@ -6,6 +6,7 @@ SEOULHUB_ENV=production requires SECRET_KEY and ALLOWED_HOSTS and turns on every
 `manage.py check --deploy` asks for.
 """
 
+import ipaddress
 import os
 import secrets
 from pathlib import Path
@@ -49,6 +50,24 @@ def _env_int(name: str, default: int, minimum: int = 0) -> int:
     if number is None or number < minimum:
         raise ImproperlyConfigured(f"{name} must be a whole number of at least {minimum}, not {value!r}.")
     return number
+
+
+def _trusted_proxies(name: str) -> int | list[str]:
+    """A count of proxies ("1") or their networks ("10.0.0.0/8, 127.0.0.1"); 0 when unset."""
+    value = (os.environ.get(name) or "").strip()
+    if not value:
+        return 0
+    if value.isascii() and value.isdigit():
+        return int(value)
+    networks = [item.strip() for item in value.split(",") if item.strip()]
+    for network in networks:
+        try:
+            ipaddress.ip_network(network, strict=False)
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"{name} is a number of proxies or a comma-separated list of their addresses or networks "
+                f"(e.g. 10.0.0.0/8); {network!r} is neither.") from None
+    return networks
 
 
 def _secret_key() -> str:
@@ -233,7 +252,11 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 # Outbound fetching (radar). Private and loopback addresses are refused unless listed here.
 SEOULHUB_FETCH_ALLOW = _env_list("SEOULHUB_FETCH_ALLOW", [])
 SEOULHUB_FETCH_MAX_BYTES = _env_int("SEOULHUB_FETCH_MAX_BYTES", 5 * 1024 * 1024, minimum=1)
-SEOULHUB_FETCH_TIMEOUT = float(os.environ.get("SEOULHUB_FETCH_TIMEOUT", "20"))
+SEOULHUB_FETCH_TIMEOUT = float(os.environ.get("SEOULHUB_FETCH_TIMEOUT", "20"))  # per read
+# The whole fetch of one URL (redirects, retries, every read), as Miniflux bounds it.
+SEOULHUB_FETCH_DEADLINE = float(os.environ.get("SEOULHUB_FETCH_DEADLINE", "20"))
+# A gzipped feed or listing unpacks to at most this much (a gzip bomb stops here).
+SEOULHUB_FEED_MAX_UNPACKED_BYTES = _env_int("SEOULHUB_FEED_MAX_UNPACKED_BYTES", 64 * 1024 * 1024, minimum=1)
 
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
@@ -264,3 +287,7 @@ NINJA_PAGINATION_CLASS = "seoulhub.pagination.BoundedLimitOffsetPagination"
 # API rate limits per client address (anonymous) or per user (token/session).
 SEOULHUB_API_RATE_ANON = os.environ.get("SEOULHUB_API_RATE_ANON", "600/m")
 SEOULHUB_API_RATE_USER = os.environ.get("SEOULHUB_API_RATE_USER", "2400/m")
+# The reverse proxies whose X-Forwarded-For the hub believes (docs/deploy.md): how many stand in
+# front of it, or their networks. Unset, the header is ignored: anyone can write it.
+# seoulhub.accounts.ratelimit.client_ip reads it for the API throttles and the sign-in limiter.
+SEOULHUB_TRUSTED_PROXIES = _trusted_proxies("SEOULHUB_TRUSTED_PROXIES")

@@ -34,6 +34,7 @@ def round_trip(env: dict, backup_file) -> None:
     set_technology_name(env, "Before backup")
     seoulhub(env, "backup", str(backup_file))
     assert backup_file.exists() and not backup_file.with_name(backup_file.name + ".partial").exists()
+    assert backup_file.stat().st_mode & 0o077 == 0  # password hashes: the owner's only
     set_technology_name(env, "Changed after backup")
     refused = seoulhub(env, "restore", str(backup_file), check=False)
     assert refused.returncode != 0 and "--yes" in refused.stderr
@@ -63,6 +64,28 @@ def test_restore_refuses_a_file_that_is_not_a_backup_and_keeps_the_data(tmp_path
         assert result.returncode == 1
         assert reason in result.stderr and "Traceback" not in result.stderr
     assert technology_name(env) == "Kept"
+
+
+def test_a_backup_is_readable_by_its_owner_only(tmp_path):
+    """A backup holds password hashes and API tokens: 0600 whatever the umask, also when a crash
+    left a world-readable partial file behind (which used to fail the next backup)."""
+    env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'hub.sqlite3'}", "SEOULHUB_VAR_DIR": str(tmp_path)}
+    seoulhub(env, "migrate", "--noinput")
+    first, second = tmp_path / "first.backup", tmp_path / "second.backup"
+    left_over = second.with_name(second.name + ".partial")
+    left_over.write_bytes(b"from a crash")
+    left_over.chmod(0o644)
+    previous = os.umask(0o022)
+    try:
+        seoulhub(env, "backup", str(first))
+        assert oct(first.stat().st_mode & 0o777) == oct(0o600)
+        seoulhub(env, "backup", str(second))
+    finally:
+        os.umask(previous)
+    assert oct(second.stat().st_mode & 0o777) == oct(0o600) and not left_over.exists()
+    with sqlite3.connect(second) as connection:  # still a sound database
+        assert connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    connection.close()
 
 
 def _postgres_url() -> str | None:

@@ -1,8 +1,12 @@
 """A small fixed-window rate limiter on Django's cache (per process in development,
-shared when CACHES points to Redis in production)."""
+shared when CACHES points to Redis in production), and the one answer to "which client sent
+this request" (client_ip) that every limit and log uses."""
 
+import functools
+import ipaddress
 import time
 
+from django.conf import settings
 from django.core.cache import cache
 from ninja.throttling import SimpleRateThrottle
 
@@ -32,7 +36,49 @@ def _increment(bucket: str, timeout: int) -> int:
 
 
 def client_ip(request) -> str:
-    return request.META.get("REMOTE_ADDR", "unknown")
+    """The address of the client that sent `request`.
+
+    REMOTE_ADDR is the client unless it is a trusted proxy (settings.SEOULHUB_TRUSTED_PROXIES).
+    Each trusted proxy appends the address it received the request from to X-Forwarded-For, so
+    the header is read from the right, past the trusted proxies; anything further left was
+    written by the client and may be invented. With no trusted proxy the header is ignored."""
+    remote = request.META.get("REMOTE_ADDR") or "unknown"
+    trusted = settings.SEOULHUB_TRUSTED_PROXIES
+    if not trusted:
+        return remote
+    forwarded = [_address(part) for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    hops = [a for a in forwarded if a] + [remote]  # nearest last
+    if isinstance(trusted, int):
+        return hops[-min(trusted + 1, len(hops))]
+    networks = _networks(tuple(trusted))
+    for hop in reversed(hops):
+        if not _in_networks(hop, networks):
+            return hop
+    return hops[0]  # every hop is a trusted proxy: the request started inside
+
+
+def _address(part: str) -> str:
+    """An X-Forwarded-For entry without the port some proxies add ("1.2.3.4:5678", "[::1]:80")."""
+    part = part.strip()
+    if part.startswith("["):
+        part = part[1:].split("]", 1)[0]
+    elif part.count(":") == 1:
+        part = part.split(":", 1)[0]
+    # It becomes part of cache keys: keep the characters an address can have.
+    return "".join(ch for ch in part if ch.isascii() and (ch.isalnum() or ch in ".:-_"))[:64]
+
+
+@functools.lru_cache(maxsize=8)
+def _networks(entries: tuple[str, ...]) -> tuple:
+    return tuple(ipaddress.ip_network(entry, strict=False) for entry in entries)
+
+
+def _in_networks(address: str, networks) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in network for network in networks if network.version == ip.version)
 
 
 def _user(request):
@@ -44,6 +90,10 @@ class AnonymousApiThrottle(SimpleRateThrottle):
     """API requests without a user, counted per client address."""
 
     scope = "anon"
+
+    def get_ident(self, request):
+        # ninja's own reading trusts every X-Forwarded-For unless NUM_PROXIES is set.
+        return client_ip(request)
 
     def get_cache_key(self, request):
         if _user(request) is not None:

@@ -1,3 +1,6 @@
+import hashlib
+import logging
+
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -10,14 +13,23 @@ from django.views.decorators.http import require_POST
 from .models import ApiToken
 from .ratelimit import client_ip, hit
 
-LOGIN_ATTEMPTS_PER_MINUTE = 10
+log = logging.getLogger(__name__)
+LOGIN_ATTEMPTS_PER_MINUTE = 10  # per account and client address
+LOGIN_ATTEMPTS_PER_CLIENT_PER_MINUTE = 100  # one address trying many accounts
 
 
 class RateLimitedLoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
 
     def post(self, request, *args, **kwargs):
-        if not hit(f"login:{client_ip(request)}", LOGIN_ATTEMPTS_PER_MINUTE, 60):
+        # Keyed on the account and the client together: ten wrong passwords for one account lock
+        # that account out for that client only, not everyone behind the same proxy address.
+        client = client_ip(request)
+        username = (request.POST.get("username") or "").strip().casefold()
+        account = hashlib.sha256(username.encode("utf-8", "replace")).hexdigest()[:24]
+        if not (hit(f"login:{client}:{account}", LOGIN_ATTEMPTS_PER_MINUTE, 60)
+                and hit(f"login:{client}", LOGIN_ATTEMPTS_PER_CLIENT_PER_MINUTE, 60)):
+            log.warning("sign-in refused: too many attempts from %s (account %r)", client, username[:150])
             return HttpResponse(
                 _("Too many sign-in attempts from your address. Wait a minute and try again."),
                 status=429,

@@ -44,12 +44,21 @@ def _sqlite_copy(source_path, target_path) -> None:
         source.close()
 
 
+def _create_private(path: Path) -> None:
+    """Create `path` empty and readable by its owner only (0600), whatever the umask: a backup
+    holds password hashes and tokens. The database tools then write into the file it is."""
+    path.unlink(missing_ok=True)  # a partial file left by a crash may have other permissions
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    os.chmod(path, 0o600)  # os.open's mode passes through the umask, which could only narrow it
+
+
 def backup(target: Path, alias: str = "default") -> Path:
     db = _settings(alias)
     target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
+    target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     partial = target.with_name(target.name + ".partial")
     engine = db["ENGINE"]
+    _create_private(partial)
     if engine.endswith("sqlite3"):
         _sqlite_copy(db["NAME"], partial)
     elif engine.endswith("postgresql"):
@@ -61,7 +70,9 @@ def backup(target: Path, alias: str = "default") -> Path:
             partial.unlink(missing_ok=True)
             raise BackupError(f"pg_dump failed: {result.stderr.strip()}")
     else:
+        partial.unlink(missing_ok=True)
         raise BackupError(f"no backup method for database engine {engine}")
+    partial.chmod(0o600)
     partial.replace(target)  # a backup file exists only once it is complete
     return target
 

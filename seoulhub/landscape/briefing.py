@@ -94,7 +94,8 @@ def render_briefing(briefing: Briefing, user=None) -> tuple[str, str, str]:
                "page_url": reverse("landscape:briefing", args=[briefing.pk]),
                "tech_url": reverse("taxonomy:detail", args=[briefing.technology.slug]),
                "unsubscribe_url": reverse("landscape:subscriptions"), "user": user}
-    subject = render_to_string("landscape/email/briefing_subject.txt", context).strip()
+    # Plain text (the template turns autoescaping off), on one line: a header cannot hold a line break.
+    subject = " ".join(render_to_string("landscape/email/briefing_subject.txt", context).split())
     return subject, render_to_string("landscape/email/briefing.txt", context), render_to_string(
         "landscape/email/briefing.html", context)
 

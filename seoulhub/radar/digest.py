@@ -109,7 +109,8 @@ def render_digest(subscription: Subscription, matches: list[Match], since, until
         "settings_url": base_url.rstrip("/") + reverse("radar:subscriptions"),
         "feed_url": base_url.rstrip("/") + reverse("radar:subscription_feed", args=[subscription.feed_token]),
     }
-    subject = render_to_string("radar/subscriptions/digest_subject.txt", context).strip()
+    # Plain text (the template turns autoescaping off), on one line: a header cannot hold a line break.
+    subject = " ".join(render_to_string("radar/subscriptions/digest_subject.txt", context).split())
     text = render_to_string("radar/subscriptions/digest.txt", context)
     html = render_to_string("radar/subscriptions/digest.html", context)
     return subject, text, html

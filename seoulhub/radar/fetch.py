@@ -6,9 +6,13 @@
   to the checked address (Host header and TLS SNI keep the name), so a second DNS answer
   cannot swap in an internal address (DNS rebinding).
 * Redirects are followed by hand (at most MAX_REDIRECTS), each hop checked again.
-* Conditional GET (ETag / Last-Modified), gzip/deflate (httpx decodes), a response-size cap on
-  the decoded body, timeouts, per-host politeness (one request at a time per host, a minimum
-  delay between them), retries with exponential backoff on connection errors, 429 and 5xx.
+* Conditional GET (ETag / Last-Modified), gzip/deflate (decoded here, piece by piece, so a
+  compressed body cannot unpack past the size cap: inflate.py), a size cap on the decoded body,
+  per-read timeouts, per-host politeness (one request at a time per host, a minimum delay
+  between them), retries with exponential backoff on connection errors, 429 and 5xx.
+* One deadline bounds the whole fetch (redirects, retries, waiting for the host, every read),
+  as Miniflux bounds its exchange: a server that drips one byte a second cannot hold a worker
+  or the host's turn past it. Every socket read and write gets at most the time left.
 Errors are FetchError with a message a person can act on.
 """
 
@@ -21,10 +25,14 @@ import time
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
+import httpcore
 import httpx
+
+from .inflate import Damaged, Inflater, TooLarge
 
 USER_AGENT = "SeoulDigitalHub-Radar/0.1 (+https://github.com/seoulhub; feed reader)"
 MAX_REDIRECTS = 5
+DECODED_ENCODINGS = ("gzip", "deflate")
 RETRY_STATUSES = {429, 500, 502, 503, 504}
 METADATA_ADDRESSES = {ipaddress.ip_address("169.254.169.254"), ipaddress.ip_address("fd00:ec2::254")}
 
@@ -66,10 +74,32 @@ def _parse_allow(entries) -> tuple[set[str], list]:
     return hosts, networks
 
 
+NAT64_NETWORKS = (ipaddress.ip_network("64:ff9b::/96"), ipaddress.ip_network("64:ff9b:1::/48"))
+IPV4_COMPATIBLE = ipaddress.ip_network("::/96")
+
+
+def _embedded_ipv4(ip: ipaddress.IPv6Address) -> tuple[str, ipaddress.IPv4Address | None]:
+    """(kind, IPv4 address) an IPv6 address carries inside it and reaches through a relay or
+    translator (6to4, Teredo, NAT64, IPv4-compatible), or ("", None)."""
+    if ip.sixtofour is not None:
+        return "a 6to4", ip.sixtofour
+    if ip.teredo is not None:
+        return "a Teredo", ip.teredo[1]
+    if any(ip in net for net in NAT64_NETWORKS):
+        return "a NAT64", ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+    if ip in IPV4_COMPATIBLE and int(ip) > 1:
+        return "an IPv4-compatible", ipaddress.IPv4Address(int(ip))
+    return "", None
+
+
 def address_problem(ip) -> str:
     """Why connecting to `ip` is refused, or "" when it is a public address."""
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
         ip = ip.ipv4_mapped
+    if isinstance(ip, ipaddress.IPv6Address):
+        kind, inner = _embedded_ipv4(ip)
+        if inner is not None and (inner_problem := address_problem(inner)):
+            return f"{kind} address that embeds {inner} ({inner_problem})"
     if ip in METADATA_ADDRESSES:
         return "a cloud metadata address"
     for test, words in (("is_unspecified", "an unspecified address"), ("is_loopback", "a loopback address"),
@@ -86,11 +116,12 @@ class Fetcher:
     """One fetcher per process (it keeps the per-host politeness clock)."""
 
     def __init__(self, *, allow=(), max_bytes: int = 5 * 1024 * 1024, timeout: float = 20.0,
-                 min_host_delay: float = 1.0, retries: int = 2, backoff: float = 1.0,
+                 deadline: float = 20.0, min_host_delay: float = 1.0, retries: int = 2, backoff: float = 1.0,
                  resolver=None, sleep=time.sleep):
         self.allow_hosts, self.allow_networks = _parse_allow(allow)
         self.max_bytes = max_bytes
         self.timeout = timeout
+        self.deadline = deadline
         self.min_host_delay = min_host_delay
         self.retries = retries
         self.backoff = backoff
@@ -144,21 +175,33 @@ class Fetcher:
         with self._guard:
             return self._host_locks.setdefault(host, threading.Lock())
 
-    def _wait_turn(self, host: str) -> None:
+    def _wait_turn(self, host: str, deadline: float) -> None:
         last = self._host_last.get(host)
         if last is not None:
-            wait = self.min_host_delay - (time.monotonic() - last)
+            wait = min(self.min_host_delay - (time.monotonic() - last), deadline - time.monotonic())
             if wait > 0:
                 self._sleep(wait)
+
+    def _past_deadline(self, url: str) -> FetchError:
+        return FetchError(f"{url} did not finish within {self.deadline:g} seconds, the limit for one fetch "
+                          f"(SEOULHUB_FETCH_DEADLINE)")
 
     # --- fetching ---------------------------------------------------------------------
     def fetch(self, url: str, *, etag: str = "", last_modified: str = "") -> FetchResult:
         redirects: list[str] = []
         current = url
-        with httpx.Client(timeout=self.timeout, follow_redirects=False, trust_env=False) as client:
+        deadline = time.monotonic() + self.deadline
+        transport = httpx.HTTPTransport(retries=0)
+        # httpx has no public way to hand its connection pool a network backend; the pool reads
+        # this attribute for every connection it opens (httpcore 1.x). tests/radar/test_feed_limits.py
+        # fails if a new version stops honouring it.
+        transport._pool._network_backend = _DeadlineBackend(deadline)
+        with httpx.Client(timeout=self.timeout, follow_redirects=False, trust_env=False,
+                          transport=transport) as client:
             for _hop in range(MAX_REDIRECTS + 1):
                 host, address = self.check_url(current)
-                response = self._request_with_retries(client, current, host, address, etag, last_modified)
+                response = self._request_with_retries(client, current, host, address, etag, last_modified,
+                                                      deadline)
                 if response.status in (301, 302, 303, 307, 308):
                     location = response.location
                     if not location:
@@ -171,32 +214,37 @@ class Fetcher:
                 return response
         raise FetchError(f"{url} redirected more than {MAX_REDIRECTS} times")
 
-    def _request_with_retries(self, client, url, host, address, etag, last_modified) -> FetchResult:
+    def _request_with_retries(self, client, url, host, address, etag, last_modified, deadline) -> FetchResult:
         attempt = 0
         while True:
+            pause = self.backoff * (2 ** attempt)
             try:
-                result = self._request(client, url, host, address, etag, last_modified)
+                result = self._request(client, url, host, address, etag, last_modified, deadline)
             except FetchRefused:
                 raise
             except FetchError as exc:
-                if attempt >= self.retries or not getattr(exc, "retryable", False):
+                if self._last_try(attempt, pause, deadline) or not getattr(exc, "retryable", False):
                     raise
             else:
-                if result.status not in RETRY_STATUSES or attempt >= self.retries:
+                if result.status not in RETRY_STATUSES or self._last_try(attempt, pause, deadline):
                     if result.status in RETRY_STATUSES or result.status >= 400:
                         raise FetchError(f"{url} answered HTTP {result.status}" +
                                          (" (too many requests)" if result.status == 429 else ""))
                     return result
-            self._sleep(self.backoff * (2 ** attempt))
+            self._sleep(pause)
             attempt += 1
 
-    def _request(self, client, url, host, address, etag, last_modified) -> FetchResult:
+    def _last_try(self, attempt: int, pause: float, deadline: float) -> bool:
+        # No retry that would start after the deadline: the last error is the answer.
+        return attempt >= self.retries or time.monotonic() + pause >= deadline
+
+    def _request(self, client, url, host, address, etag, last_modified, deadline) -> FetchResult:
         parts = urlsplit(url)
         port = parts.port
         ip_host = f"[{address}]" if ":" in address else address
         netloc = f"{ip_host}:{port}" if port else ip_host
         pinned = urlunsplit((parts.scheme, netloc, parts.path or "/", parts.query, ""))
-        headers = {"User-Agent": USER_AGENT, "Accept-Encoding": "gzip, deflate",
+        headers = {"User-Agent": USER_AGENT, "Accept-Encoding": ", ".join(DECODED_ENCODINGS),
                    "Accept": "application/rss+xml, application/atom+xml, application/feed+json, "
                              "application/json, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5",
                    "Host": parts.netloc.rsplit("@", 1)[-1]}
@@ -206,39 +254,113 @@ class Fetcher:
             headers["If-Modified-Since"] = last_modified
         extensions = {"sni_hostname": host} if parts.scheme == "https" else {}
         lock = self._host_lock(host)
-        with lock:
-            self._wait_turn(host)
+        if not lock.acquire(timeout=max(deadline - time.monotonic(), 0)):
+            raise self._past_deadline(url)  # another fetch from the same host held it all the time
+        try:
+            self._wait_turn(host, deadline)
             try:
                 request = client.build_request("GET", pinned, headers=headers, extensions=extensions)
                 response = client.send(request, stream=True)
             except httpx.TimeoutException as exc:
+                if time.monotonic() >= deadline:
+                    raise self._past_deadline(url) from exc
                 raise _retryable(f"{url} did not answer within {self.timeout:g} seconds") from exc
             except httpx.TransportError as exc:
                 raise _retryable(f"could not connect to {host}: {exc.__class__.__name__} {exc}") from exc
-            finally:
-                self._host_last[host] = time.monotonic()
             try:
                 if response.status_code in (301, 302, 303, 307, 308):
                     return FetchResult(url, response.status_code, location=response.headers.get("location", ""))
                 if response.status_code != 200:
                     return FetchResult(url, response.status_code)
-                declared = response.headers.get("content-length")
-                if declared and declared.isdigit() and int(declared) > self.max_bytes * 20:
+                declared = response.headers.get("content-length", "")
+                if declared.isascii() and declared.isdigit() and int(declared) > self.max_bytes:
                     raise FetchError(f"{url} is {int(declared):,} bytes, over the {self.max_bytes:,}-byte limit")
-                body = bytearray()
-                try:
-                    for chunk in response.iter_bytes():
-                        body.extend(chunk)
-                        if len(body) > self.max_bytes:
-                            raise FetchError(f"{url} is larger than the {self.max_bytes:,}-byte limit")
-                except httpx.DecodingError as exc:
-                    raise FetchError(f"{url} sent a body that could not be decompressed: {exc}") from exc
-                except httpx.TimeoutException as exc:
-                    raise _retryable(f"{url} stopped sending within {self.timeout:g} seconds") from exc
-                return FetchResult(url, 200, bytes(body), response.headers.get("content-type", ""),
+                body = self._read_body(url, response, deadline)
+                return FetchResult(url, 200, body, response.headers.get("content-type", ""),
                                    response.headers.get("etag", ""), response.headers.get("last-modified", ""))
             finally:
                 response.close()
+        finally:
+            self._host_last[host] = time.monotonic()
+            lock.release()
+
+    def _read_body(self, url: str, response: httpx.Response, deadline: float) -> bytes:
+        """The body, decoded, refused past max_bytes whether it arrives compressed or not."""
+        encodings = [e.strip().lower() for e in response.headers.get("content-encoding", "").split(",")]
+        encodings = [e for e in encodings if e and e != "identity"]
+        if len(encodings) > 1 or (encodings and encodings[0] not in DECODED_ENCODINGS + ("x-gzip",)):
+            raise FetchError(f"{url} sent its body encoded as {', '.join(encodings)}, which the hub does not read "
+                             f"(it asks for {', '.join(DECODED_ENCODINGS)})")
+        inflater = Inflater(encodings[0], self.max_bytes) if encodings else None
+        too_large = FetchError(f"{url} is larger than the {self.max_bytes:,}-byte limit")
+        body = bytearray()
+        received = 0
+        try:
+            # Raw bytes, decoded here: httpx would unpack a whole network chunk at once (about
+            # 1,000 times its size for a gzip bomb) before the size could be checked.
+            for chunk in response.iter_raw():
+                received += len(chunk)
+                if received > self.max_bytes:
+                    raise too_large
+                body += inflater.feed(chunk) if inflater else chunk
+                if len(body) > self.max_bytes:
+                    raise too_large
+            if inflater:
+                inflater.finish()
+        except TooLarge as exc:
+            raise too_large from exc
+        except Damaged as exc:
+            raise FetchError(f"{url} sent a body that could not be decompressed: {exc}") from exc
+        except httpx.TimeoutException as exc:
+            if time.monotonic() >= deadline:
+                raise self._past_deadline(url) from exc
+            raise _retryable(f"{url} stopped sending within {self.timeout:g} seconds") from exc
+        except httpx.TransportError as exc:
+            raise _retryable(f"{url} broke off while sending: {exc.__class__.__name__} {exc}") from exc
+        return bytes(body)
+
+
+class _DeadlineStream(httpcore.NetworkStream):
+    """A connection whose every read and write gets at most the time left before the deadline."""
+
+    def __init__(self, stream: httpcore.NetworkStream, deadline: float):
+        self._stream = stream
+        self._deadline = deadline
+
+    def _time_left(self, timeout: float | None, error) -> float:
+        left = self._deadline - time.monotonic()
+        if left <= 0:
+            raise error("the fetch deadline has passed")
+        return left if timeout is None else min(timeout, left)
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return self._stream.read(max_bytes, self._time_left(timeout, httpcore.ReadTimeout))
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self._stream.write(buffer, self._time_left(timeout, httpcore.WriteTimeout))
+
+    def close(self) -> None:
+        self._stream.close()
+
+    def start_tls(self, ssl_context, server_hostname=None, timeout=None):
+        tls = self._stream.start_tls(ssl_context, server_hostname, self._time_left(timeout, httpcore.ConnectTimeout))
+        return _DeadlineStream(tls, self._deadline)
+
+    def get_extra_info(self, info: str):
+        return self._stream.get_extra_info(info)
+
+
+class _DeadlineBackend(httpcore.SyncBackend):
+    def __init__(self, deadline: float):
+        self._deadline = deadline
+
+    def connect_tcp(self, host, port, timeout=None, local_address=None, socket_options=None):
+        left = self._deadline - time.monotonic()
+        if left <= 0:
+            raise httpcore.ConnectTimeout("the fetch deadline has passed")
+        stream = super().connect_tcp(host, port, left if timeout is None else min(timeout, left),
+                                     local_address, socket_options)
+        return _DeadlineStream(stream, self._deadline)
 
 
 def _retryable(message: str) -> FetchError:

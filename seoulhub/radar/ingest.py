@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import DataError, IntegrityError, connection, transaction
 from django.utils import timezone
 
 from seoulhub.core.bulkinsert import insert_rows
@@ -129,6 +129,12 @@ class Ingestor:
             stats.errors += 1
             stats.error_messages.append(f"{item.link or item.guid or '?'}: {exc}")
             return None
+        except Exception as exc:  # one item that breaks the pipeline never blocks its siblings
+            log.exception("%s: item %s could not be processed", source.name, item.link or item.guid)
+            stats.errors += 1
+            stats.error_messages.append(f"{item.link or item.guid or '?'}: could not be processed "
+                                        f"({exc.__class__.__name__})")
+            return None
 
     def store_batch(self, source: Source, batch: list[ProcessedItem], stats: IngestStats) -> None:
         """Store the batch's new items in one transaction (see the module docstring)."""
@@ -147,9 +153,11 @@ class Ingestor:
         try:
             with transaction.atomic():
                 near = self._insert(source, fresh, indexed)
-        except IntegrityError:
+        except (IntegrityError, DataError):
             self._forget(indexed)
-            for p in fresh:  # a concurrent or earlier run stored some of them first
+            # A concurrent or earlier run stored some of them first, or one item holds a value
+            # the database refuses: each is stored (or refused) alone.
+            for p in fresh:
                 self._store_alone(source, p, stats)
             return
         except BaseException:
@@ -203,6 +211,10 @@ class Ingestor:
             article, near = self.store(source, p)
         except IntegrityError:
             stats.duplicates += 1
+            return
+        except DataError as exc:
+            stats.errors += 1
+            stats.error_messages.append(f"{p.url or p.guid or '?'}: the database refused it ({exc})"[:500])
             return
         stats.new += 1
         stats.near_duplicates += near

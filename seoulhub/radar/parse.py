@@ -10,15 +10,19 @@ namespaces, no markup in its texts) is read by `plainrss` instead, with the same
 from __future__ import annotations
 
 import calendar
-import gzip
 import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 import feedparser
 
-from .pipeline import ParsedItem
+from .inflate import GZIP_MAGIC, Damaged, TooLarge, inflate
+from .pipeline import ParsedItem, storable_item
 from .plainrss import read_plain_rss
+
+# A gzipped feed or listing may unpack to this much (the largest shipped arXiv listing is 13 MB);
+# beyond it parsing stops with an error instead of filling memory (a gzip bomb).
+MAX_UNPACKED_BYTES = 64 * 1024 * 1024
 
 
 class ParseError(ValueError):
@@ -32,7 +36,8 @@ class ParsedFeed:
     link: str = ""
     language: str = ""
     items: list[ParsedItem] = field(default_factory=list)
-    warning: str = ""  # a recoverable problem (feedparser's bozo), in words
+    warning: str = ""  # a recoverable problem (feedparser's bozo, skipped items), in words
+    skipped: int = 0  # items left out because they could not be read
 
 
 def _struct_to_dt(value) -> datetime | None:
@@ -58,14 +63,26 @@ def _lang(code) -> str:
     return (code or "").split("-")[0].split("_")[0].lower()[:8]
 
 
-def parse_feed(content: bytes, *, content_type: str = "", url: str = "") -> ParsedFeed:
+def parse_feed(content: bytes, *, content_type: str = "", url: str = "",
+               max_unpacked: int = MAX_UNPACKED_BYTES) -> ParsedFeed:
+    """The feed in `content`; every item's texts are storable (pipeline.storable_item), so one
+    item with a lone surrogate or a NUL cannot fail its siblings later."""
     if not content or not content.strip():
         raise ParseError("the feed is empty")
-    if content[:2] == b"\x1f\x8b":
+    if content[:2] == GZIP_MAGIC:
         try:
-            content = gzip.decompress(content)
-        except (OSError, EOFError) as exc:
+            content = inflate(content, "gzip", max_unpacked)
+        except TooLarge as exc:
+            raise ParseError(f"the gzip file unpacks to more than {max_unpacked:,} bytes, the limit "
+                             f"(SEOULHUB_FEED_MAX_UNPACKED_BYTES)") from exc
+        except Damaged as exc:
             raise ParseError(f"the gzip file is damaged: {exc}") from exc
+    feed = _parse_unpacked(content, url)
+    feed.items = [storable_item(item) for item in feed.items]
+    return feed
+
+
+def _parse_unpacked(content: bytes, url: str) -> ParsedFeed:
     head = content.lstrip()[:200]
     if head.startswith(b"{") or head.startswith(b"["):
         first_line = content.lstrip().split(b"\n", 1)[0]
@@ -143,24 +160,38 @@ def parse_json_feed(content: bytes) -> ParsedFeed:
     items = data.get("items")
     if not isinstance(items, list):
         raise ParseError("the JSON Feed has no items list")
+    language = data.get("language")
     feed = ParsedFeed(kind="json", title=str(data.get("title", "")), link=str(data.get("home_page_url", "")),
-                      language=_lang(data.get("language")))
+                      language=_lang(language) if isinstance(language, str) else "")
+    bad = 0
     for raw in items:
-        if not isinstance(raw, dict):
-            continue
-        authors = raw.get("authors") or ([raw["author"]] if isinstance(raw.get("author"), dict) else [])
-        feed.items.append(ParsedItem(
-            title=str(raw.get("title", "")),
-            link=str(raw.get("url") or raw.get("external_url") or ""),
-            guid=str(raw.get("id", "")),
-            summary_html=str(raw.get("summary", "")),
-            content_html=str(raw.get("content_html") or raw.get("content_text") or ""),
-            author=", ".join(str(a.get("name", "")) for a in authors if isinstance(a, dict)),
-            published_at=_iso_to_dt(raw.get("date_published") or raw.get("date_modified")),
-            categories=[str(t) for t in raw.get("tags", []) if t],
-            language=_lang(raw.get("language") or data.get("language")),
-        ))
+        try:
+            feed.items.append(_json_feed_item(raw, feed.language))
+        except (TypeError, ValueError, AttributeError):  # one malformed item never blocks its siblings
+            bad += 1
+    if bad:
+        feed.skipped = bad
+        feed.warning = f"{bad} unreadable item{'s' if bad > 1 else ''} skipped"
     return feed
+
+
+def _json_feed_item(raw, feed_language: str) -> ParsedItem:
+    if not isinstance(raw, dict):
+        raise TypeError("a JSON Feed item is an object")
+    authors = raw.get("authors") or ([raw["author"]] if isinstance(raw.get("author"), dict) else [])
+    tags = raw.get("tags") or []
+    language = raw.get("language")
+    return ParsedItem(
+        title=str(raw.get("title") or ""),
+        link=str(raw.get("url") or raw.get("external_url") or ""),
+        guid=str(raw.get("id") or ""),
+        summary_html=str(raw.get("summary") or ""),
+        content_html=str(raw.get("content_html") or raw.get("content_text") or ""),
+        author=", ".join(str(a.get("name", "")) for a in authors if isinstance(a, dict)),
+        published_at=_iso_to_dt(raw.get("date_published") or raw.get("date_modified")),
+        categories=[str(t) for t in (tags if isinstance(tags, list) else []) if t],
+        language=_lang(language) if isinstance(language, str) else feed_language,
+    )
 
 
 def parse_arxiv_listing(content: bytes) -> ParsedFeed:
@@ -194,5 +225,6 @@ def parse_arxiv_listing(content: bytes) -> ParsedFeed:
     if not feed.items:
         raise ParseError(f"no arXiv records found ({bad} unreadable lines)")
     if bad:
+        feed.skipped = bad
         feed.warning = f"{bad} unreadable lines skipped"
     return feed

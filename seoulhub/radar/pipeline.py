@@ -12,7 +12,7 @@ import hashlib
 import html
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -106,9 +106,25 @@ class ItemError(ValueError):
 
 # Without these a string has no markup for nh3 to remove and nothing its serialiser would escape
 # or normalise (it writes "&amp;", "&lt;", "&gt;", "&nbsp;", reads "\r" and NUL as HTML does, and
-# drops a byte order mark that opens the text); a lone surrogate (JSON can carry one) is left for
-# nh3 to refuse, as before.
+# drops a byte order mark that opens the text). Lone surrogates and NUL never get here
+# (storable_text removes them first).
 _HTML_SPECIAL = re.compile("[<>&\r\x00\xa0\ud800-\udfff]|^\ufeff")
+
+# What no stored text may hold: a lone surrogate (a JSON string can carry one; nh3, UTF-8 and both
+# databases refuse it, so one such item used to fail its whole feed) becomes U+FFFD; NUL
+# (PostgreSQL refuses it) and the other C0 controls but tab and line breaks are dropped.
+_UNSTORABLE = re.compile("[\ud800-\udfff\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _storable_char(match: re.Match) -> str:
+    return "\ufffd" if match.group() >= "\ud800" else ""
+
+
+def storable_text(value: str) -> str:
+    """`value` without lone surrogates and control characters (see _UNSTORABLE)."""
+    if not value or not _UNSTORABLE.search(value):
+        return value
+    return _UNSTORABLE.sub(_storable_char, value)
 
 
 def sanitise_html(raw: str) -> str:
@@ -296,9 +312,23 @@ def merge_category_evidence(techs: list[TechMatch], categories: list[str],
     return sorted(by_slug.values(), key=lambda m: (-m.score, m.slug))
 
 
+def storable_item(item: ParsedItem) -> ParsedItem:
+    """`item` with storable_text in every text field (the same object when nothing changes)."""
+    texts = (item.title, item.link, item.guid, item.summary_html, item.content_html, item.author)
+    categories = item.categories
+    if not any(_UNSTORABLE.search(t) for t in texts if t) and not any(
+            _UNSTORABLE.search(c) for c in categories if isinstance(c, str)):
+        return item
+    title, link, guid, summary_html, content_html, author = (storable_text(t or "") for t in texts)
+    return replace(item, title=title, link=link, guid=guid, summary_html=summary_html,
+                   content_html=content_html, author=author,
+                   categories=[storable_text(c) for c in categories if isinstance(c, str)])
+
+
 def process_item(item: ParsedItem, *, language_hint: str = "",
                  tagger: TechnologyTagger | None = None) -> ProcessedItem:
     """Every stored field of one item except the embedding. Raises ItemError for an empty item."""
+    item = storable_item(item)
     summary_html = sanitise_html(item.summary_html)
     body_html = item.content_html or item.summary_html
     text = html_to_text(body_html)

@@ -37,6 +37,7 @@ def fetcher() -> Fetcher:
             allow=settings.SEOULHUB_FETCH_ALLOW,
             max_bytes=settings.SEOULHUB_FETCH_MAX_BYTES,
             timeout=settings.SEOULHUB_FETCH_TIMEOUT,
+            deadline=settings.SEOULHUB_FETCH_DEADLINE,
             min_host_delay=float(getattr(settings, "SEOULHUB_FETCH_HOST_DELAY", 1.0)),
             retries=int(getattr(settings, "SEOULHUB_FETCH_RETRIES", 2)),
             backoff=float(getattr(settings, "SEOULHUB_FETCH_BACKOFF", 1.0)),
@@ -97,7 +98,7 @@ def _run_source(source: Source, ingestor: Ingestor | None, progress, on_total) -
         if not_modified:
             source.record_success(etag=etag or source.etag, last_modified=last_modified or source.last_modified)
             return IngestStats()
-        feed = parse_feed(content, url=source.url)
+        feed = parse_feed(content, url=source.url, max_unpacked=settings.SEOULHUB_FEED_MAX_UNPACKED_BYTES)
     except (SourceFailed, ParseError) as exc:
         source.record_failure(str(exc))
         raise SourceFailed(str(exc)) from exc
@@ -111,6 +112,12 @@ def _run_source(source: Source, ingestor: Ingestor | None, progress, on_total) -
     source.record_success(etag=etag, last_modified=last_modified, items=stats.new)
     if feed.warning:
         log.info("%s: %s", source.name, feed.warning)
+    if stats.errors or feed.skipped:
+        # The other items are stored; the source's health record says what was skipped, and why.
+        notes = [f"{stats.errors} item{'s' if stats.errors > 1 else ''} skipped: "
+                 + "; ".join(stats.error_messages[:3])] if stats.errors else []
+        source.last_error = "; ".join(notes + ([feed.warning] if feed.skipped else []))[:2000]
+        source.save(update_fields=["last_error"])
     return stats
 
 

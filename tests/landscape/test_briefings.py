@@ -52,6 +52,18 @@ def test_subscribers_get_one_email_per_briefing_even_when_sending_runs_twice(sub
     assert BriefingDelivery.objects.count() == 1
 
 
+def test_plain_text_subject_and_body_are_not_html_escaped(subscriber, tech):
+    quantum = tech["quantum"]
+    quantum.name_ko = quantum.name_en = "R&D <양자> \"큐비트\""
+    quantum.save()
+    assert send_briefings(WEEK)["sent"] == 1
+    message = mail.outbox[0]
+    assert 'R&D <양자> "큐비트"' in message.subject and "&amp;" not in message.subject
+    assert 'R&D <양자> "큐비트"' in message.body and "&amp;" not in message.body
+    html = message.alternatives[0][0]
+    assert "R&amp;D &lt;양자&gt;" in html  # the HTML part stays escaped
+
+
 def test_a_failing_mail_server_records_no_delivery_so_the_next_run_retries(subscriber, settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", 9  # nothing listens on the discard port

@@ -59,6 +59,16 @@ def test_weekly_digest_is_ranked_deduplicated_and_sent_once(subscriber):
     assert len(mail.outbox) == 1 and DigestDelivery.objects.count() == 1
 
 
+def test_digest_text_and_subject_are_plain_text_not_html(subscriber):
+    title = 'R&D <AI> "반도체" 설계'
+    make_article(make_source("연합뉴스"), title, techs=["ai-semiconductor"], relevance=0.9, published_at=last_week())
+    assert send_digest(subscriber, now=NOW) == 1
+    message = mail.outbox[0]
+    assert title in message.body and "&amp;" not in message.body + message.subject
+    assert "\n" not in message.subject
+    assert "R&amp;D &lt;AI&gt;" in message.alternatives[0][0]
+
+
 def test_no_mail_without_address_frequency_or_matches(subscriber, make_user):
     assert send_digest(subscriber, now=NOW) == 0  # nothing published last week
     source = make_source()
