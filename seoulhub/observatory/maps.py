@@ -10,6 +10,7 @@ import math
 
 import plotly.graph_objects as go
 from django.conf import settings
+from django.utils.html import format_html
 from plotly.colors import sample_colorscale
 
 COLOURS = "Blues"
@@ -67,11 +68,17 @@ def choropleth_html(rows: list[dict], value_key: str, title: str, colorbar_title
     figure.update_layout(title={"text": title}, margin={"l": 0, "r": 0, "t": 40, "b": 0}, height=520,
                          plot_bgcolor="white", paper_bgcolor="white",
                          font={"family": "NanumGothic, 'Noto Sans KR', sans-serif"})
-    return figure.to_html(full_html=False, include_plotlyjs=False, div_id=div_id,
-                          config={"displaylogo": False, "responsive": True})
+    return figure_div(figure, div_id, {"displaylogo": False, "responsive": True})
 
 
 def bar_html(labels: list[str], values: list[float], title: str, div_id: str) -> str:
     figure = go.Figure(go.Bar(x=labels, y=values, marker_color="#2b6cb0"))
     figure.update_layout(title={"text": title}, margin={"l": 40, "r": 10, "t": 40, "b": 80}, height=320)
-    return figure.to_html(full_html=False, include_plotlyjs=False, div_id=div_id, config={"displaylogo": False})
+    return figure_div(figure, div_id, {"displaylogo": False})
+
+
+def figure_div(figure: go.Figure, div_id: str, config: dict) -> str:
+    """The figure as an empty <div> carrying its JSON; static/seoulhub/charts.js draws it.
+    (figure.to_html would add an inline <script>, which the Content-Security-Policy refuses.)"""
+    return format_html('<div id="{}" class="plotly-figure" data-figure="{}" data-config="{}"></div>',
+                       div_id, figure.to_json(), json.dumps(config))
