@@ -1,7 +1,9 @@
 /* Draws the hub's Plotly charts from data attributes, so pages need no inline script (the
    Content-Security-Policy refuses inline scripts). Pages load plotly.min.js themselves.
 
-   - <div class="chart" data-figure="[traces]">: a list of traces (radar trends).
+   - <div class="chart" data-figure="[traces]">: a list of traces (radar trends), or a whole
+     {data, layout} figure (the landscape's quadrant); a point whose customdata is a path of
+     the hub links there.
    - <div class="plotly-figure" data-figure="{data, layout}" data-config="{...}">: a whole
      figure made by plotly in Python (observatory maps and charts).
 
@@ -86,20 +88,34 @@
     return Object.assign(base, extra || {});
   }
 
+  // A point whose customdata is a path of the hub (e.g. a technology's page) is a link.
+  function followLinks(el) {
+    el.on("plotly_click", function (event) {
+      var url = event.points && event.points[0] && event.points[0].customdata;
+      if (typeof url === "string" && url.charAt(0) === "/" && url.charAt(1) !== "/") { window.location.href = url; }
+    });
+  }
+
+  function plot(el, traces, layout, extra) {
+    // The container's own width: without it plotly falls back to 700 px and a phone clips the chart.
+    layout.width = el.clientWidth || undefined;
+    window.Plotly.newPlot(el, traces, koreanDates(layout, traces), config(extra)).then(function () { followLinks(el); });
+  }
+
   function draw() {
     if (!window.Plotly) { return; }
     if (korean) { window.Plotly.register(KOREAN); }
+    // .chart: a list of traces, or a whole {data, layout} figure.
     document.querySelectorAll(".chart[data-figure]").forEach(function (el) {
-      var traces = JSON.parse(el.dataset.figure);
+      var figure = JSON.parse(el.dataset.figure);
+      var traces = Array.isArray(figure) ? figure : (figure.data || []);
       if (!traces.length) { return; }
-      var layout = {margin: {t: 10, r: 10, l: 40, b: 40}, legend: {orientation: "h"}};
-      window.Plotly.newPlot(el, traces, koreanDates(layout, traces), config());
+      var layout = Array.isArray(figure) ? {margin: {t: 10, r: 10, l: 40, b: 40}, legend: {orientation: "h"}} : (figure.layout || {});
+      plot(el, traces, layout, {displayModeBar: false});
     });
     document.querySelectorAll(".plotly-figure[data-figure]").forEach(function (el) {
       var figure = JSON.parse(el.dataset.figure);
-      var traces = figure.data || [];
-      var layout = koreanDates(figure.layout || {}, traces);
-      window.Plotly.newPlot(el, traces, layout, config(el.dataset.config ? JSON.parse(el.dataset.config) : {}));
+      plot(el, figure.data || [], figure.layout || {}, el.dataset.config ? JSON.parse(el.dataset.config) : {});
     });
   }
 
