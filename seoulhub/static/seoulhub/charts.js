@@ -78,7 +78,16 @@
 
   function koreanDates(layout, traces) {
     if (!korean || !hasDates(traces)) { return layout; }
-    layout.xaxis = Object.assign({}, layout.xaxis || {}, KOREAN_DATE_AXIS);
+    var axis = Object.assign({}, layout.xaxis || {}, KOREAN_DATE_AXIS);
+    var monthly = traces.every(function (trace) { return !trace.x || !trace.x.length || String(trace.x[0]).length === 7; });
+    if (monthly) {  // monthly periods ("2026-04"): one tick per month (or per few months), never days
+      var months = Math.max.apply(null, traces.map(function (trace) { return (trace.x || []).length; }));
+      axis.dtick = "M" + Math.max(1, Math.ceil(months / 12));
+      axis.tickformat = "%Y년 %-m월";
+      axis.hoverformat = "%Y년 %-m월";
+      delete axis.tickformatstops;
+    }
+    layout.xaxis = axis;
     return layout;
   }
 
