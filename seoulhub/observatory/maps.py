@@ -77,8 +77,10 @@ def bar_html(labels: list[str], values: list[float], title: str, div_id: str) ->
     return figure_div(figure, div_id, {"displaylogo": False})
 
 
-def figure_div(figure: go.Figure, div_id: str, config: dict) -> str:
+def figure_div(figure: go.Figure, div_id: str, config: dict, css_class: str = "") -> str:
     """The figure as an empty <div> carrying its JSON; static/seoulhub/charts.js draws it.
-    (figure.to_html would add an inline <script>, which the Content-Security-Policy refuses.)"""
-    return format_html('<div id="{}" class="plotly-figure" data-figure="{}" data-config="{}"></div>',
-                       div_id, figure.to_json(), json.dumps(config))
+    (figure.to_html would add an inline <script>, which the Content-Security-Policy refuses, and
+    its default_height a style attribute: give the box's size to a CSS class instead, e.g.
+    "map-figure" in seoulhub.css.)"""
+    return format_html('<div id="{}" class="{}" data-figure="{}" data-config="{}"></div>',
+                       div_id, f"plotly-figure {css_class}".strip(), figure.to_json(), json.dumps(config))
