@@ -153,3 +153,26 @@ def test_no_main_page_scrolls_sideways_on_a_phone(browser, live_server, articles
     page.goto("/landscape/subscriptions/")
     assert _scroll_width(page) <= 390, _scroll_width(page)
     context.close()
+
+
+def test_behaviours_bound_by_data_attributes_work_without_inline_handlers(browser, live_server):
+    """The CSP refuses onchange= and onsubmit=; static/seoulhub/hub.js binds them instead."""
+    from seoulhub.observatory.sectors import load_definition
+    from seoulhub.support.models import Firm
+
+    load_definition()
+    firm = Firm.objects.create(name_ko="예시 자동제출 기업")
+    context = _korean_context(browser, live_server)
+    page = context.new_page()
+    page.set_default_timeout(120_000)
+    page.goto(f"/support/firms/{firm.pk}/dashboard/")
+    with page.expect_navigation():
+        page.check("input[name=closed][data-autosubmit]")
+    assert "closed=1" in page.url
+    page.goto("/observatory/districts/11680/")
+    page.select_option("form[data-action-from=code] select[name=code]", "11110")
+    with page.expect_navigation():
+        page.evaluate("document.querySelector('form[data-action-from=code]').requestSubmit()")
+    assert "/observatory/districts/11110/" in page.url
+    assert page.evaluate("window.__cspViolations") == []
+    context.close()
