@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db import DataError
 from django.http import Http404
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 
 from seoulhub.accounts.api_auth import optional_auth
@@ -29,6 +29,8 @@ api = NinjaAPI(
         "`Authorization: Bearer <token>` (create one at /accounts/tokens/) or a signed-in session."
     ),
     urls_namespace="api",
+    # No validator badge: Swagger UI would send the schema's address to validator.swagger.io.
+    docs=Swagger(settings={"validatorUrl": None}),
     auth=optional_auth,
     throttle=[AnonymousApiThrottle(settings.SEOULHUB_API_RATE_ANON), UserApiThrottle(settings.SEOULHUB_API_RATE_USER)],
 )

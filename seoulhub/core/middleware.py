@@ -24,3 +24,24 @@ class KoreanFirstLocaleMiddleware:
         response.headers.setdefault("Content-Language", language)
         patch_vary_headers(response, ("Cookie",))
         return response
+
+
+class ContentSecurityPolicyMiddleware:
+    """Sends the Content-Security-Policy of settings.SEOULHUB_CSP on every response.
+
+    Every script and stylesheet is a static file of the hub's own origin (plotly.js, htmx and
+    Swagger UI included), so an injected inline script or a third-party host is refused by the
+    browser even if escaping ever failed. A view that needs a different policy sets the header
+    itself; it is left alone.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.policy = "; ".join(f"{directive} {' '.join(sources)}" for directive, sources in settings.SEOULHUB_CSP.items())
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        # Django's debug error pages (DEBUG only) are styled and scripted inline.
+        if self.policy and not (settings.DEBUG and response.status_code >= 400):
+            response.headers.setdefault("Content-Security-Policy", self.policy)
+        return response

@@ -10,6 +10,7 @@ import math
 
 import plotly.graph_objects as go
 from django.conf import settings
+from django.utils.html import format_html
 from plotly.colors import sample_colorscale
 
 COLOURS = "Blues"
@@ -75,15 +76,14 @@ def choropleth_html(rows: list[dict], value_key: str, colorbar_title: str, div_i
     # The title goes in the page (a figcaption wraps on a phone; a plot title would be cut off).
     figure.update_layout(margin={"l": 0, "r": 0, "t": 10, "b": 60}, plot_bgcolor="white", paper_bgcolor="white",
                          font={"family": "NanumGothic, 'Noto Sans KR', sans-serif"})
-    return figure.to_html(full_html=False, include_plotlyjs=False, div_id=div_id, default_height="min(560px, 115vw)",
-                          config={"displaylogo": False, "responsive": True, "displayModeBar": False})
+    return figure_div(figure, div_id, {"displaylogo": False, "responsive": True, "displayModeBar": False},
+                      css_class="map-figure")
 
 
 def bar_html(labels: list[str], values: list[float], title: str, div_id: str) -> str:
     figure = go.Figure(go.Bar(x=labels, y=values, marker_color="#2b6cb0"))
     figure.update_layout(title={"text": title}, margin={"l": 40, "r": 10, "t": 40, "b": 80}, height=320)
-    return figure.to_html(full_html=False, include_plotlyjs=False, div_id=div_id,
-                          config={"displaylogo": False, "responsive": True, "displayModeBar": False})
+    return figure_div(figure, div_id, {"displaylogo": False, "responsive": True, "displayModeBar": False})
 
 
 def grouped_bar_html(labels: list[str], series: dict[str, list[float]], title: str, div_id: str) -> str:
@@ -93,5 +93,13 @@ def grouped_bar_html(labels: list[str], series: dict[str, list[float]], title: s
                         for i, (name, values) in enumerate(series.items())])
     figure.update_layout(title={"text": title}, barmode="group", margin={"l": 40, "r": 10, "t": 40, "b": 100}, height=340,
                          legend={"orientation": "h", "y": 1.1})
-    return figure.to_html(full_html=False, include_plotlyjs=False, div_id=div_id,
-                          config={"displaylogo": False, "responsive": True, "displayModeBar": False})
+    return figure_div(figure, div_id, {"displaylogo": False, "responsive": True, "displayModeBar": False})
+
+
+def figure_div(figure: go.Figure, div_id: str, config: dict, css_class: str = "") -> str:
+    """The figure as an empty <div> carrying its JSON; static/seoulhub/charts.js draws it.
+    (figure.to_html would add an inline <script>, which the Content-Security-Policy refuses, and
+    its default_height a style attribute: give the box's size to a CSS class instead, e.g.
+    "map-figure" in seoulhub.css.)"""
+    return format_html('<div id="{}" class="{}" data-figure="{}" data-config="{}"></div>',
+                       div_id, f"plotly-figure {css_class}".strip(), figure.to_json(), json.dumps(config))

@@ -305,8 +305,8 @@ class AuditEntry(models.Model):
 
     def save(self, *args, **kwargs):
         if self.pk is not None:
-            raise ValidationError("Audit entries are append-only; they cannot be changed.")
+            raise ValidationError(_("Audit entries are append-only; they cannot be changed."))
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
-        raise ValidationError("Audit entries are append-only; they cannot be deleted.")
+        raise ValidationError(_("Audit entries are append-only; they cannot be deleted."))

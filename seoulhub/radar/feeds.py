@@ -20,7 +20,7 @@ class PersonalFeed(Feed):
     def get_object(self, request, token: str):
         subscription = Subscription.objects.select_related("user").filter(feed_token=token).first()
         if subscription is None:
-            raise Http404("No feed with this address; the token may have been replaced.")
+            raise Http404(_("No feed with this address; the token may have been replaced."))
         return subscription
 
     def title(self, subscription):

@@ -3,6 +3,7 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from seoulhub.accounts.roles import is_operator
@@ -74,7 +75,7 @@ def sources_opml(request):
 def source_health(request):
     """Operators: every source with its health; paused and failing ones first."""
     if not is_operator(request.user):
-        raise PermissionDenied("Only operators can see source health.")
+        raise PermissionDenied(_("Only operators can see source health."))
     sources = list(Source.objects.all())
     sources.sort(key=lambda s: (s.paused_at is None, s.consecutive_errors == 0, s.name))
     return render(request, "radar/source_health.html", {

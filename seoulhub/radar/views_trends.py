@@ -2,6 +2,7 @@ import json
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from seoulhub.taxonomy.models import Technology
@@ -54,7 +55,7 @@ def technology(request, slug: str):
 def keyword(request):
     term = request.GET.get("term", "").strip()[:100]
     if not term:
-        raise Http404("Name a keyword with ?term=")
+        raise Http404(_("Name a keyword with ?term="))
     granularity = _granularity(request)
     line = trend_figures.timeline(TrendKind.KEYWORD, term, granularity)
     return render(request, "radar/trends/keyword.html", {

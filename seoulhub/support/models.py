@@ -142,6 +142,12 @@ class Firm(models.Model):
     def brn_display(self) -> str:
         return format_brn(self.brn) if self.brn else ""
 
+    @property
+    def certification_names(self) -> list[str]:
+        """The certifications in the reader's language ("벤처기업", not the code "venture")."""
+        names = dict(Certification.choices)
+        return [str(names.get(code, code)) for code in self.certifications or []]
+
     def get_absolute_url(self) -> str:
         return reverse("support:firm_detail", args=[self.pk])
 
