@@ -2,10 +2,17 @@ import os
 
 import pytest
 from django.contrib.auth import get_user_model
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 from django.core.cache import cache
 from django.contrib.auth.models import Group
 
 from seoulhub.accounts.models import Role
+
+# Property tests judge correctness, not speed: on a loaded 2-core CI machine the default 200 ms
+# deadline and the slow-data health check failed tests whose code was fine.
+hypothesis_settings.register_profile("seoulhub", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+hypothesis_settings.load_profile("seoulhub")
 
 
 def _serve_one_request_at_a_time_on_in_memory_sqlite():
