@@ -28,6 +28,7 @@ _BRACKETED = re.compile(r"\[[^\]]*\]|【[^】]*】|「|」|『|』")
 _YEAR = re.compile(r"(?:19|20)\d{2}\s*년?(?:도)?|[‘’'`]\d{2}\s*년?")
 _NOISE = re.compile(r"[\s\W_]+", re.UNICODE)
 _DEPARTMENT = re.compile(r"\(.*$")
+OWNER_ALIASES = {"서울시": "서울특별시", "부산시": "부산광역시"}  # the same city written two ways in the notice
 _TITLE_YEAR = re.compile(r"(20\d{2})\s*년")
 
 
@@ -40,8 +41,8 @@ def normalise_title(title: str) -> str:
 
 def owner_name(ministry_or_city: str) -> str:
     """"중소벤처 기업부 (신산업 기술창업과)" -> "중소벤처기업부"; "서울시 (창업정책과)" -> "서울시"."""
-    name = _DEPARTMENT.sub("", unicodedata.normalize("NFKC", ministry_or_city or ""))
-    return re.sub(r"\s+", "", name)
+    name = re.sub(r"\s+", "", _DEPARTMENT.sub("", unicodedata.normalize("NFKC", ministry_or_city or "")))
+    return OWNER_ALIASES.get(name, name)
 
 
 def announcement_year(title: str, fallback: int | None) -> int | None:

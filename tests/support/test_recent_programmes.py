@@ -67,6 +67,9 @@ def test_support_page_counts_what_is_open_on_the_demo_date(recent, client):
     assert "현재 접수 중" in html and shown == open_count(DEMO_DAY) >= 20
     listed = client.get("/support/programmes/?state=open", HTTP_ACCEPT_LANGUAGE="ko").content.decode()
     assert f"{shown}개 지원사업" in listed or f"{shown}" in listed
+    api_open = client.get("/api/v1/programmes?open=true&limit=1").json()["count"]
+    api_closed = client.get("/api/v1/programmes?open=false&limit=1").json()["count"]
+    assert api_open == shown and api_open + api_closed == Programme.objects.count()
     clock.set_reference_date(datetime.date(2021, 1, 1))  # before any of these announcements
     html = client.get("/support/", HTTP_ACCEPT_LANGUAGE="ko").content.decode()
     assert int(re.search(r'id="open-count">(\d+)<', html).group(1)) == open_count(datetime.date(2021, 1, 1))
