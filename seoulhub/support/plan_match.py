@@ -59,7 +59,8 @@ def place_name(owner: str) -> str:
         return PROVINCES[owner]
     units = re.findall(r".+?(?:특별자치시|특별자치도|특별시|광역시|도|시|군|구)(?:청)?", owner or "")
     if not units:
-        return ""
+        # A name the extraction cut short ("강원특별"): its first two letters may still name the province.
+        return owner[:2] if owner[:2] in PROVINCES.values() else ""
     last = units[-1]
     if last in PROVINCES:
         return PROVINCES[last]

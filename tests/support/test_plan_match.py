@@ -13,6 +13,7 @@ def test_owner_and_place_names():
     assert owner_name("중소벤처 기업부 (신산업 기술창업과)") == "중소벤처기업부"
     assert place_name("서울특별시") == "서울" and place_name("부산광역시부산진구") == "부산진"
     assert place_name("충청북도") == "충북" and place_name("관악구청") == "관악" and place_name("중소벤처기업부") == ""
+    assert place_name("강원특별") == "강원"  # cut short by the PDF extraction
 
 
 def test_match_needs_the_same_year_the_place_and_a_specific_title():
