@@ -149,14 +149,18 @@ def target_line(summary: str) -> str:
     return line.split("\n", 1)[0].split("☞", 1)[0].strip()
 
 
-_TITLE_REGION = re.compile(r"^\s*\[(\w{2})\]")
+_TITLE_REGION = re.compile(r"^\s*\[([^\]]{2,40})\]")
 
 
 def title_region_rule(title: str) -> Rule | None:
-    """bizinfo titles of regional calls start with the region in brackets: "[경기] 포천시 ..."."""
+    """bizinfo titles of regional calls start with the region(s) in brackets: "[경기] 포천시 ...",
+    "[서울ㆍ경기ㆍ인천ㆍ강원] ..."; a bracket with anything else ("[신규설립]") is not a region."""
     match = _TITLE_REGION.match(title or "")
-    if match and match.group(1) in ALL_REGIONS:
-        return Rule(REGION, {"regions": [match.group(1)]}, f"지역: [{match.group(1)}] (공고 제목)")
+    if not match:
+        return None
+    regions = [r.strip() for r in re.split(r"[ㆍ·,/]", match.group(1))]
+    if regions and all(r in ALL_REGIONS for r in regions):
+        return Rule(REGION, {"regions": regions}, f"지역: [{match.group(1)}] (공고 제목)")
     return None
 
 
