@@ -179,6 +179,7 @@ def firm_list(request):
     return render(request, "support/firm_list.html", {
         "page": _page(request, firms), "query": _query_without_page(request), "q": q, "district": district,
         "tech": tech, "districts": District.objects.all(),
+        "district_known": Firm.objects.filter(district__isnull=False).count() if district else None,
         "technologies": Technology.objects.filter(active=True).order_by("name_ko"),
         "is_operator": is_operator(request.user),
     })

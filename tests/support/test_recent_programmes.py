@@ -109,3 +109,5 @@ def test_venture_sample_firms_have_their_district_and_are_labelled(db, client):
     assert pyeoda.brn is None and pyeoda.employees is None and pyeoda.founded_on is None  # nothing invented
     page = client.get(pyeoda.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="ko").content.decode()
     assert "벤처기업 명단 표본" in page
+    listed = client.get("/support/firms/?district=종로구", HTTP_ACCEPT_LANGUAGE="ko").content.decode()
+    assert "주식회사 펴다" in listed and "벤처기업 명단 표본" in listed and "71곳뿐입니다" in listed
