@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime
+import hashlib
 import json
 import re
 from dataclasses import dataclass, field
@@ -122,9 +123,12 @@ def upsert_programmes(parsed_records, source: str, *, provenance: str = "", sync
         rules = [(r.kind, r.params, r.source_text) for r in parsed.rules]
         created_at = timezone.make_aware(parsed.created_at) if parsed.created_at else None
         programme = existing.get(parsed.source_id)
+        source_hash = getattr(parsed, "source_hash", "")
         changes: list[dict] = []
         if programme is not None:
             changes = _changes(programme, values, existing_rules.get(programme.pk, []), rules)
+            if not changes and programme.source_hash != source_hash:
+                changes = [{"field": "source_hash", "old": programme.source_hash, "new": source_hash}]
             if not changes:
                 report.counts["programmes unchanged"] += 1
                 continue
@@ -141,7 +145,11 @@ def upsert_programmes(parsed_records, source: str, *, provenance: str = "", sync
                 programme.source_created_at = created_at or programme.source_created_at
                 programme.provenance = _fit("provenance", record_provenance)
                 programme.imported_at = timezone.now()
-                notable = [c for c in changes if c["field"] in NOTABLE_FIELDS]
+                # Shown as a change only when the source's record itself changed; the same record
+                # read by an improved parser updates quietly.
+                source_changed = bool(programme.source_hash) and programme.source_hash != source_hash
+                notable = [c for c in changes if c["field"] in NOTABLE_FIELDS] if source_changed else []
+                programme.source_hash = source_hash
                 if any(c["field"] in ("title", "summary") for c in changes):
                     programme.embedding = None  # re-embedded by the sync's enrichment (or load-demo)
                 if notable:
@@ -175,11 +183,28 @@ def _error_text(exc: Exception) -> str:
     return f"the database refused the record ({exc.__class__.__name__}: {exc})"
 
 
+# Keys that change without the announcement changing: the collectors' bookkeeping and view counts.
+VOLATILE_KEYS = {"inqireCo", "_origin", "_last_seen", "_first_seen", "_commit", "pubDate_rss"}
+
+
+def record_digest(record) -> str:
+    if not isinstance(record, dict):
+        return ""
+    kept = {k: v for k, v in record.items() if k not in VOLATILE_KEYS}
+    return hashlib.sha256(json.dumps(kept, sort_keys=True, ensure_ascii=False, default=str).encode()).hexdigest()
+
+
+def _parsed(parse, record):
+    parsed = parse(record)
+    parsed.source_hash = record_digest(record)
+    return parsed
+
+
 def parse_bizinfo_records(records, sections: dict[int, str]):
     for n, record in enumerate(records, 1):
         where = _where(record, "pblancId", n)
         try:
-            yield where, parse_record(record, sections)
+            yield where, _parsed(lambda r: parse_record(r, sections), record)
         except ValueError as exc:
             yield where, exc
 
@@ -188,7 +213,7 @@ def parse_kstartup_records(records):
     for n, record in enumerate(records, 1):
         where = _where(record, "pbanc_sn", n)
         try:
-            yield where, parse_kstartup_record(record)
+            yield where, _parsed(parse_kstartup_record, record)
         except ValueError as exc:
             yield where, exc
 

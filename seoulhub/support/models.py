@@ -238,6 +238,9 @@ class Programme(models.Model):
     derived_by_collector = models.BooleanField(
         _("rebuilt by the data collector"), default=False,
         help_text=_("the collector rebuilt this record from the announcement's web page, not the API"))
+    # A digest of the source's record (collector bookkeeping and view counts left out): a later import
+    # whose record has another digest is a change at the source; the same record parsed anew is not.
+    source_hash = models.CharField(_("digest of the source record"), max_length=64, blank=True, editable=False)
     # When a later import changed what the source says (title, dates, rules ...): shown as "changed".
     changed_at = models.DateTimeField(_("changed at source"), null=True, blank=True, editable=False)
     embedding = models.BinaryField(null=True, blank=True, editable=False)

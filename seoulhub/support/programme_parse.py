@@ -86,6 +86,7 @@ class ParsedProgramme:
     # (bizinfo-programs-2026 SOURCE.txt): shown on the programme page.
     derived_by_collector: bool = False
     updated_at: datetime.datetime | None = None  # the source's own last-modified time, when given
+    source_hash: str = ""  # digest of the source record (set by the loader)
 
 
 _TAG = re.compile(r"<[^>]+>")

@@ -253,3 +253,16 @@ def test_kstartup_fields_become_explained_rules(kstartup_api):
     assert "region" in kinds and kinds["region"].source_text.startswith("지원 지역")
     if "년미만" in (record.get("biz_enyy") or ""):
         assert kinds["age_max"].params["inclusive"] is False
+
+
+def test_the_same_record_read_anew_updates_quietly(kstartup_api):
+    """An improved parser (here: a title fixed on the hub's side) rewrites the row, but the source's
+    record did not change, so nothing is shown as "changed at source"."""
+    sync_source("kstartup", url=kstartup_api.url, key=KEY, page_size=10, enrich=False)
+    record = kstartup_api.records[0]
+    Programme.objects.filter(source_id=str(record["pbanc_sn"])).update(title="an older reading of the title")
+    run = sync_source("kstartup", url=kstartup_api.url, key=KEY, page_size=10, enrich=False)
+    assert (run.updated, run.unchanged) == (1, 22)
+    programme = Programme.objects.get(source_id=str(record["pbanc_sn"]))
+    assert programme.title == record["biz_pbanc_nm"] and programme.changed_at is None
+    assert not ProgrammeChange.objects.exists()
