@@ -20,8 +20,11 @@ def healthz(request):
         return JsonResponse({"status": "error", "database": db_message, "worker": None}, status=503)
     age = worker_heartbeat_age()
     worker_ok = age is not None and age <= WORKER_STALE_AFTER_SECONDS
+    from seoulhub.support.programme_sync import health_summary
+
     return JsonResponse(
         {
+            "programme_sync": health_summary(),  # last sync per source: informative, not part of the status
             "status": "ok" if worker_ok else "degraded",
             "database": db_message,
             "worker": {

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import EligibilityRule, Firm, FirmMember, Programme
+from .models import EligibilityRule, Firm, FirmMember, PlanEntry, Programme, SyncRun
 
 
 class FirmMemberInline(admin.TabularInline):
@@ -26,8 +26,8 @@ class EligibilityRuleInline(admin.TabularInline):
 
 @admin.register(Programme)
 class ProgrammeAdmin(admin.ModelAdmin):
-    list_display = ["title", "agency", "kind", "opens_on", "closes_on", "rolling", "source"]
-    list_filter = ["kind", "source", "rolling"]
+    list_display = ["title", "agency", "kind", "opens_on", "closes_on", "rolling", "source", "changed_at"]
+    list_filter = ["kind", "source", "rolling", "derived_by_collector"]
     search_fields = ["title", "agency", "summary", "source_id"]
     filter_horizontal = ["technologies"]
     inlines = [EligibilityRuleInline]
@@ -38,3 +38,18 @@ class FirmMemberAdmin(admin.ModelAdmin):
     list_display = ["firm", "user", "role", "created_at"]
     search_fields = ["firm__name_ko", "user__username"]
     autocomplete_fields = ["firm", "user"]
+
+
+@admin.register(SyncRun)
+class SyncRunAdmin(admin.ModelAdmin):
+    list_display = ["source", "started_at", "status", "fetched", "created", "updated", "unchanged", "rejected"]
+    list_filter = ["source", "status"]
+    readonly_fields = [f.name for f in SyncRun._meta.fields]
+
+
+@admin.register(PlanEntry)
+class PlanEntryAdmin(admin.ModelAdmin):
+    list_display = ["year", "section", "category", "title", "owner", "budget_100m_krw"]
+    list_filter = ["year", "section", "category"]
+    search_fields = ["title", "owner", "operator"]
+    raw_id_fields = ["programmes"]

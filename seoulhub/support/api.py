@@ -16,7 +16,7 @@ from .models import Firm, Programme
 from .permissions import can_edit_firm
 from .schemas import EligibleFirmOut, FirmOut, FirmUpdateIn, ProgrammeOut, RecommendationOut
 from .tasks import enrich_firm
-from .services import is_open, qualifying_firms, recommendations, window_status
+from .services import open_programmes_q, qualifying_firms, recommendations, window_status
 
 router = Router(tags=["support"])
 
@@ -127,8 +127,10 @@ def list_programmes(request, open: bool | None = None, tech: str = "", kind: str
         programmes = programmes.filter(kind=kind)
     if q:
         programmes = programmes.filter(Q(title__icontains=q) | Q(summary__icontains=q))
-    if open is not None:
-        programmes = [p for p in programmes if is_open(p) == open]
+    if open is True:
+        programmes = programmes.filter(open_programmes_q())
+    elif open is False:  # by id: a negated filter over nullable dates would drop rows with NULLs
+        programmes = programmes.exclude(pk__in=Programme.objects.filter(open_programmes_q()).values("pk"))
     return programmes
 
 

@@ -1,3 +1,5 @@
+from django.db.models import F
+
 from seoulhub.core.cards import shared_figures
 
 from .models import Firm, Programme
@@ -10,7 +12,7 @@ def figures() -> dict:
         "firms": Firm.objects.count(),
         "programmes": Programme.objects.count(),
         "open": Programme.objects.filter(open_programmes_q()).count(),
-        "latest": list(Programme.objects.order_by("-source_created_at", "-pk")[:3]),
+        "latest": list(Programme.objects.order_by(F("source_created_at").desc(nulls_last=True), "-pk")[:3]),
     }
 
 

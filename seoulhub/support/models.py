@@ -89,6 +89,7 @@ class Firm(models.Model):
         MANUAL = "manual", _("entered on the hub")
         KRX = "krx", _("KRX KIND listed-company list")
         IMPORT = "import", _("operator import (CSV/XLSX)")
+        VENTURE_SAMPLE = "venture", _("MSS venture-firm list (a sample of 71 Seoul firms)")
 
     name_ko = models.CharField(_("Korean name"), max_length=200)
     name_en = models.CharField(_("English name"), max_length=200, blank=True)
@@ -167,7 +168,9 @@ class Firm(models.Model):
         """Whole years since founding (None when unknown)."""
         if self.founded_on is None:
             return None
-        on = on or timezone.localdate()
+        from seoulhub.core import clock
+
+        on = on or clock.today()
         years = on.year - self.founded_on.year
         if (on.month, on.day) < (self.founded_on.month, self.founded_on.day):
             years -= 1
@@ -214,6 +217,7 @@ class Programme(models.Model):
     class Source(models.TextChoices):
         MANUAL = "manual", _("entered on the hub")
         BIZINFO = "bizinfo", _("기업마당 (bizinfo.go.kr) open API")
+        KSTARTUP = "kstartup", _("K-Startup (k-startup.go.kr) announcements")
 
     title = models.CharField(_("title"), max_length=300)
     agency = models.CharField(_("agency"), max_length=200, blank=True)
@@ -232,9 +236,19 @@ class Programme(models.Model):
     amount_text = models.CharField(_("amount as given by the source"), max_length=300, blank=True)
     url = models.URLField(_("link"), max_length=500, blank=True)
     source = models.CharField(_("source"), max_length=10, choices=Source.choices, default=Source.MANUAL)
-    source_id = models.CharField(_("source identifier"), max_length=64, unique=True, null=True, blank=True)
+    source_id = models.CharField(_("source identifier"), max_length=64, null=True, blank=True)
     source_created_at = models.DateTimeField(_("published at source"), null=True, blank=True)
     imported_at = models.DateTimeField(_("last imported"), null=True, blank=True, editable=False)
+    provenance = models.CharField(_("provenance"), max_length=300, blank=True,
+                                  help_text=_("the file or API sync this record came from"))
+    derived_by_collector = models.BooleanField(
+        _("rebuilt by the data collector"), default=False,
+        help_text=_("the collector rebuilt this record from the announcement's web page, not the API"))
+    # A digest of the source's record (collector bookkeeping and view counts left out): a later import
+    # whose record has another digest is a change at the source; the same record parsed anew is not.
+    source_hash = models.CharField(_("digest of the source record"), max_length=64, blank=True, editable=False)
+    # When a later import changed what the source says (title, dates, rules ...): shown as "changed".
+    changed_at = models.DateTimeField(_("changed at source"), null=True, blank=True, editable=False)
     embedding = models.BinaryField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
@@ -243,7 +257,9 @@ class Programme(models.Model):
         ordering = ["closes_on", "title"]
         verbose_name = _("programme")
         verbose_name_plural = _("programmes")
-        indexes = [models.Index(fields=["closes_on"]), models.Index(fields=["kind"])]
+        indexes = [models.Index(fields=["closes_on"]), models.Index(fields=["kind"]),
+                   models.Index(fields=["opens_on"])]
+        constraints = [models.UniqueConstraint(fields=["source", "source_id"], name="support_programme_source_id")]
 
     def __str__(self) -> str:
         return self.title
@@ -264,7 +280,9 @@ class Programme(models.Model):
 
     def is_open(self, on: datetime.date | None = None) -> bool | None:
         """True/False when the window is known; None when the source gives no dates."""
-        on = on or timezone.localdate()
+        from seoulhub.core import clock
+
+        on = on or clock.today()
         if self.closes_on is None and self.opens_on is None:
             return None
         if self.opens_on and on < self.opens_on:
@@ -304,3 +322,102 @@ class EligibilityRule(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.params}"
+
+
+class ProgrammeChange(models.Model):
+    """What a later import or sync changed in an announcement (the source edited it)."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="changes",
+                                  verbose_name=_("programme"))
+    changed_at = models.DateTimeField(_("changed at"), default=timezone.now)
+    fields = models.JSONField(_("changed fields"), default=list,
+                              help_text=_('[{"field": "closes_on", "old": "2026-05-15", "new": "2026-05-22"}, ...]'))
+    sync_run = models.ForeignKey("SyncRun", null=True, blank=True, on_delete=models.SET_NULL, related_name="changes",
+                                 verbose_name=_("sync run"))
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+        verbose_name = _("programme change")
+        verbose_name_plural = _("programme changes")
+
+    def __str__(self) -> str:
+        return f"{self.programme_id} @ {self.changed_at:%Y-%m-%d}: {', '.join(f['field'] for f in self.fields)}"
+
+
+class SyncRun(models.Model):
+    """One run of `seoulhub sync-programmes` (or the daily task) for one source: the operator's
+    health page shows the last run, its counts and its errors."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running", _("running")
+        OK = "ok", _("finished")
+        PARTIAL = "partial", _("finished with rejected records")
+        FAILED = "failed", _("failed")
+
+    source = models.CharField(_("source"), max_length=10, choices=Programme.Source.choices)
+    started_at = models.DateTimeField(_("started"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.RUNNING)
+    endpoint = models.CharField(_("endpoint"), max_length=500, blank=True,
+                                help_text=_("the address fetched, without the service key"))
+    pages = models.PositiveIntegerField(_("pages fetched"), default=0)
+    fetched = models.PositiveIntegerField(_("records fetched"), default=0)
+    created = models.PositiveIntegerField(_("programmes created"), default=0)
+    updated = models.PositiveIntegerField(_("programmes updated"), default=0)
+    unchanged = models.PositiveIntegerField(_("programmes unchanged"), default=0)
+    skipped = models.PositiveIntegerField(_("records skipped"), default=0,
+                                          help_text=_("older than --since, or edited on the hub"))
+    rejected = models.PositiveIntegerField(_("records rejected"), default=0)
+    errors = models.JSONField(_("errors"), default=list, blank=True,
+                              help_text=_("one line per rejected record or failure (at most 100 kept)"))
+
+    class Meta:
+        ordering = ["-started_at", "-pk"]
+        verbose_name = _("programme sync run")
+        verbose_name_plural = _("programme sync runs")
+        indexes = [models.Index(fields=["source", "-started_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.source} {self.started_at:%Y-%m-%d %H:%M} {self.status}"
+
+
+class PlanEntry(models.Model):
+    """One programme of the yearly national plan, 「중앙부처 및 지자체 창업지원사업 통합공고」 of
+    중소벤처기업부, as tabulated from the published notice (data/startup-support-integrated-notice)."""
+
+    class Section(models.TextChoices):
+        CENTRAL = "중앙부처", _("central ministries")
+        LOCAL = "지방자치단체", _("local governments")
+
+    year = models.PositiveSmallIntegerField(_("plan year"))
+    section = models.CharField(_("section"), max_length=10, choices=Section.choices)
+    category = models.CharField(_("category"), max_length=40)
+    number = models.PositiveSmallIntegerField(_("number in its category"), null=True, blank=True)
+    title = models.CharField(_("title"), max_length=300)
+    summary = models.TextField(_("summary"), blank=True)
+    support = models.TextField(_("support"), blank=True)
+    target = models.TextField(_("target"), blank=True)
+    budget_100m_krw = models.DecimalField(_("budget (100 million KRW)"), max_digits=12, decimal_places=2,
+                                          null=True, blank=True)
+    budget_recovered = models.BooleanField(
+        _("budget moved back from a misaligned cell"), default=False,
+        help_text=_("the table extraction had put the budget in the timing column"))
+    notice_timing = models.CharField(_("planned notice month as given"), max_length=100, blank=True)
+    ministry_or_city = models.CharField(_("ministry or city (department) as given"), max_length=200, blank=True)
+    owner = models.CharField(_("ministry or city"), max_length=100, blank=True,
+                             help_text=_("the ministry or city without its department, spaces of the extraction removed"))
+    operator = models.CharField(_("operator"), max_length=200, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    programmes = models.ManyToManyField(Programme, blank=True, related_name="plan_entries",
+                                        verbose_name=_("announcements implementing it"),
+                                        help_text=_("matched by normalised title"))
+
+    class Meta:
+        ordering = ["year", "section", "category", "number", "pk"]
+        verbose_name = _("national plan entry")
+        verbose_name_plural = _("national plan entries")
+        constraints = [models.UniqueConstraint(fields=["year", "section", "category", "number", "title"],
+                                               name="support_plan_entry_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.title}"

