@@ -76,3 +76,8 @@ def recent_count(since_year: int = 2025) -> int:
     start = datetime.date(since_year, 1, 1)
     return Programme.objects.filter(Q(source_created_at__date__gte=start) | Q(opens_on__gte=start)
                                     | Q(closes_on__gte=start)).count()
+
+
+def newest_real_date() -> datetime.date | None:
+    """For load-demo's clock (seoulhub.core.demo): the programme data's newest day."""
+    return newest_programme_date()
