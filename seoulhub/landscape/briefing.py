@@ -17,8 +17,9 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 
+from seoulhub.core import clock
 from seoulhub.pilots.models import Demand
 from seoulhub.support.models import Programme
 from seoulhub.taxonomy.models import Technology
@@ -34,7 +35,7 @@ FIGURES = ["articles", "recent", "growth", "emergence", "significant", "firms", 
 
 def last_complete_week(today: datetime.date | None = None) -> str:
     """The ISO week before the current one: a briefing describes a week that is over."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     return week_key(today - datetime.timedelta(days=7))
 
 

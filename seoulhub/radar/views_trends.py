@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
 from seoulhub.taxonomy.models import Technology
+from seoulhub.trends import terms
 
 from . import trend_figures
 from .models import Granularity, TrendKind
@@ -31,6 +32,7 @@ def rising(request):
         item["technology"] = names.get(item["term"])
     return render(request, "radar/trends/rising.html", {
         "granularity": granularity, "technologies": technologies, "keywords": keywords,
+        "min_keyword": terms.MIN_RECENT_KEYWORD,
         "tech_chart": _chart(technologies["periods"], {
             (names[i["term"]].name if i["term"] in names else i["term"]): i["series"] for i in technologies["items"][:8]}),
         "keyword_chart": _chart(keywords["periods"], {i["term"]: i["series"] for i in keywords["items"][:8]}),
