@@ -9,6 +9,8 @@ says something about the feed's mix, not about technology, so before ranking:
   general news (data/trends/background_ko.json: document frequency in 4,554 Yonhap headlines of
   all sections; a word in at least BACKGROUND_MAX_DF of them is everyday news vocabulary) unless
   it is a technical concept below;
+* a lone English word stays only when the hub knows it as a technical term (a taxonomy alias or
+  a concept spelling below; words with a digit too): most lone words of titles are everyday ones;
 * a noun phrase (two words) stays unless both of its words are genre words or it starts or ends
   with a function word of paper titles ("towards x", "x via");
 * spellings and languages of one concept are merged (LLM = large language model = 대형 언어 모델 =
@@ -91,6 +93,14 @@ def spellings_of(concept: str) -> set[str]:
     return {concept, key} | {spelling for spelling, label in concepts().items() if label == concept or label == key}
 
 
+@lru_cache(maxsize=1)
+def technical_words() -> frozenset[str]:
+    """Single-word technical terms the hub knows: taxonomy aliases and concept spellings."""
+    taxonomy = json.loads(TAXONOMY_PATH.read_text(encoding="utf-8"))["technologies"]
+    aliases = {normalise(a) for t in taxonomy for a in [*t.get("aliases_ko", []), *t.get("aliases_en", [])]}
+    return frozenset(w for w in aliases | set(concepts()) if " " not in w)
+
+
 def concept_of(term: str) -> str:
     """The concept a keyword belongs to: its group's label, or the keyword itself."""
     key = normalise(term)
@@ -110,7 +120,13 @@ def is_genre(term: str) -> bool:
         word = words[0]
         if word in genre or word.isdigit() or len(word) < 2:
             return True
-        return bool(_HANGUL.search(word)) and background_share(word) >= BACKGROUND_MAX_DF
+        if _HANGUL.search(word):
+            return background_share(word) >= BACKGROUND_MAX_DF
+        # A lone English word is a technical term only when the hub knows it as one (a taxonomy
+        # alias or a concept spelling) or it carries a digit (5g, h100); otherwise it is usually
+        # an everyday word of paper titles (frontier, stability, alternative), and its phrases
+        # ("fluid antenna", "agent memory") say what is new.
+        return word not in technical_words() and not any(c.isdigit() for c in word)
     if all(w in genre or background_share(w) >= BACKGROUND_MAX_DF for w in words):
         return True
     return words[0] in FUNCTION_WORDS or words[-1] in FUNCTION_WORDS
