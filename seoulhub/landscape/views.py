@@ -60,23 +60,29 @@ def quadrant_figure(rows) -> dict:
             "type": "scatter", "mode": "markers+text" if rising else "markers",
             "name": _("rising (significant)") if rising else _("not rising significantly"),
             "x": [round(r.capacity, 3) for r in members], "y": [round(r.emergence, 3) for r in members],
-            "text": [r.technology.name for r in members], "textposition": "top center",
+            "text": [r.technology.name for r in members],
+            "textposition": ["top right" if r.capacity < 0.5 else "top left" for r in members],
             "customdata": [r.technology.get_absolute_url() for r in members],
             "hovertemplate": "%{text}<br>" + _("capacity") + " %{x:.2f}<br>" + _("emergence") + " %{y:.2f}<extra></extra>",
             "marker": {"size": 12 if rising else 8, "color": "#c0392b" if rising else "#95a5a6"},
         })
+    scores = [y for trace in data for y in trace["y"]] or [0.0]
+    # Falling technologies can score far below 0; the chart is about the rising side.
+    y_range = [max(min(scores), -3.0) - 0.3, max(max(scores), 1.0) + 0.5]
     layout = {
         "xaxis": {"title": {"text": _("Capacity in Seoul (0-1)")}, "range": [-0.02, 1.0], "zeroline": False},
-        "yaxis": {"title": {"text": _("Global emergence (log2 share growth, 95% lower bound)")}, "zeroline": True},
+        "yaxis": {"title": {"text": _("Global emergence (log2 share growth, 95% lower bound)")}, "zeroline": True,
+                  "range": y_range},
         "shapes": [{"type": "line", "x0": 0.5, "x1": 0.5, "yref": "paper", "y0": 0, "y1": 1,
                     "line": {"dash": "dot", "color": "#7f8c8d", "width": 1}}],
         "annotations": [
-            {"xref": "paper", "yref": "paper", "x": 0.01, "y": 0.99, "xanchor": "left", "showarrow": False,
+            {"xref": "paper", "yref": "paper", "x": 0.01, "y": 0.99, "xanchor": "left", "yanchor": "top", "showarrow": False,
              "text": _("Gap: rising, little capacity"), "font": {"color": "#c0392b"}},
-            {"xref": "paper", "yref": "paper", "x": 0.99, "y": 0.99, "xanchor": "right", "showarrow": False,
+            {"xref": "paper", "yref": "paper", "x": 0.99, "y": 0.99, "xanchor": "right", "yanchor": "top", "showarrow": False,
              "text": _("Rising, capacity in place")},
         ],
-        "margin": {"t": 10, "r": 10, "l": 60, "b": 50}, "legend": {"orientation": "h"}, "showlegend": True,
+        "margin": {"t": 10, "r": 10, "l": 60, "b": 50},
+        "legend": {"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"}, "showlegend": True,
     }
     return {"data": data, "layout": layout}
 

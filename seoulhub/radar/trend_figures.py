@@ -74,7 +74,9 @@ def rising(kind: str, granularity: str = Granularity.MONTH, limit: int = 20, unt
         "kind": kind, "granularity": granularity, "periods": window, "enough_history": enough,
         "periods_needed": recent + least_history,
         "recent_periods": window[-recent:] if enough else [], "history_periods": window[:-recent] if enough else [],
-        "items": [{**e.as_dict(), "series": [series.get(e.term, {}).get(p, 0) for p in window]} for e in ranked],
+        "items": [{**e.as_dict(), "series": [series.get(e.term, {}).get(p, 0) for p in window],
+                   "shares": [round(1000 * series.get(e.term, {}).get(p, 0) / total[p], 2) if total.get(p) else 0.0
+                              for p in window]} for e in ranked],
     }
     cache.set(key, figures, CACHE_SECONDS)
     return figures

@@ -33,9 +33,11 @@ def rising(request):
     return render(request, "radar/trends/rising.html", {
         "granularity": granularity, "technologies": technologies, "keywords": keywords,
         "min_keyword": terms.MIN_RECENT_KEYWORD,
+        # Shares (items per 1,000), not counts: the newest period is often partial, and a count
+        # would show its few days as a fall.
         "tech_chart": _chart(technologies["periods"], {
-            (names[i["term"]].name if i["term"] in names else i["term"]): i["series"] for i in technologies["items"][:8]}),
-        "keyword_chart": _chart(keywords["periods"], {i["term"]: i["series"] for i in keywords["items"][:8]}),
+            (names[i["term"]].name if i["term"] in names else i["term"]): i["shares"] for i in technologies["items"][:8]}),
+        "keyword_chart": _chart(keywords["periods"], {i["term"]: i["shares"] for i in keywords["items"][:8]}),
     })
 
 
