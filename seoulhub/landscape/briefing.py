@@ -25,7 +25,13 @@ from seoulhub.support.models import Programme
 from seoulhub.taxonomy.models import Technology
 from seoulhub.trends.periods import period_start, week_key
 
-from .models import Briefing, BriefingDelivery, LandscapeSubscription, TechnologyLandscape
+from .models import (
+    Briefing,
+    BriefingDelivery,
+    LandscapeSubscription,
+    TechnologyLandscape,
+)
+from .trends import RECENT_WEEKS
 
 logger = logging.getLogger("seoulhub.landscape")
 
@@ -62,6 +68,7 @@ def briefing_content(technology: Technology, week: str) -> dict:
     return {
         "week": week,
         "figures": figures,
+        "recent_weeks": RECENT_WEEKS,  # frozen with the figures: the window "recent" counted
         "changes": changes,
         "previous_week": previous.week if previous else None,
         "weekly_counts": (row.weekly_counts or [])[-8:],

@@ -11,7 +11,13 @@ import pytest
 from seoulhub.core import clock
 from seoulhub.landscape.local import ensure_rows, refresh_local
 from seoulhub.landscape.models import TechnologyLandscape
-from seoulhub.landscape.trends import HISTORY_WEEKS, MIN_HISTORY_WEEKS, RECENT_WEEKS, refresh_trends, windows
+from seoulhub.landscape.trends import (
+    HISTORY_WEEKS,
+    MIN_HISTORY_WEEKS,
+    RECENT_WEEKS,
+    refresh_trends,
+    windows,
+)
 from seoulhub.radar.models.trends import TrendCount, TrendTotal
 from seoulhub.trends.periods import week_key
 

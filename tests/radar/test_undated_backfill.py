@@ -2,7 +2,7 @@
 stores them with an unknown date that counts in no trend; a routine re-fetch of a known feed dates
 them by when it first saw them, and only those count."""
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -43,7 +43,7 @@ def test_routine_fetch_of_a_known_feed_dates_new_undated_items_by_first_sight(fe
     assert not TrendTotal.objects.exists()
     feed_server.routes["/feed"] = (200, {"Content-Type": "application/rss+xml"},
                                    _rss("AI chip one", "AI chip two", "AI chip three"))
-    before = datetime.now(timezone.utc)
+    before = datetime.now(UTC)
     run_source(Source.objects.get(pk=source.pk))  # a routine fetch: the new item was just published
     new = Article.objects.get(title="AI chip three")
     assert new.published_at is not None and new.published_at >= before.replace(microsecond=0)
@@ -59,5 +59,5 @@ def test_dated_items_keep_their_date_on_a_first_fetch(tmp_path):
                      b"<pubDate>Tue, 10 Mar 2026 09:00:00 GMT</pubDate></item></channel></rss>")
     run_source(Source.objects.create(name="dated", url=str(feed), kind="file"))
     article = Article.objects.get()
-    assert article.published_at == datetime(2026, 3, 10, 9, tzinfo=timezone.utc)
+    assert article.published_at == datetime(2026, 3, 10, 9, tzinfo=UTC)
     assert TrendTotal.objects.filter(granularity="month", period="2026-03").get().count == 1
