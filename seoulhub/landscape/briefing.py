@@ -17,14 +17,21 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 
+from seoulhub.core import clock
 from seoulhub.pilots.models import Demand
 from seoulhub.support.models import Programme
 from seoulhub.taxonomy.models import Technology
 from seoulhub.trends.periods import period_start, week_key
 
-from .models import Briefing, BriefingDelivery, LandscapeSubscription, TechnologyLandscape
+from .models import (
+    Briefing,
+    BriefingDelivery,
+    LandscapeSubscription,
+    TechnologyLandscape,
+)
+from .trends import RECENT_WEEKS
 
 logger = logging.getLogger("seoulhub.landscape")
 
@@ -34,7 +41,7 @@ FIGURES = ["articles", "recent", "growth", "emergence", "significant", "firms", 
 
 def last_complete_week(today: datetime.date | None = None) -> str:
     """The ISO week before the current one: a briefing describes a week that is over."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     return week_key(today - datetime.timedelta(days=7))
 
 
@@ -61,6 +68,7 @@ def briefing_content(technology: Technology, week: str) -> dict:
     return {
         "week": week,
         "figures": figures,
+        "recent_weeks": RECENT_WEEKS,  # frozen with the figures: the window "recent" counted
         "changes": changes,
         "previous_week": previous.week if previous else None,
         "weekly_counts": (row.weekly_counts or [])[-8:],

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 
+from seoulhub.core import clock
 from seoulhub.pilots import lifecycle
 from seoulhub.pilots.models import Demand, Proposal
 from seoulhub.support.models import Firm, Programme
@@ -63,7 +64,7 @@ def _programme_counts(tech_ids: set[int] | None, today) -> tuple[dict[int, int],
 
 
 def open_demand_ids(today=None) -> list[int]:
-    today = today or timezone.localdate()
+    today = today or clock.today()
     return [d.pk for d in Demand.objects.filter(status=Demand.Status.OPEN).only("status", "opens_on", "closes_on")
             if d.is_open(today)]
 
@@ -110,7 +111,7 @@ def _pilot_counts(tech_ids: set[int] | None) -> tuple[dict[int, int], dict[int, 
 def refresh_local(tech_ids: Iterable[int] | None = None, today=None) -> int:
     """Recount Seoul's figures for the given technologies (all when None), then every gap score.
     Returns the number of rows recounted."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     ensure_rows()
     wanted = set(tech_ids) if tech_ids is not None else None
     firms, by_district = _firm_counts(wanted)

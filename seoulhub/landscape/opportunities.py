@@ -7,8 +7,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import F, Q
-from django.utils import timezone
 
+from seoulhub.core import clock
 from seoulhub.pilots.models import Demand
 from seoulhub.support.models import Firm, Programme
 from seoulhub.taxonomy.models import Technology
@@ -44,7 +44,7 @@ def associations() -> dict[tuple[int, int], tuple[float, str]]:
 
 
 def firm_opportunities(firm: Firm, today=None) -> OpportunityView:
-    today = today or timezone.localdate()
+    today = today or clock.today()
     technologies = {t.pk: t for t in Technology.objects.filter(active=True)}
     own_ids = set(firm.technologies.values_list("pk", flat=True))
     view = OpportunityView(firm, sorted((technologies[i] for i in own_ids if i in technologies), key=lambda t: t.name))

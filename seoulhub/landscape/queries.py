@@ -7,13 +7,13 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import F, Q
-from django.utils import timezone
 
+from seoulhub.core import clock
 from seoulhub.pilots.models import Demand
 from seoulhub.support.models import Firm, Programme
 from seoulhub.taxonomy.models import District, Technology
 
-from . import districtmap, links, scoring
+from . import districtmap, links, scoring, trends
 from .models import TechnologyLandscape, TechnologyPair
 
 LIST_LENGTH = 10
@@ -47,7 +47,7 @@ def related_technologies(technology: Technology, context: str, limit: int = 8) -
 def open_programmes(technology: Technology, today=None, limit: int = LIST_LENGTH) -> list[Programme]:
     from seoulhub.support.services import is_open
 
-    today = today or timezone.localdate()
+    today = today or clock.today()
     # Narrow in SQL to windows that can be open today, then apply the support app's own rule.
     candidates = (technology.programmes.filter(Q(closes_on__gte=today) | Q(closes_on__isnull=True, rolling=True))
                   .order_by("closes_on", "title"))
@@ -61,7 +61,7 @@ def open_programmes(technology: Technology, today=None, limit: int = LIST_LENGTH
 
 
 def open_demands(technology: Technology, today=None, limit: int = LIST_LENGTH) -> list[Demand]:
-    today = today or timezone.localdate()
+    today = today or clock.today()
     candidates = technology.demands.filter(status=Demand.Status.OPEN).select_related("district").order_by(
         "closes_on", "-created_at")
     return [d for d in candidates[: limit * 3] if d.is_open(today)][:limit]
@@ -100,6 +100,8 @@ def technology_landscape(technology: Technology) -> dict:
         "related_articles": related_technologies(technology, TechnologyPair.Context.ARTICLES),
         "related_pilots": related_technologies(technology, TechnologyPair.Context.PILOTS),
         "links": links.for_technology(technology.slug),
+        "recent_weeks": trends.RECENT_WEEKS,
+        "history_weeks": min(trends.HISTORY_WEEKS, max(len(weeks) - trends.RECENT_WEEKS, 0)),
     }
 
 

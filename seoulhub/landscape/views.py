@@ -1,3 +1,5 @@
+import json
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
@@ -19,6 +21,7 @@ from .briefing import render_briefing
 from .models import Briefing, BriefingFeedToken, LandscapeSubscription
 from .opportunities import firm_opportunities
 from .queries import gap_rows
+from .trends import HISTORY_WEEKS, RECENT_WEEKS
 
 
 @require_GET
@@ -30,7 +33,58 @@ def gaps(request):
     for row in rows:
         row.links = links.for_technology(row.technology.slug)
     refreshed = max((r.local_refreshed_at for r in rows if r.local_refreshed_at), default=None)
-    return render(request, "landscape/gaps.html", {"rows": rows, "rising_only": rising_only, "refreshed": refreshed})
+    every_row = rows if not rising_only else gap_rows()
+    return render(request, "landscape/gaps.html", {
+        "rows": rows, "rising_only": rising_only, "refreshed": refreshed,
+        "quadrant": json.dumps(quadrant_figure(every_row), ensure_ascii=False),
+        "enough_history": any(r.history_total for r in every_row),
+        "recent_weeks": RECENT_WEEKS, "history_weeks": HISTORY_WEEKS,
+        "rising_count": sum(1 for r in every_row if r.rising > 0),
+    })
+
+
+def quadrant_figure(rows) -> dict:
+    """Plotly figure (data and layout as JSON for the page's script): each technology at its
+    Seoul capacity (x) and its global emergence score (y, the lower end of the 95 % interval of
+    log2 share growth). Significant risers are marked; the upper-left quarter is the gap: rising
+    in the world, little capacity in Seoul."""
+    groups = {True: [], False: []}
+    for row in rows:
+        if row.history_total:  # a technology without trend figures has no place on the y axis
+            groups[row.rising > 0].append(row)
+    data = []
+    for rising, members in ((False, groups[False]), (True, groups[True])):
+        if not members:
+            continue
+        data.append({
+            "type": "scatter", "mode": "markers+text" if rising else "markers",
+            "name": _("rising (significant)") if rising else _("not rising significantly"),
+            "x": [round(r.capacity, 3) for r in members], "y": [round(r.emergence, 3) for r in members],
+            "text": [r.technology.name for r in members],
+            "textposition": ["top right" if r.capacity < 0.5 else "top left" for r in members],
+            "customdata": [r.technology.get_absolute_url() for r in members],
+            "hovertemplate": "%{text}<br>" + _("capacity") + " %{x:.2f}<br>" + _("emergence") + " %{y:.2f}<extra></extra>",
+            "marker": {"size": 12 if rising else 8, "color": "#c0392b" if rising else "#95a5a6"},
+        })
+    scores = [y for trace in data for y in trace["y"]] or [0.0]
+    # Falling technologies can score far below 0; the chart is about the rising side.
+    y_range = [max(min(scores), -3.0) - 0.3, max(max(scores), 1.0) + 0.5]
+    layout = {
+        "xaxis": {"title": {"text": _("Capacity in Seoul (0-1)")}, "range": [-0.02, 1.0], "zeroline": False},
+        "yaxis": {"title": {"text": _("Global emergence (log2 share growth, 95% lower bound)")}, "zeroline": True,
+                  "range": y_range},
+        "shapes": [{"type": "line", "x0": 0.5, "x1": 0.5, "yref": "paper", "y0": 0, "y1": 1,
+                    "line": {"dash": "dot", "color": "#7f8c8d", "width": 1}}],
+        "annotations": [
+            {"xref": "paper", "yref": "paper", "x": 0.01, "y": 0.99, "xanchor": "left", "yanchor": "top", "showarrow": False,
+             "text": _("Gap: rising, little capacity"), "font": {"color": "#c0392b"}},
+            {"xref": "paper", "yref": "paper", "x": 0.99, "y": 0.99, "xanchor": "right", "yanchor": "top", "showarrow": False,
+             "text": _("Rising, capacity in place")},
+        ],
+        "margin": {"t": 10, "r": 10, "l": 60, "b": 50},
+        "legend": {"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"}, "showlegend": True,
+    }
+    return {"data": data, "layout": layout}
 
 
 def can_see_opportunities(user, firm: Firm) -> bool:

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from seoulhub.core import clock
 from seoulhub.radar.models import Article, ArticleTechnology, Source, StoryCluster
 
 from . import scoring
@@ -87,8 +88,9 @@ def count_new_articles(full: bool = False, batch_ids: int = BATCH_IDS, now=None,
 
 
 def window_start(weeks: int = RECENT_WEEKS) -> datetime.datetime | None:
-    """The recent window ends at the latest article (the corpus may stop before today)."""
-    latest = Article.objects.aggregate(latest=Max("published_at"))["latest"]
+    """The recent window ends at the latest dated article (the corpus may stop before today), and
+    never after the hub's clock."""
+    latest = Article.objects.filter(published_at__lte=clock.now()).aggregate(latest=Max("published_at"))["latest"]
     return latest - datetime.timedelta(weeks=weeks) if latest else None
 
 

@@ -3,11 +3,13 @@
 `load(log)` (called by `seoulhub load-demo`) creates the demo sources; `seoulhub ingest --demo`
 creates them too and ingests them. The sources are local files shipped in data/:
   * arXiv listings sampled from data/arxiv (files in data/feeds): every fourth October 2025
-    record with its abstract, and every twentieth title of the 2025-03 .. 2026-07 stream, with
-    their real first-seen dates (samples, so `make demo` finishes in a few minutes);
+    record with its abstract, and every second title of the 2025-03 .. 2026-07 stream (37,364 of
+    74,728, in first-seen order, so each day keeps half its real volume), with their real
+    first-seen dates: 15 months of dated items, enough for the landscape's half-year-against-
+    nine-months windows, and small enough that `make demo` stays within its time budget;
   * 연합뉴스 headlines from KLUE-YNAT (CC BY-SA 4.0), sections IT과학 and 경제, as an RSS 2.0
-    feed (data/feeds/klue-ynat-it-economy.xml). KLUE keeps no dates, so these items carry none
-    and are dated when ingested.
+    feed (data/feeds/klue-ynat-it-economy.xml). KLUE keeps no dates: a file import is backfill,
+    so these items are stored with an unknown date and count in no trend.
 """
 
 from __future__ import annotations
@@ -27,8 +29,8 @@ DEMO_SOURCES = [
      "name": "arXiv cs.CV/cs.CL listings with abstracts, October 2025 (every fourth)",
      "kind": Source.Kind.ARXIV, "language_hint": "en", "trust_level": Source.Trust.HIGH,
      "site_url": "https://arxiv.org/", "attribution": "arXiv.org metadata, CC0 1.0"},
-    {"url": "data/feeds/arxiv_cs_titles_every20th.jsonl.gz",
-     "name": "arXiv cs.CV/cs.CL titles 2025-03 .. 2026-07 (every twentieth)",
+    {"url": "data/feeds/arxiv_cs_titles_every2nd.jsonl.gz",
+     "name": "arXiv cs.CV/cs.CL titles 2025-03 .. 2026-07 (every second)",
      "kind": Source.Kind.ARXIV, "language_hint": "en", "trust_level": Source.Trust.HIGH,
      "site_url": "https://arxiv.org/", "attribution": "arXiv.org metadata, CC0 1.0"},
     {"url": "data/feeds/klue-ynat-it-economy.xml", "name": "연합뉴스 IT과학·경제 헤드라인 (KLUE-YNAT)",

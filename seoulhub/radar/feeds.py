@@ -5,10 +5,11 @@ from urllib.parse import urlencode
 from django.contrib.syndication.views import Feed
 from django.http import Http404
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
+
+from seoulhub.core import clock
 
 from .digest import FEED_WINDOW, matching_articles
 from .models import Subscription
@@ -33,7 +34,7 @@ class PersonalFeed(Feed):
         return _("Articles on the technologies, sources and searches you follow.")
 
     def items(self, subscription):
-        return matching_articles(subscription, since=timezone.now() - FEED_WINDOW, limit=50)
+        return matching_articles(subscription, since=clock.now() - FEED_WINDOW, limit=50)
 
     def item_title(self, match):
         return match.article.title

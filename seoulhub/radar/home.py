@@ -8,7 +8,8 @@ def figures() -> dict:
         "articles": Article.objects.count(),
         "digital": Article.objects.filter(is_digital=True).count(),
         "sources": Source.objects.filter(active=True).count(),
-        "latest": list(Article.objects.filter(is_digital=True).select_related("source")
+        # Dated items only: an item of unknown date (backfill) is not news of the moment.
+        "latest": list(Article.objects.filter(is_digital=True, published_at__isnull=False).select_related("source")
                        .order_by("-published_at", "-id")[:4]),
     }
 

@@ -166,20 +166,27 @@ class Ingestor:
         stats.new += len(fresh)
         stats.near_duplicates += near
 
+    @staticmethod
+    def undated_published_at(source: Source, now):
+        """The date an item without one is stored with: None ("date unknown", counted in no time
+        series) when the fetch is backfill, else the moment a routine fetch first saw it."""
+        return None if source.fetch_is_backfill() else now
+
     def _insert(self, source: Source, fresh: list[ProcessedItem], indexed: list[int]) -> int:
         now = timezone.now()
-        published = [p.published_at or now for p in fresh]
+        undated = self.undated_published_at(source, now)
+        published = [p.published_at or undated for p in fresh]
         ids = insert_rows(Article, ARTICLE_COLUMNS, [self._article_row(source, p, when, now)
                                                      for p, when in zip(fresh, published)], return_ids=True)
         insert_rows(ArticleTechnology, LINK_COLUMNS,
                     [row for article_id, p in zip(ids, fresh) for row in self._link_rows(article_id, p)])
         near = 0
         index = self.cluster_index.index
-        for article_id, p in zip(ids, fresh):
+        for article_id, p, when in zip(ids, fresh, published):
             # Earlier items of the same batch are in the index already, so reposts within one
             # feed cluster too.
             match = index.best_match(p.signature)
-            if match is not None and (cluster := self._cluster_for(match[0], p)) is not None:
+            if match is not None and (cluster := self._cluster_for(match[0], when)) is not None:
                 Article.objects.filter(pk=article_id).update(cluster=cluster)
                 near += 1
             index.add(article_id, p.signature)
@@ -223,9 +230,9 @@ class Ingestor:
     @transaction.atomic
     def store(self, source: Source, p: ProcessedItem) -> tuple[Article, bool]:
         """Store one item in its own transaction (the trend counters follow on commit)."""
-        match = self.cluster_index.index.best_match(p.signature)
-        cluster = self._cluster_for(match[0], p) if match is not None else None
         article = self._article(source, p)
+        match = self.cluster_index.index.best_match(p.signature)
+        cluster = self._cluster_for(match[0], article.published_at) if match is not None else None
         article.cluster = cluster
         article.save()
         ArticleTechnology.objects.bulk_create(self._links(article, p))
@@ -233,30 +240,30 @@ class Ingestor:
 
     def _article(self, source: Source, p: ProcessedItem) -> Article:
         now = timezone.now()
-        return Article(**dict(zip(ARTICLE_COLUMNS, self._article_row(source, p, p.published_at or now, now))))
+        published = p.published_at or self.undated_published_at(source, now)
+        return Article(**dict(zip(ARTICLE_COLUMNS, self._article_row(source, p, published, now))))
 
     def _links(self, article: Article, p: ProcessedItem) -> list[ArticleTechnology]:
         return [ArticleTechnology(**dict(zip(LINK_COLUMNS, row))) for row in self._link_rows(article.pk, p)]
 
-    def _cluster_for(self, other_id: int, p: ProcessedItem) -> StoryCluster | None:
+    def _cluster_for(self, other_id: int, published) -> StoryCluster | None:
         other = Article.objects.select_for_update().filter(pk=other_id).first()
-        return self._join_cluster(other, p) if other is not None else None
+        return self._join_cluster(other, published) if other is not None else None
 
     @staticmethod
-    def _join_cluster(other: Article, p: ProcessedItem) -> StoryCluster:
-        published = p.published_at or timezone.now()
+    def _join_cluster(other: Article, published) -> StoryCluster:
+        """Add an item published `published` (None: date unknown) to `other`'s story."""
         if other.cluster_id is None:
-            first = min(filter(None, [other.published_at, published]))
-            cluster = StoryCluster.objects.create(title=other.title[:500], first_published_at=first,
-                                                  last_published_at=max(filter(None, [other.published_at, published])),
-                                                  size=1)
+            dated = [d for d in (other.published_at, published) if d is not None]
+            cluster = StoryCluster.objects.create(title=other.title[:500], first_published_at=min(dated, default=None),
+                                                  last_published_at=max(dated, default=None), size=1)
             Article.objects.filter(pk=other.pk).update(cluster=cluster)
         else:
             cluster = StoryCluster.objects.select_for_update().get(pk=other.cluster_id)
         cluster.size = cluster.articles.count() + 1
-        if cluster.last_published_at is None or published > cluster.last_published_at:
+        if published is not None and (cluster.last_published_at is None or published > cluster.last_published_at):
             cluster.last_published_at = published
-        if cluster.first_published_at is None or published < cluster.first_published_at:
+        if published is not None and (cluster.first_published_at is None or published < cluster.first_published_at):
             cluster.first_published_at = published
         cluster.save(update_fields=["size", "first_published_at", "last_published_at"])
         return cluster

@@ -1,6 +1,6 @@
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
@@ -40,7 +40,7 @@ def index(request):
         source = Source.objects.filter(pk=int(source_id)).first()
         if source:
             articles = articles.filter(source=source)
-    page = Paginator(_with_technologies(articles.order_by("-published_at", "-id")), PAGE_SIZE).get_page(
+    page = Paginator(_with_technologies(articles.order_by(F("published_at").desc(nulls_last=True), "-id")), PAGE_SIZE).get_page(
         request.GET.get("page"))
     return render(request, "radar/index.html", {
         "page": page, "show_all": show_all, "language": language, "technology": tech, "source": source,

@@ -3,11 +3,11 @@ from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from ninja.errors import HttpError
 
+from seoulhub.core import clock
 from seoulhub.taxonomy.models import Technology
 
 from .api_search import RadarSubscriptionIn, apply_subscription_changes, my_subscription
@@ -42,7 +42,7 @@ def settings_page(request):
         "followed_sources": set(subscription.sources.values_list("id", flat=True)),
         "searches": "\n".join(subscription.searches.values_list("query", flat=True)),
         "feed_url": request.build_absolute_uri(reverse("radar:subscription_feed", args=[subscription.feed_token])),
-        "matches": matching_articles(subscription, since=timezone.now() - FEED_WINDOW, limit=30),
+        "matches": matching_articles(subscription, since=clock.now() - FEED_WINDOW, limit=30),
     })
 
 

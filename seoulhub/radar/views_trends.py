@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from seoulhub.taxonomy.models import Technology
+from seoulhub.trends import terms
 
 from . import trend_figures
 from .models import Granularity, TrendKind
@@ -32,9 +33,12 @@ def rising(request):
         item["technology"] = names.get(item["term"])
     return render(request, "radar/trends/rising.html", {
         "granularity": granularity, "technologies": technologies, "keywords": keywords,
+        "min_keyword": terms.MIN_RECENT_KEYWORD,
+        # Shares (items per 1,000), not counts: the newest period is often partial, and a count
+        # would show its few days as a fall.
         "tech_chart": _chart(technologies["periods"], {
-            (names[i["term"]].name if i["term"] in names else i["term"]): i["series"] for i in technologies["items"][:8]}),
-        "keyword_chart": _chart(keywords["periods"], {i["term"]: i["series"] for i in keywords["items"][:8]}),
+            (names[i["term"]].name if i["term"] in names else i["term"]): i["shares"] for i in technologies["items"][:8]}),
+        "keyword_chart": _chart(keywords["periods"], {i["term"]: i["shares"] for i in keywords["items"][:8]}),
     })
 
 

@@ -9,7 +9,7 @@ from django.conf import settings
 
 from seoulhub.landscape.local import ensure_rows, refresh_local
 from seoulhub.landscape.models import TechnologyLandscape
-from seoulhub.landscape.trends import HISTORY_WEEKS, RECENT_WEEKS, refresh_trends
+from seoulhub.landscape.trends import refresh_trends, windows
 from seoulhub.radar.models.trends import TrendCount, TrendTotal
 from seoulhub.text.techtag import default_tagger
 from seoulhub.trends import TrendCounter
@@ -42,10 +42,15 @@ def radar_counts(arxiv_counter):
     return arxiv_counter
 
 
+def spans_until(counter, until=None) -> tuple[int, int]:
+    """The landscape's (recent, history) windows for the weeks up to `until`."""
+    return windows([w for w in counter.periods("week") if until is None or w <= until])
+
+
 def first_week_with_a_rise(counter) -> str:
     weeks = counter.periods("week")
-    return next(w for w in weeks[RECENT_WEEKS + HISTORY_WEEKS:] if counter.rank("week", "tech", RECENT_WEEKS,
-                                                                                HISTORY_WEEKS, until=w))
+    return next(w for w in weeks if spans_until(counter, w)
+                and counter.rank("week", "tech", *spans_until(counter, w), until=w))
 
 
 @pytest.mark.parametrize("as_of", ["end of corpus", "first week with a rise"])
@@ -54,7 +59,7 @@ def test_weekly_counts_and_emergence_match_the_radar_maths_on_real_arxiv_titles(
     until = None if as_of == "end of corpus" else first_week_with_a_rise(radar_counts)
     result = refresh_trends(until)
     assert result["weeks"] >= 16
-    expected = {e.term: e for e in radar_counts.rank("week", "tech", RECENT_WEEKS, HISTORY_WEEKS, until=until,
+    expected = {e.term: e for e in radar_counts.rank("week", "tech", *spans_until(radar_counts, until), until=until,
                                                       include_insignificant=True)}
     rows = {r.technology.slug: r for r in TechnologyLandscape.objects.select_related("technology")}
     assert {slug for slug, row in rows.items() if row.significant} == {t for t, e in expected.items() if e.significant}

@@ -15,6 +15,7 @@ from seoulhub.radar.tasks import run_source
 pytestmark = pytest.mark.django_db
 
 KLUE_IT = "data/feeds/klue-ynat-it-economy.xml"
+ARXIV_DATED = "data/feeds/arxiv_cs_titles_every20th.jsonl.gz"
 
 
 def snapshot():
@@ -24,10 +25,11 @@ def snapshot():
 
 
 def test_batched_trend_counts_equal_an_article_by_article_recount(monkeypatch):
-    monkeypatch.setattr(settings, "RADAR_STORE_BATCH", 100)
-    source = Source.objects.create(name="klue", url=KLUE_IT, kind=Source.Kind.FILE)
+    # Dated items (the arXiv sample): the undated KLUE headlines of a file import count in no trend.
+    monkeypatch.setattr(settings, "RADAR_STORE_BATCH", 500)
+    source = Source.objects.create(name="arxiv", url=ARXIV_DATED, kind=Source.Kind.ARXIV)
     stats = run_source(source)
-    assert stats.new > 3 * 100  # several batches
+    assert stats.new > 3 * 500  # several batches
     batched = snapshot()
     assert len(batched[2]) == stats.new and batched[0]
 

@@ -59,25 +59,24 @@ def test_deleting_an_article_takes_back_what_it_added():
 def test_rising_from_the_database_matches_the_framework_free_counter():
     source = make_source("arXiv cs (test)")
     counter = TrendCounter()
-    months = ["2025-10", "2025-11", "2025-12", "2026-01", "2026-02", "2026-03", "2026-04", "2026-05", "2026-06"]
-    n = 0
+    months = [f"2025-{m:02d}" for m in range(4, 13)] + [f"2026-{m:02d}" for m in range(1, 7)]  # 15 months
     for index, month in enumerate(months):
         year, mon = map(int, month.split("-"))
         when = datetime(year, mon, 10, tzinfo=timezone.utc)
-        rising = 1 if index < 6 else 12  # the agent papers jump in the last three months
+        rising = 1 if index < 9 else 12  # the agent papers jump in the last six months
         for i in range(20):
             keywords = ["agent memory"] if i < rising else ["segmentation"]
             article = make_article(source, f"Paper {month} #{i}", keywords=keywords, published_at=when, language="en")
             record_article(article)
             counter.add(when, {"keyword": keywords})
-            n += 1
     figures = trend_figures.rising("keyword", "month")
-    expected = counter.rank("month", "keyword", recent=3, history=6)
+    recent, history, _least = trend_figures.WINDOWS["month"]
+    expected = counter.rank("month", "keyword", recent=recent, history=history, min_recent=10)
     assert [item["term"] for item in figures["items"]] == [e.term for e in expected] == ["agent memory"]
     item = figures["items"][0]
-    assert item["recent"] == 36 and item["history"] == 6 and item["significant"]
-    assert item["series"] == [1, 1, 1, 1, 1, 1, 12, 12, 12]
-    assert figures["recent_periods"] == ["2026-04", "2026-05", "2026-06"]
+    assert item["recent"] == 72 and item["history"] == 9 and item["significant"]
+    assert item["series"] == [1] * 9 + [12] * 6
+    assert figures["recent_periods"] == months[-6:] and figures["enough_history"]
 
 
 def test_trend_api_and_pages(client):

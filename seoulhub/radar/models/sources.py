@@ -59,6 +59,17 @@ class Source(models.Model):
         return self.name
 
     @property
+    def is_local_file(self) -> bool:
+        return self.kind == self.Kind.FILE or not self.url.startswith(("http://", "https://"))
+
+    def fetch_is_backfill(self) -> bool:
+        """True for the first successful fetch of this source and for any file import: what it
+        brings was published before the hub saw it, so an item without a date has an unknown
+        date, not the fetch day. Only a routine re-fetch of a known feed dates an undated item by
+        when it was first seen (a feed lists its new items), so only those count in time series."""
+        return self.last_success_at is None or self.is_local_file
+
+    @property
     def is_failing(self) -> bool:
         return self.consecutive_errors > 0
 

@@ -74,8 +74,9 @@ def article_terms(article) -> dict[str, list[str]]:
 
 
 def article_day(article):
-    when = article.published_at or article.fetched_at
-    return when.date() if when else None
+    """The day an article counts on, or None: an article of unknown date (published_at None,
+    stored so by backfill) counts in no period."""
+    return article.published_at.date() if article.published_at else None
 
 
 def _upsert_counts(model, key_columns: list[str], rows: list[tuple], weight: int) -> None:
