@@ -51,7 +51,19 @@ def _korean_context(browser, live_server, **options):
     return context
 
 
-def test_no_page_loads_anything_from_another_origin_or_breaks_the_policy(browser, live_server, articles):
+@pytest.fixture
+def official_statistics(db):
+    """The shipped KOSIS figures, so the observatory draws its map (the registry alone has too few
+    firms with a district to map)."""
+    from seoulhub.observatory.demo import load_establishments
+    from seoulhub.observatory.sectors import load_definition
+
+    load_definition()
+    load_establishments(lambda line: None)
+
+
+def test_no_page_loads_anything_from_another_origin_or_breaks_the_policy(browser, live_server, articles,
+                                                                         official_statistics):
     context = _korean_context(browser, live_server)
     own = urlsplit(live_server.url).netloc
     foreign, console = [], []
