@@ -7,6 +7,7 @@ from seoulhub.support.models import Firm
 from seoulhub.taxonomy.models import Technology
 
 from .models import Demand, Kpi, Milestone, Proposal, Reference, Solution
+from .partners import partner_candidates
 
 _CRITERION_LINE = re.compile(r"^(?P<name>.+?)\s*[:：]\s*(?P<weight>\d{1,3})\s*%?$")
 
@@ -43,11 +44,12 @@ class DemandForm(forms.ModelForm):
         initial=_("Technical merit: 40\nFeasibility on the site: 30\nCost: 30"),
         help_text=_("One per line as 'name: weight (%)'."),
     )
+    source_url = forms.URLField(label=_("source link"), required=False, max_length=500, assume_scheme="https")
 
     class Meta:
         model = Demand
         fields = ["kind", "title", "problem", "place", "district", "technologies", "budget_krw", "opens_on",
-                  "closes_on", "pilot_starts_on", "pilot_ends_on", "is_example", "source_note"]
+                  "closes_on", "pilot_starts_on", "pilot_ends_on", "is_example", "source_note", "source_url"]
         widgets = {f: forms.DateInput(attrs={"type": "date"})
                    for f in ["opens_on", "closes_on", "pilot_starts_on", "pilot_ends_on"]}
 
@@ -59,7 +61,8 @@ class ProposalForm(forms.ModelForm):
     def __init__(self, *args, user_firms=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["lead_firm"].queryset = user_firms if user_firms is not None else Firm.objects.none()
-        self.fields["partners"].queryset = Firm.objects.order_by("name_ko")
+        # Rendered as a search (templates/pilots/_partner_choices.html), not a list of every firm.
+        self.fields["partners"].queryset = partner_candidates()
         self.fields["partners"].required = False
         self.fields["technologies"].queryset = Technology.objects.filter(active=True).order_by("name_ko")
         self.fields["technologies"].required = False
@@ -67,7 +70,7 @@ class ProposalForm(forms.ModelForm):
     class Meta:
         model = Proposal
         fields = ["lead_firm", "partners", "title", "summary", "technologies", "requested_krw"]
-        widgets = {"partners": forms.SelectMultiple(attrs={"size": 6}),
+        widgets = {"partners": forms.CheckboxSelectMultiple,
                    "technologies": forms.CheckboxSelectMultiple}
 
 
@@ -108,6 +111,10 @@ class MilestoneForm(forms.ModelForm):
         model = Milestone
         fields = ["title", "due_on", "done_on"]
         widgets = {"due_on": forms.DateInput(attrs={"type": "date"}), "done_on": forms.DateInput(attrs={"type": "date"})}
+
+
+class MilestoneDoneForm(forms.Form):
+    done_on = forms.DateField(label=_("done on"), widget=forms.DateInput(attrs={"type": "date"}))
 
 
 class KpiForm(forms.ModelForm):

@@ -13,6 +13,6 @@ def figures() -> dict:
     return {
         "open_demands": len(open_demands),
         "example_demands": sum(1 for d in open_demands if d.is_example),
-        "pilots": Proposal.objects.filter(state__in=lc.PILOT_STATES, is_example=False).count(),
+        "pilots": Proposal.objects.real().filter(state__in=lc.PILOT_STATES).count(),
         "latest": open_demands[0] if open_demands else None,
     }

@@ -12,7 +12,8 @@ from .models import Proposal
 
 
 def pilot_analytics(include_examples: bool = False) -> dict:
-    proposals = Proposal.objects.all() if include_examples else Proposal.objects.filter(is_example=False)
+    # Examples (and any proposal answering an example demand) count only when asked for.
+    proposals = Proposal.objects.all() if include_examples else Proposal.objects.real()
     techs_of: dict[int, set[str]] = defaultdict(set)
     for pk, slug in Proposal.technologies.through.objects.filter(proposal__in=proposals).values_list(
             "proposal_id", "technology__slug"):
