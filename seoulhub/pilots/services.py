@@ -294,6 +294,7 @@ PLAN_STATES = (lc.SELECTED, lc.RUNNING)
 
 
 def _check_plan(proposal: Proposal, user) -> None:
+    proposal.refresh_from_db(fields=["state"])
     if not capacities(user, proposal) & {lc.OWNER, lc.OPERATOR}:
         raise PermissionDenied(_("Only the demand's owner or an operator plans and measures a pilot."))
     if proposal.state not in PLAN_STATES:
