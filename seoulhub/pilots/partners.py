@@ -49,7 +49,8 @@ def partner_candidates():
 def search_partners(query: str, exclude_ids=(), limit: int = SEARCH_LIMIT) -> list[Firm]:
     """Partner firms whose Korean or English name, products or industry contain the query;
     names that start with it come first."""
-    query = " ".join(query.split())[:100]
+    # NUL and lone surrogates cannot reach the database (PostgreSQL refuses them): drop them.
+    query = " ".join("".join(ch for ch in query if ch.isprintable()).split())[:100]
     if not query:
         return []
     matches = (partner_candidates().exclude(pk__in=list(exclude_ids))
