@@ -52,6 +52,7 @@ TECHNOLOGY_SLUGS = {
 # The compiler's English remarks in the year and site columns, said in Korean on the page.
 PERIOD_WORDS = {"by 2022": "2022년 이전", "up to 2025": "~2025",
                 "before a later call (year not in excerpt)": "연도 미상 (출처에 없음)"}
+OUTCOME_WORDS = {"example pilot": "보도에 소개된 실증 사례", "photo caption of a pilot": "보도 사진에 소개된 실증"}
 SITE_WORDS = {"(site truncated in source excerpt)": "", "(road network)": "도로", "(city demand)": ""}
 REAL_DEMAND_NOTE = ("서울시가 테스트베드 서울 2025년 1차 공모에서 공개한 주요 수요과제입니다 (실제 과제, 접수 마감). "
                     "2025년 공모: 40개 과제, 과제당 최대 2억원 (같은 출처). "
@@ -174,7 +175,8 @@ def load_track_record(rows: list[dict]) -> dict[str, int]:
         period = row["year"].strip()
         values = {"period": PERIOD_WORDS.get(period, period), "year": _first_year(period),
                   "site": SITE_WORDS.get(row["site"].strip(), row["site"].strip()),
-                  "outcome": row["status_or_outcome"].strip(), "source_url": row["source_url"].strip(),
+                  "outcome": OUTCOME_WORDS.get(row["status_or_outcome"].strip(), row["status_or_outcome"].strip()),
+                  "source_url": row["source_url"].strip(),
                   "note": row["note"].strip()}
         pilot, created = PastPilot.objects.get_or_create(
             programme=programme, firm_name=row["firm"].strip(), technology=technology, defaults=values)

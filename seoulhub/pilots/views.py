@@ -154,11 +154,10 @@ def proposal_create(request, pk: int):
         asked = parse_ids(request.GET.getlist("partners"))
         lead_ids = [p for p in parse_ids(request.GET.getlist("lead")) + asked if p in mine][:1]
         partner_ids = [p for p in asked if p not in lead_ids]
-        initial = {"technologies": demand.technologies.all(), "partners": partner_ids}
-        if lead_ids:
-            initial["lead_firm"] = lead_ids[0]
+        initial = {"technologies": demand.technologies.all(), "partners": partner_ids,
+                   "lead_firm": lead_ids[0] if lead_ids else user_firms.order_by("pk").first().pk}
         form = ProposalForm(user_firms=user_firms, initial=initial)
-    lead = user_firms.filter(pk__in=lead_ids).first() or user_firms.first()
+    lead = user_firms.filter(pk__in=lead_ids).first() or user_firms.order_by("pk").first()
     query = (request.POST.get("partner_q", "") if searching else request.GET.get("partner_q", ""))
     return render(request, "pilots/proposal_form.html", {
         "form": form, "demand": demand, "suggestion": _suggestions(demand, [lead])[:1],
