@@ -1,7 +1,7 @@
 from seoulhub.core.cards import shared_figures
 
 from . import lifecycle as lc
-from .models import Demand, Proposal
+from .models import Demand, PastPilot, Proposal
 
 
 def home_card(request) -> dict:
@@ -15,4 +15,5 @@ def figures() -> dict:
         "example_demands": sum(1 for d in open_demands if d.is_example),
         "pilots": Proposal.objects.real().filter(state__in=lc.PILOT_STATES).count(),
         "latest": open_demands[0] if open_demands else None,
+        "past_pilots": PastPilot.objects.count(),
     }
