@@ -29,7 +29,33 @@ def parse_criteria(text: str) -> list[tuple[str, int]]:
     return criteria
 
 
-class TechnologyChoices(forms.ModelMultipleChoiceField):
+MAX_ID = 2**63 - 1
+
+
+def _valid_id(value) -> bool:
+    text = str(value)
+    return text.isascii() and text.isdigit() and 0 < int(text) <= MAX_ID
+
+
+class IdChoice(forms.ModelChoiceField):
+    """A row id; "²" or a 25-digit number is an invalid choice, never a database overflow."""
+
+    def to_python(self, value):
+        if value not in self.empty_values and not _valid_id(value):
+            raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
+
+class IdChoices(forms.ModelMultipleChoiceField):
+    def _check_values(self, value):
+        for item in value:
+            if not _valid_id(item):
+                raise forms.ValidationError(self.error_messages["invalid_pk_value"], code="invalid_pk_value",
+                                            params={"pk": str(item)[:20]})
+        return super()._check_values(value)
+
+
+class TechnologyChoices(IdChoices):
     def label_from_instance(self, obj):
         return f"{obj.name_ko} / {obj.name_en}"
 
@@ -52,6 +78,7 @@ class DemandForm(forms.ModelForm):
                   "closes_on", "pilot_starts_on", "pilot_ends_on", "is_example", "source_note", "source_url"]
         widgets = {f: forms.DateInput(attrs={"type": "date"})
                    for f in ["opens_on", "closes_on", "pilot_starts_on", "pilot_ends_on"]}
+        field_classes = {"district": IdChoice}
 
     def clean_criteria(self):
         return parse_criteria(self.cleaned_data["criteria"])
@@ -70,6 +97,7 @@ class ProposalForm(forms.ModelForm):
     class Meta:
         model = Proposal
         fields = ["lead_firm", "partners", "title", "summary", "technologies", "requested_krw"]
+        field_classes = {"lead_firm": IdChoice, "partners": IdChoices, "technologies": IdChoices}
         widgets = {"partners": forms.CheckboxSelectMultiple,
                    "technologies": forms.CheckboxSelectMultiple}
 

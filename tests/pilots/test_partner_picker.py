@@ -150,3 +150,23 @@ def test_partner_suggestions_agree_between_the_demand_page_the_propose_page_and_
     for page in (demand_page, propose_page, firm_page):
         assert partner in page
     assert f"lead={member_firm.pk}" in demand_page
+
+
+@pytest.mark.parametrize("value", ["²", "9" * 25, "-1", "\x00", "1e400"])
+def test_hostile_ids_in_the_forms_are_invalid_choices_not_crashes(client, demand, member_firm, firm_member,
+                                                                  official, value):
+    client.force_login(firm_member)
+    url = reverse("pilots:proposal_create", args=[demand.pk])
+    for data in ({"lead_firm": value, "title": "t", "summary": "s"},
+                 {"lead_firm": member_firm.pk, "title": "t", "summary": "s", "partners": [value]},
+                 {"lead_firm": member_firm.pk, "title": "t", "summary": "s", "technologies": [value]},
+                 {"lead_firm": value, "partner_search": "1", "partner_q": value, "partners": [value]}):
+        assert client.post(url, data).status_code == 200
+    assert Proposal.objects.count() == 0
+    search = client.get(reverse("pilots:partner_search"), {"partner_q": "a", "partners": value, "lead_firm": value})
+    assert search.status_code == 200
+    client.force_login(official)
+    posted = client.post(reverse("pilots:demand_create"), {"kind": "demand", "title": "t", "problem": "p",
+                                                           "criteria": "merit: 100", "district": value,
+                                                           "technologies": [value]})
+    assert posted.status_code == 200 and Demand.objects.filter(title="t").count() == 0
