@@ -8,7 +8,7 @@ from seoulhub.taxonomy.models import Technology
 
 from . import lifecycle as lc
 from .analytics import cooccurrence, success_rates
-from .models import Proposal
+from .models import PastPilot, Proposal
 
 
 def pilot_analytics(include_examples: bool = False) -> dict:
@@ -39,3 +39,15 @@ def pilot_analytics(include_examples: bool = False) -> dict:
         "success_by_technology": [{"technology": names.get(r.key, r.key), "slug": r.key, "successes": r.successes,
                                    "total": r.total, "rate": r.rate} for r in per_tech],
     }
+
+
+def track_record_technologies() -> dict:
+    """How often each taxonomy technology appears in the published track record (PastPilot)."""
+    counts: dict[int, int] = defaultdict(int)
+    for tech_id in PastPilot.technologies.through.objects.values_list("technology_id", flat=True):
+        counts[tech_id] += 1
+    techs = Technology.objects.in_bulk(list(counts))
+    rows = sorted(({"technology": techs[pk], "pilots": n} for pk, n in counts.items()),
+                  key=lambda r: (-r["pilots"], r["technology"].slug))
+    total = PastPilot.objects.count()
+    return {"rows": rows, "total": total, "tagged": PastPilot.objects.filter(technologies__isnull=False).distinct().count()}

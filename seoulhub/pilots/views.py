@@ -24,7 +24,7 @@ from .matchmaking import (
 )
 from .models import ConflictDeclaration, Demand, PastPilot, Proposal
 from .partners import parse_ids, partner_candidates, search_partners
-from .reports import pilot_analytics
+from .reports import pilot_analytics, track_record_technologies
 
 
 @require_GET
@@ -434,4 +434,5 @@ def firm_demands(request, firm_id: int):
 def analytics(request):
     include_examples = request.GET.get("examples") == "1"
     return render(request, "pilots/analytics.html", {**pilot_analytics(include_examples),
-                                                      "include_examples": include_examples})
+                                                      "include_examples": include_examples,
+                                                      "track_record": track_record_technologies()})

@@ -76,3 +76,13 @@ def test_examples_are_never_counted(demand, proposal, member_firm, official, fir
     real = Proposal.objects.create(demand=real_demand, lead_firm=member_firm, title="real", summary="s",
                                    state=lc.SELECTED)
     assert list(Proposal.objects.real()) == [real] and pilot_analytics()["pilot_count"] == 1
+
+
+def test_analytics_shows_the_track_record_technologies_apart_from_hub_counts(client):
+    demo.load_track_record(demo.read_facts())
+    page = client.get(reverse("pilots:analytics")).content.decode()
+    section = page.split('id="track-record-technologies"')[1].split("</section>")[0]
+    assert "10 of 13" in section or "13건 중 10건" in section
+    robots = PastPilot.objects.filter(technologies__slug="robotics").count()
+    assert robots == 4 and f'<td class="num">{robots}</td>' in section
+    assert pilot_analytics()["pilot_count"] == 0  # the published pilots are not hub pilots
