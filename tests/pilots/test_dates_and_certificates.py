@@ -179,9 +179,11 @@ def test_the_printable_certificate_is_a4_with_its_code_and_only_for_the_firm_and
     assert reverse("pilots:verify_code", args=[certified.certificate_code]) in html
     assert certified.certificate_number in html and "certificate.css" in html
     assert "예시" in html  # an example pilot's certificate says so on paper
+    from pathlib import Path
+
     from django.contrib.staticfiles import finders
 
-    css = open(finders.find("pilots/certificate.css"), encoding="utf-8").read()
+    css = Path(finders.find("pilots/certificate.css")).read_text(encoding="utf-8")
     assert "@page" in css and "size: A4" in css and "@media print" in css
     detail = client.get(proposal.get_absolute_url()).content.decode()
     assert url in detail

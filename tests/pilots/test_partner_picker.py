@@ -10,7 +10,12 @@ from django.urls import reverse
 
 from seoulhub.pilots import views
 from seoulhub.pilots.models import Demand, Proposal
-from seoulhub.pilots.partners import is_shell_company, parse_ids, partner_candidates, search_partners
+from seoulhub.pilots.partners import (
+    is_shell_company,
+    parse_ids,
+    partner_candidates,
+    search_partners,
+)
 from seoulhub.support.models import Firm
 
 pytestmark = pytest.mark.django_db
