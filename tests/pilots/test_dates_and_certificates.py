@@ -192,3 +192,21 @@ def test_the_printable_certificate_is_a4_with_its_code_and_only_for_the_firm_and
 def test_a_pilot_without_a_certificate_has_no_certificate_page(client, proposal, official):
     client.force_login(official)
     assert client.get(reverse("pilots:certificate", args=[proposal.pk])).status_code == 404
+
+
+def test_milestones_are_marked_done_on_the_pilot_page(client, proposal, firm_member, official):
+    clock.set_reference_date(DAY)
+    milestone, _kpi = _selected(proposal, firm_member, official)
+    services.transition(proposal.pk, lc.RUNNING, official)
+    client.force_login(official)
+    page = client.get(proposal.get_absolute_url()).content.decode()
+    assert 'name="milestone_id"' in page and 'max="2026-07-31"' in page
+    plan = reverse("pilots:pilot_plan", args=[proposal.pk])
+    client.post(plan, {"milestone_id": milestone.pk, "done_on": "2026-08-15"})
+    milestone.refresh_from_db()
+    assert milestone.done_on is None  # a future day is refused
+    for hostile in ["²", "9" * 25, ""]:
+        assert client.post(plan, {"milestone_id": hostile, "done_on": "2026-07-30"}).status_code == 302
+    client.post(plan, {"milestone_id": milestone.pk, "done_on": "2026-07-30"})
+    milestone.refresh_from_db()
+    assert milestone.done_on == datetime.date(2026, 7, 30)
