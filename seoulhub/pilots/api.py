@@ -17,13 +17,14 @@ from seoulhub.accounts.roles import has_role
 from seoulhub.support.models import Firm
 from seoulhub.taxonomy.models import District, Technology
 
+from . import certificates
 from . import lifecycle as lc
 from . import services
 from .matchmaking import demand_consortia, demand_ranking, open_demands_for_firm
-from .models import Demand, Kpi, Milestone, Proposal, Reference, Solution
+from .models import Demand, Kpi, Milestone, PastPilot, Proposal, Reference, Solution
 from .reports import pilot_analytics
 from .schemas import (
-    MAX_ID, AnalyticsOut, has_nul, AuditOut, ConflictIn, ConsortiumOut, DemandFitOut, DemandIn, DemandOut, KpiActualIn, KpiIn,
+    MAX_ID, AnalyticsOut, CertificateOut, has_nul, AuditOut, MilestoneDoneIn, PastPilotOut, ConflictIn, ConsortiumOut, DemandFitOut, DemandIn, DemandOut, KpiActualIn, KpiIn,
     KpiOut, MilestoneIn, MilestoneOut, ProposalIn, ProposalOut, RankedFirmOut, ReferenceIn, ReferenceOut, ReviewIn,
     ReviewOut, SolutionIn, SolutionOut, TransitionIn,
 )
@@ -229,15 +230,37 @@ def _managed_pilot(proposal_id: int, user) -> Proposal:
     proposal = _proposal(proposal_id, user)
     if not services.capacities(user, proposal) & {lc.OWNER, lc.OPERATOR}:
         raise PermissionDenied("Only the demand's owner or an operator plans and measures a pilot.")
-    if proposal.state not in (lc.SELECTED, lc.RUNNING):
+    if proposal.state not in services.PLAN_STATES:
         raise HttpError(409, "Milestones and KPIs are set while a pilot is selected or running.")
     return proposal
 
 
 @router.post("/proposals/{proposal_id}/milestones", response={201: MilestoneOut}, summary="Add a pilot milestone")
 def post_milestone(request, payload: MilestoneIn, proposal_id: int = Path(..., ge=1, le=MAX_ID)):
-    proposal = _managed_pilot(proposal_id, require_user(request))
-    return Status(201, Milestone.objects.create(proposal=proposal, **payload.dict()))
+    """`done_on` only while the pilot runs, and never after today (409 otherwise)."""
+    user = require_user(request)
+    proposal = _managed_pilot(proposal_id, user)
+    try:
+        milestone = services.add_milestone(proposal, user, **payload.dict())
+    except services.ActionRefused as exc:
+        raise _refused(exc) from exc
+    return Status(201, milestone)
+
+
+@router.put("/proposals/{proposal_id}/milestones/{milestone_id}/done", response=MilestoneOut,
+            summary="Mark a milestone done")
+def put_milestone_done(request, payload: MilestoneDoneIn, proposal_id: int = Path(..., ge=1, le=MAX_ID),
+                       milestone_id: int = Path(..., ge=1, le=MAX_ID)):
+    """While the pilot runs; the day may not be after today (409 otherwise)."""
+    user = require_user(request)
+    proposal = _managed_pilot(proposal_id, user)
+    milestone = Milestone.objects.filter(pk=milestone_id, proposal=proposal).first()
+    if milestone is None:
+        raise Http404(f"No milestone {milestone_id} on proposal {proposal_id}.")
+    try:
+        return services.mark_milestone_done(proposal, milestone, user, payload.done_on)
+    except services.ActionRefused as exc:
+        raise _refused(exc) from exc
 
 
 @router.post("/proposals/{proposal_id}/kpis", response={201: KpiOut}, summary="Add a pilot KPI")
@@ -249,13 +272,15 @@ def post_kpi(request, payload: KpiIn, proposal_id: int = Path(..., ge=1, le=MAX_
 @router.put("/proposals/{proposal_id}/kpis/{kpi_id}/actual", response=KpiOut, summary="Record a KPI's actual value")
 def put_kpi_actual(request, payload: KpiActualIn, proposal_id: int = Path(..., ge=1, le=MAX_ID),
                    kpi_id: int = Path(..., ge=1, le=MAX_ID)):
-    proposal = _managed_pilot(proposal_id, require_user(request))
+    user = require_user(request)
+    proposal = _managed_pilot(proposal_id, user)
     kpi = Kpi.objects.filter(pk=kpi_id, proposal=proposal).first()
     if kpi is None:
         raise Http404(f"No KPI {kpi_id} on proposal {proposal_id}.")
-    kpi.actual = payload.actual
-    kpi.save(update_fields=["actual"])
-    return kpi
+    try:
+        return services.record_kpi_actual(proposal, kpi, user, payload.actual)
+    except services.ActionRefused as exc:
+        raise _refused(exc) from exc
 
 
 @router.get("/pilots/firms/{firm_id}/demands", response=list[DemandFitOut],
@@ -315,6 +340,27 @@ def post_reference(request, payload: ReferenceIn, firm_id: int = Path(..., ge=1,
                                              year=payload.year, url=payload.url)
         reference.technologies.set(technologies)
     return Status(201, reference)
+
+
+@router.get("/pilots/certificates/{code}", response=CertificateOut, summary="Verify a pilot certificate by its code")
+def verify_certificate(request, code: str = Path(..., max_length=64)):
+    """Public. The code printed on the certificate (case, spaces and hyphens do not matter)."""
+    proposal = services.certificate_for_code(code)
+    if proposal is None:
+        raise Http404("No certificate has this verification code. Check the code printed on the certificate.")
+    return {"valid": True, "certificate_number": proposal.certificate_number,
+            "code": certificates.display(proposal.certificate_code),
+            "issued_on": proposal.certificate_issued_on, "proposal": proposal.pk, "title": proposal.title,
+            "demand": proposal.demand.title, "lead_firm": {"id": proposal.lead_firm_id, "name": proposal.lead_firm.name},
+            "partners": [{"id": f.pk, "name": f.name} for f in proposal.partners.all()],
+            "outcome": proposal.outcome, "is_example": proposal.is_example, "url": proposal.get_absolute_url()}
+
+
+@router.get("/pilots/past", response=list[PastPilotOut], summary="Published Testbed Seoul pilots (track record)")
+@paginate
+def past_pilots(request):
+    """Real pilots as published by the city and the press, each with its source link."""
+    return PastPilot.objects.prefetch_related("technologies")
 
 
 @router.get("/pilots/analytics", response=AnalyticsOut, summary="Technology co-occurrence and success rates")

@@ -7,6 +7,7 @@ from seoulhub.support.models import Firm
 from seoulhub.taxonomy.models import Technology
 
 from .models import Demand, Kpi, Milestone, Proposal, Reference, Solution
+from .partners import partner_candidates
 
 _CRITERION_LINE = re.compile(r"^(?P<name>.+?)\s*[:：]\s*(?P<weight>\d{1,3})\s*%?$")
 
@@ -28,7 +29,33 @@ def parse_criteria(text: str) -> list[tuple[str, int]]:
     return criteria
 
 
-class TechnologyChoices(forms.ModelMultipleChoiceField):
+MAX_ID = 2**63 - 1
+
+
+def _valid_id(value) -> bool:
+    text = str(value)
+    return text.isascii() and text.isdigit() and 0 < int(text) <= MAX_ID
+
+
+class IdChoice(forms.ModelChoiceField):
+    """A row id; "²" or a 25-digit number is an invalid choice, never a database overflow."""
+
+    def to_python(self, value):
+        if value not in self.empty_values and not _valid_id(value):
+            raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
+
+class IdChoices(forms.ModelMultipleChoiceField):
+    def _check_values(self, value):
+        for item in value:
+            if not _valid_id(item):
+                raise forms.ValidationError(self.error_messages["invalid_pk_value"], code="invalid_pk_value",
+                                            params={"pk": str(item)[:20]})
+        return super()._check_values(value)
+
+
+class TechnologyChoices(IdChoices):
     def label_from_instance(self, obj):
         return f"{obj.name_ko} / {obj.name_en}"
 
@@ -43,13 +70,15 @@ class DemandForm(forms.ModelForm):
         initial=_("Technical merit: 40\nFeasibility on the site: 30\nCost: 30"),
         help_text=_("One per line as 'name: weight (%)'."),
     )
+    source_url = forms.URLField(label=_("source link"), required=False, max_length=500, assume_scheme="https")
 
     class Meta:
         model = Demand
         fields = ["kind", "title", "problem", "place", "district", "technologies", "budget_krw", "opens_on",
-                  "closes_on", "pilot_starts_on", "pilot_ends_on", "is_example", "source_note"]
+                  "closes_on", "pilot_starts_on", "pilot_ends_on", "is_example", "source_note", "source_url"]
         widgets = {f: forms.DateInput(attrs={"type": "date"})
                    for f in ["opens_on", "closes_on", "pilot_starts_on", "pilot_ends_on"]}
+        field_classes = {"district": IdChoice}
 
     def clean_criteria(self):
         return parse_criteria(self.cleaned_data["criteria"])
@@ -59,7 +88,8 @@ class ProposalForm(forms.ModelForm):
     def __init__(self, *args, user_firms=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["lead_firm"].queryset = user_firms if user_firms is not None else Firm.objects.none()
-        self.fields["partners"].queryset = Firm.objects.order_by("name_ko")
+        # Rendered as a search (templates/pilots/_partner_choices.html), not a list of every firm.
+        self.fields["partners"].queryset = partner_candidates()
         self.fields["partners"].required = False
         self.fields["technologies"].queryset = Technology.objects.filter(active=True).order_by("name_ko")
         self.fields["technologies"].required = False
@@ -67,7 +97,8 @@ class ProposalForm(forms.ModelForm):
     class Meta:
         model = Proposal
         fields = ["lead_firm", "partners", "title", "summary", "technologies", "requested_krw"]
-        widgets = {"partners": forms.SelectMultiple(attrs={"size": 6}),
+        field_classes = {"lead_firm": IdChoice, "partners": IdChoices, "technologies": IdChoices}
+        widgets = {"partners": forms.CheckboxSelectMultiple,
                    "technologies": forms.CheckboxSelectMultiple}
 
 
@@ -108,6 +139,10 @@ class MilestoneForm(forms.ModelForm):
         model = Milestone
         fields = ["title", "due_on", "done_on"]
         widgets = {"due_on": forms.DateInput(attrs={"type": "date"}), "done_on": forms.DateInput(attrs={"type": "date"})}
+
+
+class MilestoneDoneForm(forms.Form):
+    done_on = forms.DateField(label=_("done on"), widget=forms.DateInput(attrs={"type": "date"}))
 
 
 class KpiForm(forms.ModelForm):

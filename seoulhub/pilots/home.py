@@ -1,7 +1,7 @@
 from seoulhub.core.cards import shared_figures
 
 from . import lifecycle as lc
-from .models import Demand, Proposal
+from .models import Demand, PastPilot, Proposal
 
 
 def home_card(request) -> dict:
@@ -13,6 +13,7 @@ def figures() -> dict:
     return {
         "open_demands": len(open_demands),
         "example_demands": sum(1 for d in open_demands if d.is_example),
-        "pilots": Proposal.objects.filter(state__in=lc.PILOT_STATES, is_example=False).count(),
+        "pilots": Proposal.objects.real().filter(state__in=lc.PILOT_STATES).count(),
         "latest": open_demands[0] if open_demands else None,
+        "past_pilots": PastPilot.objects.count(),
     }

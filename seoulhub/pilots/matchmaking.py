@@ -21,6 +21,7 @@ from seoulhub.taxonomy.models import Technology
 
 from . import lifecycle as lc
 from .models import Demand, Proposal, Reference, Solution
+from .partners import partner_candidates
 
 
 def technology_ancestors() -> dict[int, list[str]]:
@@ -48,7 +49,7 @@ def firm_profiles(firms=None) -> list[FirmProfile]:
     non-example pilots, and the best TRL of their solutions."""
     ancestors = technology_ancestors()
     if firms is None:
-        firms = Firm.objects.filter(technologies__isnull=False).distinct()
+        firms = partner_candidates().filter(technologies__isnull=False).distinct()
     firms = list(firms.only("pk", "name_ko", "name_en")) if hasattr(firms, "only") else list(firms)
     ids = [f.pk for f in firms]
     wanted = set(ids)
@@ -62,7 +63,7 @@ def firm_profiles(firms=None) -> list[FirmProfile]:
     for firm_id, ref_id, tech_id in Reference.technologies.through.objects.filter(
             reference__firm_id__in=ids).values_list("reference__firm_id", "reference_id", "technology_id"):
         references[firm_id][("ref", ref_id)].add(tech_id)
-    certified = Proposal.objects.filter(state__in=[lc.CERTIFIED, lc.SCALED_UP], is_example=False)
+    certified = Proposal.objects.real().filter(state__in=[lc.CERTIFIED, lc.SCALED_UP])
     for proposal in certified.prefetch_related("technologies", "partners"):
         tech_ids = {t.pk for t in proposal.technologies.all()}
         for firm in [proposal.lead_firm_id, *(p.pk for p in proposal.partners.all())]:
@@ -85,12 +86,13 @@ def required_slugs(demand: Demand) -> frozenset[str]:
 
 
 def _candidates(required: frozenset[str]) -> list[FirmProfile]:
-    """Only firms tagged (directly or through a narrower technology) with something required."""
+    """Only firms tagged (directly or through a narrower technology) with something required;
+    never a SPAC or a REIT (see partners.py)."""
     if not required:
         return firm_profiles()
     ancestors = technology_ancestors()
     relevant_ids = [pk for pk, chain in ancestors.items() if required & set(chain)]
-    firms = Firm.objects.filter(Q(technologies__in=relevant_ids) | Q(solutions__technologies__in=relevant_ids))
+    firms = partner_candidates().filter(Q(technologies__in=relevant_ids) | Q(solutions__technologies__in=relevant_ids))
     return firm_profiles(firms.distinct())
 
 
@@ -109,13 +111,25 @@ def firms_by_id(ids) -> dict[int, Firm]:
     return Firm.objects.in_bulk(list(ids))
 
 
+def partner_suggestion(demand: Demand, firm: Firm) -> DemandFit | None:
+    """What `firm` brings to `demand`, and the partners that would complete it (None when it
+    brings nothing required). Every page that suggests partners for a firm — the demand page,
+    the propose page, the firm's page and the dashboard — calls this with the same two inputs,
+    so they always agree."""
+    required = frozenset(t.slug for t in demand.technologies.all())
+    [profile] = firm_profiles(Firm.objects.filter(pk=firm.pk))
+    others = _candidates(required) if required else []
+    fits = demands_for_firm(profile, [(demand.pk, required)], others)
+    return fits[0] if fits else None
+
+
+def open_demands(on=None) -> list[Demand]:
+    return [d for d in Demand.objects.filter(status=Demand.Status.OPEN).prefetch_related("technologies")
+            if d.is_open(on)]
+
+
 def open_demands_for_firm(firm: Firm) -> list[tuple[Demand, DemandFit]]:
     """Open demands the firm could answer alone or with partners, best fits first."""
-    demands = [d for d in Demand.objects.filter(status=Demand.Status.OPEN).prefetch_related("technologies")
-               if d.is_open()]
-    [profile] = firm_profiles(Firm.objects.filter(pk=firm.pk))
-    needed = frozenset().union(*(frozenset(t.slug for t in d.technologies.all()) for d in demands)) if demands else frozenset()
-    others = _candidates(needed) if needed else []
-    by_id = {d.pk: d for d in demands}
-    fits = demands_for_firm(profile, [(d.pk, [t.slug for t in d.technologies.all()]) for d in demands], others)
-    return [(by_id[fit.demand_id], fit) for fit in fits]
+    found = [(demand, fit) for demand in open_demands() if (fit := partner_suggestion(demand, firm)) is not None]
+    found.sort(key=lambda pair: (not pair[1].alone, bool(pair[1].uncoverable), len(pair[1].missing), pair[0].pk))
+    return found

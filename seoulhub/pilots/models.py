@@ -15,7 +15,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from seoulhub.core import clock
+
 from . import lifecycle as lc
+
+
+class DemandQuerySet(models.QuerySet):
+    def real(self):
+        """Demands that are not examples: the only ones any count (KPIs, analytics, reports) may use."""
+        return self.filter(is_example=False)
 
 
 class Demand(models.Model):
@@ -49,8 +57,12 @@ class Demand(models.Model):
     is_example = models.BooleanField(_("example"), default=False,
                                      help_text=_("an illustration, not a real call of the city"))
     source_note = models.TextField(_("source / programme context"), blank=True)
+    source_url = models.URLField(_("source link"), max_length=500, blank=True,
+                                 help_text=_("where a real demand was published (e.g. the city's call)"))
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = DemandQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -72,7 +84,7 @@ class Demand(models.Model):
             raise ValidationError({"pilot_ends_on": _("the pilot ends before it starts")})
 
     def is_open(self, on=None) -> bool:
-        on = on or timezone.localdate()
+        on = on or clock.today()
         if self.status != self.Status.OPEN:
             return False
         if self.opens_on and on < self.opens_on:
@@ -143,6 +155,13 @@ class Reference(models.Model):
         return self.title
 
 
+class ProposalQuerySet(models.QuerySet):
+    def real(self):
+        """Proposals that are neither examples nor answers to an example demand: the only ones
+        KPIs, pilot analytics and the monthly report may count."""
+        return self.filter(is_example=False, demand__is_example=False)
+
+
 class Proposal(models.Model):
     """A firm's (or consortium's) answer to a demand; once selected it is the pilot."""
 
@@ -173,8 +192,13 @@ class Proposal(models.Model):
     evaluation = models.TextField(_("evaluation summary"), blank=True)
     certificate_number = models.CharField(_("certificate number"), max_length=40, blank=True)
     certificate_issued_on = models.DateField(_("certificate issued on"), null=True, blank=True)
+    # Printed on the certificate; anyone holding the paper checks it at /pilots/verify/<code>/.
+    # Random (80 bits), so a certificate cannot be confirmed by guessing or counting numbers.
+    certificate_code = models.CharField(_("verification code"), max_length=24, blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ProposalQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -184,6 +208,8 @@ class Proposal(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["certificate_number"], condition=~models.Q(certificate_number=""),
                                     name="pilots_certificate_number_unique"),
+            models.UniqueConstraint(fields=["certificate_code"], condition=~models.Q(certificate_code=""),
+                                    name="pilots_certificate_code_unique"),
         ]
 
     def __str__(self) -> str:
@@ -198,6 +224,16 @@ class Proposal(models.Model):
 
     def firms(self) -> list:
         return [self.lead_firm, *self.partners.all()]
+
+    @property
+    def has_certificate(self) -> bool:
+        return bool(self.certificate_number and self.certificate_code)
+
+    def get_certificate_url(self) -> str:
+        return reverse("pilots:certificate", args=[self.pk])
+
+    def get_verification_url(self) -> str:
+        return reverse("pilots:verify_code", args=[self.certificate_code])
 
 
 class Milestone(models.Model):
@@ -310,3 +346,34 @@ class AuditEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValidationError(_("Audit entries are append-only; they cannot be deleted."))
+
+
+class PastPilot(models.Model):
+    """A real pilot of Seoul's testbed programmes, as published (the programme's track record).
+
+    Loaded from data/seoul-innovation-facts (facts read from Seoul press releases and news
+    reports, each with its link). The firm is the name the source prints, as text: many of these
+    firms are not in the hub's registry, and no registry row is made up for them."""
+
+    programme = models.CharField(_("programme"), max_length=100)
+    period = models.CharField(_("year(s) as published"), max_length=60)
+    year = models.PositiveSmallIntegerField(_("first year"), null=True, blank=True,
+                                            help_text=_("for sorting; empty when the source gives no year"))
+    firm_name = models.CharField(_("firm (as named by the source)"), max_length=100, blank=True)
+    technology = models.CharField(_("technology (as published)"), max_length=200)
+    technologies = models.ManyToManyField("taxonomy.Technology", blank=True, related_name="past_pilots",
+                                          verbose_name=_("technologies (taxonomy)"))
+    site = models.CharField(_("pilot site"), max_length=200, blank=True)
+    outcome = models.CharField(_("status or outcome"), max_length=300, blank=True)
+    source_url = models.URLField(_("source link"), max_length=500)
+    note = models.CharField(pgettext_lazy("pilots", "note"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = [models.F("year").desc(nulls_last=True), "programme", "pk"]
+        verbose_name = _("past pilot")
+        verbose_name_plural = _("past pilots")
+        constraints = [models.UniqueConstraint(fields=["programme", "firm_name", "technology"],
+                                               name="pilots_past_pilot_unique")]
+
+    def __str__(self) -> str:
+        return self.technology

@@ -8,11 +8,12 @@ from seoulhub.taxonomy.models import Technology
 
 from . import lifecycle as lc
 from .analytics import cooccurrence, success_rates
-from .models import Proposal
+from .models import PastPilot, Proposal
 
 
 def pilot_analytics(include_examples: bool = False) -> dict:
-    proposals = Proposal.objects.all() if include_examples else Proposal.objects.filter(is_example=False)
+    # Examples (and any proposal answering an example demand) count only when asked for.
+    proposals = Proposal.objects.all() if include_examples else Proposal.objects.real()
     techs_of: dict[int, set[str]] = defaultdict(set)
     for pk, slug in Proposal.technologies.through.objects.filter(proposal__in=proposals).values_list(
             "proposal_id", "technology__slug"):
@@ -38,3 +39,15 @@ def pilot_analytics(include_examples: bool = False) -> dict:
         "success_by_technology": [{"technology": names.get(r.key, r.key), "slug": r.key, "successes": r.successes,
                                    "total": r.total, "rate": r.rate} for r in per_tech],
     }
+
+
+def track_record_technologies() -> dict:
+    """How often each taxonomy technology appears in the published track record (PastPilot)."""
+    counts: dict[int, int] = defaultdict(int)
+    for tech_id in PastPilot.technologies.through.objects.values_list("technology_id", flat=True):
+        counts[tech_id] += 1
+    techs = Technology.objects.in_bulk(list(counts))
+    rows = sorted(({"technology": techs[pk], "pilots": n} for pk, n in counts.items()),
+                  key=lambda r: (-r["pilots"], r["technology"].slug))
+    total = PastPilot.objects.count()
+    return {"rows": rows, "total": total, "tagged": PastPilot.objects.filter(technologies__isnull=False).distinct().count()}

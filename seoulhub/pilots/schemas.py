@@ -57,6 +57,7 @@ class DemandIn(In):
     criteria: list[CriterionIn] = Field(min_length=1, max_length=20)
     is_example: bool = False
     source_note: str = Field("", max_length=5000)
+    source_url: str = Field("", max_length=500, description="where a real demand was published")
 
 
 class DemandOut(Schema):
@@ -77,6 +78,7 @@ class DemandOut(Schema):
     is_example: bool
     is_open: bool
     source_note: str
+    source_url: str
     url: str
 
     @staticmethod
@@ -267,6 +269,10 @@ class MilestoneIn(In):
     done_on: datetime.date | None = None
 
 
+class MilestoneDoneIn(In):
+    done_on: datetime.date
+
+
 class KpiIn(In):
     name: str = Field(min_length=1, max_length=200)
     unit: str = Field("", max_length=40)
@@ -352,6 +358,39 @@ class ReferenceOut(Schema):
     @staticmethod
     def resolve_firm(obj) -> int:
         return obj.firm_id
+
+    @staticmethod
+    def resolve_technologies(obj) -> list[str]:
+        return sorted(t.slug for t in obj.technologies.all())
+
+
+class CertificateOut(Schema):
+    valid: bool
+    certificate_number: str
+    code: str
+    issued_on: datetime.date | None
+    proposal: int
+    title: str
+    demand: str
+    lead_firm: FirmRef
+    partners: list[FirmRef]
+    outcome: str
+    is_example: bool
+    url: str
+
+
+class PastPilotOut(Schema):
+    id: int
+    programme: str
+    period: str
+    year: int | None
+    firm_name: str = Field(description="as the source names it; empty when it names none")
+    technology: str
+    technologies: list[str] = Field(description="taxonomy slugs, where the mapping is clear")
+    site: str
+    outcome: str
+    source_url: str
+    note: str
 
     @staticmethod
     def resolve_technologies(obj) -> list[str]:

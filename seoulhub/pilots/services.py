@@ -11,16 +11,19 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, pgettext, pgettext_lazy
 
 from seoulhub.accounts.models import Role
 from seoulhub.accounts.roles import has_role, is_operator
+from seoulhub.core import clock
 from seoulhub.support.models import Firm, FirmMember
 
+from . import certificates
 from . import lifecycle as lc
-from .models import AuditEntry, ConflictDeclaration, Criterion, Demand, Proposal, Review, Score
+from .models import AuditEntry, ConflictDeclaration, Criterion, Demand, Milestone, Proposal, Review, Score
+from .partners import is_partner_candidate
 
 log = logging.getLogger(__name__)
 
@@ -156,6 +159,10 @@ def create_proposal(user, demand: Demand, lead_firm: Firm, *, partners=(), techn
     if not demand.is_open():
         raise ActionRefused(_("This demand is not open for proposals."))
     partners = [p for p in partners if p.pk != lead_firm.pk]
+    shells = [p.name for p in partners if not is_partner_candidate(p)]
+    if shells:
+        raise ActionRefused(_("Special purpose acquisition companies (SPACs) and REITs cannot be pilot partners: "
+                              "%(firms)s.") % {"firms": ", ".join(shells)})
     with transaction.atomic():
         proposal = Proposal(demand=demand, lead_firm=lead_firm, created_by=user, **fields)
         proposal.full_clean()
@@ -172,9 +179,19 @@ def _audit(proposal, user, capacity: str, source: str, target: str, note: str) -
                                      from_state=source, to_state=target, note=note)
 
 
+def _day(value) -> str:
+    return value.strftime("%Y-%m-%d")
+
+
+def _open_milestones(proposal: Proposal) -> list[str]:
+    return list(proposal.milestones.filter(done_on__isnull=True).values_list("title", flat=True))
+
+
 def _preconditions(proposal: Proposal, target: str, outcome: str) -> None:
+    """Data and date rules of each step. "Today" is the hub's clock (the demo's reference date)."""
+    today, demand = clock.today(), proposal.demand
     if target == lc.SUBMITTED:
-        if not proposal.demand.is_open():
+        if not demand.is_open():
             raise ActionRefused(_("The demand is no longer open, so the proposal cannot be submitted."))
         if not proposal.summary.strip():
             raise ActionRefused(_("Write a summary before submitting."))
@@ -184,14 +201,37 @@ def _preconditions(proposal: Proposal, target: str, outcome: str) -> None:
     elif target == lc.RUNNING:
         if not proposal.milestones.exists() or not proposal.kpis.exists():
             raise ActionRefused(_("Add at least one milestone and one KPI before starting the pilot."))
+        if demand.pilot_starts_on and today < demand.pilot_starts_on:
+            raise ActionRefused(_("The pilot is planned to start on %(start)s; it cannot be started before then "
+                                  "(today is %(today)s).") % {"start": _day(demand.pilot_starts_on),
+                                                              "today": _day(today)})
     elif target == lc.EVALUATED:
         if outcome not in Proposal.Outcome.values:
             raise ActionRefused(_("Give the evaluation outcome: success, partial or failure."))
         if proposal.kpis.filter(actual__isnull=True).exists():
             raise ActionRefused(_("Record the actual value of every KPI before evaluating."))
+        _must_have_run(proposal, today, lc.EVALUATED)
     elif target == lc.CERTIFIED:
         if proposal.outcome == Proposal.Outcome.FAILURE:
             raise ActionRefused(_("An unsuccessful pilot gets no certificate."))
+        _must_have_run(proposal, today, lc.CERTIFIED)
+
+
+def _must_have_run(proposal: Proposal, today, target: str) -> None:
+    """A pilot is judged only after it has run: its planned end has come and no milestone is open."""
+    ends = proposal.demand.pilot_ends_on
+    if ends and today < ends:
+        message = (_("The pilot runs until %(end)s, so it cannot be evaluated yet (today is %(today)s).")
+                   if target == lc.EVALUATED else
+                   _("The pilot runs until %(end)s, so no certificate can be issued yet (today is %(today)s)."))
+        raise ActionRefused(message % {"end": _day(ends), "today": _day(today)})
+    still_open = _open_milestones(proposal)
+    if still_open:
+        message = (_("The pilot has an open milestone, so it cannot be evaluated. Mark these milestones done "
+                     "first: %(titles)s.") if target == lc.EVALUATED else
+                   _("The pilot has an open milestone, so no certificate can be issued. Mark these milestones "
+                     "done first: %(titles)s."))
+        raise ActionRefused(message % {"titles": ", ".join(still_open)})
 
 
 def transition(proposal_id: int, target: str, user, note: str = "", outcome: str = "",
@@ -212,15 +252,88 @@ def transition(proposal_id: int, target: str, user, note: str = "", outcome: str
         if target == lc.EVALUATED:
             proposal.outcome, proposal.evaluation = outcome, evaluation
         if target == lc.CERTIFIED:
-            today = timezone.localdate()
+            today = clock.today()
             proposal.certificate_issued_on = today
             proposal.certificate_number = f"SDH-PILOT-{today.year}-{proposal.pk:05d}"
+            proposal.certificate_code = _unused_certificate_code()
         proposal.state = target
         proposal.save()
         acting = next(c for c in (lc.OWNER, lc.OPERATOR, lc.PROPOSER, lc.OFFICIAL) if c in step.allowed & held)
         entry = _audit(proposal, user, acting, source, target, note)
         transaction.on_commit(lambda: notify(entry.pk))
     return proposal
+
+
+def _unused_certificate_code() -> str:
+    while True:  # 80 random bits: a collision is practically impossible, but never reuse a code
+        code = certificates.new_code()
+        if not Proposal.objects.filter(certificate_code=code).exists():
+            return code
+
+
+def certificate_for_code(text: str) -> Proposal | None:
+    """The certified pilot a printed verification code belongs to, or None."""
+    code = certificates.normalise(text)
+    if code is None:
+        return None
+    return (Proposal.objects.select_related("demand", "lead_firm").exclude(certificate_number="")
+            .filter(certificate_code=code).first())
+
+
+def can_view_certificate(user, proposal: Proposal) -> bool:
+    """The printable certificate (with its code) is for the pilot's firms and the city; anyone
+    else confirms a certificate they were shown through its verification code."""
+    if not proposal.has_certificate:
+        return False
+    return has_role(user, Role.OFFICIAL) or _firm_member_of(user, proposal)
+
+
+# --- pilot plan: milestones and KPI actuals ---------------------------------------------------
+
+PLAN_STATES = (lc.SELECTED, lc.RUNNING)
+
+
+def _check_plan(proposal: Proposal, user) -> None:
+    proposal.refresh_from_db(fields=["state"])
+    if not capacities(user, proposal) & {lc.OWNER, lc.OPERATOR}:
+        raise PermissionDenied(_("Only the demand's owner or an operator plans and measures a pilot."))
+    if proposal.state not in PLAN_STATES:
+        raise ActionRefused(_("Milestones and KPIs are set while a pilot is selected or running."))
+
+
+def _check_done_on(proposal: Proposal, done_on) -> None:
+    if done_on is None:
+        return
+    if proposal.state != lc.RUNNING:
+        raise ActionRefused(_("A milestone is marked done while the pilot is running, not before it starts."))
+    if done_on > clock.today():
+        raise ActionRefused(_("A milestone cannot be done on a future day (%(day)s; today is %(today)s).")
+                            % {"day": _day(done_on), "today": _day(clock.today())})
+
+
+def add_milestone(proposal: Proposal, user, *, title: str, due_on, done_on=None) -> Milestone:
+    _check_plan(proposal, user)
+    _check_done_on(proposal, done_on)
+    return Milestone.objects.create(proposal=proposal, title=title, due_on=due_on, done_on=done_on)
+
+
+def mark_milestone_done(proposal: Proposal, milestone: Milestone, user, done_on) -> Milestone:
+    _check_plan(proposal, user)
+    if done_on is None:
+        raise ActionRefused(_("Give the day the milestone was done."))
+    _check_done_on(proposal, done_on)
+    milestone.done_on = done_on
+    milestone.save(update_fields=["done_on"])
+    return milestone
+
+
+def record_kpi_actual(proposal: Proposal, kpi, user, actual: float):
+    _check_plan(proposal, user)
+    if proposal.state != lc.RUNNING:
+        raise ActionRefused(_("A KPI's actual value is recorded once the pilot is running."))
+    kpi.actual = actual
+    kpi.save(update_fields=["actual"])
+    return kpi
 
 
 def notify(entry_id: int) -> int:

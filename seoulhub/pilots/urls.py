@@ -15,5 +15,9 @@ urlpatterns = [
     path("proposals/<int:pk>/conflict/", views.proposal_conflict, name="proposal_conflict"),
     path("proposals/<int:pk>/review/", views.proposal_review, name="proposal_review"),
     path("proposals/<int:pk>/plan/", views.pilot_plan, name="pilot_plan"),
+    path("proposals/<int:pk>/certificate/", views.certificate, name="certificate"),
+    path("verify/", views.verify, name="verify"),
+    path("verify/<str:code>/", views.verify, name="verify_code"),
+    path("partners/search/", views.partner_search, name="partner_search"),
     path("firms/<int:firm_id>/", views.firm_demands, name="firm_demands"),
 ]

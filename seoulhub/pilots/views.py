@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.conf import settings
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -8,30 +9,35 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from seoulhub.accounts.models import Role
 from seoulhub.accounts.roles import has_role, is_operator
+from seoulhub.core import clock
 from seoulhub.support.models import Firm
 
+from . import certificates
 from . import lifecycle as lc
 from . import services
 from .forms import (
-    ConflictForm, DemandForm, KpiForm, MilestoneForm, ProposalForm, ReferenceForm, ReviewForm, SolutionForm, TransitionForm,
+    ConflictForm, DemandForm, KpiForm, MilestoneDoneForm, MilestoneForm, ProposalForm, ReferenceForm, ReviewForm,
+    SolutionForm, TransitionForm,
 )
-from .matchmaking import demand_consortia, demand_ranking, firms_by_id, open_demands_for_firm
-from .models import ConflictDeclaration, Demand, Proposal
-from .reports import pilot_analytics
-
-
-def _open_demands():
-    return [d for d in Demand.objects.filter(status=Demand.Status.OPEN).prefetch_related("technologies")
-            if d.is_open()]
+from .matchmaking import (
+    demand_consortia, demand_ranking, firms_by_id, open_demands, open_demands_for_firm, partner_suggestion,
+)
+from .models import ConflictDeclaration, Demand, PastPilot, Proposal
+from .partners import parse_ids, partner_candidates, search_partners
+from .reports import pilot_analytics, track_record_technologies
 
 
 @require_GET
 def index(request):
-    demands = _open_demands()
     pilots = services.visible_proposals(request.user, Proposal.objects.filter(state__in=lc.PILOT_STATES))
+    demands = open_demands()
+    open_ids = [d.pk for d in demands]
     return render(request, "pilots/index.html", {
         "demands": demands,
+        "real_demands": (Demand.objects.real().exclude(status=Demand.Status.DRAFT).exclude(pk__in=open_ids)
+                         .prefetch_related("technologies")),
         "pilots": pilots.select_related("demand", "lead_firm")[:20],
+        "past_pilots": PastPilot.objects.prefetch_related("technologies"),
         "can_post": has_role(request.user, Role.OFFICIAL),
     })
 
@@ -75,7 +81,9 @@ def demand_detail(request, pk: int):
     ranked_firms = firms_by_id([r.firm.id for r in ranking])
     my_firms = Firm.objects.filter(members__user=request.user) if request.user.is_authenticated else Firm.objects.none()
     proposals = services.visible_proposals(request.user, demand.proposals.all()).select_related("lead_firm")
+    suggestions = _suggestions(demand, my_firms) if demand.is_open() else []
     return render(request, "pilots/demand_detail.html", {
+        "suggestions": suggestions,
         "demand": demand, "criteria": demand.criteria.all(), "technologies": demand.technologies.all(),
         "ranking": [(r, ranked_firms[r.firm.id]) for r in ranking],
         "plan": plan, "consortia": _consortium_rows(plan),
@@ -84,34 +92,92 @@ def demand_detail(request, pk: int):
     })
 
 
+def _suggestions(demand: Demand, firms) -> list[dict]:
+    """For each of the user's firms: what it brings and the partners that complete it."""
+    rows = []
+    for firm in firms:
+        fit = partner_suggestion(demand, firm)
+        if fit is None:
+            continue
+        partners = list(firms_by_id([m.id for m in fit.partners.members]).values()) if fit.partners else []
+        rows.append({"firm": firm, "fit": fit, "partners": partners,
+                     "partner_ids": ",".join(str(p.pk) for p in partners)})
+    return rows
+
+
+def _visible_demand(request, pk: int) -> Demand:
+    demand = get_object_or_404(Demand, pk=pk)
+    if demand.status == Demand.Status.DRAFT and not has_role(request.user, Role.OFFICIAL):
+        raise Http404(_("No such demand."))
+    return demand
+
+
+_MULTI_FIELDS = ("partners", "technologies")
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def proposal_create(request, pk: int):
-    demand = get_object_or_404(Demand, pk=pk)
+    demand = _visible_demand(request, pk)
     user_firms = Firm.objects.filter(members__user=request.user)
     if not user_firms.exists():
         raise PermissionDenied(_("Only members of a firm may propose; ask your firm's administrator to add you."))
-    initial = {"technologies": demand.technologies.all()}
-    partner_ids = [int(x) for x in request.GET.get("partners", "").split(",") if x.isdigit()]
-    if partner_ids:
-        mine = set(user_firms.values_list("pk", flat=True))
-        initial["partners"] = [p for p in partner_ids if p not in mine]
-        leads = [p for p in partner_ids if p in mine]
-        if leads:
-            initial["lead_firm"] = leads[0]
-    form = ProposalForm(request.POST or None, user_firms=user_firms, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            proposal = services.create_proposal(
-                request.user, demand, data["lead_firm"], partners=data["partners"], technologies=data["technologies"],
-                title=data["title"], summary=data["summary"], requested_krw=data["requested_krw"])
-        except services.ActionRefused as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("Proposal saved as a draft. Submit it when it is ready."))
-            return redirect(proposal)
-    return render(request, "pilots/proposal_form.html", {"form": form, "demand": demand})
+    if not demand.is_open():
+        messages.error(request, _("This demand is not open for proposals."))
+        return redirect(demand)
+    mine = set(user_firms.values_list("pk", flat=True))
+    searching = request.method == "POST" and "partner_search" in request.POST
+    if request.method == "POST" and not searching:
+        form = ProposalForm(request.POST, user_firms=user_firms)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                proposal = services.create_proposal(
+                    request.user, demand, data["lead_firm"], partners=data["partners"],
+                    technologies=data["technologies"], title=data["title"], summary=data["summary"],
+                    requested_krw=data["requested_krw"])
+            except services.ActionRefused as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, _("Proposal saved as a draft. Submit it when it is ready."))
+                return redirect(proposal)
+        partner_ids = parse_ids(request.POST.getlist("partners"))
+        lead_ids = parse_ids([request.POST.get("lead_firm", "")])
+    elif searching:
+        # The partner search without JavaScript: the whole form comes back as typed, nothing is saved.
+        initial = {k: (request.POST.getlist(k) if k in _MULTI_FIELDS else request.POST.get(k))
+                   for k in ProposalForm.Meta.fields if k in request.POST}
+        form = ProposalForm(user_firms=user_firms, initial=initial)
+        partner_ids = parse_ids(request.POST.getlist("partners"))
+        lead_ids = parse_ids([request.POST.get("lead_firm", "")])
+    else:
+        asked = parse_ids(request.GET.getlist("partners"))
+        lead_ids = [p for p in parse_ids(request.GET.getlist("lead")) + asked if p in mine][:1]
+        partner_ids = [p for p in asked if p not in lead_ids]
+        initial = {"technologies": demand.technologies.all(), "partners": partner_ids,
+                   "lead_firm": lead_ids[0] if lead_ids else user_firms.order_by("pk").first().pk}
+        form = ProposalForm(user_firms=user_firms, initial=initial)
+    lead = user_firms.filter(pk__in=lead_ids).first() or user_firms.order_by("pk").first()
+    query = (request.POST.get("partner_q", "") if searching else request.GET.get("partner_q", ""))
+    return render(request, "pilots/proposal_form.html", {
+        "form": form, "demand": demand, "suggestion": _suggestions(demand, [lead])[:1],
+        **_partner_choices(partner_ids, query, exclude=[lead.pk] if lead else []),
+    })
+
+
+def _partner_choices(selected_ids, query: str, exclude=()) -> dict:
+    selected = list(partner_candidates().filter(pk__in=selected_ids).exclude(pk__in=list(exclude)))
+    query = "".join(ch for ch in query if ch.isprintable())[:100]
+    return {"selected_partners": selected, "partner_query": query,
+            "partner_hits": search_partners(query, exclude_ids=[f.pk for f in selected] + list(exclude))}
+
+
+@require_GET
+def partner_search(request):
+    """htmx: the partner checkboxes for a search (those already ticked stay ticked, first)."""
+    context = _partner_choices(parse_ids(request.GET.getlist("partners")), request.GET.get("partner_q", ""),
+                               exclude=parse_ids(request.GET.getlist("lead_firm"))[:1])
+    return render(request, "pilots/_partner_choices.html", context)
 
 
 def _visible_proposal(request, pk: int) -> Proposal:
@@ -144,6 +210,8 @@ def proposal_detail(request, pk: int):
         "can_manage_pilot": manages and proposal.state in (lc.SELECTED, lc.RUNNING),
         "milestones": proposal.milestones.all(), "kpis": proposal.kpis.all(),
         "milestone_form": MilestoneForm(prefix="m"), "kpi_form": KpiForm(prefix="k"),
+        "today": clock.today(),
+        "can_view_certificate": services.can_view_certificate(request.user, proposal),
     })
 
 
@@ -203,37 +271,103 @@ def proposal_review(request, pk: int):
 @login_required
 @require_POST
 def pilot_plan(request, pk: int):
-    """Add a milestone or a KPI (owner or operator, while selected or running)."""
+    """Add a milestone or a KPI, mark a milestone done, record a KPI's actual (owner or operator,
+    while selected or running; the dates and states are checked in services)."""
     proposal = _visible_proposal(request, pk)
     held = services.capacities(request.user, proposal)
-    if not held & {lc.OWNER, lc.OPERATOR} or proposal.state not in (lc.SELECTED, lc.RUNNING):
+    if not held & {lc.OWNER, lc.OPERATOR} or proposal.state not in services.PLAN_STATES:
         raise PermissionDenied(_("Only the demand's owner or an operator plans a selected or running pilot."))
-    if "kpi_id" in request.POST:
-        return _record_kpi_actual(request, proposal)
-    form = MilestoneForm(request.POST, prefix="m") if "m-title" in request.POST else KpiForm(request.POST, prefix="k")
-    if form.is_valid():
-        item = form.save(commit=False)
-        item.proposal = proposal
-        item.save()
-        messages.success(request, _("Saved."))
-    else:
-        messages.error(request, " ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items()))
+    try:
+        if "kpi_id" in request.POST:
+            _record_kpi_actual(request, proposal)
+        elif "milestone_id" in request.POST:
+            _mark_milestone_done(request, proposal)
+        elif "m-title" in request.POST:
+            form = MilestoneForm(request.POST, prefix="m")
+            if form.is_valid():
+                services.add_milestone(proposal, request.user, **form.cleaned_data)
+                messages.success(request, _("Saved."))
+            else:
+                messages.error(request, _form_errors(form))
+        else:
+            form = KpiForm(request.POST, prefix="k")
+            if form.is_valid():
+                item = form.save(commit=False)
+                item.proposal = proposal
+                item.save()
+                messages.success(request, _("Saved."))
+            else:
+                messages.error(request, _form_errors(form))
+    except services.ActionRefused as exc:
+        messages.error(request, str(exc))
     return redirect(proposal)
 
 
-def _record_kpi_actual(request, proposal: Proposal):
-    kpi = proposal.kpis.filter(pk=request.POST.get("kpi_id") if str(request.POST.get("kpi_id")).isdigit() else None).first()
+def _form_errors(form) -> str:
+    return " ".join(f"{form.fields[k].label if k in form.fields else ''}: {' '.join(v)}".lstrip(": ")
+                    for k, v in form.errors.items())
+
+
+def _record_kpi_actual(request, proposal: Proposal) -> None:
+    [kpi_id] = parse_ids([request.POST.get("kpi_id", "")])[:1] or [None]
+    kpi = proposal.kpis.filter(pk=kpi_id).first() if kpi_id else None
     try:
         actual = float(request.POST.get("actual", ""))
     except ValueError:
         actual = None
     if kpi is None or actual is None or not -1e12 <= actual <= 1e12:
         messages.error(request, _("Give the KPI's actual value as a number."))
+        return
+    services.record_kpi_actual(proposal, kpi, request.user, actual)
+    messages.success(request, _("Saved."))
+
+
+def _mark_milestone_done(request, proposal: Proposal) -> None:
+    [milestone_id] = parse_ids([request.POST.get("milestone_id", "")])[:1] or [None]
+    milestone = proposal.milestones.filter(pk=milestone_id).first() if milestone_id else None
+    form = MilestoneDoneForm(request.POST)
+    if milestone is None:
+        messages.error(request, _("No such milestone on this pilot."))
+    elif not form.is_valid():
+        messages.error(request, _form_errors(form))
     else:
-        kpi.actual = actual
-        kpi.save(update_fields=["actual"])
-        messages.success(request, _("Saved."))
-    return redirect(proposal)
+        services.mark_milestone_done(proposal, milestone, request.user, form.cleaned_data["done_on"])
+        messages.success(request, _("Milestone marked done."))
+
+
+@require_GET
+def certificate(request, pk: int):
+    """The printable A4 certificate, for the pilot's firms and the city (see services)."""
+    proposal = get_object_or_404(Proposal.objects.select_related("demand", "lead_firm"), pk=pk)
+    if not services.can_view_certificate(request.user, proposal):
+        raise Http404(_("No certificate you can see."))
+    verify_path = proposal.get_verification_url()
+    return render(request, "pilots/certificate.html", {
+        "proposal": proposal, "partners": proposal.partners.all(), "technologies": proposal.technologies.all(),
+        "code": certificates.display(proposal.certificate_code),
+        "verify_url": settings.SITE_URL.rstrip("/") + verify_path, "verify_path": verify_path,
+    })
+
+
+@require_GET
+def verify(request, code: str | None = None):
+    """Public: confirms a certificate from the code printed on it (typed or in the URL)."""
+    typed = code if code is not None else request.GET.get("code", "")
+    proposal, error = None, ""
+    if typed:
+        proposal = services.certificate_for_code(typed)
+        if proposal is None:
+            error = _("No certificate has this verification code. Check the code printed on the certificate "
+                      "(16 letters and digits, e.g. K7QM-3XWD-9TRA-HZ2P).")
+    shown = "".join(ch for ch in typed if ch.isprintable())[:64]
+    response = render(request, "pilots/verify.html", {
+        "typed": shown, "proposal": proposal, "error": error,
+        "partners": proposal.partners.all() if proposal else [],
+        "code": certificates.display(proposal.certificate_code) if proposal else "",
+    })
+    if error:
+        response.status_code = 404
+    return response
 
 
 @login_required
@@ -300,4 +434,5 @@ def firm_demands(request, firm_id: int):
 def analytics(request):
     include_examples = request.GET.get("examples") == "1"
     return render(request, "pilots/analytics.html", {**pilot_analytics(include_examples),
-                                                      "include_examples": include_examples})
+                                                      "include_examples": include_examples,
+                                                      "track_record": track_record_technologies()})

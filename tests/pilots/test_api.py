@@ -3,6 +3,7 @@
 import pytest
 
 from seoulhub.accounts.models import ApiToken
+from seoulhub.core import clock
 from seoulhub.pilots import lifecycle as lc
 from seoulhub.pilots.models import AuditEntry, Proposal
 
@@ -79,12 +80,18 @@ def test_proposal_lifecycle_over_the_api(client, demand, member_firm, firm_membe
     review = post(client, f"/api/v1/proposals/{pid}/reviews", {"scores": scores, "comment": "ok"}, official)
     assert review.status_code == 201 and review.json()["total"] == 60.0
     assert post(client, f"/api/v1/proposals/{pid}/transitions", {"to": "selected"}, official).status_code == 200
-    assert post(client, f"/api/v1/proposals/{pid}/milestones", {"title": "m", "due_on": "2026-12-01"}, official).status_code == 201
+    milestone = post(client, f"/api/v1/proposals/{pid}/milestones", {"title": "m", "due_on": "2026-12-01"}, official)
+    assert milestone.status_code == 201
     kpi = post(client, f"/api/v1/proposals/{pid}/kpis", {"name": "k", "target": 5}, official).json()
     assert post(client, f"/api/v1/proposals/{pid}/transitions", {"to": "running"}, official).status_code == 200
     actual = client.put(f"/api/v1/proposals/{pid}/kpis/{kpi['id']}/actual", {"actual": 7},
                         content_type="application/json", **bearer(official))
     assert actual.json()["met"] is True
+    still_open = post(client, f"/api/v1/proposals/{pid}/transitions", {"to": "evaluated", "outcome": "success"}, official)
+    assert still_open.status_code == 409 and "open milestone" in still_open.json()["message"]
+    marked = client.put(f"/api/v1/proposals/{pid}/milestones/{milestone.json()['id']}/done",
+                        {"done_on": clock.today().isoformat()}, content_type="application/json", **bearer(official))
+    assert marked.status_code == 200 and marked.json()["done_on"] == clock.today().isoformat()
     done = post(client, f"/api/v1/proposals/{pid}/transitions", {"to": "evaluated", "outcome": "success"}, official)
     assert done.json()["state"] == lc.EVALUATED and done.json()["outcome"] == "success"
     audit = client.get(f"/api/v1/proposals/{pid}/audit").json()  # a pilot now: public

@@ -5,6 +5,7 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied
 
 from seoulhub.accounts.models import Role
+from seoulhub.core import clock
 from seoulhub.pilots import lifecycle as lc
 from seoulhub.pilots import services
 from seoulhub.pilots.models import AuditEntry, Kpi, Milestone, Proposal
@@ -70,13 +71,16 @@ def run_whole_lifecycle(proposal, firm_member, official, operator):
     proposal = advance(proposal, official, lc.UNDER_REVIEW)
     review(proposal, official)
     proposal = advance(proposal, official, lc.SELECTED)
-    Milestone.objects.create(proposal=proposal, title="Install", due_on="2026-12-01")
+    milestone = Milestone.objects.create(proposal=proposal, title="Install", due_on="2026-12-01")
     kpi = Kpi.objects.create(proposal=proposal, name="Defects found", unit="count", target=10)
     proposal = advance(proposal, official, lc.RUNNING)
     with pytest.raises(services.ActionRefused, match="KPI"):
         services.transition(proposal.pk, lc.EVALUATED, official, outcome="success")
     kpi.actual = 12
     kpi.save()
+    with pytest.raises(services.ActionRefused, match="open milestone.*Install"):
+        services.transition(proposal.pk, lc.EVALUATED, official, outcome="success")
+    services.mark_milestone_done(proposal, milestone, official, clock.today())
     proposal = advance(proposal, official, lc.EVALUATED, outcome="success", evaluation="Met all targets.")
     return advance(proposal, operator, lc.CERTIFIED, lc.SCALED_UP)
 
@@ -163,7 +167,7 @@ def test_a_failed_pilot_gets_no_certificate(proposal, firm_member, official, ope
     advance(proposal, official, lc.UNDER_REVIEW)
     review(proposal, official)
     advance(proposal, official, lc.SELECTED)
-    Milestone.objects.create(proposal=proposal, title="Install", due_on="2026-12-01")
+    Milestone.objects.create(proposal=proposal, title="Install", due_on="2026-12-01", done_on=clock.today())
     Kpi.objects.create(proposal=proposal, name="Uptime", unit="%", target=99, actual=80)
     advance(proposal, official, lc.RUNNING)
     advance(proposal, official, lc.EVALUATED, outcome="failure")

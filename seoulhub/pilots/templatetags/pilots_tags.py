@@ -22,6 +22,15 @@ def _names(slugs) -> str:
 
 
 @register.filter
+def source_host(url: str) -> str:
+    """The site a source link points to (m.edaily.co.kr), for a short link text."""
+    from urllib.parse import urlsplit
+
+    host = urlsplit(str(url)).hostname or str(url)
+    return host.removeprefix("www.")
+
+
+@register.filter
 def capacity_label(capacity: str) -> str:
     if capacity == "system":
         return _("demo loader")
