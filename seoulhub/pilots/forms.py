@@ -3,6 +3,7 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from seoulhub.core.forms import ModelIdsField
 from seoulhub.support.models import Firm
 from seoulhub.taxonomy.models import Technology
 
@@ -28,7 +29,7 @@ def parse_criteria(text: str) -> list[tuple[str, int]]:
     return criteria
 
 
-class TechnologyChoices(forms.ModelMultipleChoiceField):
+class TechnologyChoices(ModelIdsField):
     def label_from_instance(self, obj):
         return f"{obj.name_ko} / {obj.name_en}"
 
@@ -67,6 +68,7 @@ class ProposalForm(forms.ModelForm):
     class Meta:
         model = Proposal
         fields = ["lead_firm", "partners", "title", "summary", "technologies", "requested_krw"]
+        field_classes = {"partners": ModelIdsField, "technologies": ModelIdsField}
         widgets = {"partners": forms.SelectMultiple(attrs={"size": 6}),
                    "technologies": forms.CheckboxSelectMultiple}
 

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from seoulhub.accounts.models import Role
 from seoulhub.accounts.roles import has_role, is_operator
+from seoulhub.core.params import parse_ids, parse_int
 from seoulhub.support.models import Firm
 
 from . import lifecycle as lc
@@ -15,6 +16,7 @@ from . import services
 from .forms import (
     ConflictForm, DemandForm, KpiForm, MilestoneForm, ProposalForm, ReferenceForm, ReviewForm, SolutionForm, TransitionForm,
 )
+from .audit import audit_entries_for, sees_audit_details
 from .matchmaking import demand_consortia, demand_ranking, firms_by_id, open_demands_for_firm
 from .models import ConflictDeclaration, Demand, Proposal
 from .reports import pilot_analytics
@@ -88,11 +90,13 @@ def demand_detail(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def proposal_create(request, pk: int):
     demand = get_object_or_404(Demand, pk=pk)
+    if demand.status == Demand.Status.DRAFT and not has_role(request.user, Role.OFFICIAL):
+        raise Http404(_("No such demand."))  # as on the demand's page: a draft is not public
     user_firms = Firm.objects.filter(members__user=request.user)
     if not user_firms.exists():
         raise PermissionDenied(_("Only members of a firm may propose; ask your firm's administrator to add you."))
     initial = {"technologies": demand.technologies.all()}
-    partner_ids = [int(x) for x in request.GET.get("partners", "").split(",") if x.isdigit()]
+    partner_ids, _unusable = parse_ids(request.GET.get("partners", ""))  # a suggestion link: unusable ids are dropped
     if partner_ids:
         mine = set(user_firms.values_list("pk", flat=True))
         initial["partners"] = [p for p in partner_ids if p not in mine]
@@ -133,7 +137,8 @@ def proposal_detail(request, pk: int):
         "proposal": proposal, "partners": proposal.partners.all(), "technologies": proposal.technologies.all(),
         "actions": [(t, services.ACTION_LABELS[t.action]) for t in lc.available(proposal.state, held)],
         "transition_form": TransitionForm(),
-        "audit": proposal.audit_entries.select_related("actor"),
+        "audit": audit_entries_for(request.user, proposal),
+        "audit_details": sees_audit_details(request.user, proposal),
         "is_reviewer": reviewer,
         "reviews": proposal.reviews.select_related("reviewer").prefetch_related("scores__criterion") if reviewer else [],
         "declaration": declaration,
@@ -222,7 +227,7 @@ def pilot_plan(request, pk: int):
 
 
 def _record_kpi_actual(request, proposal: Proposal):
-    kpi = proposal.kpis.filter(pk=request.POST.get("kpi_id") if str(request.POST.get("kpi_id")).isdigit() else None).first()
+    kpi = proposal.kpis.filter(pk=parse_int(request.POST.get("kpi_id")) or 0).first()
     try:
         actual = float(request.POST.get("actual", ""))
     except ValueError:

@@ -63,9 +63,9 @@ def index(request):
     return render(request, "support/index.html", context)
 
 
-@require_GET
-def programme_list(request):
-    programmes = Programme.objects.prefetch_related("technologies").order_by("-source_created_at", "-pk")
+def _filtered_programmes(request, programmes) -> list:
+    """The programmes the list's filters (?q, kind, tech, state) select, each with its status; the
+    list and its CSV/XLSX export share this, so an export holds what the list shows."""
     q, kind, tech, state = (request.GET.get(k, "") for k in ("q", "kind", "tech", "state"))
     if q:
         programmes = programmes.filter(Q(title__icontains=q) | Q(summary__icontains=q) | Q(agency__icontains=q))
@@ -76,6 +76,14 @@ def programme_list(request):
     programmes = _annotate_status(list(programmes))
     if state == "open":
         programmes = [p for p in programmes if p.status in (OPEN, ROLLING)]
+    return programmes
+
+
+@require_GET
+def programme_list(request):
+    programmes = _filtered_programmes(
+        request, Programme.objects.prefetch_related("technologies").order_by("-source_created_at", "-pk"))
+    q, kind, tech, state = (request.GET.get(k, "") for k in ("q", "kind", "tech", "state"))
     return render(request, "support/programme_list.html", {
         "page": _page(request, programmes), "query": _query_without_page(request), "q": q, "kind": kind,
         "tech": tech, "state": state, "kinds": Programme.Kind.choices,
@@ -111,9 +119,8 @@ def programme_firms(request, pk: int):
     })
 
 
-@require_GET
-def firm_list(request):
-    firms = Firm.objects.select_related("district", "ksic").prefetch_related("technologies").order_by("name_ko")
+def _filtered_firms(request, firms):
+    """The firms the list's filters (?q, district, tech) select; shared by the list and its export."""
     q, district, tech = (request.GET.get(k, "") for k in ("q", "district", "tech"))
     if q:
         firms = firms.filter(Q(name_ko__icontains=q) | Q(name_en__icontains=q) | Q(products__icontains=q))
@@ -121,6 +128,14 @@ def firm_list(request):
         firms = firms.filter(district__name_ko=district)
     if tech:
         firms = firms.filter(technologies__slug=tech).distinct()
+    return firms
+
+
+@require_GET
+def firm_list(request):
+    firms = _filtered_firms(
+        request, Firm.objects.select_related("district", "ksic").prefetch_related("technologies").order_by("name_ko"))
+    q, district, tech = (request.GET.get(k, "") for k in ("q", "district", "tech"))
     return render(request, "support/firm_list.html", {
         "page": _page(request, firms), "query": _query_without_page(request), "q": q, "district": district,
         "tech": tech, "districts": District.objects.all(),
@@ -230,11 +245,10 @@ def firm_import(request):
         upload = form.cleaned_data["file"]
         try:
             rows = read_rows(upload.read(), upload.name)
-        except ImportFileError as exc:
-            error = str(exc)
-        else:
             report, _changed = import_firms(rows, dry_run=form.cleaned_data["dry_run"],
                                             source_ref=f"upload {upload.name} by {request.user.get_username()}")
+        except ImportFileError as exc:
+            error = str(exc)
     return render(request, "support/firm_import.html", {"form": form, "report": report, "error": error})
 
 
@@ -268,7 +282,8 @@ def _format(request) -> str:
 @require_GET
 def export_firms(request):
     fmt = _format(request)
-    firms = Firm.objects.select_related("district", "ksic").prefetch_related("technologies").order_by("pk")
+    firms = _filtered_firms(
+        request, Firm.objects.select_related("district", "ksic").prefetch_related("technologies").order_by("pk"))
     rows = exports.firm_rows(firms, show_brn=is_official(request.user))
     return exports.table_response("firms", exports.FIRM_COLUMNS, rows, fmt)
 
@@ -276,6 +291,6 @@ def export_firms(request):
 @require_GET
 def export_programmes(request):
     fmt = _format(request)
-    programmes = Programme.objects.prefetch_related("technologies", "rules").order_by("pk")
+    programmes = _filtered_programmes(request, Programme.objects.prefetch_related("technologies", "rules").order_by("pk"))
     return exports.table_response("programmes", exports.PROGRAMME_COLUMNS, exports.programme_rows(programmes), fmt)
 
