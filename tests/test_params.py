@@ -51,9 +51,9 @@ def test_a_nul_in_a_form_is_refused_before_anything_changes(client, operator):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("url", ["/api/v1/firms?q=a%00b", "/api/v1/articles?q=%00", "/api/v1/programmes?q=%00"])
-def test_the_api_answers_a_nul_with_400_and_says_what_is_wrong(client, url):
+def test_the_api_answers_a_nul_with_422_and_says_what_is_wrong(client, url):
     response = client.get(url)
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "NUL" in response.json()["message"]
 
 
@@ -62,4 +62,4 @@ def test_the_api_refuses_a_lone_surrogate_in_a_json_body(client, operator):
     client.force_login(operator)
     response = client.put("/api/v1/subscription", data=json.dumps({"searches": ["\ud800"]}),
                           content_type="application/json")
-    assert response.status_code == 400 and "surrogate" in response.json()["message"]
+    assert response.status_code == 422 and "surrogate" in response.json()["message"]

@@ -34,8 +34,8 @@ class KoreanFirstLocaleMiddleware:
 
 
 class RejectUnstorableTextMiddleware:
-    """Refuses, with a 400 that says why, any request whose path, query string, form fields or JSON
-    body hold a NUL character or a lone surrogate.
+    """Refuses, with a 400 (a 422 in the API) that says why, any request whose path, query string,
+    form fields or JSON body hold a NUL character or a lone surrogate.
 
     PostgreSQL cannot hold NUL in text (psycopg raises before the query runs) and neither database
     driver can encode a lone surrogate, so such a value reaching any lookup was a 500. Checking here,
@@ -76,7 +76,9 @@ class RejectUnstorableTextMiddleware:
     @staticmethod
     def _refuse(request):
         if request.path.startswith("/api/"):
-            return JsonResponse({"message": UNSTORABLE_API_MESSAGE}, status=400)
+            # 422 with `errors`, as the API answers every other invalid input (docs/architecture.md).
+            return JsonResponse({"message": UNSTORABLE_API_MESSAGE,
+                                 "errors": [{"type": "unstorable_text", "msg": UNSTORABLE_API_MESSAGE}]}, status=422)
         from django.contrib.auth.models import AnonymousUser
 
         from .views import bad_request
