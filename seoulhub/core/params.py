@@ -65,3 +65,16 @@ def strip_controls(text: str) -> str:
 
 def has_controls(text: str) -> bool:
     return bool(text) and bool(_CONTROL.search(text))
+
+
+def safe_next(request, name: str = "next") -> str | None:
+    """The POSTed (else GET) `next` address if it is a path on this site, else None. "/\\evil.example"
+    and "//evil.example" are other sites to a browser; "https:evil.example" and "javascript:" are
+    not paths."""
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    target = request.POST.get(name) or request.GET.get(name) or ""
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return target
+    return None

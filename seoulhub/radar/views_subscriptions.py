@@ -5,12 +5,11 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from ninja.errors import HttpError
 
-from seoulhub.core.params import parse_ids, parse_int
+from seoulhub.core.params import parse_ids, parse_int, safe_next
 from seoulhub.taxonomy.models import Technology
 
 from .api_search import RadarSubscriptionIn, apply_subscription_changes, my_subscription
@@ -77,11 +76,9 @@ def follow(request):
 
 def _back(request):
     """To the page the button was on (`next`), if that is a page of this site; else the settings."""
-    next_url = request.POST.get("next", "")
-    if next_url.startswith("/") and url_has_allowed_host_and_scheme(
-            next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
-        return HttpResponseRedirect(next_url)  # not redirect(): it would try next_url as a view name
-    return redirect("radar:subscriptions")
+    next_url = safe_next(request)
+    # HttpResponseRedirect, not redirect(): that would try a next of "²" as a view name.
+    return HttpResponseRedirect(next_url) if next_url else redirect("radar:subscriptions")
 
 
 @login_required

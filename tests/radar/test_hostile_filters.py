@@ -71,3 +71,10 @@ def test_follow_returns_to_the_page_of_the_button(client, operator):
     client.force_login(operator)
     response = client.post("/radar/subscriptions/follow", {"kind": "technology", "value": "ai", "next": "/radar/?x=1"})
     assert response["Location"] == "/radar/?x=1"
+
+
+@pytest.mark.parametrize("next_url", ["/\\evil.example/", "//evil.example/", "https://evil.example/"])
+def test_the_landscape_subscription_button_never_redirects_off_the_site(client, operator, next_url):
+    client.force_login(operator)
+    response = client.post("/landscape/subscriptions/", {"technology": "ai", "action": "subscribe", "next": next_url})
+    assert response.status_code == 302 and response["Location"] == "/landscape/subscriptions/"
