@@ -63,3 +63,10 @@ def test_the_api_refuses_a_lone_surrogate_in_a_json_body(client, operator):
     response = client.put("/api/v1/subscription", data=json.dumps({"searches": ["\ud800"]}),
                           content_type="application/json")
     assert response.status_code == 422 and "surrogate" in response.json()["message"]
+
+
+@pytest.mark.django_db
+def test_a_cookie_holding_a_nul_is_ignored_rather_than_locking_the_browser_out(client):
+    client.cookies["sessionid"] = "a\x00b"
+    response = client.get("/support/")
+    assert response.status_code == 200
