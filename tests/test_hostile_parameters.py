@@ -166,14 +166,14 @@ def _walk_pages(client, recorder, world, failures, user=None):
         if user is not None:  # a route may sign the user out (logout) or change the session
             client.force_login(user)
         url = _fill(route, values, "1")
-        names, response = recorder.collect(lambda: client.get(url))
+        names, response = recorder.collect(lambda url=url: client.get(url))
         _check(failures, "GET", url, response)
         names |= {"page", "q"}
         for name_ in sorted(names):
             for label, value in HOSTILE.items():
                 target = f"{url}?{_query({**_usual(names, world), name_: value})}"
                 _check(failures, "GET", target, client.get(target))
-        post_names, response = recorder.collect(lambda: client.post(url, data={}))
+        post_names, response = recorder.collect(lambda url=url: client.post(url, data={}))
         _check(failures, "POST", url, response)
         if response.status_code == 405:
             continue
@@ -239,8 +239,8 @@ def _walk_api(client, world, failures):
                     target = f"{url}?{_query({parameter['name']: value})}"
                     _check(failures, method.upper(), target, send(target))
                 elif parameter["in"] == "path":
-                    target = re.sub(r"{(\w+)}", lambda m: _encode(value) if m[1] == parameter["name"]
-                                    else path_values.get(m[1], "1"), path)
+                    target = re.sub(r"{(\w+)}", lambda m, value=value, name=parameter["name"]:
+                                    _encode(value) if m[1] == name else path_values.get(m[1], "1"), path)
                     _check(failures, method.upper(), target, send(target))
             if fields:
                 for name in fields:

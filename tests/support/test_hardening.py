@@ -100,7 +100,7 @@ def test_the_dry_run_refuses_what_the_real_run_could_not_write(row, reason):
     dry, _ = import_firms(rows, dry_run=True)
     assert dry.summary()["create"] == 1 and dry.summary()["rejected"] == 1
     assert reason in " ".join(dry.rejected[0].errors)
-    real, changed = import_firms(rows)
+    real, _changed = import_firms(rows)
     assert real.summary() == dry.summary()
     assert list(Firm.objects.values_list("name_ko", flat=True)) == ["예시 좋은 기업"]
 
