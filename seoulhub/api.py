@@ -7,6 +7,7 @@ Contract for every list endpoint: `limit`/`offset` query parameters and a body
 
 import logging
 import math
+import re
 
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
@@ -20,7 +21,49 @@ from seoulhub.accounts.ratelimit import AnonymousApiThrottle, UserApiThrottle
 
 logger = logging.getLogger("seoulhub.api")
 
-api = NinjaAPI(
+class HubApi(NinjaAPI):
+    """The hub's NinjaAPI, whose OpenAPI schema says per operation whether a token is needed.
+
+    Every operation runs the same optional authentication (a token or session if sent, else the
+    public), which ninja would declare as "bearer required" everywhere; clients and fuzzers then
+    send a token to public operations and never reach them anonymously. Here an operation whose
+    view does not call require_user() declares `security: [{}, {bearer}]` (anonymous or a token),
+    the others `[{bearer}]`. The scheme is named BearerToken."""
+
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        schemes = schema.get("components", {}).get("securitySchemes", {})
+        if "_Optional" in schemes:
+            schemes["BearerToken"] = schemes.pop("_Optional")
+        needs_user = _operations_that_need_a_user(self)
+        for path, methods in schema.get("paths", {}).items():
+            for method, operation in methods.items():
+                if "security" not in operation:
+                    continue
+                public = (path, method.upper()) not in needs_user
+                operation["security"] = [{}, {"BearerToken": []}] if public else [{"BearerToken": []}]
+        return schema
+
+
+def _operations_that_need_a_user(api: NinjaAPI) -> set[tuple[str, str]]:
+    """(OpenAPI path, method) of every operation whose view calls require_user()."""
+    import inspect
+
+    found = set()
+    prefix = api.get_root_path({})
+    for route_prefix, router in api._routers:
+        for path, path_view in router.path_operations.items():
+            full = "/" + "/".join(p.strip("/") for p in (prefix, route_prefix, path) if p.strip("/"))
+            full = re.sub(r"{(?:\w+:)?(\w+)}", r"{\1}", full)
+            for operation in path_view.operations:
+                source = inspect.getsource(inspect.unwrap(operation.view_func))
+                for method in operation.methods:
+                    if "require_user(" in source:
+                        found.add((full, method))
+    return found
+
+
+api = HubApi(
     title="Seoul Digital Hub API",
     version="1",
     description=(

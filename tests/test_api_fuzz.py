@@ -34,15 +34,22 @@ def _operations(schema):
     return [result.ok() for result in schema.get_all_operations()]
 
 
-def _fuzz(operation, check, max_examples: int, token: str) -> None:
+def _public(operation) -> bool:
+    """The operation declares that it answers anonymous requests (security [{}, ...])."""
+    return {} in (operation.definition.raw.get("security") or [])
+
+
+def _fuzz(operation, check, max_examples: int, token: str | None) -> None:
     # Schemathesis would otherwise send random Bearer values, and every request would stop at 401.
-    headers = {"Authorization": f"Bearer {token}"}
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
 
     @given(case=operation.as_strategy())
     @settings(max_examples=max_examples, deadline=None, suppress_health_check=list(HealthCheck), database=None)
     def run(case):
+        if not token and case.headers:
+            case.headers.pop("Authorization", None)  # anonymous: no generated credentials either
         response = case.call(timeout=30, headers=headers)
-        assert response.status_code != 401, f"{operation.label}: the test token was refused"
+        assert response.status_code != 401, f"{operation.label}: {'the test token was' if token else 'anonymous'} refused"
         if check is not_a_server_error or response.status_code < 400:
             case.validate_response(response, checks=[check])
 
@@ -54,6 +61,20 @@ def test_api_never_answers_a_server_error(api_schema, operator_token):
     assert len(operations) >= 4
     for operation in operations:
         _fuzz(operation, not_a_server_error, max_examples=15, token=operator_token)
+
+
+def test_each_operation_declares_whether_it_needs_a_token(api_schema):
+    operations = {operation.label: operation for operation in _operations(api_schema)}
+    assert _public(operations["GET /api/v1/articles"]) and _public(operations["POST /api/v1/classify"])
+    assert not _public(operations["PATCH /api/v1/firms/{firm_id}"])
+    assert not _public(operations["GET /api/v1/subscription"])
+
+
+def test_anonymous_fuzzing_of_public_operations_reaches_real_code(api_schema):
+    public = [operation for operation in _operations(api_schema) if _public(operation)]
+    assert len(public) >= 20
+    for operation in public:
+        _fuzz(operation, not_a_server_error, max_examples=15, token=None)
 
 
 def test_api_get_responses_match_the_schema(api_schema, operator_token):

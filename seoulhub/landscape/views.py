@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from seoulhub.accounts.roles import Role, has_role
+from seoulhub.core.params import safe_next
 from seoulhub.support.models import Firm
 from seoulhub.support.permissions import firms_of
 from seoulhub.taxonomy.models import Technology
@@ -125,8 +126,8 @@ def subscriptions(request):
             messages.success(request, _("You will receive the weekly briefing on %(tech)s.") % {"tech": technology.name})
         else:
             messages.error(request, _("Unknown action: use subscribe or unsubscribe."))
-        target = request.POST.get("next", "")
-        return redirect(target if target.startswith("/") and not target.startswith("//") else "landscape:subscriptions")
+        target = safe_next(request)  # "/\\evil.example" passed the old startswith("/") check
+        return HttpResponseRedirect(target) if target else redirect("landscape:subscriptions")
     if request.method != "GET":
         return HttpResponse(status=405)
     token, _created = BriefingFeedToken.objects.get_or_create(user=request.user)

@@ -38,6 +38,13 @@ GU_ROW_DONGS = {"소계", "합계", "계", ""}
 MISSING = {"", "null", "none", "na", "n/a", "…", "..."}
 SUPPRESSED = {"x", "*"}
 EARLIEST_YEAR, LATEST_YEAR = 2006, 2100  # before 2006 the survey used KSIC rev. 8, which the hub lacks
+# The largest count the database column holds (a PositiveIntegerField): a file's larger number is
+# a problem of its line, found by the dry run too, not an error of the real run.
+MAX_COUNT = 2_147_483_647
+_NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?")
+# Control characters (tab and line breaks aside) mean nothing in a statistics file, and NUL
+# cannot be stored in PostgreSQL.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 class LayoutError(ValueError):
@@ -104,13 +111,16 @@ def parse_count(raw: str) -> tuple[int | None, bool, str | None]:
         return None, True, None
     if text in {"-", "–", "—"}:
         return 0, False, None
-    try:
-        number = float(text)
-    except ValueError:
-        return None, False, f"{raw!r} is not a number"
-    if number < 0 or number != int(number):
+    if text.startswith("-") and _NUMBER.fullmatch(text[1:]):
         return None, False, f"{raw!r} is not a whole number of zero or more"
-    return int(number), False, None
+    if not _NUMBER.fullmatch(text):  # ASCII digits only: float() took "1e400", "nan" and "١٢"
+        return None, False, f"{raw!r} is not a number"
+    whole, _, fraction = text.partition(".")
+    if fraction.strip("0"):
+        return None, False, f"{raw!r} is not a whole number of zero or more"
+    if len(whole) > 10 or int(whole) > MAX_COUNT:
+        return None, False, f"{raw!r} is larger than {MAX_COUNT:,}, the largest count the hub can store"
+    return int(whole), False, None
 
 
 def revision_for_year(year: int) -> str | None:
@@ -123,7 +133,7 @@ def revision_for_year(year: int) -> str | None:
 
 
 def _parse_year(raw: str) -> tuple[int | None, str | None]:
-    match = re.fullmatch(r"\s*(\d{4})(?:\s*년)?(?:[.\-/]\d{1,2})?\s*", raw or "")
+    match = re.fullmatch(r"\s*([0-9]{4})(?:\s*년)?(?:[.\-/][0-9]{1,2})?\s*", raw or "")
     if not match:
         return None, f"{raw!r} is not a year (expected e.g. 2019)"
     year = int(match.group(1))
@@ -135,6 +145,7 @@ def _parse_year(raw: str) -> tuple[int | None, str | None]:
 def parse_stats_file(data: bytes | str, section_names: dict[str, dict[str, str]]) -> ParsedFile:
     """Parse either layout. `section_names` maps revision -> {section letter: Korean name}."""
     text = decode(data) if isinstance(data, bytes) else data
+    text = _CONTROL.sub("", text)
     records = list(csv.reader(io.StringIO(text)))
     records = [(i + 1, r) for i, r in enumerate(records) if any(cell.strip() for cell in r)]
     if not records:
@@ -191,7 +202,7 @@ def _parse_sanup(records, header: list[str]) -> ParsedFile:
         elif not ksic or ksic.casefold() in MISSING:
             parsed.problems.append(RowProblem(line, "indst_cd", "no industry code"))
             continue
-        if len(code) not in (5, 7) or not code.isdigit():
+        if not re.fullmatch(r"[0-9]{5}(?:[0-9]{2})?", code):
             parsed.problems.append(RowProblem(line, "sgis_cd", f"{code!r} is not a 5- or 7-digit KOSTAT code"))
             continue
         establishments, _s, error = parse_count(cell(row, "num_estbl"))

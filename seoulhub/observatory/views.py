@@ -12,6 +12,8 @@ from django.views.decorators.http import require_GET
 
 from seoulhub.accounts.roles import Role, has_role
 from seoulhub.core import clock
+
+from seoulhub.core.params import parse_int
 from seoulhub.taxonomy.models import District
 
 from . import analysis, maps
@@ -22,10 +24,7 @@ from .sectors import partial_codes
 
 
 def _int_or_none(text: str | None) -> int | None:
-    try:
-        return int(text) if text else None
-    except ValueError:
-        return None
+    return parse_int(text, minimum=0)  # "²" or a 20-digit year: no year filter
 
 
 def table_from_request(request) -> analysis.IndicatorTable:

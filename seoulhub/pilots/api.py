@@ -20,6 +20,7 @@ from seoulhub.taxonomy.models import District, Technology
 from . import certificates
 from . import lifecycle as lc
 from . import services
+from .audit import audit_entries_for
 from .matchmaking import demand_consortia, demand_ranking, open_demands_for_firm
 from .models import Demand, Kpi, Milestone, PastPilot, Proposal, Reference, Solution
 from .reports import pilot_analytics
@@ -192,7 +193,9 @@ def post_transition(request, payload: TransitionIn, proposal_id: int = Path(...,
 @router.get("/proposals/{proposal_id}/audit", response=list[AuditOut], summary="Audit log of a proposal")
 @paginate
 def audit_log(request, proposal_id: int = Path(..., ge=1, le=MAX_ID)):
-    return _proposal(proposal_id, request.user).audit_entries.order_by("at", "pk")
+    """Every transition with its time, states and capacity; `actor` and `note` are empty unless
+    you are a city official, an operator or a member of a proposing firm (docs/pilots.md)."""
+    return audit_entries_for(request.user, _proposal(proposal_id, request.user))
 
 
 @router.post("/proposals/{proposal_id}/conflicts", response={201: dict}, summary="Declare a conflict of interest (reviewers)")

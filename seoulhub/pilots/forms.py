@@ -3,6 +3,7 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from seoulhub.core.forms import ModelIdField, ModelIdsField
 from seoulhub.support.models import Firm
 from seoulhub.taxonomy.models import Technology
 
@@ -29,33 +30,7 @@ def parse_criteria(text: str) -> list[tuple[str, int]]:
     return criteria
 
 
-MAX_ID = 2**63 - 1
-
-
-def _valid_id(value) -> bool:
-    text = str(value)
-    return text.isascii() and text.isdigit() and 0 < int(text) <= MAX_ID
-
-
-class IdChoice(forms.ModelChoiceField):
-    """A row id; "²" or a 25-digit number is an invalid choice, never a database overflow."""
-
-    def to_python(self, value):
-        if value not in self.empty_values and not _valid_id(value):
-            raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
-        return super().to_python(value)
-
-
-class IdChoices(forms.ModelMultipleChoiceField):
-    def _check_values(self, value):
-        for item in value:
-            if not _valid_id(item):
-                raise forms.ValidationError(self.error_messages["invalid_pk_value"], code="invalid_pk_value",
-                                            params={"pk": str(item)[:20]})
-        return super()._check_values(value)
-
-
-class TechnologyChoices(IdChoices):
+class TechnologyChoices(ModelIdsField):
     def label_from_instance(self, obj):
         return f"{obj.name_ko} / {obj.name_en}"
 
@@ -78,7 +53,7 @@ class DemandForm(forms.ModelForm):
                   "closes_on", "pilot_starts_on", "pilot_ends_on", "is_example", "source_note", "source_url"]
         widgets = {f: forms.DateInput(attrs={"type": "date"})
                    for f in ["opens_on", "closes_on", "pilot_starts_on", "pilot_ends_on"]}
-        field_classes = {"district": IdChoice}
+        field_classes = {"district": ModelIdField}
 
     def clean_criteria(self):
         return parse_criteria(self.cleaned_data["criteria"])
@@ -97,7 +72,7 @@ class ProposalForm(forms.ModelForm):
     class Meta:
         model = Proposal
         fields = ["lead_firm", "partners", "title", "summary", "technologies", "requested_krw"]
-        field_classes = {"lead_firm": IdChoice, "partners": IdChoices, "technologies": IdChoices}
+        field_classes = {"lead_firm": ModelIdField, "partners": ModelIdsField, "technologies": ModelIdsField}
         widgets = {"partners": forms.CheckboxSelectMultiple,
                    "technologies": forms.CheckboxSelectMultiple}
 

@@ -25,6 +25,7 @@ from .matchmaking import (
 from .models import ConflictDeclaration, Demand, PastPilot, Proposal
 from .partners import parse_ids, partner_candidates, search_partners
 from .reports import pilot_analytics, track_record_technologies
+from .audit import audit_entries_for, sees_audit_details
 
 
 @require_GET
@@ -199,7 +200,8 @@ def proposal_detail(request, pk: int):
         "proposal": proposal, "partners": proposal.partners.all(), "technologies": proposal.technologies.all(),
         "actions": [(t, services.ACTION_LABELS[t.action]) for t in lc.available(proposal.state, held)],
         "transition_form": TransitionForm(),
-        "audit": proposal.audit_entries.select_related("actor"),
+        "audit": audit_entries_for(request.user, proposal),
+        "audit_details": sees_audit_details(request.user, proposal),
         "is_reviewer": reviewer,
         "reviews": proposal.reviews.select_related("reviewer").prefetch_related("scores__criterion") if reviewer else [],
         "declaration": declaration,

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from seoulhub.accounts.roles import is_operator
+from seoulhub.core.params import parse_int
 from seoulhub.taxonomy.models import Technology
 
 from .models import Article, ArticleTechnology, Source
@@ -36,8 +37,8 @@ def index(request):
         if tech:
             articles = articles.filter(technology_links__technology=tech)
     source = None
-    if (source_id := request.GET.get("source", "")).isdigit():
-        source = Source.objects.filter(pk=int(source_id)).first()
+    if (source_id := parse_int(request.GET.get("source"))) is not None:
+        source = Source.objects.filter(pk=source_id).first()
         if source:
             articles = articles.filter(source=source)
     page = Paginator(_with_technologies(articles.order_by(F("published_at").desc(nulls_last=True), "-id")), PAGE_SIZE).get_page(

@@ -6,6 +6,7 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from seoulhub.core.params import parse_int
 from seoulhub.taxonomy.models import Technology
 
 from .models import Source
@@ -22,7 +23,9 @@ def filters_from(request) -> tuple[service.SearchFilters, list[str]]:
         problems.append(_("Unknown technology “%(tech)s” was ignored.") % {"tech": tech})
         tech = ""
     source = request.GET.get("source", "").strip()
-    source_id = int(source) if source.isdigit() and Source.objects.filter(id=int(source)).exists() else None
+    source_id = parse_int(source)
+    if source_id is not None and not Source.objects.filter(id=source_id).exists():
+        source_id = None
     if source and source_id is None:
         problems.append(_("Unknown source was ignored."))
     dates = {}

@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
+from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -8,6 +9,8 @@ from django.views.decorators.http import require_POST
 from ninja.errors import HttpError
 
 from seoulhub.core import clock
+
+from seoulhub.core.params import parse_ids, parse_int, safe_next
 from seoulhub.taxonomy.models import Technology
 
 from .api_search import RadarSubscriptionIn, apply_subscription_changes, my_subscription
@@ -19,13 +22,16 @@ from .models import Source, Subscription
 def settings_page(request):
     subscription = my_subscription(request.user)
     if request.method == "POST":
-        data = RadarSubscriptionIn(
-            frequency=request.POST.get("frequency"),
-            technologies=request.POST.getlist("technologies"),
-            sources=[int(s) for s in request.POST.getlist("sources") if s.isdigit()],
-            searches=[line for line in request.POST.get("searches", "").splitlines() if line.strip()],
-        )
+        source_ids, bad_sources = parse_ids(request.POST.getlist("sources"))
         try:
+            if bad_sources:
+                raise HttpError(422, _("Unknown source: choose sources from the list."))
+            data = RadarSubscriptionIn(
+                frequency=request.POST.get("frequency"),
+                technologies=request.POST.getlist("technologies"),
+                sources=source_ids,
+                searches=[line for line in request.POST.get("searches", "").splitlines() if line.strip()],
+            )
             with transaction.atomic():
                 apply_subscription_changes(subscription, data)
         except HttpError as exc:
@@ -55,8 +61,7 @@ def follow(request):
     if kind == "technology" and Technology.objects.filter(slug=value).exists():
         tech = Technology.objects.get(slug=value)
         (subscription.technologies.add if action == "follow" else subscription.technologies.remove)(tech)
-    elif kind == "source" and value.isdigit() and Source.objects.filter(id=int(value)).exists():
-        source = Source.objects.get(id=int(value))
+    elif kind == "source" and (source := Source.objects.filter(id=parse_int(value) or 0).first()) is not None:
         (subscription.sources.add if action == "follow" else subscription.sources.remove)(source)
     elif kind == "search" and value and len(value) <= 200:
         if action == "follow":
@@ -65,10 +70,16 @@ def follow(request):
             subscription.searches.filter(query=" ".join(value.split())).delete()
     else:
         messages.error(request, _("Nothing to follow: unknown technology, source or an empty search."))
-        return redirect(request.POST.get("next") or "radar:subscriptions")
+        return _back(request)
     messages.success(request, _("Followed.") if action == "follow" else _("Unfollowed."))
-    next_url = request.POST.get("next", "")
-    return redirect(next_url if next_url.startswith("/") and not next_url.startswith("//") else "radar:subscriptions")
+    return _back(request)
+
+
+def _back(request):
+    """To the page the button was on (`next`), if that is a page of this site; else the settings."""
+    next_url = safe_next(request)
+    # HttpResponseRedirect, not redirect(): that would try a next of "²" as a view name.
+    return HttpResponseRedirect(next_url) if next_url else redirect("radar:subscriptions")
 
 
 @login_required

@@ -73,6 +73,8 @@ def update_firm(request, firm_id: int, payload: FirmUpdateIn):
         if code and firm.ksic is None:
             raise HttpError(422, f"KSIC code '{code}' is not a KSIC rev. 10 code")
     for key, value in data.items():
+        if value is None and key == "certifications":
+            value = []  # null clears the list, as it clears the text fields below
         setattr(firm, key, "" if value is None and key in ("revenue_band", "stage", "website", "name_en",
                                                              "address", "description") else value)
     tech_objects = []

@@ -9,6 +9,8 @@ import io
 from django.http import HttpResponse
 from django.utils import timezone
 
+from seoulhub.core.params import strip_controls
+
 FIRM_COLUMNS = ["id", "name_ko", "name_en", "brn", "stock_code", "district", "province", "address", "ksic",
                 "industry", "products", "technologies", "founded_on", "listed_on", "employees", "revenue_band",
                 "stage", "certifications", "website", "source"]
@@ -41,10 +43,18 @@ def programme_rows(programmes) -> list[list]:
     return rows
 
 
+# Spreadsheet programs read a cell starting with one of these as a formula (a leading tab or
+# carriage return is skipped and the formula after it still runs).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _safe_cell(value):
-    # A cell starting with = + - @ is a formula in spreadsheet programs; quote it so it stays text.
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
+    """Text stays text: control characters are dropped (XLSX cannot hold them; a firm's name with
+    one made the whole export fail) and a formula-like start is quoted."""
+    if isinstance(value, str):
+        value = strip_controls(value)
+        if value.startswith(FORMULA_STARTS):
+            return "'" + value
     return value
 
 

@@ -3,7 +3,11 @@
 Accepted layouts: the hub's own columns (see COLUMNS, Korean or English headers) and the KRX KIND
 listed-company export (회사명, 종목코드, 업종, 주요제품, 상장일, 홈페이지, 지역). A firm is matched by
 business registration number or stock code, so importing the same file twice changes nothing.
-Each row is written in its own transaction: a bad row never leaves half a firm behind.
+
+The dry run and the real run validate the same way, down to what the database would refuse
+(lengths, NUL and control characters, numbers out of range: `Firm.clean_fields`), so the real run
+writes exactly the rows the dry run reported. It writes them in one transaction: if a write fails
+all the same, nothing of the file is kept and the error names the row.
 """
 
 from __future__ import annotations
@@ -16,14 +20,16 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
-from django.db import transaction
+from django.db import DatabaseError, transaction
 
+from seoulhub.core.params import parse_int, strip_controls
 from seoulhub.matching.brn import InvalidBRN, validate_brn
 from seoulhub.taxonomy.models import District, KsicCode, Technology
 
 from .models import Certification, Firm, RevenueBand, Stage
 
 MAX_ROWS = 20_000
+EMPLOYEES_MAX = 2_147_483_647  # the column is a PositiveIntegerField
 # Header (lower-cased, spaces removed) -> field.
 COLUMNS = {
     "name_ko": "name_ko", "회사명": "name_ko", "기업명": "name_ko", "상호": "name_ko",
@@ -112,7 +118,9 @@ def read_rows(data: bytes, filename: str) -> list[dict[str, str]]:
     for values in table[1:]:
         if not any(str(v).strip() for v in values):
             continue
-        rows.append({f: str(v).strip() for f, v in zip(header, values) if f})
+        # Control characters (NUL among them) are dropped at input: they mean nothing in a firm's
+        # data, PostgreSQL cannot store NUL and XLSX exports cannot hold them.
+        rows.append({f: strip_controls(str(v)).strip() for f, v in zip(header, values) if f})
     return rows
 
 
@@ -210,10 +218,9 @@ def clean_row(row: dict[str, str], lookups: _Lookups) -> tuple[dict, list, list[
         text = row["employees"].replace(",", "")
         if text.endswith(".0"):
             text = text[:-2]
-        if text.isdigit():
-            values["employees"] = int(text)
-        else:
-            errors.append(f"employees '{row['employees']}' is not a whole number")
+        values["employees"] = parse_int(text, minimum=0, maximum=EMPLOYEES_MAX)
+        if values["employees"] is None:
+            errors.append(f"employees '{row['employees']}' is not a whole number from 0 to {EMPLOYEES_MAX:,}")
     values["revenue_band"] = row.get("revenue_band", "")
     if values["revenue_band"] and values["revenue_band"] not in RevenueBand.values:
         errors.append(f"revenue band '{values['revenue_band']}' is not one of {', '.join(RevenueBand.values)}")
@@ -242,16 +249,30 @@ def clean_row(row: dict[str, str], lookups: _Lookups) -> tuple[dict, list, list[
             technologies.append(tech)
     if not values["brn"] and not values["stock_code"] and not errors:
         errors.append("needs a business registration number or a stock code to identify the firm")
+    if not errors:
+        errors += _database_refusals(values)
     return values, technologies, errors
+
+
+def _database_refusals(values: dict) -> list[str]:
+    """What the database would refuse in these values (lengths, ranges, formats), in words."""
+    try:
+        Firm(**values).clean_fields()
+    except ValidationError as exc:
+        return [f"{Firm._meta.get_field(name).verbose_name}: {' '.join(messages)}"
+                for name, messages in exc.message_dict.items()]
+    return []
 
 
 def import_firms(rows: list[dict[str, str]], dry_run: bool = False, source: str = Firm.Source.IMPORT,
                  source_ref: str = "") -> tuple[ImportReport, list[Firm]]:
-    """Validate every row; unless dry_run, create or update the valid ones (one transaction each).
-    Returns the report and the firms created or updated."""
+    """Validate every row; unless dry_run, create or update the valid ones, all in one transaction.
+    Returns the report and the firms created or updated. Raises ImportFileError, having written
+    nothing, if a write fails."""
     lookups = _Lookups()
     report = ImportReport(dry_run=dry_run)
     changed: list[Firm] = []
+    writes: list[tuple[int, Firm | None, dict, list]] = []
     seen: dict[tuple[str, str], int] = {}
     for number, row in enumerate(rows, start=1):
         values, technologies, errors = clean_row(row, lookups)
@@ -282,16 +303,24 @@ def import_firms(rows: list[dict[str, str]], dry_run: bool = False, source: str 
                           for f, v in values.items())
             action = "update" if differs else "unchanged"
         report.results.append(RowResult(number, name, action))
-        if dry_run or action == "unchanged":
-            continue
+        if action != "unchanged":
+            writes.append((number, existing, values, technologies))
+    if dry_run:
+        return report, changed
+    number = 0
+    try:
         with transaction.atomic():
-            firm = existing or Firm(source=source, source_ref=source_ref)
-            for key, value in values.items():
-                setattr(firm, key, value)
-            if existing is None:
-                firm.provenance = f"{source_ref or 'import'} row {number}"
-            firm.save()
-            if technologies:
-                firm.technologies.add(*technologies)
-        changed.append(firm)
+            for number, existing, values, technologies in writes:
+                firm = existing or Firm(source=source, source_ref=source_ref)
+                for key, value in values.items():
+                    setattr(firm, key, value)
+                if existing is None:
+                    firm.provenance = f"{source_ref or 'import'} row {number}"
+                firm.save()
+                if technologies:
+                    firm.technologies.add(*technologies)
+                changed.append(firm)
+    except (DatabaseError, ValidationError, ValueError, OverflowError) as exc:
+        raise ImportFileError(f"row {number} could not be written ({exc.__class__.__name__}: {exc}); "
+                              "nothing from this file was imported") from exc
     return report, changed

@@ -2,6 +2,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from seoulhub.core.forms import ModelIdsField
 from seoulhub.taxonomy.models import KsicCode
 
 from seoulhub.matching.brn import InvalidBRN, validate_brn
@@ -28,6 +29,7 @@ class FirmForm(forms.ModelForm):
                   "employees", "revenue_band", "stage", "certifications", "website", "products", "description"]
         widgets = {"founded_on": forms.DateInput(attrs={"type": "date"}),
                    "technologies": forms.CheckboxSelectMultiple}
+        field_classes = {"technologies": ModelIdsField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -11,7 +11,10 @@ from __future__ import annotations
 import logging
 
 from django.db import transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models import CharField, TextField
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
+
+from seoulhub.core.params import has_controls, strip_controls
 
 from .services import bump_data_version
 
@@ -36,6 +39,18 @@ def data_changed(sender, **kwargs) -> None:
     transaction.on_commit(bump_data_version, robust=True)
 
 
+def strip_control_characters(sender, instance, raw=False, **kwargs) -> None:
+    """A firm's text never keeps control characters (tab and line breaks stay): pasted from other
+    programs they mean nothing on a page, and XML (the XLSX export) cannot hold most of them, so
+    one of them made the public firm export fail. Here rather than in each form, so the API,
+    the import and the admin are covered too."""
+    for field in sender._meta.concrete_fields:
+        if isinstance(field, (CharField, TextField)):
+            value = getattr(instance, field.attname)
+            if isinstance(value, str) and has_controls(value):
+                setattr(instance, field.attname, strip_controls(value))
+
+
 def connect() -> None:
     from seoulhub.taxonomy.models import Technology
 
@@ -45,6 +60,7 @@ def connect() -> None:
         label = model._meta.label
         post_save.connect(data_changed, sender=model, dispatch_uid=f"support-version-save-{label}")
         post_delete.connect(data_changed, sender=model, dispatch_uid=f"support-version-delete-{label}")
+    pre_save.connect(strip_control_characters, sender=Firm, dispatch_uid="support-firm-controls")
     for model in (Firm, Programme):
         m2m_changed.connect(data_changed, sender=model.technologies.through,
                             dispatch_uid=f"support-version-tags-{model._meta.label}")

@@ -72,9 +72,9 @@ def index(request):
     return render(request, "support/index.html", context)
 
 
-@require_GET
-def programme_list(request):
-    programmes = _newest_first(Programme.objects.prefetch_related("technologies"))
+def _filtered_programmes(request, programmes):
+    """The programmes the list's filters (?q, kind, source, tech, state) select, in the database;
+    the list and its CSV/XLSX export share this, so an export holds what the list shows."""
     q, kind, tech, state, source = (request.GET.get(k, "") for k in ("q", "kind", "tech", "state", "source"))
     if q:
         programmes = programmes.filter(Q(title__icontains=q) | Q(summary__icontains=q) | Q(agency__icontains=q))
@@ -86,6 +86,13 @@ def programme_list(request):
         programmes = programmes.filter(technologies__slug=tech).distinct()
     if state == "open":
         programmes = programmes.filter(open_programmes_q(clock.today()))
+    return programmes
+
+
+@require_GET
+def programme_list(request):
+    programmes = _filtered_programmes(request, _newest_first(Programme.objects.prefetch_related("technologies")))
+    q, kind, tech, state, source = (request.GET.get(k, "") for k in ("q", "kind", "tech", "state", "source"))
     page = _page(request, programmes)
     _annotate_status(page.object_list)
     return render(request, "support/programme_list.html", {
@@ -166,9 +173,8 @@ def programme_firms(request, pk: int):
     })
 
 
-@require_GET
-def firm_list(request):
-    firms = Firm.objects.select_related("district", "ksic").prefetch_related("technologies").order_by("name_ko")
+def _filtered_firms(request, firms):
+    """The firms the list's filters (?q, district, tech) select; shared by the list and its export."""
     q, district, tech = (request.GET.get(k, "") for k in ("q", "district", "tech"))
     if q:
         firms = firms.filter(Q(name_ko__icontains=q) | Q(name_en__icontains=q) | Q(products__icontains=q))
@@ -176,6 +182,14 @@ def firm_list(request):
         firms = firms.filter(district__name_ko=district)
     if tech:
         firms = firms.filter(technologies__slug=tech).distinct()
+    return firms
+
+
+@require_GET
+def firm_list(request):
+    firms = _filtered_firms(
+        request, Firm.objects.select_related("district", "ksic").prefetch_related("technologies").order_by("name_ko"))
+    q, district, tech = (request.GET.get(k, "") for k in ("q", "district", "tech"))
     return render(request, "support/firm_list.html", {
         "page": _page(request, firms), "query": _query_without_page(request), "q": q, "district": district,
         "tech": tech, "districts": District.objects.all(),
@@ -286,11 +300,10 @@ def firm_import(request):
         upload = form.cleaned_data["file"]
         try:
             rows = read_rows(upload.read(), upload.name)
-        except ImportFileError as exc:
-            error = str(exc)
-        else:
             report, _changed = import_firms(rows, dry_run=form.cleaned_data["dry_run"],
                                             source_ref=f"upload {upload.name} by {request.user.get_username()}")
+        except ImportFileError as exc:
+            error = str(exc)
     return render(request, "support/firm_import.html", {"form": form, "report": report, "error": error})
 
 
@@ -324,7 +337,8 @@ def _format(request) -> str:
 @require_GET
 def export_firms(request):
     fmt = _format(request)
-    firms = Firm.objects.select_related("district", "ksic").prefetch_related("technologies").order_by("pk")
+    firms = _filtered_firms(
+        request, Firm.objects.select_related("district", "ksic").prefetch_related("technologies").order_by("pk"))
     rows = exports.firm_rows(firms, show_brn=is_official(request.user))
     return exports.table_response("firms", exports.FIRM_COLUMNS, rows, fmt)
 
@@ -332,6 +346,6 @@ def export_firms(request):
 @require_GET
 def export_programmes(request):
     fmt = _format(request)
-    programmes = Programme.objects.prefetch_related("technologies", "rules").order_by("pk")
+    programmes = _filtered_programmes(request, Programme.objects.prefetch_related("technologies", "rules").order_by("pk"))
     return exports.table_response("programmes", exports.PROGRAMME_COLUMNS, exports.programme_rows(programmes), fmt)
 

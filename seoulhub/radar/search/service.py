@@ -48,8 +48,11 @@ class SearchFilters:
 
     def apply(self, articles):
         if self.tech:
-            articles = articles.filter(Q(technology_links__technology__slug=self.tech)
-                                       | Q(technology_links__technology__parent__slug=self.tech)).distinct()
+            # A subquery, not a join with distinct(): distinct() adds the ordering columns to the
+            # SELECT, and the engines use this queryset as a one-column sub-select of ids.
+            tagged = ArticleTechnology.objects.filter(Q(technology__slug=self.tech)
+                                                      | Q(technology__parent__slug=self.tech))
+            articles = articles.filter(id__in=tagged.values("article_id"))
         if self.lang:
             articles = articles.filter(language=self.lang)
         if self.source:

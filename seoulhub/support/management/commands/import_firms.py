@@ -18,9 +18,9 @@ class Command(BaseCommand):
             raise CommandError(f"{path}: no such file")
         try:
             rows = read_rows(path.read_bytes(), path.name)
+            report, _changed = import_firms(rows, dry_run=options["dry_run"], source_ref=path.name)
         except ImportFileError as exc:
             raise CommandError(str(exc)) from exc
-        report, _changed = import_firms(rows, dry_run=options["dry_run"], source_ref=path.name)
         for result in report.rejected:
             self.stdout.write(f"row {result.row} ({result.name}): rejected: " + "; ".join(result.errors))
         summary = report.summary()
