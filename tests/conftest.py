@@ -35,6 +35,38 @@ def _serve_one_request_at_a_time_on_in_memory_sqlite():
 _serve_one_request_at_a_time_on_in_memory_sqlite()
 
 
+def _own_redis_databases_per_xdist_worker():
+    """Each test empties the cache (and the RQ test its queue): pytest-xdist workers sharing a
+    Redis database would empty each other's. Worker gwN moves CACHE_URL and REDIS_URL 2*N
+    databases down (gw0 keeps 15 and 14, gw1 takes 13 and 12, ...), in the settings and in the
+    environment that the processes it starts inherit. Runs before anything touches the cache."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    from django.conf import settings
+
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if not worker.startswith("gw") or worker == "gw0":
+        return
+    shift = 2 * int(worker[2:])
+    for variable in ("CACHE_URL", "REDIS_URL"):
+        url = urlsplit(os.environ.get(variable, ""))
+        if not url.scheme.startswith("redis"):
+            continue
+        number = int(url.path.strip("/") or 0) - shift
+        if number < 0:
+            raise pytest.UsageError(f"{variable}={url.geturl()}: too few Redis databases below it for {worker}")
+        moved = urlunsplit(url._replace(path=f"/{number}"))
+        os.environ[variable] = moved
+        if variable == "CACHE_URL" and "redis" in settings.CACHES["default"]["BACKEND"].lower():
+            settings.CACHES["default"]["LOCATION"] = moved
+        if variable == "REDIS_URL":
+            for queue in getattr(settings, "RQ_QUEUES", {}).values():
+                queue["URL"] = moved
+
+
+_own_redis_databases_per_xdist_worker()
+
+
 @pytest.fixture(autouse=True)
 def _reference_data(request):
     """The taxonomy, KSIC codes and districts are loaded by migration. A transactional test
