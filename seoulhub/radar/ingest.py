@@ -20,7 +20,6 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from seoulhub.core.bulkinsert import insert_rows
-from seoulhub.core.gcpolicy import fewer_collections
 from seoulhub.taxonomy.models import Technology
 from seoulhub.text import minhash as minhash_mod
 from seoulhub.text.techtag import TechnologyTagger
@@ -77,9 +76,8 @@ class ClusterIndex:
         since = self.since or timezone.now() - CLUSTER_WINDOW
         rows = (Article.objects.filter(fetched_at__gte=since, minhash__isnull=False)
                 .order_by("-id").values_list("id", "minhash")[:CLUSTER_INDEX_LIMIT])
-        with fewer_collections():
-            for article_id, data in rows.iterator(chunk_size=2000):
-                self.index.add(article_id, minhash_mod.from_bytes(data))
+        for article_id, data in rows.iterator(chunk_size=2000):
+            self.index.add(article_id, minhash_mod.from_bytes(data))
         self.loaded = True
         return self
 
@@ -96,10 +94,6 @@ class Ingestor:
                 cursor.execute(f"PRAGMA wal_autocheckpoint = {INGEST_WAL_AUTOCHECKPOINT_PAGES}")
 
     def ingest(self, source: Source, items: list[ParsedItem], progress=None) -> IngestStats:
-        with fewer_collections():
-            return self._ingest(source, items, progress)
-
-    def _ingest(self, source: Source, items: list[ParsedItem], progress) -> IngestStats:
         stats = IngestStats()
         guids = [(i.guid or i.link or "").strip()[:1000] for i in items]
         known = set(Article.objects.filter(source=source, guid__in=[g for g in guids if g])
