@@ -74,21 +74,20 @@ def child(args) -> dict:
     ]
     for owner, name, label in steps:
         _timed(owner, name, label, totals)
-    def timed_inserts(owner):
-        original = owner.insert_rows
+    from django.db.models.query import QuerySet
 
-        def insert_rows(model, *a, **kw):
-            started = time.process_time()
-            try:
-                return original(model, *a, **kw)
-            finally:
-                label = f"store: insert {model.__name__}"
-                totals[label] = totals.get(label, 0.0) + time.process_time() - started
+    bulk_create = QuerySet.bulk_create
 
-        owner.insert_rows = insert_rows
+    def timed_bulk_create(queryset, *a, **kw):
+        started = time.process_time()
+        try:
+            return bulk_create(queryset, *a, **kw)
+        finally:
+            label = f"store: insert {queryset.model.__name__}"
+            totals[label] = totals.get(label, 0.0) + time.process_time() - started
 
-    timed_inserts(ingest)  # articles (with their search index entries, by trigger) and technology links
-    timed_inserts(trend_models)  # trend marks
+    # Articles (with their search index entries, by trigger), technology links and trend marks.
+    QuerySet.bulk_create = timed_bulk_create
     _timed(type(connections["default"]), "_commit", "store: commit", totals)
 
     started = time.process_time()

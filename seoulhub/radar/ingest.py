@@ -19,7 +19,6 @@ from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from seoulhub.core.bulkinsert import insert_rows
 from seoulhub.taxonomy.models import Technology
 from seoulhub.text import minhash as minhash_mod
 from seoulhub.text.techtag import TechnologyTagger
@@ -155,10 +154,11 @@ class Ingestor:
     def _insert(self, source: Source, fresh: list[ProcessedItem], indexed: list[int]) -> int:
         now = timezone.now()
         published = [p.published_at or now for p in fresh]
-        ids = insert_rows(Article, ARTICLE_COLUMNS, [self._article_row(source, p, when, now)
-                                                     for p, when in zip(fresh, published)], return_ids=True)
-        insert_rows(ArticleTechnology, LINK_COLUMNS,
-                    [row for article_id, p in zip(ids, fresh) for row in self._link_rows(article_id, p)])
+        articles = Article.objects.bulk_create([self._article(source, p, when, now)
+                                                for p, when in zip(fresh, published)])
+        ids = [article.pk for article in articles]  # SQLite >= 3.35 and PostgreSQL return them
+        ArticleTechnology.objects.bulk_create([link for article, p in zip(articles, fresh)
+                                               for link in self._links(article, p)])
         near = 0
         index = self.cluster_index.index
         for article_id, p in zip(ids, fresh):
@@ -207,15 +207,15 @@ class Ingestor:
         """Store one item in its own transaction (the trend counters follow on commit)."""
         match = self.cluster_index.index.best_match(p.signature)
         cluster = self._cluster_for(match[0], p) if match is not None else None
-        article = self._article(source, p)
+        now = timezone.now()
+        article = self._article(source, p, p.published_at or now, now)
         article.cluster = cluster
         article.save()
         ArticleTechnology.objects.bulk_create(self._links(article, p))
         return article, cluster is not None
 
-    def _article(self, source: Source, p: ProcessedItem) -> Article:
-        now = timezone.now()
-        return Article(**dict(zip(ARTICLE_COLUMNS, self._article_row(source, p, p.published_at or now, now))))
+    def _article(self, source: Source, p: ProcessedItem, published_at, fetched_at) -> Article:
+        return Article(**dict(zip(ARTICLE_COLUMNS, self._article_row(source, p, published_at, fetched_at))))
 
     def _links(self, article: Article, p: ProcessedItem) -> list[ArticleTechnology]:
         return [ArticleTechnology(**dict(zip(LINK_COLUMNS, row))) for row in self._link_rows(article.pk, p)]
