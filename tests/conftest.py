@@ -1,11 +1,18 @@
 import os
 
+import hypothesis
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.contrib.auth.models import Group
 
 from seoulhub.accounts.models import Role
+
+# Hypothesis checks properties, not speed: on a loaded machine (or beside other xdist workers) its
+# timing checks failed tests whose properties held (input generation "too slow", deadlines).
+hypothesis.settings.register_profile("seoulhub", deadline=None,
+                                     suppress_health_check=[hypothesis.HealthCheck.too_slow])
+hypothesis.settings.load_profile("seoulhub")
 
 
 def _serve_one_request_at_a_time_on_in_memory_sqlite():

@@ -23,6 +23,7 @@ def snapshot():
             sorted(TrendMark.objects.values_list("article_id", "day", "terms")))
 
 
+@pytest.mark.slow
 def test_batched_trend_counts_equal_an_article_by_article_recount(monkeypatch):
     monkeypatch.setattr(settings, "RADAR_STORE_BATCH", 100)
     source = Source.objects.create(name="klue", url=KLUE_IT, kind=Source.Kind.FILE)
