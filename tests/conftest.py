@@ -1,18 +1,18 @@
 import os
 
+import hypothesis
 import pytest
 from django.contrib.auth import get_user_model
-from hypothesis import HealthCheck
-from hypothesis import settings as hypothesis_settings
 from django.core.cache import cache
 from django.contrib.auth.models import Group
 
 from seoulhub.accounts.models import Role
 
-# Property tests judge correctness, not speed: on a loaded 2-core CI machine the default 200 ms
-# deadline and the slow-data health check failed tests whose code was fine.
-hypothesis_settings.register_profile("seoulhub", deadline=None, suppress_health_check=[HealthCheck.too_slow])
-hypothesis_settings.load_profile("seoulhub")
+# Hypothesis checks properties, not speed: on a loaded machine (or beside other xdist workers) its
+# timing checks failed tests whose properties held (input generation "too slow", deadlines).
+hypothesis.settings.register_profile("seoulhub", deadline=None,
+                                     suppress_health_check=[hypothesis.HealthCheck.too_slow])
+hypothesis.settings.load_profile("seoulhub")
 
 
 def _serve_one_request_at_a_time_on_in_memory_sqlite():
@@ -40,6 +40,38 @@ def _serve_one_request_at_a_time_on_in_memory_sqlite():
 
 
 _serve_one_request_at_a_time_on_in_memory_sqlite()
+
+
+def _own_redis_databases_per_xdist_worker():
+    """Each test empties the cache (and the RQ test its queue): pytest-xdist workers sharing a
+    Redis database would empty each other's. Worker gwN moves CACHE_URL and REDIS_URL 2*N
+    databases down (gw0 keeps 15 and 14, gw1 takes 13 and 12, ...), in the settings and in the
+    environment that the processes it starts inherit. Runs before anything touches the cache."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    from django.conf import settings
+
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if not worker.startswith("gw") or worker == "gw0":
+        return
+    shift = 2 * int(worker[2:])
+    for variable in ("CACHE_URL", "REDIS_URL"):
+        url = urlsplit(os.environ.get(variable, ""))
+        if not url.scheme.startswith("redis"):
+            continue
+        number = int(url.path.strip("/") or 0) - shift
+        if number < 0:
+            raise pytest.UsageError(f"{variable}={url.geturl()}: too few Redis databases below it for {worker}")
+        moved = urlunsplit(url._replace(path=f"/{number}"))
+        os.environ[variable] = moved
+        if variable == "CACHE_URL" and "redis" in settings.CACHES["default"]["BACKEND"].lower():
+            settings.CACHES["default"]["LOCATION"] = moved
+        if variable == "REDIS_URL":
+            for queue in getattr(settings, "RQ_QUEUES", {}).values():
+                queue["URL"] = moved
+
+
+_own_redis_databases_per_xdist_worker()
 
 
 @pytest.fixture(autouse=True)

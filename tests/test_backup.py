@@ -49,6 +49,7 @@ def test_sqlite_backup_restores_the_data(tmp_path):
     round_trip(env, tmp_path / "hub.backup")
 
 
+@pytest.mark.slow
 def test_restore_refuses_a_file_that_is_not_a_backup_and_keeps_the_data(tmp_path):
     env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'hub.sqlite3'}", "SEOULHUB_VAR_DIR": str(tmp_path)}
     seoulhub(env, "migrate", "--noinput")

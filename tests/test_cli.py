@@ -1,5 +1,6 @@
 """The `seoulhub` console command, run as users run it (a separate process)."""
 
+import pytest
 from django.conf import settings
 
 from console import run_seoulhub
@@ -7,6 +8,7 @@ from console import run_seoulhub
 FEED = settings.REPO_DIR / "data" / "feeds" / "klue-ynat-it-economy.xml"
 
 
+@pytest.mark.slow
 def test_a_command_on_a_database_not_yet_migrated_says_to_migrate_instead_of_a_traceback(tmp_path):
     env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'new.sqlite3'}"}
     result = run_seoulhub(env, "ingest", "--file", str(FEED))

@@ -33,6 +33,7 @@ def test_production_mode_passes_check_deploy(tmp_path):
     assert "no issues" in result.stdout
 
 
+@pytest.mark.slow
 def test_development_mode_generates_and_keeps_a_secret_key(tmp_path):
     first = _run({"SEOULHUB_VAR_DIR": str(tmp_path)}, "check")
     assert first.returncode == 0, first.stderr

@@ -19,8 +19,6 @@ from django.conf import settings
 from django.db import DataError, IntegrityError, connection, transaction
 from django.utils import timezone
 
-from seoulhub.core.bulkinsert import insert_rows
-from seoulhub.core.gcpolicy import fewer_collections
 from seoulhub.taxonomy.models import Technology
 from seoulhub.text import minhash as minhash_mod
 from seoulhub.text.techtag import TechnologyTagger
@@ -77,9 +75,8 @@ class ClusterIndex:
         since = self.since or timezone.now() - CLUSTER_WINDOW
         rows = (Article.objects.filter(fetched_at__gte=since, minhash__isnull=False)
                 .order_by("-id").values_list("id", "minhash")[:CLUSTER_INDEX_LIMIT])
-        with fewer_collections():
-            for article_id, data in rows.iterator(chunk_size=2000):
-                self.index.add(article_id, minhash_mod.from_bytes(data))
+        for article_id, data in rows.iterator(chunk_size=2000):
+            self.index.add(article_id, minhash_mod.from_bytes(data))
         self.loaded = True
         return self
 
@@ -96,10 +93,6 @@ class Ingestor:
                 cursor.execute(f"PRAGMA wal_autocheckpoint = {INGEST_WAL_AUTOCHECKPOINT_PAGES}")
 
     def ingest(self, source: Source, items: list[ParsedItem], progress=None) -> IngestStats:
-        with fewer_collections():
-            return self._ingest(source, items, progress)
-
-    def _ingest(self, source: Source, items: list[ParsedItem], progress) -> IngestStats:
         stats = IngestStats()
         guids = [(i.guid or i.link or "").strip()[:1000] for i in items]
         known = set(Article.objects.filter(source=source, guid__in=[g for g in guids if g])
@@ -176,10 +169,11 @@ class Ingestor:
         now = timezone.now()
         undated = self.undated_published_at(source, now)
         published = [p.published_at or undated for p in fresh]
-        ids = insert_rows(Article, ARTICLE_COLUMNS, [self._article_row(source, p, when, now)
-                                                     for p, when in zip(fresh, published)], return_ids=True)
-        insert_rows(ArticleTechnology, LINK_COLUMNS,
-                    [row for article_id, p in zip(ids, fresh) for row in self._link_rows(article_id, p)])
+        articles = Article.objects.bulk_create([self._article(source, p, when, now)
+                                                for p, when in zip(fresh, published)])
+        ids = [article.pk for article in articles]  # SQLite >= 3.35 and PostgreSQL return them
+        ArticleTechnology.objects.bulk_create([link for article, p in zip(articles, fresh)
+                                               for link in self._links(article, p)])
         near = 0
         index = self.cluster_index.index
         for article_id, p, when in zip(ids, fresh, published):
@@ -230,7 +224,8 @@ class Ingestor:
     @transaction.atomic
     def store(self, source: Source, p: ProcessedItem) -> tuple[Article, bool]:
         """Store one item in its own transaction (the trend counters follow on commit)."""
-        article = self._article(source, p)
+        now = timezone.now()
+        article = self._article(source, p, p.published_at or self.undated_published_at(source, now), now)
         match = self.cluster_index.index.best_match(p.signature)
         cluster = self._cluster_for(match[0], article.published_at) if match is not None else None
         article.cluster = cluster
@@ -238,10 +233,8 @@ class Ingestor:
         ArticleTechnology.objects.bulk_create(self._links(article, p))
         return article, cluster is not None
 
-    def _article(self, source: Source, p: ProcessedItem) -> Article:
-        now = timezone.now()
-        published = p.published_at or self.undated_published_at(source, now)
-        return Article(**dict(zip(ARTICLE_COLUMNS, self._article_row(source, p, published, now))))
+    def _article(self, source: Source, p: ProcessedItem, published_at, fetched_at) -> Article:
+        return Article(**dict(zip(ARTICLE_COLUMNS, self._article_row(source, p, published_at, fetched_at))))
 
     def _links(self, article: Article, p: ProcessedItem) -> list[ArticleTechnology]:
         return [ArticleTechnology(**dict(zip(LINK_COLUMNS, row))) for row in self._link_rows(article.pk, p)]

@@ -3,8 +3,7 @@
 No Django import. The arXiv-style listing is the JSON-lines format of arXiv's daily listing
 exports (one object per paper: id, title, summary, categories, authors, first_seen or
 published), optionally gzipped. Encodings other than UTF-8 are left to feedparser, which reads
-the XML declaration (gb2312, ISO-8859-1) and falls back when it lies. Plain RSS 2.0 (UTF-8, no
-namespaces, no markup in its texts) is read by `plainrss` instead, with the same result, faster.
+the XML declaration (gb2312, ISO-8859-1) and falls back when it lies.
 """
 
 from __future__ import annotations
@@ -18,7 +17,6 @@ import feedparser
 
 from .inflate import GZIP_MAGIC, Damaged, TooLarge, inflate
 from .pipeline import ParsedItem, storable_item
-from .plainrss import read_plain_rss
 
 # A gzipped feed or listing may unpack to this much (the largest shipped arXiv listing is 13 MB);
 # beyond it parsing stops with an error instead of filling memory (a gzip bomb).
@@ -93,22 +91,6 @@ def _parse_unpacked(content: bytes, url: str) -> ParsedFeed:
         if isinstance(first, dict) and "version" not in first and ("categories" in first and "id" in first):
             return parse_arxiv_listing(content)
         return parse_json_feed(content)
-    return parse_xml_feed(content, url=url)
-
-
-def parse_xml_feed(content: bytes, *, url: str = "") -> ParsedFeed:
-    plain = read_plain_rss(content)
-    if plain is not None:
-        title, link, language, items = plain
-        feed = ParsedFeed(kind="rss", title=title, link=link, language=language)
-        for item in items:
-            if isinstance(item, bytes):  # an item outside the plain shape, alone in a feed
-                alone = parse_with_feedparser(item, url=url).items
-                if len(alone) != 1:
-                    return parse_with_feedparser(content, url=url)
-                item = alone[0]
-            feed.items.append(item)
-        return feed
     return parse_with_feedparser(content, url=url)
 
 

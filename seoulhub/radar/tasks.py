@@ -8,13 +8,10 @@ batches (the encoder is the slowest stage, so it runs apart from the per-item pi
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
 from django_tasks import task
-
-from seoulhub.core.gcpolicy import fewer_collections
 
 from .fetch import Fetcher, FetchError
 from .ingest import Ingestor, IngestStats
@@ -88,11 +85,6 @@ def _add_full_text(items, known_guids: set[str]) -> None:
 
 def run_source(source: Source, ingestor: Ingestor | None = None, progress=None, on_total=None) -> IngestStats:
     """Fetch/read, parse and store one source; records health. Raises SourceFailed in words."""
-    with fewer_collections():
-        return _run_source(source, ingestor, progress, on_total)
-
-
-def _run_source(source: Source, ingestor: Ingestor | None, progress, on_total) -> IngestStats:
     try:
         content, etag, last_modified, not_modified = _read(source)
         if not_modified:

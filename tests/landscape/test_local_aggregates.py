@@ -81,7 +81,7 @@ def test_refreshing_twice_changes_nothing(tech, make_firm, make_programme, gangn
 
 
 def test_pilot_cooccurrence_counts_real_demands_and_pilots_only(tech, make_demand, make_firm, make_pilot):
-    firm = make_firm("f", [tech["drones"]])
+    make_firm("f", [tech["drones"]])
     for i in range(3):
         make_demand(f"real {i}", [tech["drones"], tech["smart-city"]])
     make_demand("other", [tech["fintech"]])

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from seoulhub.matching.engine import OVERALL_BY_CODE, Matcher, ProgrammeProfile, deadline_score, expand
-from seoulhub.matching.rules import ELIGIBLE, NEEDS_CHECK, NOT_ELIGIBLE, FirmProfile, Rule, check, overall
+from seoulhub.matching.rules import ELIGIBLE, NEEDS_CHECK, FirmProfile, Rule, check, overall
 
 TODAY = datetime.date(2026, 11, 25)
 PARENTS = {"ai": None, "computer-vision": "ai", "nlp": "ai", "cloud": None}

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-FIXTURES = Path("/work/shared/data/rss-fixtures")
-if not FIXTURES.exists():  # the shared data sits beside the repository
-    FIXTURES = Path(__file__).resolve().parents[3] / "shared" / "data" / "rss-fixtures"
+from .search_corpus import corpus  # noqa: F401  (the module-scoped search corpus, for the modules that ask for it)
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "feeds"  # real feeds, see tests/fixtures/README.md
 
 
 class FeedServer:

@@ -24,6 +24,7 @@ def snapshot():
             sorted(TrendMark.objects.values_list("article_id", "day", "terms")))
 
 
+@pytest.mark.slow
 def test_batched_trend_counts_equal_an_article_by_article_recount(monkeypatch):
     # Dated items (the arXiv sample): the undated KLUE headlines of a file import count in no trend.
     monkeypatch.setattr(settings, "RADAR_STORE_BATCH", 500)

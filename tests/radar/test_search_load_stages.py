@@ -15,8 +15,6 @@ from seoulhub.radar.search import service, textfns
 from seoulhub.radar.search.hybrid import MAX_DEPTH, MIN_SIMILARITY, HybridSearcher
 from seoulhub.radar.search.postgres_fts import engine_for
 
-from .search_corpus import corpus  # noqa: F401  (module fixture)
-
 pytestmark = pytest.mark.django_db
 
 STAGES_FILE = Path(__file__).resolve().parents[2] / "bench" / "load_stages.py"

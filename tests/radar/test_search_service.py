@@ -12,8 +12,6 @@ from seoulhub.radar.search import service, textfns
 from seoulhub.radar.search.hybrid import HybridSearcher
 from seoulhub.radar.search.postgres_fts import engine_for
 
-from .search_corpus import corpus  # noqa: F401  (module fixture)
-
 pytestmark = pytest.mark.django_db
 
 AI_CHIP_WORDS = ("accelerator", "npu", "fpga", "chip")

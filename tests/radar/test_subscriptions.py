@@ -1,7 +1,6 @@
 """Subscriptions: the API (auth, validation that changes nothing on error), the settings page,
 follow buttons, the personal feed (ranked, one per story) and the private Atom feed."""
 
-from datetime import datetime, timezone
 from xml.etree import ElementTree
 
 import pytest

@@ -80,6 +80,7 @@ def test_unreadable_files_are_refused_as_a_whole_with_a_reason(data, name, words
         read_rows(data, name)
 
 
+@pytest.mark.slow
 def test_real_krx_rows_import_with_ksic_codes_from_class_names(krx_seoul_rows):
     from seoulhub.support.loaders import _csv_bytes
 
