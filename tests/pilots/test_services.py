@@ -207,3 +207,15 @@ def test_refusals_are_worded_in_korean_by_default(proposal, official):
             services.transition(proposal.pk, lc.SELECTED, official)
     message = str(refused.value)
     assert "작성 중 (draft)" in message and "선정 (selected)" in message and "제출됨 (submitted)" in message
+
+
+def test_transition_mail_is_plain_text_not_html_escaped(proposal, firm_member, django_capture_on_commit_callbacks):
+    firm_member.email = "member@example.org"
+    firm_member.save()
+    Proposal.objects.filter(pk=proposal.pk).update(title="R&D <pilot> \"A\"")
+    proposal.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.transition(proposal.pk, lc.SUBMITTED, firm_member)
+    [message] = mail.outbox
+    assert 'R&D <pilot> "A"' in message.subject and "&amp;" not in message.subject
+    assert 'R&D <pilot> "A"' in message.body and "&quot;" not in message.body
