@@ -19,6 +19,10 @@ vector index; the ranking's English items are cut at 10. Configurations:
   the machinery - taxonomy, transliteration, compound parts, fallback - does on unseen terms).
 
 Also timed: parse_query per query with and without the lexicon (the expansion's added cost).
+`--cost-docs N` instead times what the expansion adds to a search at a larger scale: the
+full-text half (HybridSearcher without vectors, SQLite FTS5, N documents resampled from the
+shipped arXiv titles, abstracts and the Korean headlines) with and without the lexicon, and the
+query embedding of the query alone and with its English rendering.
 """
 
 from __future__ import annotations
@@ -135,7 +139,10 @@ def main(argv: list[str]) -> dict:
     parser.add_argument("--configs", default=",".join(CONFIGS))
     parser.add_argument("--depth", type=int, default=100)
     parser.add_argument("--per-query", action="store_true", help="P@10 of every query in every configuration")
+    parser.add_argument("--cost-docs", type=int, default=0, help="time the expansion's cost on N documents instead")
     args = parser.parse_args(argv)
+    if args.cost_docs:
+        return expansion_cost(args.cost_docs)
 
     from seoulhub.radar.search import textfns
     from seoulhub.radar.search.hybrid import HybridSearcher
@@ -204,4 +211,70 @@ def main(argv: list[str]) -> dict:
     if args.per_query:
         figures["per_query"] = {q["query"]: {c: per_query[c][i] for c in per_query} | {"relevant": len(relevant[i])}
                                 for i, q in enumerate(queries)}
+    return figures
+
+
+def _percentiles(samples: list[float]) -> dict:
+    return {"p50": round(float(np.percentile(samples, 50)), 3), "p95": round(float(np.percentile(samples, 95)), 3),
+            "mean": round(float(np.mean(samples)), 3)}
+
+
+def expansion_cost(n_docs: int, rounds: int = 3) -> dict:
+    from seoulhub.radar import pipeline
+    from seoulhub.radar.search import textfns
+    from seoulhub.radar.search.hybrid import HybridSearcher
+    from seoulhub.radar.search.query import parse_query
+    from seoulhub.radar.search.sqlite_fts import Fts5Engine
+    from seoulhub.text import compounds
+
+    texts = [d["title"] + (". " + d["text"] if d["text"] else "") for d in load_corpus()]
+    with gzip.open(REPO / "data" / "arxiv" / "arxiv_cs_titles_2025-03-18_2026-07-01.jsonl.gz", "rt",
+                   encoding="utf-8") as fh:
+        texts += [json.loads(line)["title"] for line in fh]
+    streams = [" ".join(compounds.with_parts(pipeline.search_tokens(t))) for t in texts]
+    rng = np.random.default_rng(20261204)
+    sources = rng.integers(0, len(streams), size=n_docs)
+    engine = Fts5Engine("docs_fts", "docs")
+    connection = sqlite3.connect(":memory:")
+    cursor = connection.cursor()
+    cursor.execute("CREATE TABLE docs (id INTEGER PRIMARY KEY, search_text TEXT)")
+    cursor.executemany("INSERT INTO docs (id, search_text) VALUES (?, ?)",
+                       ((i + 1, streams[s]) for i, s in enumerate(sources)))
+    for statement in engine.create_statements():
+        cursor.execute(statement)
+    engine.optimise(cursor)
+    queries = [q["query"] for q in json.loads(QUERIES.read_text(encoding="utf-8"))["queries"]]
+    tagger, lexicon = textfns.tagger(), textfns.lexicon()
+    figures: dict = {"documents": n_docs, "queries": len(queries), "rounds": rounds}
+    for name, lx in (("lexical_without_lexicon", None), ("lexical_with_lexicon", lexicon)):
+        searcher = HybridSearcher(engine, None, textfns.normalise, None, tagger, lexicon=lx)
+        for query in queries:  # warm
+            searcher.search(cursor, query, depth=1000)
+        samples = []
+        for _round in range(rounds):
+            for query in queries:
+                started = time.perf_counter()
+                searcher.search(cursor, query, depth=1000)
+                samples.append((time.perf_counter() - started) * 1000)
+        figures[name] = _percentiles(samples)
+    for name, lx in (("parse_without_lexicon", None), ("parse_with_lexicon", lexicon)):
+        samples = []
+        for _round in range(rounds):
+            for query in queries:
+                started = time.perf_counter()
+                parse_query(query, textfns.normalise, tagger, lexicon=lx)
+                samples.append((time.perf_counter() - started) * 1000)
+        figures[name] = _percentiles(samples)
+    samples_plain, samples_english = [], []
+    for _round in range(rounds):
+        for query in queries:
+            parsed = parse_query(query, textfns.normalise, tagger, lexicon=lexicon)
+            started = time.perf_counter()
+            textfns.embed(query)
+            samples_plain.append((time.perf_counter() - started) * 1000)
+            started = time.perf_counter()
+            textfns.embed(f"{query} ({parsed.english_text})")
+            samples_english.append((time.perf_counter() - started) * 1000)
+    figures["embed_query"] = _percentiles(samples_plain)
+    figures["embed_query_with_english"] = _percentiles(samples_english)
     return figures

@@ -28,6 +28,10 @@ MAX_DEPTH = 1000
 # its translated concepts alone (an untranslated Korean word keeps every English item out) or,
 # when all are translated, of all but its broadest concept (docs/search.md).
 FALLBACK_BELOW = 10
+# Weight of the full-text list in the fusion when every concept of a Korean query was rendered
+# in English by the lexicon: its matches are then the concept itself, in both languages, while
+# the nearest vectors still drift to neighbouring topics (bench/xlingual.py).
+CONCEPT_LEXICAL_WEIGHT = 1.5
 BROADEST_COUNT_CAP = 2000
 
 
@@ -49,12 +53,13 @@ class HybridSearcher:
     def __init__(self, engine, vectors, normalise: Callable[[str], list[str]],
                  embed: Callable[[str], np.ndarray] | None, tagger=None,
                  min_similarity: float = MIN_SIMILARITY, vector_k: int = VECTOR_K, lexicon=None,
-                 embed_english: bool = True):
+                 embed_english: bool = True, concept_lexical_weight: float = CONCEPT_LEXICAL_WEIGHT):
         """`lexicon` (seoulhub.text.glossary.ConceptLexicon) reads Korean queries as concepts with
         English renderings; `embed_english` then embeds the query with those renderings added."""
         self.engine, self.vectors, self.normalise, self.embed = engine, vectors, normalise, embed
         self.tagger, self.min_similarity, self.vector_k = tagger, min_similarity, vector_k
         self.lexicon, self.embed_english = lexicon, embed_english
+        self.concept_lexical_weight = concept_lexical_weight
 
     def _relaxed(self, cursor, parsed: ParsedQuery, restrict) -> list[list] | None:
         relaxed = parsed.relaxed_groups()
@@ -126,7 +131,10 @@ class HybridSearcher:
                 passing = allowed([doc_id for doc_id, _ in vector_hits])
                 vector_hits = [(d, s) for d, s in vector_hits if d in passing]
             lap("vector_wait")
-        ranked = reciprocal_rank_fusion([lexical_ids, [d for d, _ in vector_hits]])[:depth]
+        weights = None
+        if self.lexicon is not None and parsed.english_text and all(parsed.translated) and not relaxed_used:
+            weights = (self.concept_lexical_weight, 1.0)
+        ranked = reciprocal_rank_fusion([lexical_ids, [d for d, _ in vector_hits]], weights=weights)[:depth]
         count = lexical_count
         fetched = set(lexical_ids)
         extra = [d for d, _ in vector_hits if d not in fetched]
