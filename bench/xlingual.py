@@ -219,7 +219,7 @@ def _percentiles(samples: list[float]) -> dict:
             "mean": round(float(np.mean(samples)), 3)}
 
 
-def expansion_cost(n_docs: int, rounds: int = 3) -> dict:
+def expansion_cost(n_docs: int, rounds: int = 3, depths=(10, 1000)) -> dict:
     from seoulhub.radar import pipeline
     from seoulhub.radar.search import textfns
     from seoulhub.radar.search.hybrid import HybridSearcher
@@ -246,17 +246,21 @@ def expansion_cost(n_docs: int, rounds: int = 3) -> dict:
     queries = [q["query"] for q in json.loads(QUERIES.read_text(encoding="utf-8"))["queries"]]
     tagger, lexicon = textfns.tagger(), textfns.lexicon()
     figures: dict = {"documents": n_docs, "queries": len(queries), "rounds": rounds}
-    for name, lx in (("lexical_without_lexicon", None), ("lexical_with_lexicon", lexicon)):
-        searcher = HybridSearcher(engine, None, textfns.normalise, None, tagger, lexicon=lx)
-        for query in queries:  # warm
-            searcher.search(cursor, query, depth=1000)
-        samples = []
-        for _round in range(rounds):
-            for query in queries:
-                started = time.perf_counter()
-                searcher.search(cursor, query, depth=1000)
-                samples.append((time.perf_counter() - started) * 1000)
-        figures[name] = _percentiles(samples)
+    # What an English user typing the same concepts pays today: the baseline of the expansion.
+    english = [parse_query(q, textfns.normalise, tagger, lexicon=lexicon).english_text or q for q in queries]
+    for depth in depths:
+        for name, lx, texts in (("korean_without_lexicon", None, queries), ("korean_with_lexicon", lexicon, queries),
+                                ("english_equivalent_without_lexicon", None, english)):
+            searcher = HybridSearcher(engine, None, textfns.normalise, None, tagger, lexicon=lx)
+            for query in texts:  # warm
+                searcher.search(cursor, query, depth=depth)
+            samples = []
+            for _round in range(rounds):
+                for query in texts:
+                    started = time.perf_counter()
+                    searcher.search(cursor, query, depth=depth)
+                    samples.append((time.perf_counter() - started) * 1000)
+            figures[f"lexical_depth{depth}_{name}"] = _percentiles(samples)
     for name, lx in (("parse_without_lexicon", None), ("parse_with_lexicon", lexicon)):
         samples = []
         for _round in range(rounds):

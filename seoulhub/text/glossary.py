@@ -120,12 +120,13 @@ class ConceptLexicon:
                         return Concept((token,), [rendered], "transliteration", [english])
         return Concept((token,))
 
-    def concepts(self, tokens: list[str]) -> list[Concept]:
-        """Segment normalised query tokens into concepts, longest glossary match first."""
+    def concepts(self, tokens: list[str] | tuple[str, ...], longest: int = MAX_CONCEPT_TOKENS) -> list[Concept]:
+        """Segment normalised query tokens into concepts, longest glossary match first (at most
+        `longest` tokens a concept: len - 1 reads a multi-word term as its parts)."""
         out: list[Concept] = []
         i = 0
         while i < len(tokens):
-            for size in range(min(self.longest, MAX_CONCEPT_TOKENS, len(tokens) - i), 0, -1):
+            for size in range(min(self.longest, longest, len(tokens) - i), 0, -1):
                 found = self.lookup(tuple(tokens[i:i + size]))
                 if found is not None:
                     out.append(found)

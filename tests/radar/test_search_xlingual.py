@@ -103,3 +103,19 @@ def test_the_parts_command_indexes_articles_stored_before_and_is_idempotent(arti
     assert Article.objects.get(id=article.id).search_text == once
     with connection.cursor() as cursor:
         assert article.id in engine.matching(cursor.cursor, [[("자율주행",)]], [article.id])
+
+
+def test_an_untranslatable_word_does_not_keep_the_english_concept_out(articles):
+    # 뭉게구름 has no English rendering: all concepts together match nothing, so the translated
+    # concepts alone are ranked (the relaxed fallback) and the perovskite paper still leads.
+    from seoulhub.radar.search.hybrid import HybridSearcher
+    from seoulhub.radar.search.postgres_fts import engine_for
+    from seoulhub.radar.search import textfns
+
+    searcher = HybridSearcher(engine_for(connection.vendor), None, textfns.normalise, None, textfns.tagger(),
+                              lexicon=textfns.lexicon())
+    with connection.cursor() as cursor:
+        result = searcher.search(cursor.cursor, "페로브스카이트 뭉게구름", depth=20)
+    assert result.lexical_count == 0
+    assert result.lexical_ids[:1] == [articles["perovskite"]]
+    assert articles["lithium"] not in result.lexical_ids

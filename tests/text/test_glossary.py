@@ -135,3 +135,11 @@ def test_the_taxonomy_fills_terms_the_glossary_lacks():
                              [{"name_ko": "스마트시티", "name_en": "Smart city", "aliases_ko": [], "aliases_en": ["smart cities"]}])
     assert lexicon.lookup(("스마트시티",)).source == "taxonomy"
     assert lexicon.lookup(("연합학습",)).english == [("federated", "learning")]
+
+
+def test_a_multi_word_term_has_finer_concepts_for_the_fallback(lexicon):
+    parsed = parse("교통 예측", lexicon)
+    assert parsed.groups == [[("교통", "예측"), ("traffic", "forecasting"), ("traffic", "prediction")]]
+    traffic, forecast = parsed.finer_groups
+    assert ("traffic",) in traffic and ("forecasting",) in forecast and ("prediction",) in forecast
+    assert parse("연합학습", lexicon).finer_groups is None  # its parts have no English of their own

@@ -117,12 +117,17 @@ class HybridSearcher:
         lexical_ids = [doc_id for doc_id, _ in lexical]
         relaxed_used = False
         if self.lexicon is not None and lexical_count < FALLBACK_BELOW and len(lexical_ids) < depth:
-            relaxed = self._relaxed(cursor, parsed, restrict)
-            if relaxed:
-                seen = set(lexical_ids)
-                more = self.engine.search(cursor, relaxed, limit=depth, restrict=restrict)
-                lexical_ids += [d for d, _ in more if d not in seen][:depth - len(lexical_ids)]
-                relaxed_used = True
+            # First a multi-word term read as its concepts (교통 예측: traffic AND forecasting,
+            # not only the phrase "traffic forecasting"), then the relaxed query.
+            for finer in (True, False):
+                if len(lexical_ids) >= FALLBACK_BELOW:
+                    break
+                fallback = parsed.finer_groups if finer else self._relaxed(cursor, parsed, restrict)
+                if fallback:
+                    seen = set(lexical_ids)
+                    more = self.engine.search(cursor, fallback, limit=depth, restrict=restrict)
+                    lexical_ids += [d for d, _ in more if d not in seen][:depth - len(lexical_ids)]
+                    relaxed_used = True
         lap("lexical")
         vector_hits: list[tuple[int, float]] = []
         if pending is not None:

@@ -35,6 +35,9 @@ class ParsedQuery:
     surface_terms: list[str] = field(default_factory=list)  # words to highlight in snippets
     english: list[str] = field(default_factory=list)  # English renderings of the concepts, if any
     translated: list[bool] = field(default_factory=list)  # per group: has a Latin alternative
+    # The groups with each multi-word glossary term read as its own concepts (교통 예측 -> traffic
+    # AND prediction|forecasting), for the fallback; None when there is no such term.
+    finer_groups: list[list[Phrase]] | None = None
 
     @property
     def english_text(self) -> str:
@@ -64,11 +67,35 @@ def _find(tokens: list[str], phrase: Phrase) -> int:
     return -1
 
 
-def _concept_groups(tokens: list[str], lexicon) -> tuple[list[list[Phrase]], list[tuple[int, int]], list[str]]:
-    """One group per concept of the lexicon: the Korean phrase, its compound parts as a phrase,
-    its English renderings. Also the English words of the query for the embedding."""
+def _group(concept) -> list[Phrase]:
     from seoulhub.text import compounds
 
+    alternatives = [concept.tokens]
+    if len(concept.tokens) == 1 and _HANGUL.search(concept.tokens[0]):
+        split = compounds.parts(concept.tokens[0])
+        if split:
+            alternatives.append(split)
+    alternatives.extend(concept.english)
+    return list(dict.fromkeys(alternatives))[:MAX_ALTERNATIVES_PER_GROUP]
+
+
+def _finer_groups(concepts, lexicon) -> list[list[Phrase]] | None:
+    finer, changed = [], False
+    for concept in concepts:
+        parts = lexicon.concepts(concept.tokens, longest=len(concept.tokens) - 1) if len(concept.tokens) > 1 else []
+        parts = [c for c in parts if not c.optional] if any(not c.optional for c in parts) else parts
+        if parts and all(c.english for c in parts):
+            finer.extend(_group(c) for c in parts)
+            changed = True
+        elif not concept.optional:
+            finer.append(_group(concept))
+    return finer if changed else None
+
+
+def _concept_groups(tokens: list[str], lexicon):
+    """One group per concept of the lexicon: the Korean phrase, its compound parts as a phrase,
+    its English renderings. Also the English words of the query for the embedding, and the finer
+    groups of the fallback."""
     groups, spans, english = [], [], []
     start = 0
     concepts = lexicon.concepts(tokens)
@@ -79,17 +106,11 @@ def _concept_groups(tokens: list[str], lexicon) -> tuple[list[list[Phrase]], lis
             english.append(concept.english_text[0])
             start += len(concept.tokens)
             continue
-        alternatives = [concept.tokens]
-        if len(concept.tokens) == 1 and _HANGUL.search(concept.tokens[0]):
-            split = compounds.parts(concept.tokens[0])
-            if split:
-                alternatives.append(split)
-        alternatives.extend(concept.english)
-        groups.append(list(dict.fromkeys(alternatives))[:MAX_ALTERNATIVES_PER_GROUP])
+        groups.append(_group(concept))
         spans.append((start, start + len(concept.tokens)))
         english.append(concept.english_text[0] if concept.english_text else " ".join(concept.tokens))
         start += len(concept.tokens)
-    return groups, spans, english
+    return groups, spans, english, _finer_groups(concepts, lexicon)
 
 
 def parse_query(text: str, normalise: Normaliser, tagger=None, expand: bool = True, lexicon=None) -> ParsedQuery:
@@ -101,8 +122,9 @@ def parse_query(text: str, normalise: Normaliser, tagger=None, expand: bool = Tr
         raise ValueError(f"The search text is too long ({len(text)} characters; at most {MAX_QUERY_CHARS}).")
     tokens = list(dict.fromkeys(normalise(text)))  # a repeated word adds nothing to a query
     english: list[str] = []
+    finer = None
     if expand and lexicon is not None and tokens:
-        groups, spans, english = _concept_groups(tokens, lexicon)
+        groups, spans, english, finer = _concept_groups(tokens, lexicon)
     else:
         groups = [[(token,)] for token in tokens]
         spans = [(i, i + 1) for i in range(len(tokens))]
@@ -153,4 +175,4 @@ def parse_query(text: str, normalise: Normaliser, tagger=None, expand: bool = Tr
                 translated.insert(first, True)
     translated = [any(not _HANGUL.search(" ".join(alt)) for alt in group) for group in groups]  # Latin now
     return ParsedQuery(text, tokens, groups, list(dict.fromkeys(technologies)), list(dict.fromkeys(surface)),
-                       english, translated)
+                       english, translated, finer)
