@@ -143,3 +143,8 @@ def test_a_multi_word_term_has_finer_concepts_for_the_fallback(lexicon):
     traffic, forecast = parsed.finer_groups
     assert ("traffic",) in traffic and ("forecasting",) in forecast and ("prediction",) in forecast
     assert parse("연합학습", lexicon).finer_groups is None  # its parts have no English of their own
+
+
+def test_an_english_query_gets_no_rendering_to_embed_or_weigh(lexicon):
+    assert parse("smart city", lexicon).english_text == ""
+    assert parse("스마트시티", lexicon).english_text

@@ -110,6 +110,8 @@ def _concept_groups(tokens: list[str], lexicon):
         spans.append((start, start + len(concept.tokens)))
         english.append(concept.english_text[0] if concept.english_text else " ".join(concept.tokens))
         start += len(concept.tokens)
+    if not any(c.english for c in concepts):
+        english = []  # nothing was rendered (an English query): no English text to add
     return groups, spans, english, _finer_groups(concepts, lexicon)
 
 
