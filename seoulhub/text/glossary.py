@@ -73,10 +73,20 @@ class ConceptLexicon:
         # normalised Korean phrase -> (English phrases, English as written, source)
         self.phrases: dict[Phrase, tuple[list[Phrase], list[str], str]] = {}
         self.optional: set[Phrase] = set()
-        for korean, english, *flags in entries:
-            self._add(korean, english, "glossary")
-            if flags and flags[0]:
-                self.optional.add(tuple(self.normalise(korean)))
+        # A term the normaliser shortens (양자화 -> 양자), by its written form: the query's own
+        # words say which of the two was meant.
+        self.shortened: dict[str, tuple[Phrase, tuple[list[Phrase], list[str], str]]] = {}
+        # Terms the normaliser reads whole first: 양자화 normalises to 양자 (the suffix is not
+        # kept), and must not make 양자 mean "quantization" where the glossary says quantum.
+        entries = list(entries)
+        for lossless in (True, False):
+            for korean, english, *flags in entries:
+                if self._lossless(korean) == lossless:
+                    self._add(korean, english, "glossary")
+                    if not lossless:
+                        self._add_shortened(korean, english)
+                    if flags and flags[0]:
+                        self.optional.add(tuple(self.normalise(korean)))
         for entry in taxonomy_entries:
             latin = [a for a in [entry.get("name_en", ""), *entry.get("aliases_en", [])] if a]
             for korean in [entry.get("name_ko", ""), *entry.get("aliases_ko", [])]:
@@ -85,6 +95,16 @@ class ConceptLexicon:
                 if korean and _HANGUL.search(korean) and len(self.normalise(korean)) == 1:
                     self._add(korean, latin, "taxonomy")
         self.longest = max((len(p) for p in self.phrases), default=1)
+
+    def _add_shortened(self, korean: str, english) -> None:
+        rendered = list(dict.fromkeys(p for p in (tuple(self.normalise(e)) for e in english) if p))
+        key = tuple(self.normalise(korean))
+        if rendered and key:
+            self.shortened[korean.replace(" ", "")] = (key, (rendered[:MAX_ENGLISH_PER_CONCEPT], list(english),
+                                                             "glossary"))
+
+    def _lossless(self, korean: str) -> bool:
+        return "".join(self.normalise(korean)) == korean.replace(" ", "").casefold()
 
     def _add(self, korean: str, english, source: str) -> None:
         rendered = list(dict.fromkeys(p for p in (tuple(self.normalise(e)) for e in english) if p))
@@ -120,14 +140,28 @@ class ConceptLexicon:
                         return Concept((token,), [rendered], "transliteration", [english])
         return Concept((token,))
 
-    def concepts(self, tokens: list[str] | tuple[str, ...], longest: int = MAX_CONCEPT_TOKENS) -> list[Concept]:
+    def concepts(self, tokens: list[str] | tuple[str, ...], longest: int = MAX_CONCEPT_TOKENS,
+                 text: str = "") -> list[Concept]:
         """Segment normalised query tokens into concepts, longest glossary match first (at most
-        `longest` tokens a concept: len - 1 reads a multi-word term as its parts)."""
+        `longest` tokens a concept: len - 1 reads a multi-word term as its parts). `text`, the
+        query as written, tells a shortened term (양자화) from the term it shortens to (양자)."""
+        written = {}
+        words = text.split()
+        for start in range(len(words)):
+            for end in range(start + 1, min(start + 4, len(words)) + 1):  # 깊이 추정 -> 깊이추정
+                found = self.shortened.get("".join(words[start:end]))
+                if found is not None:
+                    written[found[0]] = found[1]
         out: list[Concept] = []
         i = 0
         while i < len(tokens):
             for size in range(min(self.longest, longest, len(tokens) - i), 0, -1):
-                found = self.lookup(tuple(tokens[i:i + size]))
+                span = tuple(tokens[i:i + size])
+                if span in written:
+                    rendering = written[span]
+                    found = Concept(span, list(rendering[0]), rendering[2], list(rendering[1]))
+                else:
+                    found = self.lookup(span)
                 if found is not None:
                     out.append(found)
                     i += size

@@ -148,3 +148,19 @@ def test_a_multi_word_term_has_finer_concepts_for_the_fallback(lexicon):
 def test_an_english_query_gets_no_rendering_to_embed_or_weigh(lexicon):
     assert parse("smart city", lexicon).english_text == ""
     assert parse("스마트시티", lexicon).english_text
+
+
+def test_a_term_the_normaliser_shortens_does_not_take_over_a_shorter_term(lexicon):
+    # 양자화 normalises to 양자; the glossary's own 양자 (quantum) must win.
+    (concept,) = lexicon.concepts(textfns.normalise("양자"))
+    assert ("quantum",) in concept.english and ("quantization",) not in concept.english
+
+
+def test_the_written_query_tells_the_shortened_term(lexicon):
+    (concept,) = [c for c in parse("모델 양자화", lexicon).groups]
+    assert ("quantization",) in concept and ("quantum",) not in concept
+    (quantum,) = parse("양자", lexicon).groups
+    assert ("quantum",) in quantum and ("quantization",) not in quantum
+    # 깊이 추정 normalises to 추정 alone: written so, it is depth estimation; 추정 alone is not.
+    assert ("depth", "estimation") in parse("깊이 추정", lexicon).groups[0]
+    assert ("depth", "estimation") not in parse("추정", lexicon).groups[0]

@@ -92,13 +92,13 @@ def _finer_groups(concepts, lexicon) -> list[list[Phrase]] | None:
     return finer if changed else None
 
 
-def _concept_groups(tokens: list[str], lexicon):
+def _concept_groups(tokens: list[str], lexicon, text: str = ""):
     """One group per concept of the lexicon: the Korean phrase, its compound parts as a phrase,
     its English renderings. Also the English words of the query for the embedding, and the finer
     groups of the fallback."""
     groups, spans, english = [], [], []
     start = 0
-    concepts = lexicon.concepts(tokens)
+    concepts = lexicon.concepts(tokens, text=text)
     required = any(not c.optional for c in concepts)
     for concept in concepts:
         if concept.optional and required:
@@ -126,7 +126,7 @@ def parse_query(text: str, normalise: Normaliser, tagger=None, expand: bool = Tr
     english: list[str] = []
     finer = None
     if expand and lexicon is not None and tokens:
-        groups, spans, english, finer = _concept_groups(tokens, lexicon)
+        groups, spans, english, finer = _concept_groups(tokens, lexicon, text)
     else:
         groups = [[(token,)] for token in tokens]
         spans = [(i, i + 1) for i in range(len(tokens))]
