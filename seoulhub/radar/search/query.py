@@ -155,8 +155,8 @@ def parse_query(text: str, normalise: Normaliser, tagger=None, expand: bool = Tr
                 surface.extend(a for a in aliases if a)  # highlight any name of the technology
                 # The group(s) covering this mention become one group: the mention or any alias.
                 covering = [i for i, (a, b) in enumerate(spans) if a < start + len(phrase) and b > start]
-                if not covering or any(spans[i][1] - spans[i][0] > len(phrase) for i in covering) or any(
-                        translated[i] for i in covering):
+                if not covering or lexicon is not None and (any(spans[i][1] - spans[i][0] > len(phrase) for i in covering)
+                                                             or any(translated[i] for i in covering)):
                     # The lexicon's renderings are narrower than the taxonomy's (강화학습 is
                     # reinforcement learning, not every alias of machine learning); a mention
                     # inside a longer concept (로봇 of 변신 로봇) would OR the concept with the broad
