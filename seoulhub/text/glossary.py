@@ -29,7 +29,7 @@ from .transliterate import Transliterator, default_transliterator
 GLOSSARY_PATH = Path(__file__).resolve().parents[2] / "data" / "glossary" / "ko_en_tech.tsv"
 _HANGUL = re.compile(r"[\uac00-\ud7a3]")
 MAX_CONCEPT_TOKENS = 6
-MAX_ENGLISH_PER_CONCEPT = 8
+MAX_ENGLISH_PER_CONCEPT = 4
 
 Phrase = tuple[str, ...]
 
