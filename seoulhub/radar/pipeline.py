@@ -19,7 +19,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 import nh3
 
 from seoulhub.text import keywords as keywords_mod
-from seoulhub.text import korean, language, minhash, normalise
+from seoulhub.text import compounds, korean, language, minhash, normalise
 from seoulhub.text.techfeatures import feature_hits, feature_score
 from seoulhub.text.techtag import TechMatch, TechnologyTagger, default_tagger
 
@@ -361,7 +361,7 @@ def process_item(item: ParsedItem, *, language_hint: str = "",
         author=html_to_text(item.author)[:500],
         published_at=item.published_at,
         language=lang,
-        search_text=" ".join(all_tokens),
+        search_text=" ".join(compounds.with_parts(all_tokens)),  # 자율주행차 also as 자율주행 차
         keywords=keywords_mod.extract(title_tokens, body_tokens),
         relevance=verdict["relevance"],
         is_digital=verdict["digital"],

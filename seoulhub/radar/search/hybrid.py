@@ -24,6 +24,15 @@ from .query import ParsedQuery, parse_query
 MIN_SIMILARITY = 0.3
 VECTOR_K = 100
 MAX_DEPTH = 1000
+# A concept query with fewer full-text matches than this also ranks, after them, the matches of
+# its translated concepts alone (an untranslated Korean word keeps every English item out) or,
+# when all are translated, of all but its broadest concept (docs/search.md).
+FALLBACK_BELOW = 10
+# Weight of the full-text list in the fusion when every concept of a Korean query was rendered
+# in English by the lexicon: its matches are then the concept itself, in both languages, while
+# the nearest vectors still drift to neighbouring topics (bench/xlingual.py).
+CONCEPT_LEXICAL_WEIGHT = 1.5
+BROADEST_COUNT_CAP = 2000
 
 
 @dataclass
@@ -43,9 +52,23 @@ _WORKER = ThreadPoolExecutor(max_workers=2, thread_name_prefix="search-vectors")
 class HybridSearcher:
     def __init__(self, engine, vectors, normalise: Callable[[str], list[str]],
                  embed: Callable[[str], np.ndarray] | None, tagger=None,
-                 min_similarity: float = MIN_SIMILARITY, vector_k: int = VECTOR_K):
+                 min_similarity: float = MIN_SIMILARITY, vector_k: int = VECTOR_K, lexicon=None,
+                 embed_english: bool = True, concept_lexical_weight: float = CONCEPT_LEXICAL_WEIGHT):
+        """`lexicon` (seoulhub.text.glossary.ConceptLexicon) reads Korean queries as concepts with
+        English renderings; `embed_english` then embeds the query with those renderings added."""
         self.engine, self.vectors, self.normalise, self.embed = engine, vectors, normalise, embed
         self.tagger, self.min_similarity, self.vector_k = tagger, min_similarity, vector_k
+        self.lexicon, self.embed_english = lexicon, embed_english
+        self.concept_lexical_weight = concept_lexical_weight
+
+    def _relaxed(self, cursor, parsed: ParsedQuery, restrict) -> list[list] | None:
+        relaxed = parsed.relaxed_groups()
+        if relaxed is not None or len(parsed.groups) < 2 or not all(parsed.translated):
+            return relaxed
+        counts = [self.engine.count(cursor, [group], restrict=restrict, cap=BROADEST_COUNT_CAP)
+                  for group in parsed.groups]
+        broadest = counts.index(max(counts))
+        return [g for i, g in enumerate(parsed.groups) if i != broadest]
 
     def _nearest(self, text: str, k: int) -> tuple[list[tuple[int, float]], float, float]:
         started = time.perf_counter()
@@ -69,7 +92,7 @@ class HybridSearcher:
             timings[name] = round((now - clock) * 1000, 3)
             clock = now
 
-        parsed = parse_query(text, self.normalise, self.tagger)
+        parsed = parse_query(text, self.normalise, self.tagger, lexicon=self.lexicon)
         lap("parse")
         if parsed.empty:
             return HybridResult(parsed, [], 0, 0, timings_ms=timings)
@@ -78,7 +101,12 @@ class HybridSearcher:
         # about the slower of the two instead of their sum.
         pending = None
         if self.embed is not None and self.vectors is not None and len(self.vectors):
-            pending = _WORKER.submit(self._nearest, parsed.text, max(self.vector_k, depth))
+            embedded_text = parsed.text
+            if self.embed_english and parsed.english_text:
+                # USE is multilingual: the English rendering of each concept keeps the neighbours
+                # on the concept instead of a word-by-word reading (변신 로봇 -> "Transformers").
+                embedded_text = f"{parsed.text} ({parsed.english_text})"
+            pending = _WORKER.submit(self._nearest, embedded_text, max(self.vector_k, depth))
         matches = None
         if with_count:
             lexical, lexical_count, matches = self.engine.search_and_count(cursor, parsed.groups, limit=depth,
@@ -87,6 +115,19 @@ class HybridSearcher:
             lexical = self.engine.search(cursor, parsed.groups, limit=depth, restrict=restrict)
             lexical_count = len(lexical)
         lexical_ids = [doc_id for doc_id, _ in lexical]
+        relaxed_used = False
+        if self.lexicon is not None and lexical_count < FALLBACK_BELOW and len(lexical_ids) < depth:
+            # First a multi-word term read as its concepts (교통 예측: traffic AND forecasting,
+            # not only the phrase "traffic forecasting"), then the relaxed query.
+            for finer in (True, False):
+                if len(lexical_ids) >= FALLBACK_BELOW:
+                    break
+                fallback = parsed.finer_groups if finer else self._relaxed(cursor, parsed, restrict)
+                if fallback:
+                    seen = set(lexical_ids)
+                    more = self.engine.search(cursor, fallback, limit=depth, restrict=restrict)
+                    lexical_ids += [d for d, _ in more if d not in seen][:depth - len(lexical_ids)]
+                    relaxed_used = True
         lap("lexical")
         vector_hits: list[tuple[int, float]] = []
         if pending is not None:
@@ -95,11 +136,17 @@ class HybridSearcher:
                 passing = allowed([doc_id for doc_id, _ in vector_hits])
                 vector_hits = [(d, s) for d, s in vector_hits if d in passing]
             lap("vector_wait")
-        ranked = reciprocal_rank_fusion([lexical_ids, [d for d, _ in vector_hits]])[:depth]
+        weights = None
+        if self.lexicon is not None and parsed.english_text and all(parsed.translated) and not relaxed_used:
+            weights = (self.concept_lexical_weight, 1.0)
+        ranked = reciprocal_rank_fusion([lexical_ids, [d for d, _ in vector_hits]], weights=weights)[:depth]
         count = lexical_count
         fetched = set(lexical_ids)
         extra = [d for d, _ in vector_hits if d not in fetched]
-        if extra and with_count and len(lexical_ids) >= depth:
+        if relaxed_used:
+            # The relaxed matches are ranked, not counted as matches of the whole query.
+            count = len(fetched) + len(extra)
+        elif extra and with_count and len(lexical_ids) >= depth:
             # A vector hit beyond the fetched lexical page may still be a lexical match, counted
             # already. The engine's walk over the newest matches answers for most of them; the
             # engine checks the rest (older than a walk that stopped at its cap) by primary key,

@@ -1,5 +1,10 @@
 """A search query as groups of alternatives: every group must match, any alternative in a group may.
 
+With a concept lexicon (seoulhub.text.glossary), a Korean query is first read as concepts, each
+one group: "연합학습 보안" is [연합 학습 | federated learning] AND [보안 | security ...]; a loanword
+gains its English original (온디바이스 | device); a compound token also accepts its parts as a
+phrase (자율주행차 | 자율주행 차). See docs/search.md, "Korean queries as concepts".
+
 "인공지능 반도체" normalises to the tokens [인공지능, 반도체]; the taxonomy tagger recognises the
 mention as the technology `ai-semiconductor`, so its group also accepts that technology's names
 in the other script (ai chip, ai accelerator, npu ...); "smart city" likewise gains 스마트시티.
@@ -28,6 +33,23 @@ class ParsedQuery:
     groups: list[list[Phrase]]
     technologies: list[str] = field(default_factory=list)
     surface_terms: list[str] = field(default_factory=list)  # words to highlight in snippets
+    english: list[str] = field(default_factory=list)  # English renderings of the concepts, if any
+    translated: list[bool] = field(default_factory=list)  # per group: has a Latin alternative
+    # The groups with each multi-word glossary term read as its own concepts (교통 예측 -> traffic
+    # AND prediction|forecasting), for the fallback; None when there is no such term.
+    finer_groups: list[list[Phrase]] | None = None
+
+    @property
+    def english_text(self) -> str:
+        """The query with each translated concept in English (for the embedding), "" if none is."""
+        return " ".join(self.english) if any(self.translated) else ""
+
+    def relaxed_groups(self) -> list[list[Phrase]] | None:
+        """The groups that can match English text, when some cannot (an untranslated Korean word
+        would keep every English item out); None when nothing would be dropped."""
+        if len(self.groups) < 2 or all(self.translated) or not any(self.translated):
+            return None
+        return [g for g, ok in zip(self.groups, self.translated) if ok]
 
     @property
     def empty(self) -> bool:
@@ -45,17 +67,73 @@ def _find(tokens: list[str], phrase: Phrase) -> int:
     return -1
 
 
-def parse_query(text: str, normalise: Normaliser, tagger=None, expand: bool = True) -> ParsedQuery:
+def _group(concept) -> list[Phrase]:
+    from seoulhub.text import compounds
+
+    alternatives = [concept.tokens]
+    if len(concept.tokens) == 1 and _HANGUL.search(concept.tokens[0]):
+        split = compounds.parts(concept.tokens[0])
+        if split:
+            alternatives.append(split)
+    alternatives.extend(concept.english)
+    return list(dict.fromkeys(alternatives))[:MAX_ALTERNATIVES_PER_GROUP]
+
+
+def _finer_groups(concepts, lexicon) -> list[list[Phrase]] | None:
+    finer, changed = [], False
+    for concept in concepts:
+        parts = lexicon.concepts(concept.tokens, longest=len(concept.tokens) - 1) if len(concept.tokens) > 1 else []
+        parts = [c for c in parts if not c.optional] if any(not c.optional for c in parts) else parts
+        if parts and all(c.english for c in parts):
+            finer.extend(_group(c) for c in parts)
+            changed = True
+        elif not concept.optional:
+            finer.append(_group(concept))
+    return finer if changed else None
+
+
+def _concept_groups(tokens: list[str], lexicon, text: str = ""):
+    """One group per concept of the lexicon: the Korean phrase, its compound parts as a phrase,
+    its English renderings. Also the English words of the query for the embedding, and the finer
+    groups of the fallback."""
+    groups, spans, english = [], [], []
+    start = 0
+    concepts = lexicon.concepts(tokens, text=text)
+    required = any(not c.optional for c in concepts)
+    for concept in concepts:
+        if concept.optional and required:
+            # A head noun (수중 영상, 표 이해) would demand "image" or "understanding" of every title.
+            english.append(concept.english_text[0])
+            start += len(concept.tokens)
+            continue
+        groups.append(_group(concept))
+        spans.append((start, start + len(concept.tokens)))
+        english.append(concept.english_text[0] if concept.english_text else " ".join(concept.tokens))
+        start += len(concept.tokens)
+    if not any(c.english for c in concepts):
+        english = []  # nothing was rendered (an English query): no English text to add
+    return groups, spans, english, _finer_groups(concepts, lexicon)
+
+
+def parse_query(text: str, normalise: Normaliser, tagger=None, expand: bool = True, lexicon=None) -> ParsedQuery:
     """Normalise `text` and expand technology mentions with their aliases (see module docstring).
-    `tagger` is a `seoulhub.text.techtag.TechnologyTagger`; without it no expansion happens."""
+    `tagger` is a `seoulhub.text.techtag.TechnologyTagger`; without it no expansion happens.
+    `lexicon` is a `seoulhub.text.glossary.ConceptLexicon`; without it every token is a group."""
     text = (text or "").strip()
     if len(text) > MAX_QUERY_CHARS:
         raise ValueError(f"The search text is too long ({len(text)} characters; at most {MAX_QUERY_CHARS}).")
     tokens = list(dict.fromkeys(normalise(text)))  # a repeated word adds nothing to a query
-    groups: list[list[Phrase]] = [[(token,)] for token in tokens]
-    spans: list[tuple[int, int]] = [(i, i + 1) for i in range(len(tokens))]
+    english: list[str] = []
+    finer = None
+    if expand and lexicon is not None and tokens:
+        groups, spans, english, finer = _concept_groups(tokens, lexicon, text)
+    else:
+        groups = [[(token,)] for token in tokens]
+        spans = [(i, i + 1) for i in range(len(tokens))]
+    translated = [len(g) > 1 for g in groups]  # whether the lexicon gave a group alternatives
     technologies: list[str] = []
     surface = [w for w in text.split() if w]
+    surface.extend(w for w in english if not _HANGUL.search(w))
     if expand and tagger is not None and tokens:
         for match in tagger.tag(text):
             entry = tagger.entries.get(match.slug, {})
@@ -77,6 +155,13 @@ def parse_query(text: str, normalise: Normaliser, tagger=None, expand: bool = Tr
                 surface.extend(a for a in aliases if a)  # highlight any name of the technology
                 # The group(s) covering this mention become one group: the mention or any alias.
                 covering = [i for i, (a, b) in enumerate(spans) if a < start + len(phrase) and b > start]
+                if not covering or lexicon is not None and (any(spans[i][1] - spans[i][0] > len(phrase) for i in covering)
+                                                             or any(translated[i] for i in covering)):
+                    # The lexicon's renderings are narrower than the taxonomy's (강화학습 is
+                    # reinforcement learning, not every alias of machine learning); a mention
+                    # inside a longer concept (로봇 of 변신 로봇) would OR the concept with the broad
+                    # mention; one across concepts (온디바이스 AI) would OR what must each match.
+                    continue
                 merged = [phrase]
                 for i in covering:
                     # A lone word of a multi-word mention ("smart" of "smart city") would match far
@@ -86,7 +171,10 @@ def parse_query(text: str, normalise: Normaliser, tagger=None, expand: bool = Tr
                 first = covering[0]
                 new_span = (min(spans[i][0] for i in covering), max(spans[i][1] for i in covering))
                 for i in reversed(covering):
-                    del groups[i], spans[i]
+                    del groups[i], spans[i], translated[i]
                 groups.insert(first, list(dict.fromkeys(merged))[:MAX_ALTERNATIVES_PER_GROUP])
                 spans.insert(first, new_span)
-    return ParsedQuery(text, tokens, groups, list(dict.fromkeys(technologies)), list(dict.fromkeys(surface)))
+                translated.insert(first, True)
+    translated = [any(not _HANGUL.search(" ".join(alt)) for alt in group) for group in groups]  # Latin now
+    return ParsedQuery(text, tokens, groups, list(dict.fromkeys(technologies)), list(dict.fromkeys(surface)),
+                       english, translated, finer)

@@ -164,7 +164,7 @@ def build_before_fork() -> int:
     catalogue.build_before_fork()
     # The analyser (Kiwi with the taxonomy's words, ~2 s) and the encoder's weights, loaded once
     # here rather than by each worker's first search while the requests behind it wait.
-    parse_query("인공지능 반도체 warm-up", textfns.normalise, textfns.tagger())
+    parse_query("인공지능 반도체 warm-up", textfns.normalise, textfns.tagger(), lexicon=textfns.lexicon())
     textfns.embed("warm-up")
     return len(vector_index())
 
@@ -184,7 +184,7 @@ def forget_vectors() -> None:
 
 def searcher() -> HybridSearcher:
     return HybridSearcher(engine_for(connection.vendor), vector_index(), textfns.normalise, textfns.embed,
-                          textfns.tagger())
+                          textfns.tagger(), lexicon=textfns.lexicon())
 
 
 # --- ranking, cached -------------------------------------------------------------------------

@@ -32,3 +32,10 @@ def tagger():
     from seoulhub.text.techtag import default_tagger
 
     return default_tagger()
+
+
+def lexicon():
+    """The concept lexicon of Korean queries (glossary, taxonomy, transliteration), built once."""
+    from seoulhub.text.glossary import lexicon_for
+
+    return lexicon_for(normalise)
