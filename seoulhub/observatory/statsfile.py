@@ -243,7 +243,7 @@ def _parse_kosis_gu(records, header: list[str]) -> ParsedFile:
             parsed.problems.append(RowProblem(line, "year", error))
             continue
         code = cell(row, "gu_code")
-        if len(code) != 5 or not code.isdigit():
+        if len(code) != 5 or not code.isascii() or not code.isdigit():
             parsed.problems.append(RowProblem(line, "gu_code", f"{code!r} is not a 5-digit administrative code (e.g. 11680 = 강남구)"))
             continue
         establishments, _s, error = parse_count(cell(row, "establishments"))

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from seoulhub.accounts.roles import is_official, is_operator
 from seoulhub.core import clock
+from seoulhub.core.params import parse_int
 from seoulhub.taxonomy.models import District, Technology
 
 from . import exports
@@ -123,11 +124,12 @@ def plan(request):
     each entry linked to the announcements that implement it (matched by title)."""
     years = list(PlanEntry.objects.values_list("year", flat=True).distinct().order_by("-year"))
     raw = request.GET.get("year", "")
-    if raw and not (raw.isdigit() and int(raw) in years):
+    asked = parse_int(raw, minimum=1900, maximum=2100) if raw else None
+    if raw and asked not in years:
         return render(request, "support/plan.html", {
             "years": years, "error": _("There is no national plan for the year '%(year)s'; choose one of the "
                                        "years listed.") % {"year": raw[:10]}}, status=404)
-    year = int(raw) if raw else (years[0] if years else None)
+    year = asked if raw else (years[0] if years else None)
     entries = PlanEntry.objects.filter(year=year).prefetch_related("programmes")
     totals = entries.aggregate(budget=Sum("budget_100m_krw"), n=Count("pk"))
     by_owner = (entries.values("section", "owner").annotate(budget=Sum("budget_100m_krw"), n=Count("pk"))

@@ -12,7 +12,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, week: str | None = None, **options):
         week = week or last_complete_week()
-        if len(week) != 8 or week[4:6] != "-W" or not (week[:4] + week[6:]).isdigit():
+        if len(week) != 8 or week[4:6] != "-W" or not (week[:4] + week[6:]).isascii() or not (week[:4] + week[6:]).isdigit():
             raise CommandError(f"--week must look like 2026-W47, not {week!r}.")
         written = write_briefings(week)
         result = send_briefings(week)
