@@ -261,12 +261,15 @@ def relevance(technologies: list[TechMatch], context_hits: list[str],
 def evidence_features(alias_techs: list[TechMatch], context_hits: list[str], features: dict[str, list[str]],
                       technologies: int, tagger: TechnologyTagger) -> list[float]:
     """The learned model's alias-evidence features (text.relevance.EVIDENCE_FEATURES) of one text."""
-    aliases = {alias for match in alias_techs for alias in match.evidence}
+    weights = {alias: tagger.alias_weight(alias) for match in alias_techs for alias in match.evidence}
     strong_context = sum(1 for term in context_hits if term in STRONG_CONTEXT)
     cues = {cue for hits in features.values() for cue in hits}
-    return learned.evidence_features([tagger.alias_weight(a) for a in aliases], strong_context,
+    # The rule score leaves out technologies named by generic words only, so that a weak alias
+    # enters the model through weak_aliases alone (and RelevanceModel can take it out).
+    named = [m for m in alias_techs if any(weights[a] > learned.WEAK_WEIGHT for a in m.evidence)]
+    return learned.evidence_features(list(weights.values()), strong_context,
                                      len(context_hits) - strong_context, len(cues), technologies,
-                                     relevance(alias_techs, context_hits, features))
+                                     relevance(named, context_hits, features))
 
 
 def text_evidence(title: str, text: str = "", *, language_hint: str = "",

@@ -95,13 +95,11 @@ class RelevanceModel:
 
     def provisional_verdict(self, features: list[float], lang: str) -> tuple[float, bool]:
         """(relevance rounded to 4 places, digital) from alias evidence alone."""
-        score = round(self.provisional.probability(features), 4)
-        return score, score >= self.provisional.threshold_for(lang)
+        return _verdict(self.provisional.probability, features, self.provisional.threshold_for(lang))
 
     def final_verdict(self, features: list[float], vector, lang: str) -> tuple[float, bool]:
         """(relevance rounded to 4 places, digital) from alias evidence and the sentence vector."""
-        score = round(self.final_probability(features, vector), 4)
-        return score, score >= self.final.threshold_for(lang)
+        return _verdict(lambda f: self.final_probability(f, vector), features, self.final.threshold_for(lang))
 
     def final_probability(self, features: list[float], vector) -> float:
         row = np.concatenate([np.asarray(features, dtype=np.float64), np.asarray(vector, dtype=np.float64)])
@@ -116,6 +114,22 @@ class RelevanceModel:
                 "provisional": self.provisional.as_dict(), "final": self.final.as_dict(), "info": self.info}
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+
+
+_WEAK = EVIDENCE_FEATURES.index("weak_aliases")
+_ONLY_WEAK = EVIDENCE_FEATURES.index("only_weak_aliases")
+
+
+def _verdict(probability, features: list[float], threshold: float) -> tuple[float, bool]:
+    """A generic word never decides alone: when weak aliases are the only aliases and the text
+    is digital only with them ("game" in a basketball report), the verdict is taken without them."""
+    score = probability(features)
+    if score >= threshold and features[_ONLY_WEAK]:
+        without = list(features)
+        without[_WEAK] = without[_ONLY_WEAK] = 0.0
+        score = min(score, probability(without))
+    score = round(score, 4)
+    return score, score >= threshold
 
 
 def load(path: Path = MODEL_PATH) -> RelevanceModel:
