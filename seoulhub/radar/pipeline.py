@@ -259,7 +259,7 @@ def relevance(technologies: list[TechMatch], context_hits: list[str],
 
 
 def evidence_features(alias_techs: list[TechMatch], context_hits: list[str], features: dict[str, list[str]],
-                      technologies: int, tagger: TechnologyTagger) -> list[float]:
+                      tagger: TechnologyTagger) -> list[float]:
     """The learned model's alias-evidence features (text.relevance.EVIDENCE_FEATURES) of one text."""
     weights = {alias: tagger.alias_weight(alias) for match in alias_techs for alias in match.evidence}
     strong_context = sum(1 for term in context_hits if term in STRONG_CONTEXT)
@@ -267,8 +267,9 @@ def evidence_features(alias_techs: list[TechMatch], context_hits: list[str], fea
     # The rule score leaves out technologies named by generic words only, so that a weak alias
     # enters the model through weak_aliases alone (and RelevanceModel can take it out).
     named = [m for m in alias_techs if any(weights[a] > learned.WEAK_WEIGHT for a in m.evidence)]
+    named_or_cued = len({m.slug for m in named} | set(features))
     return learned.evidence_features(list(weights.values()), strong_context,
-                                     len(context_hits) - strong_context, len(cues), technologies,
+                                     len(context_hits) - strong_context, len(cues), named_or_cued,
                                      relevance(named, context_hits, features))
 
 
@@ -284,8 +285,7 @@ def text_evidence(title: str, text: str = "", *, language_hint: str = "",
     techs = merge_feature_evidence(alias_techs, features)
     context = _context_hits(body, lang)
     return {"language": lang, "technologies": techs, "context": context, "alias_technologies": alias_techs,
-            "features": features, "evidence_features": evidence_features(alias_techs, context, features,
-                                                                         len(techs), tagger)}
+            "features": features, "evidence_features": evidence_features(alias_techs, context, features, tagger)}
 
 
 def classify_text(title: str, text: str = "", *, language_hint: str = "",

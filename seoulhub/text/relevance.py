@@ -36,7 +36,7 @@ EVIDENCE_FEATURES = (
     "strong_context",      # strong context words (smartphone, 알고리즘 ...) (cap 3)
     "context",             # other context words (cap 5)
     "cue_words",           # technology cue words (text.techfeatures) (cap 4)
-    "technologies",        # technologies named (cap 4)
+    "technologies",        # technologies named by a strong or medium alias or by cue words (cap 4)
     "rule_score",          # the rule-based relevance (radar.pipeline.relevance)
 )
 STRONG_WEIGHT = 1.0
@@ -95,6 +95,8 @@ class RelevanceModel:
 
     def provisional_verdict(self, features: list[float], lang: str) -> tuple[float, bool]:
         """(relevance rounded to 4 places, digital) from alias evidence alone."""
+        if not any(_without_weak(features)):  # no evidence beyond generic words: not digital yet
+            return round(self.provisional.probability(features), 4), False
         return _verdict(self.provisional.probability, features, self.provisional.threshold_for(lang))
 
     def final_verdict(self, features: list[float], vector, lang: str) -> tuple[float, bool]:
@@ -120,16 +122,21 @@ _WEAK = EVIDENCE_FEATURES.index("weak_aliases")
 _ONLY_WEAK = EVIDENCE_FEATURES.index("only_weak_aliases")
 
 
+def _without_weak(features: list[float]) -> list[float]:
+    if not features[_ONLY_WEAK]:
+        return features
+    without = list(features)
+    without[_WEAK] = without[_ONLY_WEAK] = 0.0
+    return without
+
+
 def _verdict(probability, features: list[float], threshold: float) -> tuple[float, bool]:
     """A generic word never decides alone: when weak aliases are the only aliases and the text
     is digital only with them ("game" in a basketball report), the verdict is taken without them."""
     score = probability(features)
     if score >= threshold and features[_ONLY_WEAK]:
-        without = list(features)
-        without[_WEAK] = without[_ONLY_WEAK] = 0.0
-        score = min(score, probability(without))
-    score = round(score, 4)
-    return score, score >= threshold
+        score = min(score, probability(_without_weak(features)))
+    return round(score, 4), score >= threshold
 
 
 def load(path: Path = MODEL_PATH) -> RelevanceModel:
