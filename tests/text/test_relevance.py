@@ -109,8 +109,8 @@ def test_retraining_is_deterministic(monkeypatch, tmp_path):
     monkeypatch.setattr(relevance_training, "load_klue", lambda: (texts[:300], gold[:300]))
     arxiv = relevance_training.load_arxiv_titles()[:30]
     monkeypatch.setattr(relevance_training, "load_arxiv_titles", lambda: arxiv)
-    dev_texts, dev_gold = relevance_training.load_english_dev()
-    monkeypatch.setattr(relevance_training, "load_english_dev", lambda: (dev_texts[:40], dev_gold[:40]))
+    dev_texts, dev_gold, dev_science = relevance_training.load_english_dev()
+    monkeypatch.setattr(relevance_training, "load_english_dev", lambda: (dev_texts[:40], dev_gold[:40], dev_science[:40]))
     cache = dict(zip(texts[:300] + arxiv + dev_texts[:40], embed.embed(texts[:300] + arxiv + dev_texts[:40])))
 
     def cached(batch):
