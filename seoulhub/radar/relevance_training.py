@@ -136,7 +136,8 @@ def train(embed_batch=None, progress=None) -> tuple[learned.RelevanceModel, dict
         split = _fit(np.vstack([x_klue[train_positions], x_arxiv]),
                      np.concatenate([klue_gold[train_positions], np.ones(n_arxiv, dtype=bool)]),
                      int(train_positions.sum()))
-        held_out = split.probabilities(x_klue[~train_positions]) >= split.threshold
+        provisional = name == "provisional"
+        held_out = learned.decide(split, x_klue[~train_positions], split.threshold, provisional=provisional)
         # The shipped model: all KLUE rows + arXiv; English threshold on the dev set's even positions.
         model = _fit(np.vstack([x_klue, x_arxiv]), gold, n_klue)
         dev_probabilities = model.probabilities(x_dev)
@@ -149,7 +150,7 @@ def train(embed_batch=None, progress=None) -> tuple[learned.RelevanceModel, dict
             choose = dev_choose & ~dev_science
             model = _with_english_threshold(model, dev_probabilities[choose], dev_gold[choose])
         shipped[name] = model
-        english = dev_probabilities >= model.threshold_for("en")
+        english = learned.decide(model, x_dev, model.threshold_for("en"), provisional=provisional)
         report, report_technology = ~dev_choose, ~dev_choose & ~dev_science
         figures[name] = {
             "klue_held_out_odd_positions": learned.prf(held_out, klue_gold[~train_positions]),

@@ -139,6 +139,23 @@ def _verdict(probability, features: list[float], threshold: float) -> tuple[floa
     return round(score, 4), score >= threshold
 
 
+def decide(model: LinearModel, matrix: np.ndarray, threshold: float, *, provisional: bool) -> np.ndarray:
+    """The verdicts of RelevanceModel.provisional_verdict / final_verdict for many rows at once
+    (rows: evidence features, then the vector for the final model)."""
+    matrix = np.asarray(matrix, dtype=np.float64)
+    scores = model.probabilities(matrix)
+    only_weak = matrix[:, _ONLY_WEAK] > 0
+    if only_weak.any():
+        without = matrix[only_weak].copy()
+        without[:, [_WEAK, _ONLY_WEAK]] = 0.0
+        scores[only_weak] = np.minimum(scores[only_weak], model.probabilities(without))
+    digital = scores >= threshold
+    if provisional:
+        evidence = matrix[:, :len(EVIDENCE_FEATURES)].copy()
+        evidence[np.ix_(only_weak, [_WEAK, _ONLY_WEAK])] = 0.0
+        digital &= evidence.any(axis=1)
+    return digital
+
 def load(path: Path = MODEL_PATH) -> RelevanceModel:
     data = json.loads(path.read_text(encoding="utf-8"))
     if data.get("features") != list(EVIDENCE_FEATURES):
