@@ -41,7 +41,8 @@ def klue() -> dict:
     from seoulhub.radar.pipeline import classify_text, final_verdict
     from seoulhub.text import embed
 
-    rows = list(csv.reader(open(SHARED / "klue-ynat-dev-half" / "ynat-v1.1_dev_odd_rows.csv", encoding="utf-8")))
+    with open(SHARED / "klue-ynat-dev-half" / "ynat-v1.1_dev_odd_rows.csv", encoding="utf-8") as fh:
+        rows = list(csv.reader(fh))
     t0 = time.perf_counter()
     verdicts = [classify_text(title) for _guid, _section, _label, title in rows]
     classify_seconds = time.perf_counter() - t0

@@ -40,8 +40,8 @@ def test_embedding_job_stores_the_final_verdict():
 
 
 def test_classify_command_gives_final_verdicts_and_evidence(monkeypatch):
-    lines = "\n".join(["US Supercomputer Uses Flash Storage Drives", "Lakers beat the Celtics in game seven",
-                       "아시안게임 여자축구 김혜리·장슬기 일본과 4강전 필승"]) + "\n"
+    lines = ("US Supercomputer Uses Flash Storage Drives\nLakers beat the Celtics in game seven\n"
+             "아시안게임 여자축구 김혜리·장슬기 일본과 4강전 필승\n")
     monkeypatch.setattr(sys, "stdin", io.StringIO(lines))
     out = io.StringIO()
     call_command("classify", "--evidence", stdout=out)

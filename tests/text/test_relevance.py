@@ -131,3 +131,19 @@ def test_a_model_of_other_features_is_refused(tmp_path):
     (tmp_path / "m.json").write_text(json.dumps(data), encoding="utf-8")
     with pytest.raises(ValueError, match="train-relevance"):
         learned.load(tmp_path / "m.json")
+
+
+def test_batch_decisions_equal_single_verdicts(vectors):
+    model = learned.default_model()
+    rows, expected_final, expected_provisional = [], [], []
+    for headline, _digital in HEADLINES:
+        verdict = text_evidence(headline)
+        rows.append(list(verdict["evidence_features"]) + list(vectors[headline]))
+        expected_final.append(model.final_verdict(verdict["evidence_features"], vectors[headline], "en")[1])
+        expected_provisional.append(model.provisional_verdict(verdict["evidence_features"], "en")[1])
+    matrix = np.array(rows)
+    n = len(learned.EVIDENCE_FEATURES)
+    assert list(learned.decide(model.final, matrix, model.final.threshold_for("en"), provisional=False)) == \
+        expected_final
+    assert list(learned.decide(model.provisional, matrix[:, :n], model.provisional.threshold_for("en"),
+                               provisional=True)) == expected_provisional
