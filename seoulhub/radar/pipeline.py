@@ -3,7 +3,8 @@
 No Django import: the ingest task stores the result in one transaction, and the search
 helper builds documents and queries with `search_tokens`. Heavy pieces live in seoulhub.text.
 Embeddings are not computed here (see text.embed: ~10 ms per headline); tasks.embed_pending
-fills them in batches after the articles are stored.
+fills them in batches after the articles are stored, and with each vector replaces the
+provisional relevance computed here (alias evidence only) by the final one (text.relevance).
 """
 
 from __future__ import annotations
