@@ -5,7 +5,7 @@ from ninja import Router, Schema
 from ninja.pagination import paginate
 
 from .models import Article, ArticleTechnology, Source
-from .pipeline import classify_text
+from .pipeline import classify_text, final_verdict
 
 router = Router(tags=["radar"])
 
@@ -103,7 +103,13 @@ def list_sources(request, paused: bool | None = None):
 
 @router.post("/classify", response=ClassifyOut, summary="Classify a text: language, digital relevance, technologies")
 def classify(request, payload: ClassifyIn):
-    verdict = classify_text(payload.title[:2000], payload.text[:20000])
+    from seoulhub.text import embed
+
+    title, text = payload.title[:2000], payload.text[:20000]
+    verdict = classify_text(title, text)
+    # One vector (~10 ms) gives the final learned verdict, as `seoulhub classify` does.
+    vector = embed.embed([f"{title}. {text[:300]}"])[0]
+    verdict["relevance"], verdict["digital"] = final_verdict(verdict["evidence_features"], vector, verdict["language"])
     return {"language": verdict["language"], "digital": verdict["digital"], "relevance": verdict["relevance"],
             "technologies": [m.as_dict() for m in verdict["technologies"]]}
 

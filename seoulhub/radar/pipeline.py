@@ -3,7 +3,8 @@
 No Django import: the ingest task stores the result in one transaction, and the search
 helper builds documents and queries with `search_tokens`. Heavy pieces live in seoulhub.text.
 Embeddings are not computed here (see text.embed: ~10 ms per headline); tasks.embed_pending
-fills them in batches after the articles are stored.
+fills them in batches after the articles are stored, and with each vector replaces the
+provisional relevance computed here (alias evidence only) by the final one (text.relevance).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import nh3
 
 from seoulhub.text import keywords as keywords_mod
 from seoulhub.text import compounds, korean, language, minhash, normalise
+from seoulhub.text import relevance as learned
 from seoulhub.text.techfeatures import feature_hits, feature_score
 from seoulhub.text.techtag import TechMatch, TechnologyTagger, default_tagger
 
@@ -36,7 +38,6 @@ TRACKING_PARAMS = re.compile(
     re.IGNORECASE,
 )
 MAX_TOKENISED_CHARS = 6000  # beyond the lead, more text adds time, not better tokens
-DIGITAL_THRESHOLD = 0.25  # chosen on the even positions of the KLUE-YNAT file (docs/quality.md)
 
 # Words that signal digital technology without naming one taxonomy technology. Each is a
 # "model feature" in the evidence; each adds a small, capped amount to relevance.
@@ -258,9 +259,25 @@ def relevance(technologies: list[TechMatch], context_hits: list[str],
     return round(1 - miss, 4)
 
 
-def classify_text(title: str, text: str = "", *, language_hint: str = "",
+def evidence_features(alias_techs: list[TechMatch], context_hits: list[str], features: dict[str, list[str]],
+                      tagger: TechnologyTagger) -> list[float]:
+    """The learned model's alias-evidence features (text.relevance.EVIDENCE_FEATURES) of one text."""
+    weights = {alias: tagger.alias_weight(alias) for match in alias_techs for alias in match.evidence}
+    strong_context = sum(1 for term in context_hits if term in STRONG_CONTEXT)
+    cues = {cue for hits in features.values() for cue in hits}
+    # The rule score leaves out technologies named by generic words only, so that a weak alias
+    # enters the model through weak_aliases alone (and RelevanceModel can take it out).
+    named = [m for m in alias_techs if any(weights[a] > learned.WEAK_WEIGHT for a in m.evidence)]
+    named_or_cued = len({m.slug for m in named} | set(features))
+    return learned.evidence_features(list(weights.values()), strong_context,
+                                     len(context_hits) - strong_context, len(cues), named_or_cued,
+                                     relevance(named, context_hits, features))
+
+
+def text_evidence(title: str, text: str = "", *, language_hint: str = "",
                   tagger: TechnologyTagger | None = None) -> dict:
-    """What `seoulhub classify` prints: language, digital, relevance, technologies (+ evidence)."""
+    """Everything classify_text reports except the verdict: language, technologies (+ evidence),
+    context words, cue words and the learned model's evidence features."""
     tagger = tagger or default_tagger()
     body = f"{title}\n{text[:MAX_TOKENISED_CHARS]}".strip()
     lang = language.detect(body, hint=language_hint)
@@ -268,9 +285,25 @@ def classify_text(title: str, text: str = "", *, language_hint: str = "",
     features = feature_hits(body)
     techs = merge_feature_evidence(alias_techs, features)
     context = _context_hits(body, lang)
-    score = relevance(alias_techs, context, features)
-    return {"language": lang, "digital": score >= DIGITAL_THRESHOLD, "relevance": score,
-            "technologies": techs, "context": context, "alias_technologies": alias_techs, "features": features}
+    return {"language": lang, "technologies": techs, "context": context, "alias_technologies": alias_techs,
+            "features": features, "evidence_features": evidence_features(alias_techs, context, features, tagger)}
+
+
+def classify_text(title: str, text: str = "", *, language_hint: str = "",
+                  tagger: TechnologyTagger | None = None) -> dict:
+    """What `seoulhub classify` prints: language, digital, relevance, technologies (+ evidence).
+
+    `relevance` here is the provisional (evidence-only) probability of text.relevance;
+    `final_verdict` gives the final one once the text's sentence vector is known."""
+    verdict = text_evidence(title, text, language_hint=language_hint, tagger=tagger)
+    score, digital = learned.default_model().provisional_verdict(verdict["evidence_features"], verdict["language"])
+    verdict.update(relevance=score, digital=digital)
+    return verdict
+
+
+def final_verdict(evidence: list[float], vector, lang: str) -> tuple[float, bool]:
+    """(relevance, digital) from the learned model on alias evidence plus the sentence vector."""
+    return learned.default_model().final_verdict(evidence, vector, lang)
 
 
 ARXIV_CATEGORY_SCORE = 0.8
@@ -345,8 +378,11 @@ def process_item(item: ParsedItem, *, language_hint: str = "",
         if techs != verdict["technologies"]:
             verdict["technologies"] = techs
             alias_and_categories = merge_category_evidence(verdict["alias_technologies"], item.categories, tagger)
-            verdict["relevance"] = relevance(alias_and_categories, verdict["context"], verdict["features"])
-            verdict["digital"] = verdict["relevance"] >= DIGITAL_THRESHOLD
+            # The feed's own categories are evidence the model was not trained on: they can only raise it.
+            rule = relevance(alias_and_categories, verdict["context"], verdict["features"])
+            if rule > verdict["relevance"]:
+                verdict["relevance"] = rule
+                verdict["digital"] = verdict["digital"] or rule >= ARXIV_CATEGORY_SCORE
     title_tokens, body_tokens = _title_and_body_tokens(title, text)
     all_tokens = title_tokens + body_tokens
     sig = minhash.signature(all_tokens)

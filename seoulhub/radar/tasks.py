@@ -2,7 +2,8 @@
 
 `ingest_source` fetches (or reads) one source, parses it, stores new items and records the
 source's health. `ingest_due` enqueues every due source. `embed_pending` fills embeddings in
-batches (the encoder is the slowest stage, so it runs apart from the per-item pipeline).
+batches (the encoder is the slowest stage, so it runs apart from the per-item pipeline) and, with
+each vector, replaces the pipeline's provisional relevance by the final one (text.relevance).
 """
 
 from __future__ import annotations
@@ -140,13 +141,20 @@ def embed_batch(limit: int = EMBED_BATCH) -> int:
     """Embed up to `limit` articles without an embedding; returns how many were written."""
     from seoulhub.text import embed
 
-    rows = list(Article.objects.filter(embedding__isnull=True).order_by("id").values_list("id", "title", "text")[:limit])
+    from .pipeline import final_verdict, text_evidence
+
+    rows = list(Article.objects.filter(embedding__isnull=True).order_by("id")
+                .values_list("id", "title", "text", "language")[:limit])
     if not rows:
         return 0
-    vectors = embed.embed([f"{title}. {text[:300]}" for _id, title, text in rows])
-    for (article_id, _t, _x), vector in zip(rows, vectors):
+    vectors = embed.embed([f"{title}. {text[:300]}" for _id, title, text, _lang in rows])
+    for (article_id, title, text, lang), vector in zip(rows, vectors):
+        # The vector finalises the learned relevance (the pipeline stored a provisional one).
+        evidence = text_evidence(title, text, language_hint=lang)["evidence_features"]
+        relevance, digital = final_verdict(evidence, vector, lang)
         with transaction.atomic():
-            Article.objects.filter(pk=article_id, embedding__isnull=True).update(embedding=embed.to_bytes(vector))
+            Article.objects.filter(pk=article_id, embedding__isnull=True).update(
+                embedding=embed.to_bytes(vector), relevance=relevance, is_digital=digital)
     return len(rows)
 
 

@@ -42,6 +42,8 @@ _LATIN = re.compile(r"[a-z0-9]")
 def _pattern(cue: str) -> str:
     if _LATIN.match(cue[0]):
         return r"(?<![a-z0-9])" + re.escape(cue) + r"(?![a-z0-9])"
+    if "\uac00" <= cue[0] <= "\ud7a3":  # a Hangul cue starts a word: 아시안게임 is not 게임
+        return r"(?<![\uac00-\ud7a3])" + re.escape(cue)
     return re.escape(cue)
 
 

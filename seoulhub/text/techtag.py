@@ -9,9 +9,11 @@ and English aliases. Matching rules, chosen so Korean news and English papers bo
   "ml" in running text never fire.
 * Hangul aliases of three or more syllables match anywhere, also inside an eojeol
   (시스템반도체, 인공지능을). A space inside a Hangul alias is optional in the text.
-  Aliases of one or two syllables (드론, 로봇, 앱, 양자) must start the eojeol, or end it before a
-  particle (협동로봇을, 드론으로), so 양자간 or 캡앱 do not fire; a few ambiguous ones (양자, 앱, 보안)
-  only fire when followed by nothing or a particle.
+  Aliases of two syllables (드론, 로봇, 게임, 위성) and generic (weak) ones of any length (솔루션)
+  must start the eojeol, so 아시안게임, 당위성 and 한화솔루션 do not fire; compounds that matter
+  are aliases of their own (협동로봇, 모바일게임). One-syllable aliases and a few ambiguous
+  two-syllable ones (양자, 보안) fire only when followed by nothing or a particle (양자간 is bilateral).
+* In Korean text "AI" next to 구제역, 살처분, 철새 ... is avian influenza, not artificial intelligence.
 * Generic words (security, platform, 콘텐츠, 보안 ...) count as weak evidence, short acronyms
   as medium, everything else as strong. The score is 1 - exp(-sum of weights), so one strong
   alias gives 0.63 (a two-syllable Korean one 0.55), two 0.86, and a lone weak word 0.26.
@@ -53,6 +55,8 @@ WEAK_ALIASES = frozenset(
 )
 # Short Hangul aliases that only fire before nothing or a particle: 양자간, 양자회담 are bilateral.
 STRICT_SHORT_KO = frozenset(["양자", "앱", "보안"])
+# In Korean news "AI" beside these words is avian influenza (조류인플루엔자), not artificial intelligence.
+AVIAN_FLU_CONTEXT = re.compile("구제역|조류|살처분|철새|가금|산란계|오리농장|고병원성")
 
 
 @dataclass(frozen=True)
@@ -171,20 +175,25 @@ class TechnologyTagger:
         self._ngram_sizes = {first: sorted(lengths, reverse=True) for first, lengths in sizes.items()}
         self._hangul_regex = re.compile(_trie_regex(sorted(self._hangul))) if self._hangul else None
 
+    def alias_weight(self, alias: str) -> float:
+        """The evidence weight of an alias as TechMatch.evidence names it (1.0 strong, 0.7-0.8
+        short or acronym, 0.3 generic word)."""
+        return self._weight_of.get(alias, 1.0)
+
     def korean_terms(self) -> list[str]:
         """Hangul aliases written without spaces, for a morphological analyser's user dictionary."""
         return sorted({a.text.replace(" ", "") for a in self._aliases if a.hangul_syllables >= 2})
 
     def _accept(self, alias: _Alias, text: str, start: int, end: int) -> bool:
-        if alias.hangul_syllables == 0 or alias.hangul_syllables >= 3:
+        if alias.hangul_syllables == 0:
             return True
-        rest = _HANGUL_RUN_AFTER.match(text, end).group()
         at_start = start == 0 or not _HANGUL.match(text[start - 1])
-        if alias.text in STRICT_SHORT_KO or alias.hangul_syllables == 1:
-            return not rest or rest in PARTICLES
-        if at_start:
+        if alias.hangul_syllables >= 3 and not (alias.weight < 0.5 and not at_start):
             return True
-        return not rest or rest in PARTICLES
+        if alias.text in STRICT_SHORT_KO or alias.hangul_syllables == 1:
+            rest = _HANGUL_RUN_AFTER.match(text, end).group()
+            return at_start and (not rest or rest in PARTICLES)
+        return at_start
 
     def _latin_hits(self, text: str):
         surface = _LATIN_TOKEN.findall(text)
@@ -242,7 +251,10 @@ class TechnologyTagger:
             return []
         text = unicodedata.normalize("NFKC", text)
         hits: dict[str, dict[str, int]] = {}
+        avian_flu = not text.isascii() and AVIAN_FLU_CONTEXT.search(text) is not None
         for alias in self._latin_hits(text):
+            if avian_flu and alias.text == "AI":
+                continue
             for slug in alias.slugs:
                 counts = hits.setdefault(slug, {})
                 counts[alias.text] = counts.get(alias.text, 0) + 1

@@ -2,7 +2,10 @@
 
 Input lines are plain text, or JSON objects with "title" and "text". Output:
 {"language", "digital", "relevance", "technologies": [{"slug", "score"}]}; a line that cannot
-be read gives {"error": "..."} and the run goes on.
+be read gives {"error": "..."} and the run goes on. `digital` and `relevance` are the learned
+model's final verdict (alias evidence + sentence vector, text.relevance); texts are embedded in
+batches of BATCH lines. --fast skips the vector and gives the provisional verdict the ingest
+pipeline stores first. --evidence adds the aliases that fired and the model's evidence features.
 """
 
 import json
@@ -10,7 +13,10 @@ import sys
 
 from django.core.management.base import BaseCommand
 
-from seoulhub.radar.pipeline import classify_text
+from seoulhub.radar.pipeline import classify_text, final_verdict
+from seoulhub.text.relevance import EVIDENCE_FEATURES as EVIDENCE_NAMES
+
+BATCH = 64
 
 
 class Command(BaseCommand):
@@ -19,9 +25,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--evidence", action="store_true", help="include the aliases that fired")
         parser.add_argument("--min-score", type=float, default=0.0)
+        parser.add_argument("--fast", action="store_true",
+                            help="no sentence vector: the provisional verdict from alias evidence only")
 
-    def handle(self, *args, evidence, min_score, **options):
-        out = self.stdout
+    def handle(self, *args, evidence, min_score, fast, **options):
+        pending: list[tuple[str, dict | None, str]] = []  # (embedding text, verdict or None, error)
         for line in sys.stdin:
             line = line.strip()
             if not line:
@@ -32,11 +40,33 @@ class Command(BaseCommand):
                     obj = json.loads(line)
                     title, text = str(obj.get("title") or ""), str(obj.get("text") or "")
                 except (ValueError, AttributeError) as exc:
-                    out.write(json.dumps({"error": f"not a JSON object: {exc}"}) + "\n")
+                    pending.append(("", None, f"not a JSON object: {exc}"))
                     continue
-            verdict = classify_text(title, text)
+            pending.append((f"{title}. {text[:300]}", classify_text(title, text), ""))
+            if len(pending) >= BATCH:
+                self._write(pending, evidence, min_score, fast)
+                pending = []
+        self._write(pending, evidence, min_score, fast)
+
+    def _write(self, pending, evidence, min_score, fast):
+        out = self.stdout
+        verdicts = [(t, v) for t, v, _error in pending if v is not None]
+        if verdicts and not fast:
+            from seoulhub.text import embed
+
+            vectors = embed.embed([t for t, _v in verdicts])
+            for (_t, verdict), vector in zip(verdicts, vectors):
+                verdict["relevance"], verdict["digital"] = final_verdict(
+                    verdict["evidence_features"], vector, verdict["language"])
+        for _t, verdict, error in pending:
+            if verdict is None:
+                out.write(json.dumps({"error": error}) + "\n")
+                continue
             techs = [{"slug": m.slug, "score": m.score, **({"evidence": m.evidence} if evidence else {})}
                      for m in verdict["technologies"] if m.score >= min_score]
-            out.write(json.dumps({"language": verdict["language"], "digital": verdict["digital"],
-                                  "relevance": verdict["relevance"], "technologies": techs},
-                                 ensure_ascii=False) + "\n")
+            row = {"language": verdict["language"], "digital": verdict["digital"],
+                   "relevance": verdict["relevance"], "technologies": techs}
+            if evidence:
+                row["context"] = verdict["context"]
+                row["evidence_features"] = dict(zip(EVIDENCE_NAMES, verdict["evidence_features"]))
+            out.write(json.dumps(row, ensure_ascii=False) + "\n")
