@@ -76,7 +76,7 @@ _own_redis_databases_per_xdist_worker()
 
 @pytest.fixture(autouse=True)
 def _reference_data(request):
-    """The taxonomy, KSIC codes and districts are loaded by migration. A transactional test
+    """The taxonomy, KSIC codes, districts and the city's policy roles are loaded by migration. A transactional test
     (live server, browser) empties every table when it ends, so put them back for whoever
     runs next."""
     marker = request.node.get_closest_marker("django_db")
@@ -95,6 +95,11 @@ def _reference_data(request):
         load_ksic(KsicCode)
     if not District.objects.exists():
         load_districts(District)
+    from django.apps import apps
+    from importlib import import_module
+
+    if not apps.get_model("observatory", "PolicyRole").objects.exists():
+        import_module("seoulhub.observatory.migrations.0002_city_roles").create_roles(apps, None)
 
 
 @pytest.fixture(autouse=True)
