@@ -204,6 +204,12 @@ class FirmTechnology(models.Model):
     def __str__(self) -> str:
         return f"{self.firm_id}:{self.technology_id} ({self.provenance} {self.confidence:.2f})"
 
+    @property
+    def badge(self) -> str:
+        """The short word on the firm page: 신고 / 제품에서 추정 / 업종 기본값."""
+        return str({self.Provenance.DECLARED: _("declared"), self.Provenance.PRODUCTS: _("from products"),
+                    self.Provenance.KSIC: _("KSIC default")}.get(self.provenance, self.provenance))
+
 
 class FirmMember(models.Model):
     """A user who may act for (and edit) a firm."""

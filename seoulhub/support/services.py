@@ -110,17 +110,33 @@ KSIC_DEFAULT_CONFIDENCE = 0.3  # a KSIC code names an industry, not what this fi
 DECLARED_CONFIDENCE = 1.0
 
 
+def product_confidence(score: float) -> float:
+    """Confidence of a technology named in the firm's product list. The tagger is tuned on news,
+    where a lone generic word ("게임", "보안") is weak evidence (0.26); in a list of what the firm
+    sells it names the product, so any alias counts, lifted to 0.5 + score / 2 (0.63 .. 1)."""
+    return round(0.5 + 0.5 * score, 4)
+
+
 def firm_tag_evidence(firm: Firm, technologies: list[Technology]) -> dict[str, tuple[str, float]]:
-    """slug -> (provenance, confidence) from the firm's own text and its KSIC code. A technology the
-    text names (score >= TAG_MIN_SCORE) is inferred from products at the tagger's score; a KSIC
-    default the text does not confirm stays a KSIC default at KSIC_DEFAULT_CONFIDENCE."""
+    """slug -> (provenance, confidence) from the firm's own text and its KSIC code.
+
+    * products (KRX 주요제품, the venture list's 주생산품, or what the firm entered): any alias,
+      at `product_confidence`;
+    * the rest of its text (name, industry text, description): the tagger's score, from TAG_MIN_SCORE;
+    * a KSIC default no text confirms stays a KSIC default at KSIC_DEFAULT_CONFIDENCE."""
     from seoulhub.text.techtag import default_tagger
 
+    tagger = default_tagger()
     evidence: dict[str, tuple[str, float]] = {}
     for slug in technology_slugs_for_ksic(firm.ksic.code if firm.ksic_id else "", technologies):
         evidence[slug] = (FirmTechnology.Provenance.KSIC, KSIC_DEFAULT_CONFIDENCE)
-    for match in default_tagger().tag(firm_text(firm), min_score=TAG_MIN_SCORE):
-        evidence[match.slug] = (FirmTechnology.Provenance.PRODUCTS, round(float(match.score), 4))
+    inferred: dict[str, float] = {}
+    for match in tagger.tag(firm_text(firm), min_score=TAG_MIN_SCORE):
+        inferred[match.slug] = round(float(match.score), 4)
+    for match in tagger.tag(firm.products or ""):
+        inferred[match.slug] = max(inferred.get(match.slug, 0.0), product_confidence(match.score))
+    for slug, confidence in inferred.items():
+        evidence[slug] = (FirmTechnology.Provenance.PRODUCTS, confidence)
     return evidence
 
 
