@@ -122,7 +122,8 @@ def firm_tag_evidence(firm: Firm, technologies: list[Technology]) -> dict[str, t
 
     * products (KRX 주요제품, the venture list's 주생산품, or what the firm entered): any alias,
       at `product_confidence`;
-    * the rest of its text (name, industry text, description): the tagger's score, from TAG_MIN_SCORE;
+    * its own text (name, products, description; not the KSIC class name): the tagger's score,
+      from TAG_MIN_SCORE;
     * a KSIC default no text confirms stays a KSIC default at KSIC_DEFAULT_CONFIDENCE."""
     from seoulhub.text.techtag import default_tagger
 
@@ -131,7 +132,10 @@ def firm_tag_evidence(firm: Firm, technologies: list[Technology]) -> dict[str, t
     for slug in technology_slugs_for_ksic(firm.ksic.code if firm.ksic_id else "", technologies):
         evidence[slug] = (FirmTechnology.Provenance.KSIC, KSIC_DEFAULT_CONFIDENCE)
     inferred: dict[str, float] = {}
-    for match in tagger.tag(firm_text(firm), min_score=TAG_MIN_SCORE):
+    # The industry text is the KSIC class name ("소프트웨어 개발 및 공급업"): the KSIC default already
+    # says it, so it is no evidence of what this firm makes.
+    own_text = " ".join(filter(None, [firm.name_ko, firm.name_en, firm.products, firm.description]))
+    for match in tagger.tag(own_text, min_score=TAG_MIN_SCORE):
         inferred[match.slug] = round(float(match.score), 4)
     for match in tagger.tag(firm.products or ""):
         inferred[match.slug] = max(inferred.get(match.slug, 0.0), product_confidence(match.score))
