@@ -31,8 +31,14 @@ def ensure_rows() -> None:
     TechnologyLandscape.objects.bulk_create(missing, ignore_conflicts=True)
 
 
+# Capacity counts a firm for a technology only on evidence: a tag it declared or one its products
+# show (the tagger's score starts at 0.5), never the 0.3 default of its KSIC code alone, which would
+# make every game publisher an AI firm.
+CAPACITY_MIN_CONFIDENCE = 0.5
+
+
 def _firm_counts(tech_ids: set[int] | None) -> tuple[dict[int, int], dict[int, dict[str, int]]]:
-    through = Firm.technologies.through.objects.all()
+    through = Firm.technologies.through.objects.filter(confidence__gte=CAPACITY_MIN_CONFIDENCE)
     if tech_ids is not None:
         through = through.filter(technology_id__in=tech_ids)
     totals = {row["technology_id"]: row["n"] for row in through.values("technology_id").annotate(n=Count("firm_id"))}

@@ -6,10 +6,11 @@ could answer alone or with partners.
 Callers pass plain `FirmProfile`s. Technology sets should already be *expanded with ancestors*
 (a firm tagged computer-vision also offers ai), so a demand for "ai" is met by a vision firm.
 
-Cost model for the set cover: a firm costs 1 + LAMBDA * (1 - relevance), with
-LAMBDA = 1 / (|required| + 1). An irredundant cover has at most |required| members, so the
-penalties of a whole cover add up to less than 1: fewer firms always wins, and among covers of the
-same size the one whose firms have references in the required technologies wins.
+Cost model for the set cover: a firm costs 1 + LAMBDA * (1 - (relevance + certainty) / 2), with
+LAMBDA = 1 / (|required| + 1) and certainty the mean confidence of the firm's tags among the required
+technologies (a KSIC-default tag is 0.3, a declared one 1.0). An irredundant cover has at most
+|required| members, so the penalties of a whole cover add up to less than 1: fewer firms always
+wins, and among covers of the same size the one whose firms have references and sure tags wins.
 """
 
 from __future__ import annotations
@@ -39,6 +40,8 @@ class FirmProfile:
     # Technologies of each reference (a past project or a certified pilot), one set per reference.
     references: tuple[frozenset[str], ...] = ()
     trl: int | None = None  # best technology readiness level (1..9) of its solutions, if stated
+    # Confidence (0..1) of each technology (with ancestors); a technology not listed counts fully.
+    tech_confidence: dict[str, float] = field(default_factory=dict, compare=False, hash=False)
 
 
 @dataclass(frozen=True)
@@ -103,9 +106,16 @@ def reference_relevance(firm: FirmProfile, required: Iterable[str]) -> float:
     return len(backed) / len(brings)
 
 
+def tag_certainty(firm: FirmProfile, technologies: Iterable[str]) -> float:
+    """Mean confidence of the firm's tags among `technologies` (1.0 when it has none of them)."""
+    weights = [firm.tech_confidence.get(t, 1.0) for t in technologies if t in firm.technologies]
+    return sum(weights) / len(weights) if weights else 1.0
+
+
 def firm_cost(firm: FirmProfile, required: frozenset[str]) -> float:
     penalty = 1.0 / (len(required) + 1)
-    return 1.0 + penalty * (1.0 - reference_relevance(firm, required))
+    certainty = tag_certainty(firm, required)
+    return 1.0 + penalty * (1.0 - (reference_relevance(firm, required) + certainty) / 2)
 
 
 def rank_firms(required: Iterable[str], firms: Iterable[FirmProfile], limit: int | None = 20) -> list[RankedFirm]:
@@ -116,7 +126,8 @@ def rank_firms(required: Iterable[str], firms: Iterable[FirmProfile], limit: int
         covered = firm.technologies & need
         if need and not covered:
             continue
-        coverage = len(covered) / len(need) if need else 0.0
+        # A KSIC-default tag covers at its confidence, so evidence outranks an industry code.
+        coverage = sum(firm.tech_confidence.get(t, 1.0) for t in covered) / len(need) if need else 0.0
         relevance = reference_relevance(firm, need)
         trl = (firm.trl or 0) / 9
         score = WEIGHT_COVERAGE * coverage + WEIGHT_REFERENCES * relevance + WEIGHT_TRL * trl

@@ -84,6 +84,21 @@ def expand(technologies: frozenset[str], parents: dict[str, str | None]) -> froz
     return frozenset(found)
 
 
+def expand_confidence(technologies: frozenset[str], confidence: dict[str, float],
+                      parents: dict[str, str | None]) -> dict[str, float]:
+    """Each technology and ancestor with the best confidence of a tag under it, so a KSIC-default
+    tag (0.3) adds less to the technology fit than one the firm declared or its products show."""
+    weights: dict[str, float] = {}
+    for slug in technologies:
+        weight = confidence.get(slug, 1.0)
+        while slug:
+            if weights.get(slug, -1.0) >= weight:
+                break
+            weights[slug] = weight
+            slug = parents.get(slug)
+    return weights
+
+
 class Matcher:
     def __init__(self, firms: list[FirmProfile], programmes: list[ProgrammeProfile],
                  firm_vectors: np.ndarray | None = None, programme_vectors: np.ndarray | None = None,
@@ -119,8 +134,8 @@ class Matcher:
         column = {s: i for i, s in enumerate(slugs)}
         self.firm_tech = np.zeros((len(self.firms), len(slugs)), dtype=np.float32)
         for i, firm in enumerate(self.firms):
-            for slug in expand(firm.technologies, self.parents):
-                self.firm_tech[i, column[slug]] = 1
+            for slug, weight in expand_confidence(firm.technologies, firm.tech_confidence, self.parents).items():
+                self.firm_tech[i, column[slug]] = weight
         self.programme_tech = np.zeros((len(self.programmes), len(slugs)), dtype=np.float32)
         for j, programme in enumerate(self.programmes):
             for slug in programme.technologies:

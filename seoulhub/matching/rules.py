@@ -63,6 +63,8 @@ class FirmProfile:
     certifications: frozenset[str] = frozenset()
     stage: str | None = None
     technologies: frozenset[str] = frozenset()
+    # Confidence (0..1) of each technology tag; a tag not listed counts fully (1.0).
+    tech_confidence: dict[str, float] = field(default_factory=dict, compare=False, hash=False)
 
 
 @dataclass(frozen=True)

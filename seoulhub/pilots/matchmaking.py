@@ -16,7 +16,7 @@ from seoulhub.matching.consortium import (
     propose_consortia,
     rank_firms,
 )
-from seoulhub.support.models import Firm
+from seoulhub.support.models import Firm, FirmTechnology
 from seoulhub.taxonomy.models import Technology
 
 from . import lifecycle as lc
@@ -54,11 +54,19 @@ def firm_profiles(firms=None) -> list[FirmProfile]:
     ids = [f.pk for f in firms]
     wanted = set(ids)
     techs: dict[int, set[int]] = defaultdict(set)
-    for firm_id, tech_id in Firm.technologies.through.objects.filter(firm_id__in=ids).values_list("firm_id", "technology_id"):
+    confidence: dict[int, dict[str, float]] = defaultdict(dict)  # firm -> slug (with ancestors) -> best
+
+    def note(firm_id: int, tech_id: int, weight: float) -> None:
         techs[firm_id].add(tech_id)
+        for slug in ancestors.get(tech_id, ()):
+            confidence[firm_id][slug] = max(weight, confidence[firm_id].get(slug, 0.0))
+
+    for firm_id, tech_id, weight in FirmTechnology.objects.filter(firm_id__in=ids).values_list(
+            "firm_id", "technology_id", "confidence"):
+        note(firm_id, tech_id, weight)
     for firm_id, tech_id in Solution.technologies.through.objects.filter(
             solution__firm_id__in=ids).values_list("solution__firm_id", "technology_id"):
-        techs[firm_id].add(tech_id)
+        note(firm_id, tech_id, 1.0)  # a solution the firm registered is its own declaration
     references: dict[int, dict[object, set[int]]] = defaultdict(lambda: defaultdict(set))
     for firm_id, ref_id, tech_id in Reference.technologies.through.objects.filter(
             reference__firm_id__in=ids).values_list("reference__firm_id", "reference_id", "technology_id"):
@@ -75,7 +83,7 @@ def firm_profiles(firms=None) -> list[FirmProfile]:
         FirmProfile(
             id=f.pk, name=f.name, technologies=_expand(techs[f.pk], ancestors),
             references=tuple(_expand(r, ancestors) for r in references[f.pk].values()),
-            trl=trl.get(f.pk),
+            trl=trl.get(f.pk), tech_confidence=dict(confidence[f.pk]),
         )
         for f in firms
     ]

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import EligibilityRule, Firm, FirmMember, PlanEntry, Programme, SyncRun
+from .models import EligibilityRule, Firm, FirmMember, FirmTechnology, PlanEntry, Programme, SyncRun
 
 
 class FirmMemberInline(admin.TabularInline):
@@ -9,14 +9,19 @@ class FirmMemberInline(admin.TabularInline):
     autocomplete_fields = ["user"]
 
 
+class FirmTechnologyInline(admin.TabularInline):
+    model = FirmTechnology
+    extra = 0
+    raw_id_fields = ["technology"]
+
+
 @admin.register(Firm)
 class FirmAdmin(admin.ModelAdmin):
     list_display = ["name_ko", "name_en", "brn", "stock_code", "district", "ksic", "source"]
     list_filter = ["source", "district", "stage"]
     search_fields = ["name_ko", "name_en", "brn", "stock_code", "products"]
-    filter_horizontal = ["technologies"]
     raw_id_fields = ["ksic"]
-    inlines = [FirmMemberInline]
+    inlines = [FirmTechnologyInline, FirmMemberInline]
 
 
 class EligibilityRuleInline(admin.TabularInline):

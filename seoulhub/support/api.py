@@ -22,7 +22,7 @@ router = Router(tags=["support"])
 
 
 def _firms():
-    return Firm.objects.select_related("district", "ksic").prefetch_related("technologies").order_by("name_ko", "pk")
+    return Firm.objects.select_related("district", "ksic").prefetch_related("technologies", "firmtechnology_set__technology").order_by("name_ko", "pk")
 
 
 @router.get("/firms", response=list[FirmOut], summary="The firm registry")

@@ -108,7 +108,7 @@ class Firm(models.Model):
     products = models.TextField(_("main products"), blank=True)
     description = models.TextField(_("description"), blank=True)
     technologies = models.ManyToManyField("taxonomy.Technology", blank=True, related_name="firms",
-                                          verbose_name=_("technologies"))
+                                          through="FirmTechnology", verbose_name=_("technologies"))
     founded_on = models.DateField(_("founded on"), null=True, blank=True)
     listed_on = models.DateField(_("listed on"), null=True, blank=True)
     employees = models.PositiveIntegerField(_("employees"), null=True, blank=True)
@@ -175,6 +175,40 @@ class Firm(models.Model):
         if (on.month, on.day) < (self.founded_on.month, self.founded_on.day):
             years -= 1
         return max(years, 0)
+
+
+class FirmTechnology(models.Model):
+    """One technology tag of a firm, with where it comes from and how sure the hub is of it.
+    A tag set by a person (form, API, import) is declared (1.0); enrichment writes the others:
+    inferred from the firm's products and description (the tagger's score) or the default of its
+    KSIC code (0.3: a KSIC code names an industry, not what this firm makes)."""
+
+    class Provenance(models.TextChoices):
+        DECLARED = "declared", _("declared by the firm")
+        PRODUCTS = "products", _("inferred from products")
+        KSIC = "ksic", _("KSIC default")
+
+    firm = models.ForeignKey(Firm, on_delete=models.CASCADE)
+    technology = models.ForeignKey("taxonomy.Technology", on_delete=models.CASCADE)
+    provenance = models.CharField(_("provenance"), max_length=10, choices=Provenance.choices,
+                                  default=Provenance.DECLARED)
+    confidence = models.FloatField(_("confidence"), default=1.0, help_text=_("0 to 1"))
+
+    class Meta:
+        # The table of the former automatic many-to-many: existing tags keep their rows.
+        db_table = "support_firm_technologies"
+        unique_together = [("firm", "technology")]
+        verbose_name = _("firm technology")
+        verbose_name_plural = _("firm technologies")
+
+    def __str__(self) -> str:
+        return f"{self.firm_id}:{self.technology_id} ({self.provenance} {self.confidence:.2f})"
+
+    @property
+    def badge(self) -> str:
+        """The short word on the firm page: 신고 / 제품에서 추정 / 업종 기본값."""
+        return str({self.Provenance.DECLARED: _("declared"), self.Provenance.PRODUCTS: _("from products"),
+                    self.Provenance.KSIC: _("KSIC default")}.get(self.provenance, self.provenance))
 
 
 class FirmMember(models.Model):

@@ -1,11 +1,21 @@
 import datetime
 
-from ninja import Schema
+from ninja import Field, Schema
 
 from seoulhub.accounts.roles import is_official
 
 from .permissions import can_edit_firm
 from .services import window_status
+
+
+class FirmTechnologyOut(Schema):
+    slug: str
+    provenance: str = Field(description="declared | products (inferred from products) | ksic (KSIC default)")
+    confidence: float = Field(description="0..1: declared 1.0, products the tagger's score, KSIC default 0.3")
+
+    @staticmethod
+    def resolve_slug(obj) -> str:
+        return obj.technology.slug
 
 
 class FirmOut(Schema):
@@ -21,6 +31,7 @@ class FirmOut(Schema):
     industry_text: str
     products: str
     technologies: list[str]
+    technology_tags: list[FirmTechnologyOut]
     founded_on: datetime.date | None
     listed_on: datetime.date | None
     employees: int | None
@@ -49,6 +60,10 @@ class FirmOut(Schema):
     @staticmethod
     def resolve_technologies(obj) -> list[str]:
         return sorted(t.slug for t in obj.technologies.all())
+
+    @staticmethod
+    def resolve_technology_tags(obj) -> list:
+        return sorted(obj.firmtechnology_set.all(), key=lambda r: (-r.confidence, r.technology.slug))
 
 
 class FirmUpdateIn(Schema):

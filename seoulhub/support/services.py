@@ -12,7 +12,9 @@ import uuid
 import numpy as np
 from django.core.cache import cache, caches
 from django.core.cache.backends.locmem import LocMemCache
+from django.db import transaction
 from django.db.models import Count, Max, Q
+from django.db.models.signals import m2m_changed
 
 from seoulhub.core import clock
 from seoulhub.core.localcache import LocalMemo
@@ -20,7 +22,7 @@ from seoulhub.matching.engine import Match, Matcher, ProgrammeProfile
 from seoulhub.matching.rules import FirmProfile, Rule, age_in_years
 from seoulhub.taxonomy.models import Technology
 
-from .models import REVENUE_BAND_BOUNDS, EligibilityRule, Firm, Programme
+from .models import REVENUE_BAND_BOUNDS, EligibilityRule, Firm, FirmTechnology, Programme
 from .programme_parse import PROVINCE_SHORT
 
 TAG_MIN_SCORE = 0.5  # one strong alias (0.63) tags; a lone generic word (0.26) does not
@@ -104,20 +106,77 @@ def vector_from_bytes(blob) -> np.ndarray | None:
     return None if blob is None else np.frombuffer(bytes(blob), dtype=np.float32)
 
 
+KSIC_DEFAULT_CONFIDENCE = 0.3  # a KSIC code names an industry, not what this firm makes
+DECLARED_CONFIDENCE = 1.0
+
+
+def product_confidence(score: float) -> float:
+    """Confidence of a technology named in the firm's product list. The tagger is tuned on news,
+    where a lone generic word ("게임", "보안") is weak evidence (0.26); in a list of what the firm
+    sells it names the product, so any alias counts, lifted to 0.5 + score / 2 (0.63 .. 1)."""
+    return round(0.5 + 0.5 * score, 4)
+
+
+def firm_tag_evidence(firm: Firm, technologies: list[Technology]) -> dict[str, tuple[str, float]]:
+    """slug -> (provenance, confidence) from the firm's own text and its KSIC code.
+
+    * products (KRX 주요제품, the venture list's 주생산품, or what the firm entered): any alias,
+      at `product_confidence`;
+    * its own text (name, products, description; not the KSIC class name): the tagger's score,
+      from TAG_MIN_SCORE;
+    * a KSIC default no text confirms stays a KSIC default at KSIC_DEFAULT_CONFIDENCE."""
+    from seoulhub.text.techtag import default_tagger
+
+    tagger = default_tagger()
+    evidence: dict[str, tuple[str, float]] = {}
+    for slug in technology_slugs_for_ksic(firm.ksic.code if firm.ksic_id else "", technologies):
+        evidence[slug] = (FirmTechnology.Provenance.KSIC, KSIC_DEFAULT_CONFIDENCE)
+    inferred: dict[str, float] = {}
+    # The industry text is the KSIC class name ("소프트웨어 개발 및 공급업"): the KSIC default already
+    # says it, so it is no evidence of what this firm makes.
+    own_text = " ".join(filter(None, [firm.name_ko, firm.name_en, firm.products, firm.description]))
+    for match in tagger.tag(own_text, min_score=TAG_MIN_SCORE):
+        inferred[match.slug] = round(float(match.score), 4)
+    for match in tagger.tag(firm.products or ""):
+        inferred[match.slug] = max(inferred.get(match.slug, 0.0), product_confidence(match.score))
+    for slug, confidence in inferred.items():
+        evidence[slug] = (FirmTechnology.Provenance.PRODUCTS, confidence)
+    return evidence
+
+
+def retag_firm(firm: Firm, technologies: list[Technology]) -> None:
+    """Replace the firm's inferred and KSIC-default tags with fresh evidence; declared tags stay."""
+    by_slug = {t.slug: t for t in technologies}
+    declared = set(FirmTechnology.objects.filter(firm=firm, provenance=FirmTechnology.Provenance.DECLARED)
+                   .values_list("technology__slug", flat=True))
+    evidence = {slug: e for slug, e in firm_tag_evidence(firm, technologies).items()
+                if slug in by_slug and slug not in declared}
+    replaced = FirmTechnology.objects.filter(firm=firm).exclude(provenance=FirmTechnology.Provenance.DECLARED)
+    with transaction.atomic():
+        touched = set(replaced.values_list("technology_id", flat=True))
+        replaced.delete()
+        created = FirmTechnology.objects.bulk_create([
+            FirmTechnology(firm=firm, technology=by_slug[slug], provenance=provenance, confidence=confidence)
+            for slug, (provenance, confidence) in sorted(evidence.items())])
+        touched |= {row.technology_id for row in created}
+        # Rows written directly send no m2m_changed: announce them, so the data version and the
+        # landscape counts follow as they do for tags set through the relation.
+        if touched:
+            m2m_changed.send(sender=Firm.technologies.through, instance=firm, action="post_add", reverse=False,
+                             model=Technology, pk_set=touched, using=FirmTechnology.objects.db)
+
+
 def enrich_firms(firms: list[Firm], tag: bool = True) -> int:
-    """Tag technologies (products text + KSIC) and store embeddings; returns firms changed."""
+    """Tag technologies (products text + KSIC, with provenance) and store embeddings; returns firms changed."""
     if not firms:
         return 0
     technologies = list(Technology.objects.filter(active=True))
-    by_slug = {t.slug: t for t in technologies}
     vectors = encode_texts([firm_text(f) for f in firms])
     for firm, vector in zip(firms, vectors):
         firm.embedding = vector.tobytes()
         firm.save(update_fields=["embedding"])
         if tag:
-            slugs = set(technology_slugs_for_text(firm_text(firm)))
-            slugs |= set(technology_slugs_for_ksic(firm.ksic.code if firm.ksic_id else "", technologies))
-            firm.technologies.add(*[by_slug[s] for s in slugs if s in by_slug])
+            retag_firm(firm, technologies)
     return len(firms)
 
 
@@ -137,18 +196,22 @@ def enrich_programmes(programmes: list[Programme], tag: bool = True) -> int:
 
 # ---- engine profiles ------------------------------------------------------------------------
 def firm_profile(firm: Firm, today: datetime.date, sections: dict[int, str] | None = None,
-                 tech_slugs: frozenset[str] | None = None) -> FirmProfile:
+                 tech_slugs: frozenset[str] | None = None,
+                 tech_confidence: dict[str, float] | None = None) -> FirmProfile:
     region = "서울" if firm.district_id else PROVINCE_SHORT.get(firm.province) or None
     section = None
     if firm.ksic_id:
         section = sections.get(firm.ksic_id) if sections is not None else firm.ksic.section
+    if tech_slugs is None:
+        tech_confidence = firm_tag_confidence([firm.pk]).get(firm.pk, {})
+        tech_slugs = frozenset(tech_confidence)
     return FirmProfile(
         id=firm.pk, name=firm.name_ko, region=region,
         district=firm.district.name_ko if firm.district_id else None,
         age_years=age_in_years(firm.founded_on, today), employees=firm.employees,
         revenue_range=REVENUE_BAND_BOUNDS.get(firm.revenue_band), ksic_section=section,
         certifications=frozenset(firm.certifications or []), stage=firm.stage or None,
-        technologies=tech_slugs if tech_slugs is not None else frozenset(t.slug for t in firm.technologies.all()),
+        technologies=tech_slugs, tech_confidence=dict(tech_confidence or {}),
     )
 
 
@@ -185,17 +248,27 @@ def _m2m_slugs(through, owner_field: str) -> dict[int, set[str]]:
     return slugs
 
 
+def firm_tag_confidence(firm_ids=None) -> dict[int, dict[str, float]]:
+    """firm id -> {technology slug: confidence} (all firms when firm_ids is None)."""
+    rows = FirmTechnology.objects.all() if firm_ids is None else FirmTechnology.objects.filter(firm_id__in=firm_ids)
+    found: dict[int, dict[str, float]] = {}
+    for firm_id, slug, confidence in rows.values_list("firm_id", "technology__slug", "confidence"):
+        found.setdefault(firm_id, {})[slug] = confidence
+    return found
+
+
 def build_matcher(today: datetime.date | None = None) -> Matcher:
     today = today or clock.today()
     sections = _ksic_sections()
-    firm_slugs = _m2m_slugs(Firm.technologies.through, "firm_id")
+    firm_tags = firm_tag_confidence()
     programme_slugs = _m2m_slugs(Programme.technologies.through, "programme_id")
     rules: dict[int, list[EligibilityRule]] = {}
     for rule in EligibilityRule.objects.order_by("programme_id", "kind", "pk"):
         rules.setdefault(rule.programme_id, []).append(rule)
     firms = list(Firm.objects.select_related("district").defer("provenance"))
     programmes = list(Programme.objects.all())
-    firm_profiles = [firm_profile(f, today, sections, frozenset(firm_slugs.get(f.pk, ()))) for f in firms]
+    firm_profiles = [firm_profile(f, today, sections, frozenset(firm_tags.get(f.pk, {})), firm_tags.get(f.pk, {}))
+                     for f in firms]
     programme_profiles = [programme_profile(p, today, frozenset(programme_slugs.get(p.pk, ())), rules.get(p.pk, []))
                           for p in programmes]
     firm_vectors = _stack([f.embedding for f in firms])

@@ -203,9 +203,11 @@ def firm_list(request):
 
 @require_GET
 def firm_detail(request, pk: int):
-    firm = get_object_or_404(Firm.objects.select_related("district", "ksic").prefetch_related("technologies"), pk=pk)
+    firm = get_object_or_404(Firm.objects.select_related("district", "ksic"), pk=pk)
+    tags = sorted(firm.firmtechnology_set.select_related("technology"),
+                  key=lambda r: (-r.confidence, r.technology.name_ko))
     return render(request, "support/firm_detail.html", {
-        "firm": firm, "can_edit": can_edit_firm(request.user, firm),
+        "firm": firm, "technology_tags": tags, "can_edit": can_edit_firm(request.user, firm),
         "show_brn": bool(firm.brn) and (is_official(request.user) or can_edit_firm(request.user, firm)),
     })
 

@@ -94,3 +94,16 @@ def test_pilot_cooccurrence_counts_real_demands_and_pilots_only(tech, make_deman
     assert not TechnologyPair.objects.filter(context="pilots", tech_b=tech["quantum"]).exists()
     refresh_pilot_pairs()
     assert TechnologyPair.objects.filter(context="pilots").count() == 4  # 3 singles + 1 pair
+
+
+def test_capacity_counts_declared_and_product_tags_but_not_ksic_defaults(tech, make_firm, gangnam):
+    from seoulhub.support.models import FirmTechnology
+
+    make_firm("declared", [tech["ai"]], gangnam)
+    inferred = make_firm("from products", [], gangnam)
+    FirmTechnology.objects.create(firm=inferred, technology=tech["ai"], provenance="products", confidence=0.63)
+    default_only = make_firm("KSIC default", [], gangnam)
+    FirmTechnology.objects.create(firm=default_only, technology=tech["ai"], provenance="ksic", confidence=0.3)
+    refresh_local()
+    assert landscape(tech["ai"]).firms == 2
+    assert landscape(tech["ai"]).firms_by_district == {gangnam.adm_code: 2}
