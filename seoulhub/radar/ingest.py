@@ -260,3 +260,31 @@ class Ingestor:
             cluster.first_published_at = published
         cluster.save(update_fields=["size", "first_published_at", "last_published_at"])
         return cluster
+
+
+def recompute_signatures(since=None, batch: int = 1000) -> int:
+    """Store again every article's MinHash (fetched since `since`, or all) from its title and text.
+
+    The near-duplicate index of each ingest job is loaded from the stored signatures, so a change
+    of the shingle scheme (text.minhash) needs them recomputed. Each batch is written in its own
+    transaction with values that depend only on the article's text: an interrupted run leaves
+    every row either old or new, and running it again is safe."""
+    from .pipeline import _title_and_body_tokens
+
+    rows = Article.objects.order_by("id")
+    if since is not None:
+        rows = rows.filter(fetched_at__gte=since)
+    done, last_id = 0, 0
+    while True:
+        chunk = list(rows.filter(id__gt=last_id).values_list("id", "title", "text")[:batch])
+        if not chunk:
+            return done
+        changed = []
+        for article_id, title, text in chunk:
+            title_tokens, body_tokens = _title_and_body_tokens(title, text)
+            sig = minhash_mod.signature(title_tokens + body_tokens)
+            changed.append(Article(pk=article_id, minhash=minhash_mod.to_bytes(sig) if sig is not None else None))
+        with transaction.atomic():
+            Article.objects.bulk_update(changed, ["minhash"])
+        done += len(chunk)
+        last_id = chunk[-1][0]
