@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from seoulhub.taxonomy.models import Technology
 from seoulhub.text import minhash as minhash_mod
+from seoulhub.text import storylink
 from seoulhub.text.techtag import TechnologyTagger
 
 from .models import Article, ArticleTechnology, Source, StoryCluster
@@ -260,6 +261,62 @@ class Ingestor:
             cluster.first_published_at = published
         cluster.save(update_fields=["size", "first_published_at", "last_published_at"])
         return cluster
+
+
+CROSS_LANGUAGES = ("ko", "en")
+CROSS_CANDIDATE_LIMIT = 5000  # other-language articles compared per batch (newest first)
+
+
+def join_across_languages(article_ids: list[int]) -> int:
+    """Join each of these freshly embedded articles to the story of the same event in the other
+    language (Korean <-> English), if text.storylink says it is one. Returns how many joined.
+
+    Conservative: an article that has a story already is not moved, and two stories are never
+    merged (only an article without a story joins one, or brings a lone article into its own)."""
+    from seoulhub.text import embed
+
+    fresh = [a for a in Article.objects.filter(pk__in=article_ids, language__in=CROSS_LANGUAGES,
+                                               embedding__isnull=False, published_at__isnull=False)]
+    joined = 0
+    window = timedelta(days=storylink.DAYS)
+    for article in fresh:
+        other_language = "en" if article.language == "ko" else "ko"
+        candidates = list(Article.objects.filter(
+            language=other_language, embedding__isnull=False,
+            published_at__gte=article.published_at - window, published_at__lte=article.published_at + window)
+            .order_by("-published_at").values_list("id", "embedding", "title", "text", "published_at",
+                                                     "cluster_id")[:CROSS_CANDIDATE_LIMIT])
+        if not candidates:
+            continue
+        vector = embed.from_bytes(article.embedding)
+        cosines = [float(vector @ embed.from_bytes(row[1])) for row in candidates]
+        mine = storylink.anchors(f"{article.title} {article.text[:300]}")
+        best = None
+        for (other_id, _vec, title, text, published, cluster_id), cosine in sorted(
+                zip(candidates, cosines), key=lambda pair: -pair[1]):
+            if cosine < storylink.COSINE:
+                break
+            if storylink.same_event(cosine, mine, storylink.anchors(f"{title} {text[:300]}"),
+                                    article.published_at, published):
+                best = (other_id, cluster_id)
+                break
+        if best is None:
+            continue
+        with transaction.atomic():
+            article = Article.objects.select_for_update().get(pk=article.pk)
+            other = Article.objects.select_for_update().filter(pk=best[0]).first()
+            if other is None:
+                continue
+            if article.cluster_id is None:
+                cluster = Ingestor._join_cluster(other, article.published_at)
+                Article.objects.filter(pk=article.pk).update(cluster=cluster)
+            elif other.cluster_id is None:
+                cluster = Ingestor._join_cluster(article, other.published_at)
+                Article.objects.filter(pk=other.pk).update(cluster=cluster)
+            else:
+                continue
+        joined += 1
+    return joined
 
 
 def recompute_signatures(since=None, batch: int = 1000) -> int:

@@ -15,7 +15,7 @@ from django.db import transaction
 from django_tasks import task
 
 from .fetch import Fetcher, FetchError
-from .ingest import Ingestor, IngestStats
+from .ingest import Ingestor, IngestStats, join_across_languages
 from .models import Article, Source
 from .parse import ParseError, parse_feed
 
@@ -155,6 +155,8 @@ def embed_batch(limit: int = EMBED_BATCH) -> int:
         with transaction.atomic():
             Article.objects.filter(pk=article_id, embedding__isnull=True).update(
                 embedding=embed.to_bytes(vector), relevance=relevance, is_digital=digital)
+    # Only now is there a vector to compare: a Korean and an English report of one event join a story.
+    join_across_languages([article_id for article_id, *_ in rows])
     return len(rows)
 
 
