@@ -272,51 +272,62 @@ def join_across_languages(article_ids: list[int]) -> int:
     language (Korean <-> English), if text.storylink says it is one. Returns how many joined.
 
     Conservative: an article that has a story already is not moved, and two stories are never
-    merged (only an article without a story joins one, or brings a lone article into its own)."""
+    merged (only an article without a story joins one, or brings a lone article into its own).
+    The other-language articles of the batch's date range are read and decoded once per batch."""
+    import numpy as np
+
     from seoulhub.text import embed
 
-    fresh = [a for a in Article.objects.filter(pk__in=article_ids, language__in=CROSS_LANGUAGES,
-                                               embedding__isnull=False, published_at__isnull=False)]
+    fresh = list(Article.objects.filter(pk__in=article_ids, language__in=CROSS_LANGUAGES, embedding__isnull=False,
+                                        published_at__isnull=False).values_list("id", "language", "embedding",
+                                                                                "title", "text", "published_at"))
     joined = 0
     window = timedelta(days=storylink.DAYS)
-    for article in fresh:
-        other_language = "en" if article.language == "ko" else "ko"
+    anchors: dict[int, set[str]] = {}
+    for language in CROSS_LANGUAGES:
+        mine = [row for row in fresh if row[1] == language]
+        if not mine:
+            continue
         candidates = list(Article.objects.filter(
-            language=other_language, embedding__isnull=False,
-            published_at__gte=article.published_at - window, published_at__lte=article.published_at + window)
-            .order_by("-published_at").values_list("id", "embedding", "title", "text", "published_at",
-                                                     "cluster_id")[:CROSS_CANDIDATE_LIMIT])
+            language="en" if language == "ko" else "ko", embedding__isnull=False,
+            published_at__gte=min(row[5] for row in mine) - window, published_at__lte=max(row[5] for row in mine) + window)
+            .order_by("-published_at").values_list("id", "embedding", "title", "text", "published_at")
+            [:CROSS_CANDIDATE_LIMIT])
         if not candidates:
             continue
-        vector = embed.from_bytes(article.embedding)
-        cosines = [float(vector @ embed.from_bytes(row[1])) for row in candidates]
-        mine = storylink.anchors(f"{article.title} {article.text[:300]}")
-        best = None
-        for (other_id, _vec, title, text, published, cluster_id), cosine in sorted(
-                zip(candidates, cosines), key=lambda pair: -pair[1]):
-            if cosine < storylink.COSINE:
-                break
-            if storylink.same_event(cosine, mine, storylink.anchors(f"{title} {text[:300]}"),
-                                    article.published_at, published):
-                best = (other_id, cluster_id)
-                break
-        if best is None:
-            continue
-        with transaction.atomic():
-            article = Article.objects.select_for_update().get(pk=article.pk)
-            other = Article.objects.select_for_update().filter(pk=best[0]).first()
-            if other is None:
-                continue
-            if article.cluster_id is None:
-                cluster = Ingestor._join_cluster(other, article.published_at)
-                Article.objects.filter(pk=article.pk).update(cluster=cluster)
-            elif other.cluster_id is None:
-                cluster = Ingestor._join_cluster(article, other.published_at)
-                Article.objects.filter(pk=other.pk).update(cluster=cluster)
-            else:
-                continue
-        joined += 1
+        matrix = np.stack([embed.from_bytes(row[1]) for row in candidates])
+        cosines = np.stack([embed.from_bytes(row[2]) for row in mine]) @ matrix.T
+        for (article_id, _lang, _vec, title, text, published), row_cosines in zip(mine, cosines):
+            own = storylink.anchors(f"{title} {text[:300]}")
+            for index in np.argsort(-row_cosines):
+                cosine = float(row_cosines[index])
+                if cosine < storylink.COSINE:
+                    break
+                other_id, _ovec, other_title, other_text, other_published = candidates[index]
+                if other_id not in anchors:
+                    anchors[other_id] = storylink.anchors(f"{other_title} {other_text[:300]}")
+                if storylink.same_event(cosine, own, anchors[other_id], published, other_published):
+                    joined += _join_pair(article_id, other_id)
+                    break
     return joined
+
+
+@transaction.atomic
+def _join_pair(article_id: int, other_id: int) -> int:
+    """Put two articles in one story unless both have one already; 1 if they joined."""
+    article = Article.objects.select_for_update().filter(pk=article_id).first()
+    other = Article.objects.select_for_update().filter(pk=other_id).first()
+    if article is None or other is None:
+        return 0
+    if article.cluster_id is None:
+        lone, story_side = article, other
+    elif other.cluster_id is None:
+        lone, story_side = other, article
+    else:
+        return 0
+    cluster = Ingestor._join_cluster(story_side, lone.published_at)
+    Article.objects.filter(pk=lone.pk).update(cluster=cluster)
+    return 1
 
 
 def recompute_signatures(since=None, batch: int = 1000) -> int:

@@ -110,3 +110,14 @@ def test_the_join_on_the_judged_pairs_keeps_its_precision_and_recall():
     precision, recall = true_positives / sum(joined), true_positives / sum(truth)
     assert sum(truth) >= 25 and len(truth) - sum(truth) >= 25
     assert precision >= 0.95 and recall >= 0.85, (precision, recall)
+
+
+def test_two_existing_stories_are_never_merged():
+    ko = ingest("연합", ("k1", "SK하이닉스, HBM4 12단 샘플 엔비디아에 공급", "Fri, 20 Nov 2026 09:00:00 +0900"),
+                ("k2", "SK하이닉스, HBM4 12단 샘플 엔비디아에 공급 시작", "Fri, 20 Nov 2026 10:00:00 +0900"))
+    en = ingest("Wire", ("e1", "SK hynix supplies 12-layer HBM4 samples to Nvidia", "Sat, 21 Nov 2026 08:00:00 +0000"),
+                ("e2", "SK hynix supplies 12-layer HBM4 samples to Nvidia today", "Sat, 21 Nov 2026 09:00:00 +0000"))
+    stories = {a.pk: Article.objects.get(pk=a.pk).cluster_id for a in ko + en}
+    assert None not in stories.values() and len(set(stories.values())) == 2  # one per language, by MinHash
+    embed_batch(10)
+    assert {a.pk: Article.objects.get(pk=a.pk).cluster_id for a in ko + en} == stories
