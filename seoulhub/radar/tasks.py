@@ -3,7 +3,8 @@
 `ingest_source` fetches (or reads) one source, parses it, stores new items and records the
 source's health. `ingest_due` enqueues every due source. `embed_pending` fills embeddings in
 batches (the encoder is the slowest stage, so it runs apart from the per-item pipeline) and, with
-each vector, replaces the pipeline's provisional relevance by the final one (text.relevance).
+each vector, replaces the pipeline's provisional relevance by the final one (text.relevance) and
+joins a Korean and an English report of one event into one story (ingest.join_across_languages).
 """
 
 from __future__ import annotations
