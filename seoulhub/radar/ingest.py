@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from seoulhub.taxonomy.models import Technology
 from seoulhub.text import minhash as minhash_mod
+from seoulhub.text import storylink
 from seoulhub.text.techtag import TechnologyTagger
 
 from .models import Article, ArticleTechnology, Source, StoryCluster
@@ -260,3 +261,98 @@ class Ingestor:
             cluster.first_published_at = published
         cluster.save(update_fields=["size", "first_published_at", "last_published_at"])
         return cluster
+
+
+CROSS_LANGUAGES = ("ko", "en")
+CROSS_CANDIDATE_LIMIT = 5000  # other-language articles compared per batch (newest first)
+
+
+def join_across_languages(article_ids: list[int]) -> int:
+    """Join each of these freshly embedded articles to the story of the same event in the other
+    language (Korean <-> English), if text.storylink says it is one. Returns how many joined.
+
+    Conservative: an article that has a story already is not moved, and two stories are never
+    merged (only an article without a story joins one, or brings a lone article into its own).
+    The other-language articles of the batch's date range are read and decoded once per batch."""
+    import numpy as np
+
+    from seoulhub.text import embed
+
+    fresh = list(Article.objects.filter(pk__in=article_ids, language__in=CROSS_LANGUAGES, embedding__isnull=False,
+                                        published_at__isnull=False).values_list("id", "language", "embedding",
+                                                                                "title", "text", "published_at"))
+    joined = 0
+    window = timedelta(days=storylink.DAYS)
+    anchors: dict[int, set[str]] = {}
+    for language in CROSS_LANGUAGES:
+        mine = [row for row in fresh if row[1] == language]
+        if not mine:
+            continue
+        candidates = list(Article.objects.filter(
+            language="en" if language == "ko" else "ko", embedding__isnull=False,
+            published_at__gte=min(row[5] for row in mine) - window, published_at__lte=max(row[5] for row in mine) + window)
+            .order_by("-published_at").values_list("id", "embedding", "title", "text", "published_at")
+            [:CROSS_CANDIDATE_LIMIT])
+        if not candidates:
+            continue
+        matrix = np.stack([embed.from_bytes(row[1]) for row in candidates])
+        cosines = np.stack([embed.from_bytes(row[2]) for row in mine]) @ matrix.T
+        for (article_id, _lang, _vec, title, text, published), row_cosines in zip(mine, cosines):
+            own = storylink.anchors(f"{title} {text[:300]}")
+            for index in np.argsort(-row_cosines):
+                cosine = float(row_cosines[index])
+                if cosine < storylink.COSINE:
+                    break
+                other_id, _ovec, other_title, other_text, other_published = candidates[index]
+                if other_id not in anchors:
+                    anchors[other_id] = storylink.anchors(f"{other_title} {other_text[:300]}")
+                if storylink.same_event(cosine, own, anchors[other_id], published, other_published):
+                    joined += _join_pair(article_id, other_id)
+                    break
+    return joined
+
+
+@transaction.atomic
+def _join_pair(article_id: int, other_id: int) -> int:
+    """Put two articles in one story unless both have one already; 1 if they joined."""
+    article = Article.objects.select_for_update().filter(pk=article_id).first()
+    other = Article.objects.select_for_update().filter(pk=other_id).first()
+    if article is None or other is None:
+        return 0
+    if article.cluster_id is None:
+        lone, story_side = article, other
+    elif other.cluster_id is None:
+        lone, story_side = other, article
+    else:
+        return 0
+    cluster = Ingestor._join_cluster(story_side, lone.published_at)
+    Article.objects.filter(pk=lone.pk).update(cluster=cluster)
+    return 1
+
+
+def recompute_signatures(since=None, batch: int = 1000) -> int:
+    """Store again every article's MinHash (fetched since `since`, or all) from its title and text.
+
+    The near-duplicate index of each ingest job is loaded from the stored signatures, so a change
+    of the shingle scheme (text.minhash) needs them recomputed. Each batch is written in its own
+    transaction with values that depend only on the article's text: an interrupted run leaves
+    every row either old or new, and running it again is safe."""
+    from .pipeline import _title_and_body_tokens
+
+    rows = Article.objects.order_by("id")
+    if since is not None:
+        rows = rows.filter(fetched_at__gte=since)
+    done, last_id = 0, 0
+    while True:
+        chunk = list(rows.filter(id__gt=last_id).values_list("id", "title", "text")[:batch])
+        if not chunk:
+            return done
+        changed = []
+        for article_id, title, text in chunk:
+            title_tokens, body_tokens = _title_and_body_tokens(title, text)
+            sig = minhash_mod.signature(title_tokens + body_tokens)
+            changed.append(Article(pk=article_id, minhash=minhash_mod.to_bytes(sig) if sig is not None else None))
+        with transaction.atomic():
+            Article.objects.bulk_update(changed, ["minhash"])
+        done += len(chunk)
+        last_id = chunk[-1][0]

@@ -3,7 +3,8 @@
 `ingest_source` fetches (or reads) one source, parses it, stores new items and records the
 source's health. `ingest_due` enqueues every due source. `embed_pending` fills embeddings in
 batches (the encoder is the slowest stage, so it runs apart from the per-item pipeline) and, with
-each vector, replaces the pipeline's provisional relevance by the final one (text.relevance).
+each vector, replaces the pipeline's provisional relevance by the final one (text.relevance) and
+joins a Korean and an English report of one event into one story (ingest.join_across_languages).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from django.db import transaction
 from django_tasks import task
 
 from .fetch import Fetcher, FetchError
-from .ingest import Ingestor, IngestStats
+from .ingest import Ingestor, IngestStats, join_across_languages
 from .models import Article, Source
 from .parse import ParseError, parse_feed
 
@@ -155,6 +156,8 @@ def embed_batch(limit: int = EMBED_BATCH) -> int:
         with transaction.atomic():
             Article.objects.filter(pk=article_id, embedding__isnull=True).update(
                 embedding=embed.to_bytes(vector), relevance=relevance, is_digital=digital)
+    # Only now is there a vector to compare: a Korean and an English report of one event join a story.
+    join_across_languages([article_id for article_id, *_ in rows])
     return len(rows)
 
 

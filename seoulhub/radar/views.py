@@ -56,9 +56,14 @@ def article_detail(request, pk: int):
     article = get_object_or_404(_with_technologies(Article.objects.all()), pk=pk)
     also = []
     if article.cluster_id:
-        also = (Article.objects.filter(cluster_id=article.cluster_id).exclude(pk=article.pk)
-                .select_related("source").order_by("published_at", "id"))
-    return render(request, "radar/article_detail.html", {"article": article, "also": also})
+        also = list(Article.objects.filter(cluster_id=article.cluster_id).exclude(pk=article.pk)
+                    .select_related("source").order_by("published_at", "id"))
+    # The story's reports in the other of Korean / English (joined by the cross-lingual story join).
+    also_in_languages = [(label, [other for other in also if other.language == code])
+                         for code, label in (("ko", _("Also reported in Korean")), ("en", _("Also reported in English")))
+                         if code != article.language and any(other.language == code for other in also)]
+    return render(request, "radar/article_detail.html",
+                  {"article": article, "also": also, "also_in_languages": also_in_languages})
 
 
 @require_GET

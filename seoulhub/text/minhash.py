@@ -1,57 +1,50 @@
 """Near-duplicate detection: MinHash signatures of word shingles and a banded LSH index.
 
-Shingles are 3-grams of the normalised token stream (2-grams when a text has fewer than 12
-tokens, e.g. a headline alone), so the same story rewritten by another outlet still shares
-most shingles. Signatures are stored as num_perm little-endian uint32 values.
+Shingles are the word 2-grams of the normalised token stream, for every length (a one-token text
+is its token): the same headline at 12 and at 11 tokens shares most of its 2-grams, whereas a
+scheme that changed with the length gave such a pair no shingle in common. The signature is
+datasketch's MinHash(num_perm=128) of the shingles, with its permutations computed once; it is
+stored as num_perm little-endian uint32 values (`to_bytes`). A change of the shingle scheme
+changes every stored signature: `seoulhub radar_minhash` recomputes them.
 
-datasketch defines the values and the LSH parameters; this module only computes them faster.
-A signature equals datasketch's MinHash(num_perm=128).update_batch(shingles) (sha1_hash32, the
-MurmurHash3 finaliser, "affine32" permutations), so stored signatures stay comparable. The index
-uses the bands and rows MinHashLSH(THRESHOLD, NUM_PERM) picks (b=18, r=7) and returns the same
-candidates, but is a plain dict per band rather than MinHashLSH, because that measured faster and
-smaller. Ingest corpus (24,286 arXiv abstracts and titles and Korean news sentences), one pinned
-core, the previous version (MinHashLSH, LeanMinHash) -> this one: signature 39 -> 28 µs, best_match
-20 -> 4.6 µs, add 23 -> 2.6 µs; 48,572 stored signatures load in 2.7 -> 0.34 s and take
-325 -> 105 MiB. sha1 itself (about 0.3 µs a shingle) is now most of a signature's cost.
-tests/text/test_minhash_index.py checks values, parameters and candidates against datasketch.
+The index uses the bands and rows MinHashLSH(THRESHOLD, NUM_PERM) picks (b=18, r=7) and returns
+the same candidates, but is a plain dict per band rather than MinHashLSH (faster and smaller with
+50,000 recent articles loaded per job). tests/text/test_minhash_index.py checks the candidates
+against MinHashLSH.
 """
 
 from __future__ import annotations
 
 from functools import lru_cache
-from hashlib import sha1
 
 import numpy as np
 from datasketch import MinHash
 
 NUM_PERM = 128
 THRESHOLD = 0.6
+SHINGLE_SIZE = 2
 _DTYPE = np.dtype("<u4")
 _TEMPLATE = MinHash(num_perm=NUM_PERM)  # permutations computed once, reused for every text
-_PERM_A, _PERM_B = (np.asarray(p, dtype=np.uint32) for p in _TEMPLATE.permutations)
-_DIGEST = type(sha1()).digest
+_PERMUTATIONS = _TEMPLATE.permutations
+_SCHEME = _TEMPLATE.scheme
 _JOIN = b" ".join
-_SHA1_WORDS = 5  # a sha1 digest is five uint32 words; sha1_hash32 is the first, little-endian
-# Below this many shingles the finaliser is cheaper as a Python loop than as numpy calls (about
-# 0.3 µs per value against about 4 µs for the eight ufunc calls).
-_PYTHON_FMIX_BELOW = 12
-_M32 = 0xFFFFFFFF
 
 
 def shingles(tokens: list[str]) -> set[bytes]:
-    size = 3 if len(tokens) >= 12 else 2
-    if len(tokens) < size:
-        return {" ".join(tokens).encode()} if tokens else set()
-    return {" ".join(tokens[i:i + size]).encode() for i in range(len(tokens) - size + 1)}
+    """The word 2-grams of tokens (the token itself for a one-token text)."""
+    words = [t.encode() for t in tokens]
+    if len(words) < SHINGLE_SIZE:
+        return set(words)
+    return set(map(_JOIN, zip(words, words[1:])))
 
 
 class Signature:
     """The MinHash values of one text: what datasketch's LeanMinHash holds (its `hashvalues`,
-    `seed`, `scheme`, `jaccard`), without the few µs its constructor checks cost."""
+    `seed`, `scheme`, `jaccard`), without the copies and checks of its constructor."""
 
     __slots__ = ("hashvalues",)
     seed = _TEMPLATE.seed
-    scheme = _TEMPLATE.scheme
+    scheme = _SCHEME
 
     def __init__(self, hashvalues: np.ndarray):
         self.hashvalues = hashvalues
@@ -71,45 +64,13 @@ class Signature:
 
 
 def signature(tokens: list[str]) -> Signature | None:
-    """The values of datasketch's MinHash.update_batch(shingles(tokens)) in one numpy pass.
-
-    Shingles are joined from tokens encoded once and never collected in a set: a repeated
-    shingle hashes to the same value and cannot change a minimum."""
-    if not tokens:
+    """datasketch's MinHash of shingles(tokens), or None for no tokens."""
+    grams = shingles(tokens)
+    if not grams:
         return None
-    words = list(map(str.encode, tokens))
-    if len(words) >= 12:
-        grams = map(_JOIN, zip(words, words[1:], words[2:]))
-    elif len(words) >= 2:
-        grams = map(_JOIN, zip(words, words[1:]))
-    else:
-        grams = words
-    digests = b"".join(map(_DIGEST, map(sha1, grams)))
-    hashed = np.frombuffer(digests, dtype=_DTYPE)[::_SHA1_WORDS]
-    if len(hashed) < _PYTHON_FMIX_BELOW:
-        hashed = np.array([_fmix32_int(h) for h in hashed.tolist()], dtype=np.uint32)
-    else:
-        hashed = _fmix32(hashed)
-    values = hashed[:, None] * _PERM_A  # one row per shingle, one column per permutation
-    values += _PERM_B
-    return Signature(values.min(axis=0))
-
-
-def _fmix32(values: np.ndarray) -> np.ndarray:
-    """MurmurHash3's 32-bit finaliser (datasketch applies it before the affine permutations)."""
-    values = values ^ (values >> np.uint32(16))
-    values *= np.uint32(0x85EBCA6B)
-    values ^= values >> np.uint32(13)
-    values *= np.uint32(0xC2B2AE35)
-    return values ^ (values >> np.uint32(16))
-
-
-def _fmix32_int(h: int) -> int:
-    h ^= h >> 16
-    h = h * 0x85EBCA6B & _M32
-    h ^= h >> 13
-    h = h * 0xC2B2AE35 & _M32
-    return h ^ (h >> 16)
+    sketch = MinHash(num_perm=NUM_PERM, permutations=_PERMUTATIONS, scheme=_SCHEME)
+    sketch.update_batch(list(grams))
+    return Signature(np.asarray(sketch.hashvalues, dtype=np.uint32))
 
 
 def to_bytes(sig: Signature) -> bytes:

@@ -17,9 +17,8 @@ VOCABULARY = ("graph neural network model language large training data learning 
 
 def reference(tokens):
     """datasketch's own MinHash of the shingles as the module's docstring defines them."""
-    size = 3 if len(tokens) >= 12 else 2
-    grams = ({" ".join(tokens).encode()} if len(tokens) < size
-             else {" ".join(tokens[i:i + size]).encode() for i in range(len(tokens) - size + 1)})
+    grams = ({" ".join(tokens).encode()} if len(tokens) < 2
+             else {" ".join(tokens[i:i + 2]).encode() for i in range(len(tokens) - 1)})
     m = MinHash(num_perm=128)
     m.update_batch(list(grams))
     return m, grams
@@ -39,7 +38,7 @@ def assert_same_as_datasketch(tokens):
 
 
 @pytest.mark.parametrize("length", [*range(0, 20), 25, 40, 80, 250, 330])
-def test_signature_equals_datasketch_for_every_shingling_and_both_finaliser_paths(length):
+def test_signature_equals_datasketch_for_every_length(length):
     rng = random.Random(length)
     assert_same_as_datasketch([rng.choice(VOCABULARY) for _ in range(length)])
 
@@ -49,6 +48,21 @@ def test_signature_equals_datasketch_for_every_shingling_and_both_finaliser_path
 def test_signature_equals_datasketch_for_any_tokens(tokens):
     # Any strings: empty tokens, spaces inside tokens, repeated shingles, non-BMP characters.
     assert_same_as_datasketch(tokens)
+
+
+def test_the_same_headline_at_12_and_at_11_tokens_is_a_near_duplicate():
+    # One shingle scheme for every length: the longer scheme used to start at 12 tokens, and the
+    # pair then shared no shingle at all.
+    twelve = "samsung starts mass production of 3nm chips for ai servers in korea".split()
+    eleven = twelve[:-1]
+    assert len(twelve) == 12 and len(eleven) == 11
+    a, b = minhash.signature(twelve), minhash.signature(eleven)
+    assert a.jaccard(b) >= minhash.THRESHOLD
+    index = minhash.NearDuplicateIndex()
+    index.add("twelve", a)
+    assert index.best_match(b)[0] == "twelve"
+    index.add("other", minhash.signature("seoul city opens a new startup campus for robotics firms next spring".split()))
+    assert index.best_match(b)[0] == "twelve"
 
 
 def test_signature_of_real_looking_texts():
