@@ -63,7 +63,7 @@ RAISED = {"ValidationError", "PermissionDenied", "Http404", "SuspiciousOperation
           # Errors stored on a record or listed in an import report, read later on Korean pages
           # (a feed source's last error, rejected rows of a firm or statistics import).
           "FetchError", "FetchRefused", "_retryable", "ParseError", "SourceFailed", "ItemError", "Damaged",
-          "TooLarge", "ImportFileError", "LayoutError"}
+          "TooLarge", "OpmlError", "ImportFileError", "LayoutError"}
 MESSAGE_ARGUMENT = {"RowProblem": 2}  # RowProblem(line, column, message)
 FLASHED = {"debug", "info", "success", "warning", "error"}
 GETTEXT = {"_", "gettext", "gettext_lazy", "pgettext", "pgettext_lazy", "ngettext", "ngettext_lazy", "npgettext"}
