@@ -59,7 +59,12 @@ def test_korean_catalogue_translates_every_message():
 # Messages raised in code reach Korean pages too (a 403's reason, a form error, a flash message).
 # They must go through gettext like template strings. The REST API (api.py, api_*.py) answers
 # developers in English, and management commands print English for operators; both are left out.
-RAISED = {"ValidationError", "PermissionDenied", "Http404", "SuspiciousOperation"}
+RAISED = {"ValidationError", "PermissionDenied", "Http404", "SuspiciousOperation",
+          # Errors stored on a record or listed in an import report, read later on Korean pages
+          # (a feed source's last error, rejected rows of a firm or statistics import).
+          "FetchError", "FetchRefused", "_retryable", "ParseError", "SourceFailed", "ItemError", "Damaged",
+          "TooLarge", "OpmlError", "ImportFileError", "LayoutError"}
+MESSAGE_ARGUMENT = {"RowProblem": 2}  # RowProblem(line, column, message)
 FLASHED = {"debug", "info", "success", "warning", "error"}
 GETTEXT = {"_", "gettext", "gettext_lazy", "pgettext", "pgettext_lazy", "ngettext", "ngettext_lazy", "npgettext"}
 
@@ -86,6 +91,9 @@ def _user_message_argument(call):
     name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
     if name in RAISED:
         return call.args[0] if call.args else None
+    if name in MESSAGE_ARGUMENT:
+        index = MESSAGE_ARGUMENT[name]
+        return call.args[index] if len(call.args) > index else None
     if name == "add_error":  # form.add_error(field, message)
         return call.args[1] if len(call.args) > 1 else None
     if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == "messages":
@@ -119,9 +127,11 @@ def test_the_scan_finds_an_unwrapped_message():
 
     found = [_is_english_literal(_user_message_argument(node)) for node in ast.walk(ast.parse(
         'raise PermissionDenied("Only operators.")\nmessages.error(request, f"{n} rows failed")\n'
-        'raise Http404(_("No such page."))\nraise ValidationError({"brn": "bad number"})'))
+        'raise Http404(_("No such page."))\nraise ValidationError({"brn": "bad number"})\n'
+        'raise FetchError(f"{url} answered HTTP {status}")\nRowProblem(line, "year", "no year")\n'
+        'RowProblem(line, "year", _("no year"))'))
         if isinstance(node, ast.Call) and _user_message_argument(node) is not None]
-    assert found == [True, True, False, True]
+    assert found == [True, True, False, True, True, True, False]
 
 
 def _visible_main_text(response) -> str:

@@ -11,6 +11,7 @@ import hashlib
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from seoulhub.taxonomy.models import District, KsicCode
 
@@ -71,19 +72,23 @@ def _resolve_district(row: StatRow, by_name, by_code) -> tuple[District | None, 
     if row.district_adm_code:
         by_its_code = by_code.get(("adm", row.district_adm_code))
         if by_its_code is None:
-            return None, f"{row.district_adm_code!r} is not the administrative code of a Seoul gu (e.g. 11680 = 강남구)"
+            return None, _("%(value)r is not the administrative code of a Seoul gu (e.g. 11680 = 강남구)") % {
+                "value": row.district_adm_code}
         if by_its_name is not None and by_its_name != by_its_code:
-            return None, f"code {row.district_adm_code} is {by_its_code.name_ko} but the name says {name}"
+            return None, _("code %(code)s is %(gu)s but the name says %(name)s") % {
+                "code": row.district_adm_code, "gu": by_its_code.name_ko, "name": name}
         return by_its_code, None
     if row.district_code:
         by_its_code = by_code.get(row.district_code)
         if by_its_code is None:
-            return None, f"{row.district_code!r} is not the KOSTAT census code of a Seoul gu (e.g. 11230 = 강남구)"
+            return None, _("%(value)r is not the KOSTAT census code of a Seoul gu (e.g. 11230 = 강남구)") % {
+                "value": row.district_code}
         if by_its_name is not None and by_its_name != by_its_code:
-            return None, f"code {row.district_code} is {by_its_code.name_ko} but the name says {name}"
+            return None, _("code %(code)s is %(gu)s but the name says %(name)s") % {
+                "code": row.district_code, "gu": by_its_code.name_ko, "name": name}
         return by_its_code, None
     if by_its_name is None:
-        return None, f"{row.district_name!r} is not one of Seoul's 25 gu (expected e.g. 강남구)"
+        return None, _("%(value)r is not one of Seoul's 25 gu (expected e.g. 강남구)") % {"value": row.district_name}
     return by_its_name, None
 
 
@@ -104,12 +109,15 @@ def import_stats(data: bytes, file_name: str, *, dry_run: bool = False, user=Non
             continue
         if row.ksic_code != TOTAL and (row.revision, row.ksic_code) not in known_codes:
             report.problems.append(RowProblem(row.line, parsed.code_column,
-                                              f"{row.ksic_code!r} is not a KSIC rev. {row.revision} code"))
+                                              _("%(value)r is not a KSIC rev. %(revision)s code") % {
+                                                  "value": row.ksic_code, "revision": row.revision}))
             continue
         key = (row.year, district.pk, row.revision, row.ksic_code)
         if key in accepted:
             report.problems.append(RowProblem(row.line, parsed.code_column,
-                                              f"{district.name_ko} {row.year} {row.ksic_code} repeats line {first_line[key]}"))
+                                              _("%(gu)s %(year)s %(code)s repeats line %(line)s") % {
+                                                  "gu": district.name_ko, "year": row.year, "code": row.ksic_code,
+                                                  "line": first_line[key]}))
             continue
         accepted[key] = (row, district)
         first_line[key] = row.line

@@ -1,5 +1,5 @@
 """Read establishment/worker statistics by district x KSIC x year from the two published CSV
-layouts (no Django import). The exact columns are documented in docs/observatory.md.
+layouts (only gettext from Django: problems are shown on Korean pages). The exact columns are documented in docs/observatory.md.
 
 1. Seoul Open Data "서울시 사업체현황 (산업대분류별/동별)": columns 기간/GIGAN, 자치구/JACHIGU,
    동/DONG, then an establishments and a workers column per KSIC section (and 합계 = all
@@ -25,6 +25,8 @@ import io
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
 
 TOTAL = "TOTAL"  # the ksic_code of an all-industries row
 SEOUL_LAYOUT = "seoul-open-data"
@@ -73,7 +75,8 @@ class RowProblem:
     message: str
 
     def __str__(self) -> str:
-        return f"line {self.line}, column {self.column}: {self.message}"
+        return _("line %(line)s, column %(column)s: %(reason)s") % {
+            "line": self.line, "column": self.column, "reason": self.message}
 
 
 @dataclass
@@ -93,7 +96,7 @@ def decode(data: bytes) -> str:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise LayoutError("the file is neither UTF-8 nor CP949 (EUC-KR) text")
+    raise LayoutError(_("the file is neither UTF-8 nor CP949 (EUC-KR) text"))
 
 
 def normalise_name(text: str) -> str:
@@ -112,14 +115,15 @@ def parse_count(raw: str) -> tuple[int | None, bool, str | None]:
     if text in {"-", "–", "—"}:
         return 0, False, None
     if text.startswith("-") and _NUMBER.fullmatch(text[1:]):
-        return None, False, f"{raw!r} is not a whole number of zero or more"
+        return None, False, _("%(value)r is not a whole number of zero or more") % {"value": raw}
     if not _NUMBER.fullmatch(text):  # ASCII digits only: float() took "1e400", "nan" and "١٢"
-        return None, False, f"{raw!r} is not a number"
-    whole, _, fraction = text.partition(".")
+        return None, False, _("%(value)r is not a number") % {"value": raw}
+    whole, _dot, fraction = text.partition(".")
     if fraction.strip("0"):
-        return None, False, f"{raw!r} is not a whole number of zero or more"
+        return None, False, _("%(value)r is not a whole number of zero or more") % {"value": raw}
     if len(whole) > 10 or int(whole) > MAX_COUNT:
-        return None, False, f"{raw!r} is larger than {MAX_COUNT:,}, the largest count the hub can store"
+        return None, False, _("%(value)r is larger than %(limit)s, the largest count the hub can store") % {
+            "value": raw, "limit": f"{MAX_COUNT:,}"}
     return int(whole), False, None
 
 
@@ -135,10 +139,11 @@ def revision_for_year(year: int) -> str | None:
 def _parse_year(raw: str) -> tuple[int | None, str | None]:
     match = re.fullmatch(r"\s*([0-9]{4})(?:\s*년)?(?:[.\-/][0-9]{1,2})?\s*", raw or "")
     if not match:
-        return None, f"{raw!r} is not a year (expected e.g. 2019)"
+        return None, _("%(value)r is not a year (expected e.g. 2019)") % {"value": raw}
     year = int(match.group(1))
     if not EARLIEST_YEAR <= year <= LATEST_YEAR:
-        return None, f"year {year} is outside {EARLIEST_YEAR}..: earlier surveys use KSIC rev. 8, which is not supported"
+        return None, _("year %(year)s is outside %(earliest)s..: earlier surveys use KSIC rev. 8, which is not "
+                       "supported") % {"year": year, "earliest": EARLIEST_YEAR}
     return year, None
 
 
@@ -149,7 +154,7 @@ def parse_stats_file(data: bytes | str, section_names: dict[str, dict[str, str]]
     records = list(csv.reader(io.StringIO(text)))
     records = [(i + 1, r) for i, r in enumerate(records) if any(cell.strip() for cell in r)]
     if not records:
-        raise LayoutError("the file is empty")
+        raise LayoutError(_("the file is empty"))
     header = [cell.strip() for cell in records[0][1]]
     lowered = [h.casefold() for h in header]
     if all(column in lowered for column in SANUP_COLUMNS):
@@ -159,10 +164,10 @@ def parse_stats_file(data: bytes | str, section_names: dict[str, dict[str, str]]
     if ("기간" in header or "gigan" in lowered) and ("자치구" in header or "jachigu" in lowered):
         return _parse_seoul(records, header, section_names)
     raise LayoutError(
-        "unrecognised columns: expected the Seoul Open Data layout (기간/GIGAN, 자치구/JACHIGU, 동/DONG, "
-        "then 사업체수/종사자수 per KSIC section) or the sanup_num_wrk layout ("
-        + ", ".join(SANUP_COLUMNS) + ") or the KOSIS gu layout (" + ", ".join(KOSIS_GU_COLUMNS)
-        + ", then workers or ksic_section); found " + ", ".join(header[:12])
+        _("unrecognised columns: expected the Seoul Open Data layout (기간/GIGAN, 자치구/JACHIGU, 동/DONG, "
+          "then 사업체수/종사자수 per KSIC section) or the sanup_num_wrk layout (%(sanup)s) or the KOSIS gu "
+          "layout (%(kosis)s, then workers or ksic_section); found %(found)s") % {
+            "sanup": ", ".join(SANUP_COLUMNS), "kosis": ", ".join(KOSIS_GU_COLUMNS), "found": ", ".join(header[:12])}
     )
 
 
@@ -176,7 +181,8 @@ def _parse_sanup(records, header: list[str]) -> ParsedFile:
 
     for line, row in records[1:]:
         if len(row) < len(header):
-            parsed.problems.append(RowProblem(line, "-", f"{len(row)} columns, the header has {len(header)}"))
+            parsed.problems.append(RowProblem(line, "-", _("%(count)s columns, the header has %(expected)s") % {
+                "count": len(row), "expected": len(header)}))
             continue
         level = cell(row, "sgis_lv")
         province = cell(row, "sgis_si")
@@ -193,17 +199,17 @@ def _parse_sanup(records, header: list[str]) -> ParsedFile:
             continue
         revision = cell(row, "ksic_rev") or revision_for_year(year)
         if revision not in {"9", "10"}:
-            parsed.problems.append(RowProblem(line, "year", f"{year} was published under KSIC rev. 9 and 10: add a ksic_rev column (9 or 10)"))
+            parsed.problems.append(RowProblem(line, "year", _("%(year)s was published under KSIC rev. 9 and 10: add a ksic_rev column (9 or 10)") % {"year": year}))
             continue
         category = cell(row, "indst_ctg")
         ksic = cell(row, "indst_cd").upper()
         if category == "전체" or ksic.casefold() in TOTAL_LABELS or normalise_name(cell(row, "indst_nm")) in TOTAL_LABELS:
             ksic = TOTAL
         elif not ksic or ksic.casefold() in MISSING:
-            parsed.problems.append(RowProblem(line, "indst_cd", "no industry code"))
+            parsed.problems.append(RowProblem(line, "indst_cd", _("no industry code")))
             continue
         if not re.fullmatch(r"[0-9]{5}(?:[0-9]{2})?", code):
-            parsed.problems.append(RowProblem(line, "sgis_cd", f"{code!r} is not a 5- or 7-digit KOSTAT code"))
+            parsed.problems.append(RowProblem(line, "sgis_cd", _("%(value)r is not a 5- or 7-digit KOSTAT code") % {"value": code}))
             continue
         establishments, _s, error = parse_count(cell(row, "num_estbl"))
         if error:
@@ -214,7 +220,7 @@ def _parse_sanup(records, header: list[str]) -> ParsedFile:
             parsed.problems.append(RowProblem(line, "num_wrk", error))
             continue
         if establishments is None and workers is None and not suppressed:
-            parsed.problems.append(RowProblem(line, "num_estbl", "neither an establishment nor a worker count"))
+            parsed.problems.append(RowProblem(line, "num_estbl", _("neither an establishment nor a worker count")))
             continue
         parsed.rows.append(StatRow(line, year, code[:5], cell(row, "sgis_gu") or cell(row, "sgis_nm"), revision, ksic,
                                    cell(row, "indst_nm"), establishments, workers, suppressed))
@@ -225,7 +231,7 @@ def _parse_kosis_gu(records, header: list[str]) -> ParsedFile:
     """Gu totals (establishments, workers) or gu x KSIC section establishments (layout 3)."""
     by_section = "ksic_section" in header
     if not by_section and "workers" not in header:
-        raise LayoutError("a KOSIS gu file has either a ksic_section column or a workers column")
+        raise LayoutError(_("a KOSIS gu file has either a ksic_section column or a workers column"))
     parsed = ParsedFile(layout=KOSIS_GU_LAYOUT, district_column="gu_code",
                         code_column="ksic_section" if by_section else "establishments")
     index = {name: i for i, name in enumerate(header)}
@@ -236,7 +242,8 @@ def _parse_kosis_gu(records, header: list[str]) -> ParsedFile:
 
     for line, row in records[1:]:
         if len(row) < len(header):
-            parsed.problems.append(RowProblem(line, "-", f"{len(row)} columns, the header has {len(header)}"))
+            parsed.problems.append(RowProblem(line, "-", _("%(count)s columns, the header has %(expected)s") % {
+                "count": len(row), "expected": len(header)}))
             continue
         year, error = _parse_year(cell(row, "year"))
         if error:
@@ -244,7 +251,7 @@ def _parse_kosis_gu(records, header: list[str]) -> ParsedFile:
             continue
         code = cell(row, "gu_code")
         if len(code) != 5 or not code.isascii() or not code.isdigit():
-            parsed.problems.append(RowProblem(line, "gu_code", f"{code!r} is not a 5-digit administrative code (e.g. 11680 = 강남구)"))
+            parsed.problems.append(RowProblem(line, "gu_code", _("%(value)r is not a 5-digit administrative code (e.g. 11680 = 강남구)") % {"value": code}))
             continue
         establishments, _s, error = parse_count(cell(row, "establishments"))
         if error:
@@ -253,11 +260,11 @@ def _parse_kosis_gu(records, header: list[str]) -> ParsedFile:
         if by_section:
             section = cell(row, "ksic_section").upper()
             if not re.fullmatch(r"[A-U]", section):
-                parsed.problems.append(RowProblem(line, "ksic_section", f"{section!r} is not a KSIC section letter (A-U)"))
+                parsed.problems.append(RowProblem(line, "ksic_section", _("%(value)r is not a KSIC section letter (A-U)") % {"value": section}))
                 continue
             revision = cell(row, "ksic_rev") or revision_for_year(year)
             if revision not in {"9", "10"}:
-                parsed.problems.append(RowProblem(line, "year", f"{year} was published under KSIC rev. 9 and 10: add a ksic_rev column (9 or 10)"))
+                parsed.problems.append(RowProblem(line, "year", _("%(year)s was published under KSIC rev. 9 and 10: add a ksic_rev column (9 or 10)") % {"year": year}))
                 continue
             if establishments is None:
                 parsed.skipped["rows without a value in the source"] += 1
@@ -351,11 +358,11 @@ def _parse_seoul(records, header: list[str], section_names: dict[str, dict[str, 
             section = _section(label, section_names.get("9", {}))
         if measure is None or section is None:
             parsed.problems.append(RowProblem(first_data, label or f"#{i + 1}",
-                                              "column not understood (needs a KSIC section or 합계, and 사업체수 or 종사자수); ignored"))
+                                              _("column not understood (needs a KSIC section or 합계, and 사업체수 or 종사자수); ignored")))
             continue
         columns[i] = (section, measure)
     if not columns:
-        raise LayoutError("no establishment or worker columns found (e.g. '정보통신업 사업체수' or two header rows)")
+        raise LayoutError(_("no establishment or worker columns found (e.g. '정보통신업 사업체수' or two header rows)"))
     parsed.code_column = ", ".join(sorted({labels[i] for i in columns}))[:200]
     for line, row in records[first_data:]:
         def cell(i):
@@ -368,7 +375,7 @@ def _parse_seoul(records, header: list[str], section_names: dict[str, dict[str, 
             parsed.skipped["dong rows (gu subtotals 소계 are used)"] += 1
             continue
         if not district:
-            parsed.problems.append(RowProblem(line, header[gu_i], "no district"))
+            parsed.problems.append(RowProblem(line, header[gu_i], _("no district")))
             continue
         year, error = _parse_year(cell(year_i))
         if error:
@@ -376,8 +383,8 @@ def _parse_seoul(records, header: list[str], section_names: dict[str, dict[str, 
             continue
         revision = cell(rev_i) or header_revision or revision_for_year(year)
         if revision not in {"9", "10"}:
-            parsed.problems.append(RowProblem(line, header[year_i], f"{year} was published under KSIC rev. 9 and 10 and the "
-                                              "column names do not tell which: add a ksic_rev column (9 or 10)"))
+            parsed.problems.append(RowProblem(line, header[year_i], _("%(year)s was published under KSIC rev. 9 and 10 and the column names do not tell "
+                                                "which: add a ksic_rev column (9 or 10)") % {"year": year}))
             continue
         values: dict[str, dict[str, tuple[int | None, bool]]] = {}
         bad = False

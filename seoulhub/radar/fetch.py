@@ -1,4 +1,4 @@
-"""Safe feed fetching with httpx (no Django import; settings are passed in by the task).
+"""Safe feed fetching with httpx (settings are passed in by the task; only gettext comes from Django).
 
 * SSRF guard: every hop's host is resolved first and refused if any address is loopback,
   private, link-local (incl. 169.254.169.254 metadata), multicast, reserved or otherwise not
@@ -13,7 +13,8 @@
 * One deadline bounds the whole fetch (redirects, retries, waiting for the host, every read),
   as Miniflux bounds its exchange: a server that drips one byte a second cannot hold a worker
   or the host's turn past it. Every socket read and write gets at most the time left.
-Errors are FetchError with a message a person can act on.
+Errors are FetchError with a message a person can act on, in the active language (the worker's is
+settings.LANGUAGE_CODE, Korean), because it is stored on the source and shown on Korean pages.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import httpcore
 import httpx
+from django.utils.translation import gettext as _
 
 from .inflate import Damaged, Inflater, TooLarge
 
@@ -82,13 +84,13 @@ def _embedded_ipv4(ip: ipaddress.IPv6Address) -> tuple[str, ipaddress.IPv4Addres
     """(kind, IPv4 address) an IPv6 address carries inside it and reaches through a relay or
     translator (6to4, Teredo, NAT64, IPv4-compatible), or ("", None)."""
     if ip.sixtofour is not None:
-        return "a 6to4", ip.sixtofour
+        return "6to4", ip.sixtofour
     if ip.teredo is not None:
-        return "a Teredo", ip.teredo[1]
+        return "Teredo", ip.teredo[1]
     if any(ip in net for net in NAT64_NETWORKS):
-        return "a NAT64", ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+        return "NAT64", ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
     if ip in IPV4_COMPATIBLE and int(ip) > 1:
-        return "an IPv4-compatible", ipaddress.IPv4Address(int(ip))
+        return "IPv4-compatible", ipaddress.IPv4Address(int(ip))
     return "", None
 
 
@@ -99,16 +101,17 @@ def address_problem(ip) -> str:
     if isinstance(ip, ipaddress.IPv6Address):
         kind, inner = _embedded_ipv4(ip)
         if inner is not None and (inner_problem := address_problem(inner)):
-            return f"{kind} address that embeds {inner} ({inner_problem})"
+            return _("a %(kind)s address that embeds %(inner)s (%(problem)s)") % {
+                "kind": kind, "inner": inner, "problem": inner_problem}
     if ip in METADATA_ADDRESSES:
-        return "a cloud metadata address"
-    for test, words in (("is_unspecified", "an unspecified address"), ("is_loopback", "a loopback address"),
-                        ("is_link_local", "a link-local address"), ("is_private", "a private-network address"),
-                        ("is_multicast", "a multicast address"), ("is_reserved", "a reserved address")):
+        return _("a cloud metadata address")
+    for test, words in (("is_unspecified", _("an unspecified address")), ("is_loopback", _("a loopback address")),
+                        ("is_link_local", _("a link-local address")), ("is_private", _("a private-network address")),
+                        ("is_multicast", _("a multicast address")), ("is_reserved", _("a reserved address"))):
         if getattr(ip, test):
             return words
     if not ip.is_global:
-        return "a non-public address"
+        return _("a non-public address")
     return ""
 
 
@@ -137,7 +140,8 @@ class Fetcher:
         try:
             infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
         except socket.gaierror as exc:
-            raise FetchError(f"the host name {host} could not be resolved ({exc.strerror})") from exc
+            raise FetchError(_("the host name %(host)s could not be resolved (%(reason)s)") % {
+                "host": host, "reason": exc.strerror}) from exc
         return list(dict.fromkeys(info[4][0] for info in infos))
 
     def _allowed(self, host: str, ip) -> bool:
@@ -149,10 +153,11 @@ class Fetcher:
         """(host, address to connect to) for `url`, or FetchRefused/FetchError in words."""
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https"):
-            raise FetchRefused(f"only http and https URLs can be fetched, not {parts.scheme or 'no scheme'!r}")
+            raise FetchRefused(_("only http and https URLs can be fetched, not %(scheme)s") % {
+                "scheme": repr(parts.scheme) if parts.scheme else _("a URL without a scheme")})
         host = parts.hostname
         if not host:
-            raise FetchRefused(f"the URL {url!r} has no host name")
+            raise FetchRefused(_("the URL %(url)r has no host name") % {"url": url})
         port = parts.port or (443 if parts.scheme == "https" else 80)
         try:
             literal = ipaddress.ip_address(host)
@@ -160,14 +165,14 @@ class Fetcher:
         except ValueError:
             addresses = self._resolve(host, port)
         if not addresses:
-            raise FetchError(f"the host name {host} has no address")
+            raise FetchError(_("the host name %(host)s has no address") % {"host": host})
         for address in addresses:
             ip = ipaddress.ip_address(address.split("%")[0])
             problem = address_problem(ip)
             if problem and not self._allowed(host, ip):
                 raise FetchRefused(
-                    f"refused to connect to {host} ({address}): it is {problem}; an operator can allow it "
-                    f"with SEOULHUB_FETCH_ALLOW")
+                    _("refused to connect to %(host)s (%(address)s): it is %(problem)s; an operator can allow "
+                      "it with SEOULHUB_FETCH_ALLOW") % {"host": host, "address": address, "problem": problem})
         return host, addresses[0]
 
     # --- politeness -------------------------------------------------------------------
@@ -183,8 +188,8 @@ class Fetcher:
                 self._sleep(wait)
 
     def _past_deadline(self, url: str) -> FetchError:
-        return FetchError(f"{url} did not finish within {self.deadline:g} seconds, the limit for one fetch "
-                          f"(SEOULHUB_FETCH_DEADLINE)")
+        return FetchError(_("%(url)s did not finish within %(seconds)s seconds, the limit for one fetch "
+                            "(SEOULHUB_FETCH_DEADLINE)") % {"url": url, "seconds": f"{self.deadline:g}"})
 
     # --- fetching ---------------------------------------------------------------------
     def fetch(self, url: str, *, etag: str = "", last_modified: str = "") -> FetchResult:
@@ -205,14 +210,15 @@ class Fetcher:
                 if response.status in (301, 302, 303, 307, 308):
                     location = response.location
                     if not location:
-                        raise FetchError(f"{current} answered with a redirect ({response.status}) but no Location")
+                        raise FetchError(_("%(url)s answered with a redirect (%(status)s) but no Location") % {
+                            "url": current, "status": response.status})
                     current = urljoin(current, location)
                     redirects.append(current)
                     continue
                 response.url = current
                 response.redirects = redirects
                 return response
-        raise FetchError(f"{url} redirected more than {MAX_REDIRECTS} times")
+        raise FetchError(_("%(url)s redirected more than %(count)s times") % {"url": url, "count": MAX_REDIRECTS})
 
     def _request_with_retries(self, client, url, host, address, etag, last_modified, deadline) -> FetchResult:
         attempt = 0
@@ -228,8 +234,10 @@ class Fetcher:
             else:
                 if result.status not in RETRY_STATUSES or self._last_try(attempt, pause, deadline):
                     if result.status in RETRY_STATUSES or result.status >= 400:
-                        raise FetchError(f"{url} answered HTTP {result.status}" +
-                                         (" (too many requests)" if result.status == 429 else ""))
+                        if result.status == 429:
+                            raise FetchError(_("%(url)s answered HTTP %(status)s (too many requests)") % {
+                                "url": url, "status": result.status})
+                        raise FetchError(_("%(url)s answered HTTP %(status)s") % {"url": url, "status": result.status})
                     return result
             self._sleep(pause)
             attempt += 1
@@ -264,9 +272,11 @@ class Fetcher:
             except httpx.TimeoutException as exc:
                 if time.monotonic() >= deadline:
                     raise self._past_deadline(url) from exc
-                raise _retryable(f"{url} did not answer within {self.timeout:g} seconds") from exc
+                raise _retryable(_("%(url)s did not answer within %(seconds)s seconds") % {
+                    "url": url, "seconds": f"{self.timeout:g}"}) from exc
             except httpx.TransportError as exc:
-                raise _retryable(f"could not connect to {host}: {exc.__class__.__name__} {exc}") from exc
+                raise _retryable(_("could not connect to %(host)s: %(reason)s") % {
+                    "host": host, "reason": f"{exc.__class__.__name__} {exc}"}) from exc
             try:
                 if response.status_code in (301, 302, 303, 307, 308):
                     return FetchResult(url, response.status_code, location=response.headers.get("location", ""))
@@ -274,7 +284,8 @@ class Fetcher:
                     return FetchResult(url, response.status_code)
                 declared = response.headers.get("content-length", "")
                 if declared.isascii() and declared.isdigit() and int(declared) > self.max_bytes:
-                    raise FetchError(f"{url} is {int(declared):,} bytes, over the {self.max_bytes:,}-byte limit")
+                    raise FetchError(_("%(url)s is %(size)s bytes, over the %(limit)s-byte limit") % {
+                        "url": url, "size": f"{int(declared):,}", "limit": f"{self.max_bytes:,}"})
                 body = self._read_body(url, response, deadline)
                 return FetchResult(url, 200, body, response.headers.get("content-type", ""),
                                    response.headers.get("etag", ""), response.headers.get("last-modified", ""))
@@ -289,10 +300,12 @@ class Fetcher:
         encodings = [e.strip().lower() for e in response.headers.get("content-encoding", "").split(",")]
         encodings = [e for e in encodings if e and e != "identity"]
         if len(encodings) > 1 or (encodings and encodings[0] not in DECODED_ENCODINGS + ("x-gzip",)):
-            raise FetchError(f"{url} sent its body encoded as {', '.join(encodings)}, which the hub does not read "
-                             f"(it asks for {', '.join(DECODED_ENCODINGS)})")
+            raise FetchError(_("%(url)s sent its body encoded as %(encoding)s, which the hub does not read "
+                               "(it asks for %(accepted)s)") % {
+                "url": url, "encoding": ", ".join(encodings), "accepted": ", ".join(DECODED_ENCODINGS)})
         inflater = Inflater(encodings[0], self.max_bytes) if encodings else None
-        too_large = FetchError(f"{url} is larger than the {self.max_bytes:,}-byte limit")
+        too_large = FetchError(_("%(url)s is larger than the %(limit)s-byte limit") % {
+            "url": url, "limit": f"{self.max_bytes:,}"})
         body = bytearray()
         received = 0
         try:
@@ -310,13 +323,16 @@ class Fetcher:
         except TooLarge as exc:
             raise too_large from exc
         except Damaged as exc:
-            raise FetchError(f"{url} sent a body that could not be decompressed: {exc}") from exc
+            raise FetchError(_("%(url)s sent a body that could not be decompressed: %(reason)s") % {
+                "url": url, "reason": exc}) from exc
         except httpx.TimeoutException as exc:
             if time.monotonic() >= deadline:
                 raise self._past_deadline(url) from exc
-            raise _retryable(f"{url} stopped sending within {self.timeout:g} seconds") from exc
+            raise _retryable(_("%(url)s stopped sending within %(seconds)s seconds") % {
+                "url": url, "seconds": f"{self.timeout:g}"}) from exc
         except httpx.TransportError as exc:
-            raise _retryable(f"{url} broke off while sending: {exc.__class__.__name__} {exc}") from exc
+            raise _retryable(_("%(url)s broke off while sending: %(reason)s") % {
+                "url": url, "reason": f"{exc.__class__.__name__} {exc}"}) from exc
         return bytes(body)
 
 

@@ -1,4 +1,4 @@
-"""Bounded decompression of gzip and deflate data (no Django import).
+"""Bounded decompression of gzip and deflate data (only gettext from Django: its messages reach Korean pages).
 
 A few kilobytes of gzip can unpack to gigabytes (a "gzip bomb"), so every decompression of bytes
 from outside goes through Inflater, which decompresses piece by piece and stops at a limit
@@ -9,6 +9,8 @@ gzipped file (parse.py).
 from __future__ import annotations
 
 import zlib
+
+from django.utils.translation import gettext as _
 
 GZIP_MAGIC = b"\x1f\x8b"
 PIECE_BYTES = 1024 * 1024
@@ -68,7 +70,7 @@ class Inflater:
             self._started = True
             self.produced += len(piece)
             if self.produced > self.limit:
-                raise TooLarge(f"unpacks to more than {self.limit:,} bytes")
+                raise TooLarge(_("unpacks to more than %(limit)s bytes") % {"limit": f"{self.limit:,}"})
             pieces.append(piece)
             more = len(piece) == room
             data = self._stream.unused_data if self._stream.eof else self._stream.unconsumed_tail
@@ -77,7 +79,7 @@ class Inflater:
     def finish(self) -> None:
         """Raise Damaged when the data ended before the end of the compressed stream."""
         if self._started and not self._stream.eof and not self._ended:
-            raise Damaged("the compressed data ends early")
+            raise Damaged(_("the compressed data ends early"))
 
 
 def inflate(data: bytes, encoding: str, limit: int) -> bytes:

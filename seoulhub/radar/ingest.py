@@ -18,6 +18,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import DataError, IntegrityError, connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from seoulhub.taxonomy.models import Technology
 from seoulhub.text import minhash as minhash_mod
@@ -126,8 +127,8 @@ class Ingestor:
         except Exception as exc:  # one item that breaks the pipeline never blocks its siblings
             log.exception("%s: item %s could not be processed", source.name, item.link or item.guid)
             stats.errors += 1
-            stats.error_messages.append(f"{item.link or item.guid or '?'}: could not be processed "
-                                        f"({exc.__class__.__name__})")
+            stats.error_messages.append(_("%(url)s: could not be processed (%(reason)s)") % {
+                "url": item.link or item.guid or "?", "reason": exc.__class__.__name__})
             return None
 
     def store_batch(self, source: Source, batch: list[ProcessedItem], stats: IngestStats) -> None:
@@ -216,7 +217,8 @@ class Ingestor:
             return
         except DataError as exc:
             stats.errors += 1
-            stats.error_messages.append(f"{p.url or p.guid or '?'}: the database refused it ({exc})"[:500])
+            stats.error_messages.append((_("%(url)s: the database refused it (%(reason)s)") % {
+                "url": p.url or p.guid or "?", "reason": exc})[:500])
             return
         stats.new += 1
         stats.near_duplicates += near

@@ -1,9 +1,12 @@
-"""OPML 2.0 import and export of radar sources (no Django import in the parsing part)."""
+"""OPML 2.0 import and export of radar sources (only gettext from Django in the parsing part: its
+errors are shown on Korean pages)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from xml.etree import ElementTree as ET
+
+from django.utils.translation import gettext as _
 
 
 class OpmlError(ValueError):
@@ -21,13 +24,13 @@ class OpmlFeed:
 
 def parse_opml(content: bytes) -> list[OpmlFeed]:
     if b"<!DOCTYPE" in content[:2000] or b"<!ENTITY" in content[:5000]:
-        raise OpmlError("OPML with a DOCTYPE or entities is refused (entity expansion attacks)")
+        raise OpmlError(_("OPML with a DOCTYPE or entities is refused (entity expansion attacks)"))
     try:
         root = ET.fromstring(content)
     except ET.ParseError as exc:
-        raise OpmlError(f"not well-formed XML: {exc}") from exc
+        raise OpmlError(_("not well-formed XML: %(reason)s") % {"reason": exc}) from exc
     if root.tag.lower() != "opml":
-        raise OpmlError(f"the root element is <{root.tag}>, not <opml>")
+        raise OpmlError(_("the root element is <%(tag)s>, not <opml>") % {"tag": root.tag})
     feeds, seen = [], set()
     for outline in root.iter("outline"):
         url = (outline.get("xmlUrl") or outline.get("xmlurl") or "").strip()

@@ -1,6 +1,6 @@
 """Feed parsing: RSS 0.9x/1.0/2.0 and Atom (feedparser), JSON Feed 1.0/1.1, arXiv-style listings.
 
-No Django import. The arXiv-style listing is the JSON-lines format of arXiv's daily listing
+Only gettext from Django (error messages are shown on Korean pages). The arXiv-style listing is the JSON-lines format of arXiv's daily listing
 exports (one object per paper: id, title, summary, categories, authors, first_seen or
 published), optionally gzipped. Encodings other than UTF-8 are left to feedparser, which reads
 the XML declaration (gb2312, ISO-8859-1) and falls back when it lies.
@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 import feedparser
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from .inflate import GZIP_MAGIC, Damaged, TooLarge, inflate
 from .pipeline import ParsedItem, storable_item
@@ -66,15 +68,15 @@ def parse_feed(content: bytes, *, content_type: str = "", url: str = "",
     """The feed in `content`; every item's texts are storable (pipeline.storable_item), so one
     item with a lone surrogate or a NUL cannot fail its siblings later."""
     if not content or not content.strip():
-        raise ParseError("the feed is empty")
+        raise ParseError(_("the feed is empty"))
     if content[:2] == GZIP_MAGIC:
         try:
             content = inflate(content, "gzip", max_unpacked)
         except TooLarge as exc:
-            raise ParseError(f"the gzip file unpacks to more than {max_unpacked:,} bytes, the limit "
-                             f"(SEOULHUB_FEED_MAX_UNPACKED_BYTES)") from exc
+            raise ParseError(_("the gzip file unpacks to more than %(limit)s bytes, the limit "
+                               "(SEOULHUB_FEED_MAX_UNPACKED_BYTES)") % {"limit": f"{max_unpacked:,}"}) from exc
         except Damaged as exc:
-            raise ParseError(f"the gzip file is damaged: {exc}") from exc
+            raise ParseError(_("the gzip file is damaged: %(reason)s") % {"reason": exc}) from exc
     feed = _parse_unpacked(content, url)
     feed.items = [storable_item(item) for item in feed.items]
     return feed
@@ -103,15 +105,17 @@ def parse_with_feedparser(content: bytes, *, url: str = "") -> ParsedFeed:
     parsed = feedparser.parse(content, response_headers=headers)
     if parsed.bozo and not parsed.entries:
         problem = parsed.get("bozo_exception")
-        raise ParseError(f"not a readable RSS/Atom feed: {problem or 'no entries found'}")
+        raise ParseError(_("not a readable RSS/Atom feed: %(reason)s") % {
+            "reason": problem or _("no entries found")})
     version = parsed.get("version", "") or ""
     feed = ParsedFeed(kind="atom" if version.startswith("atom") else "rss",
                       title=parsed.feed.get("title", ""), link=parsed.feed.get("link", ""),
                       language=_lang(parsed.feed.get("language")))
     if parsed.bozo:
-        feed.warning = f"the feed is not well-formed ({parsed.get('bozo_exception')}); entries read anyway"
+        feed.warning = _("the feed is not well-formed (%(reason)s); entries read anyway") % {
+            "reason": parsed.get("bozo_exception")}
     if not parsed.entries and not version:
-        raise ParseError("not an RSS, Atom or JSON feed (no channel or entries found)")
+        raise ParseError(_("not an RSS, Atom or JSON feed (no channel or entries found)"))
     for entry in parsed.entries:
         content_html = ""
         if entry.get("content"):
@@ -136,12 +140,12 @@ def parse_json_feed(content: bytes) -> ParsedFeed:
     try:
         data = json.loads(content.decode("utf-8-sig"))
     except (UnicodeDecodeError, ValueError) as exc:
-        raise ParseError(f"not valid JSON: {exc}") from exc
+        raise ParseError(_("not valid JSON: %(reason)s") % {"reason": exc}) from exc
     if not isinstance(data, dict) or "jsonfeed.org" not in str(data.get("version", "")):
-        raise ParseError("JSON without a JSON Feed version (https://jsonfeed.org/version/1.1)")
+        raise ParseError(_("JSON without a JSON Feed version (https://jsonfeed.org/version/1.1)"))
     items = data.get("items")
     if not isinstance(items, list):
-        raise ParseError("the JSON Feed has no items list")
+        raise ParseError(_("the JSON Feed has no items list"))
     language = data.get("language")
     feed = ParsedFeed(kind="json", title=str(data.get("title", "")), link=str(data.get("home_page_url", "")),
                       language=_lang(language) if isinstance(language, str) else "")
@@ -153,7 +157,8 @@ def parse_json_feed(content: bytes) -> ParsedFeed:
             bad += 1
     if bad:
         feed.skipped = bad
-        feed.warning = f"{bad} unreadable item{'s' if bad > 1 else ''} skipped"
+        feed.warning = ngettext("%(count)s unreadable item skipped", "%(count)s unreadable items skipped",
+                                bad) % {"count": bad}
     return feed
 
 
@@ -205,8 +210,9 @@ def parse_arxiv_listing(content: bytes) -> ParsedFeed:
             language="en",
         ))
     if not feed.items:
-        raise ParseError(f"no arXiv records found ({bad} unreadable lines)")
+        raise ParseError(_("no arXiv records found (%(count)s unreadable lines)") % {"count": bad})
     if bad:
         feed.skipped = bad
-        feed.warning = f"{bad} unreadable lines skipped"
+        feed.warning = ngettext("%(count)s unreadable line skipped", "%(count)s unreadable lines skipped",
+                                bad) % {"count": bad}
     return feed

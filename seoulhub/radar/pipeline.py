@@ -1,6 +1,6 @@
 """Plain-function processing of one feed item: parsed item -> every stored field of an Article.
 
-No Django import: the ingest task stores the result in one transaction, and the search
+Only gettext from Django (error messages are shown on Korean pages): the ingest task stores the result in one transaction, and the search
 helper builds documents and queries with `search_tokens`. Heavy pieces live in seoulhub.text.
 Embeddings are not computed here (see text.embed: ~10 ms per headline); tasks.embed_pending
 fills them in batches after the articles are stored, and with each vector replaces the
@@ -18,6 +18,7 @@ from datetime import datetime
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import nh3
+from django.utils.translation import gettext as _
 
 from seoulhub.text import keywords as keywords_mod
 from seoulhub.text import compounds, korean, language, minhash, normalise
@@ -367,7 +368,7 @@ def process_item(item: ParsedItem, *, language_hint: str = "",
     text = html_to_text(body_html)
     title = html_to_text(item.title)[:1000]
     if not title and not text:
-        raise ItemError("the item has neither a title nor any text")
+        raise ItemError(_("the item has neither a title nor any text"))
     if not title:
         title = text[:120] + ("…" if len(text) > 120 else "")
     verdict = classify_text(title, text, language_hint=item.language or language_hint, tagger=tagger)

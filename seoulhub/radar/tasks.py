@@ -13,6 +13,8 @@ import logging
 
 from django.conf import settings
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django_tasks import task
 
 from .fetch import Fetcher, FetchError
@@ -59,7 +61,8 @@ def _read(source: Source) -> tuple[bytes, str, str, bool]:
         try:
             return path.read_bytes(), "", "", False
         except OSError as exc:
-            raise SourceFailed(f"cannot read the file {path}: {exc.strerror or exc}") from exc
+            raise SourceFailed(_("cannot read the file %(path)s: %(reason)s") % {
+                "path": path, "reason": exc.strerror or exc}) from exc
     try:
         result = fetcher().fetch(source.url, etag=source.etag, last_modified=source.last_modified)
     except FetchError as exc:
@@ -108,8 +111,9 @@ def run_source(source: Source, ingestor: Ingestor | None = None, progress=None, 
         log.info("%s: %s", source.name, feed.warning)
     if stats.errors or feed.skipped:
         # The other items are stored; the source's health record says what was skipped, and why.
-        notes = [f"{stats.errors} item{'s' if stats.errors > 1 else ''} skipped: "
-                 + "; ".join(stats.error_messages[:3])] if stats.errors else []
+        notes = [ngettext("%(count)s item skipped: %(reasons)s", "%(count)s items skipped: %(reasons)s",
+                          stats.errors) % {"count": stats.errors, "reasons": "; ".join(stats.error_messages[:3])}
+                 ] if stats.errors else []
         source.last_error = "; ".join(notes + ([feed.warning] if feed.skipped else []))[:2000]
         source.save(update_fields=["last_error"])
     return stats
@@ -119,7 +123,7 @@ def run_source(source: Source, ingestor: Ingestor | None = None, progress=None, 
 def ingest_source(source_id: int) -> dict:
     source = Source.objects.filter(pk=source_id).first()
     if source is None:
-        return {"error": f"source {source_id} no longer exists"}
+        return {"error": _("source %(id)s no longer exists") % {"id": source_id}}
     try:
         return run_source(source).as_dict()
     except SourceFailed as exc:

@@ -21,12 +21,13 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import DatabaseError, transaction
+from django.utils.translation import gettext as _
 
 from seoulhub.core.params import parse_int, strip_controls
 from seoulhub.matching.brn import InvalidBRN, validate_brn
 from seoulhub.taxonomy.models import District, KsicCode, Technology
 
-from .models import Certification, Firm, RevenueBand, Stage
+from .models import Certification, Firm, RevenueBand, Stage, brn_error
 
 MAX_ROWS = 20_000
 EMPLOYEES_MAX = 2_147_483_647  # the column is a PositiveIntegerField
@@ -91,7 +92,8 @@ def read_rows(data: bytes, filename: str) -> list[dict[str, str]]:
         try:
             book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         except Exception as exc:  # openpyxl raises several types for a non-xlsx file
-            raise ImportFileError(f"{filename}: not a readable XLSX file ({exc.__class__.__name__})") from exc
+            raise ImportFileError(_("%(file)s: not a readable XLSX file (%(reason)s)") % {
+                "file": filename, "reason": exc.__class__.__name__}) from exc
         sheet = book.worksheets[0]
         table = [["" if v is None else (v.isoformat()[:10] if isinstance(v, (datetime.date, datetime.datetime))
                                          else str(v)) for v in row] for row in sheet.iter_rows(values_only=True)]
@@ -103,17 +105,18 @@ def read_rows(data: bytes, filename: str) -> list[dict[str, str]]:
             except UnicodeDecodeError:
                 continue
         else:
-            raise ImportFileError(f"{filename}: text is neither UTF-8 nor CP949")
+            raise ImportFileError(_("%(file)s: text is neither UTF-8 nor CP949") % {"file": filename})
         table = list(csv.reader(io.StringIO(text)))
     else:
-        raise ImportFileError(f"{filename}: only .csv and .xlsx files can be imported")
+        raise ImportFileError(_("%(file)s: only .csv and .xlsx files can be imported") % {"file": filename})
     if not table:
-        raise ImportFileError(f"{filename}: the file is empty")
+        raise ImportFileError(_("%(file)s: the file is empty") % {"file": filename})
     header = [COLUMNS.get(_NORMALISE.sub("", h).lower()) or COLUMNS.get(_NORMALISE.sub("", h)) for h in table[0]]
     if "name_ko" not in header:
-        raise ImportFileError(f"{filename}: no firm name column (name_ko or 회사명) in the header")
+        raise ImportFileError(_("%(file)s: no firm name column (name_ko or 회사명) in the header") % {"file": filename})
     if len(table) - 1 > MAX_ROWS:
-        raise ImportFileError(f"{filename}: {len(table) - 1} rows; at most {MAX_ROWS} per file")
+        raise ImportFileError(_("%(file)s: %(rows)s rows; at most %(limit)s per file") % {
+            "file": filename, "rows": len(table) - 1, "limit": MAX_ROWS})
     rows = []
     for values in table[1:]:
         if not any(str(v).strip() for v in values):
@@ -162,7 +165,7 @@ def _date(text: str, label: str, errors: list[str]) -> datetime.date | None:
             return datetime.datetime.strptime(text[:10], fmt).date()
         except ValueError:
             continue
-    errors.append(f"{label} '{text}' is not a date (use YYYY-MM-DD)")
+    errors.append(_("%(label)s '%(value)s' is not a date (use YYYY-MM-DD)") % {"label": label, "value": text})
     return None
 
 
@@ -183,22 +186,22 @@ def clean_row(row: dict[str, str], lookups: _Lookups) -> tuple[dict, list, list[
     errors: list[str] = []
     values: dict = {"name_ko": row.get("name_ko", ""), "name_en": row.get("name_en", "")}
     if not values["name_ko"]:
-        errors.append("firm name (name_ko / 회사명) is empty")
+        errors.append(_("firm name (name_ko / 회사명) is empty"))
     values["brn"] = None
     if row.get("brn"):
         try:
             values["brn"] = validate_brn(row["brn"])
         except InvalidBRN as exc:
-            errors.append(str(exc))
+            errors += brn_error(exc).messages
     values["stock_code"] = row.get("stock_code") or None
     if values["stock_code"] and not re.fullmatch(r"[0-9A-Z]{6}", values["stock_code"]):
-        errors.append(f"stock code '{values['stock_code']}' must be 6 letters or digits")
+        errors.append(_("stock code '%(value)s' must be 6 letters or digits") % {"value": values["stock_code"]})
     values["province"] = row.get("province", "")
     values["district"] = None
     if row.get("district"):
         values["district"] = lookups.districts.get(row["district"]) or lookups.districts.get(row["district"].lower())
         if values["district"] is None:
-            errors.append(f"district '{row['district']}' is not one of Seoul's 25 gu")
+            errors.append(_("district '%(value)s' is not one of Seoul's 25 gu") % {"value": row["district"]})
         elif not values["province"]:
             values["province"] = "서울특별시"
     values["address"] = row.get("address", "")
@@ -207,12 +210,12 @@ def clean_row(row: dict[str, str], lookups: _Lookups) -> tuple[dict, list, list[
     if row.get("ksic"):
         values["ksic"] = lookups.ksic10.get(row["ksic"])
         if values["ksic"] is None:
-            errors.append(f"KSIC code '{row['ksic']}' is not a KSIC rev. 10 code")
+            errors.append(_("KSIC code '%(value)s' is not a KSIC rev. 10 code") % {"value": row["ksic"]})
     elif values["industry_text"]:
         values["ksic"] = lookups.ksic_for_name(values["industry_text"])  # None is fine: kept as text
     values["products"] = row.get("products", "")
-    values["founded_on"] = _date(row.get("founded_on", ""), "founding date", errors)
-    values["listed_on"] = _date(row.get("listed_on", ""), "listing date", errors)
+    values["founded_on"] = _date(row.get("founded_on", ""), _("founding date"), errors)
+    values["listed_on"] = _date(row.get("listed_on", ""), _("listing date"), errors)
     values["employees"] = None
     if row.get("employees"):
         text = row["employees"].replace(",", "")
@@ -220,35 +223,39 @@ def clean_row(row: dict[str, str], lookups: _Lookups) -> tuple[dict, list, list[
             text = text[:-2]
         values["employees"] = parse_int(text, minimum=0, maximum=EMPLOYEES_MAX)
         if values["employees"] is None:
-            errors.append(f"employees '{row['employees']}' is not a whole number from 0 to {EMPLOYEES_MAX:,}")
+            errors.append(_("employees '%(value)s' is not a whole number from 0 to %(limit)s") % {
+                "value": row["employees"], "limit": f"{EMPLOYEES_MAX:,}"})
     values["revenue_band"] = row.get("revenue_band", "")
     if values["revenue_band"] and values["revenue_band"] not in RevenueBand.values:
-        errors.append(f"revenue band '{values['revenue_band']}' is not one of {', '.join(RevenueBand.values)}")
+        errors.append(_("revenue band '%(value)s' is not one of %(choices)s") % {
+            "value": values["revenue_band"], "choices": ", ".join(RevenueBand.values)})
     values["stage"] = row.get("stage", "")
     if values["stage"] and values["stage"] not in Stage.values:
-        errors.append(f"stage '{values['stage']}' is not one of {', '.join(Stage.values)}")
+        errors.append(_("stage '%(value)s' is not one of %(choices)s") % {
+            "value": values["stage"], "choices": ", ".join(Stage.values)})
     certs = [c.strip().lower() for c in re.split(r"[,;/]", row.get("certifications", "")) if c.strip()]
     unknown = [c for c in certs if c not in Certification.values]
     if unknown:
-        errors.append(f"unknown certification(s) {', '.join(unknown)}; known: {', '.join(Certification.values)}")
+        errors.append(_("unknown certification(s) %(values)s; known: %(choices)s") % {
+            "values": ", ".join(unknown), "choices": ", ".join(Certification.values)})
     values["certifications"] = sorted(set(certs) - set(unknown))
     website = clean_website(row.get("website", ""))
     if website:
         try:
             URLValidator()(website)
         except ValidationError:
-            errors.append(f"website '{row['website']}' is not a web address")
+            errors.append(_("website '%(value)s' is not a web address") % {"value": row["website"]})
             website = ""
     values["website"] = website
     technologies = []
     for term in filter(None, (t.strip() for t in re.split(r"[,;]", row.get("technologies", "")))):
         tech = lookups.technologies.get(term) or lookups.technologies.get(term.lower())
         if tech is None:
-            errors.append(f"technology '{term}' is not in the taxonomy")
+            errors.append(_("technology '%(value)s' is not in the taxonomy") % {"value": term})
         else:
             technologies.append(tech)
     if not values["brn"] and not values["stock_code"] and not errors:
-        errors.append("needs a business registration number or a stock code to identify the firm")
+        errors.append(_("needs a business registration number or a stock code to identify the firm"))
     if not errors:
         errors += _database_refusals(values)
     return values, technologies, errors
@@ -280,7 +287,8 @@ def import_firms(rows: list[dict[str, str]], dry_run: bool = False, source: str 
         for key in ("brn", "stock_code"):
             if values[key]:
                 if (key, values[key]) in seen:
-                    errors.append(f"{key} {values[key]} repeats row {seen[(key, values[key])]}")
+                    errors.append(_("%(field)s %(value)s repeats row %(row)s") % {
+                        "field": key, "value": values[key], "row": seen[(key, values[key])]})
                 else:
                     seen[(key, values[key])] = number
         existing = None
@@ -288,10 +296,12 @@ def import_firms(rows: list[dict[str, str]], dry_run: bool = False, source: str 
             by_brn = Firm.objects.filter(brn=values["brn"]).first() if values["brn"] else None
             by_code = Firm.objects.filter(stock_code=values["stock_code"]).first() if values["stock_code"] else None
             if by_brn and by_code and by_brn.pk != by_code.pk:
-                errors.append(f"registration number belongs to '{by_brn.name_ko}' but the stock code to '{by_code.name_ko}'")
+                errors.append(_("registration number belongs to '%(brn_firm)s' but the stock code to '%(code_firm)s'")
+                              % {"brn_firm": by_brn.name_ko, "code_firm": by_code.name_ko})
             existing = by_brn or by_code
             if existing and by_brn and existing.name_ko != values["name_ko"] and not by_code:
-                errors.append(f"business registration number {values['brn']} is already registered to '{existing.name_ko}'")
+                errors.append(_("business registration number %(brn)s is already registered to '%(firm)s'") % {
+                    "brn": values["brn"], "firm": existing.name_ko})
         if errors:
             report.results.append(RowResult(number, name, "rejected", errors))
             continue
@@ -321,6 +331,6 @@ def import_firms(rows: list[dict[str, str]], dry_run: bool = False, source: str 
                     firm.technologies.add(*technologies)
                 changed.append(firm)
     except (DatabaseError, ValidationError, ValueError, OverflowError) as exc:
-        raise ImportFileError(f"row {number} could not be written ({exc.__class__.__name__}: {exc}); "
-                              "nothing from this file was imported") from exc
+        raise ImportFileError(_("row %(row)s could not be written (%(reason)s); nothing from this file was "
+                                "imported") % {"row": number, "reason": f"{exc.__class__.__name__}: {exc}"}) from exc
     return report, changed

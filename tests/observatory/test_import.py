@@ -2,10 +2,19 @@
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from seoulhub.observatory.importer import import_stats
 from seoulhub.observatory.models import IndustryStat, StatImport
 from seoulhub.observatory.statsfile import LayoutError
+
+
+@pytest.fixture(autouse=True)
+def english_messages():
+    """These tests read the English source wording; the stored and shown text is Korean by default
+    (test_error_language.py, test_import_language.py, test_support_pages.py)."""
+    with translation.override("en"):
+        yield
 
 pytestmark = pytest.mark.django_db
 

@@ -1,9 +1,18 @@
 """Reading the two statistics layouts (no database; section names as in KSIC)."""
 
 import pytest
+from django.utils import translation
 
 from seoulhub.observatory.statsfile import (SANUP_LAYOUT, SEOUL_LAYOUT, TOTAL, LayoutError, parse_count,
                                             parse_stats_file)
+
+
+@pytest.fixture(autouse=True)
+def english_messages():
+    """These tests read the English source wording; the stored and shown text is Korean by default
+    (test_error_language.py, test_import_language.py, test_support_pages.py)."""
+    with translation.override("en"):
+        yield
 
 SECTIONS = {
     "10": {"J": "정보통신업(58~63)", "C": "제조업(10~34)"},

@@ -10,12 +10,21 @@ import tracemalloc
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from django.utils import translation
 
 from seoulhub.radar import ingest as ingest_module
 from seoulhub.radar.fetch import Fetcher, FetchError, FetchRefused, address_problem
 from seoulhub.radar.models import Article, Source
 from seoulhub.radar.parse import ParseError, parse_feed
 from seoulhub.radar.tasks import SourceFailed, run_source
+
+
+@pytest.fixture(autouse=True)
+def english_messages():
+    """These tests read the English source wording; the stored and shown text is Korean by default
+    (test_error_language.py, test_import_language.py, test_support_pages.py)."""
+    with translation.override("en"):
+        yield
 
 MB = 1024 * 1024
 

@@ -5,10 +5,19 @@ import ipaddress
 import time
 
 import pytest
+from django.utils import translation
 
 from seoulhub.radar.fetch import Fetcher, FetchError, FetchRefused, address_problem
 
 from .conftest import fixture_bytes, gzipped
+
+
+@pytest.fixture(autouse=True)
+def english_messages():
+    """These tests read the English source wording; the stored and shown text is Korean by default
+    (test_error_language.py, test_import_language.py, test_support_pages.py)."""
+    with translation.override("en"):
+        yield
 
 RSS = fixture_bytes("netnewswire/cloudblog.rss")
 

@@ -72,10 +72,10 @@ def test_technologies_are_stored_with_score_and_evidence():
 
 def test_unreadable_file_is_recorded_on_source_health():
     source = file_source(FIXTURES / "feed-rs/rss_2.0_invalid_1.xml")
-    with pytest.raises(SourceFailed, match="not a readable"):
+    with pytest.raises(SourceFailed, match="읽을 수 있는 RSS/Atom 피드가 아닙니다"):
         run_source(source)
     source.refresh_from_db()
-    assert source.consecutive_errors == 1 and "not a readable" in source.last_error
+    assert source.consecutive_errors == 1 and "읽을 수 있는 RSS/Atom 피드가 아닙니다" in source.last_error
     assert source.paused_at is None
 
 
@@ -102,7 +102,7 @@ def test_failing_source_backs_off_exponentially():
 
 def test_command_refuses_loopback_url_without_allow_list(settings):
     settings.SEOULHUB_FETCH_ALLOW = []
-    with pytest.raises(CommandError, match="refused to connect to 127.0.0.1.*loopback"):
+    with pytest.raises(CommandError, match="127.0.0.1.*연결하지 않았습니다: 루프백 주소"):
         call_command("ingest", url="http://127.0.0.1:9/feed.xml", no_progress=True)
     assert not Source.objects.exists()
 
@@ -125,7 +125,7 @@ def test_command_fetches_url_from_local_server_with_allow_list(feed_server, allo
 
 def test_command_failed_fetch_exits_with_reason(feed_server, allow_local):
     feed_server.routes["/down"] = (500, {}, b"")
-    with pytest.raises(CommandError, match="answered HTTP 500"):
+    with pytest.raises(CommandError, match="응답: HTTP 500"):
         call_command("ingest", url=feed_server.url("/down"), no_progress=True)
     assert Source.objects.get().consecutive_errors == 1
 

@@ -81,7 +81,7 @@ def test_import_opml_refuses_entities_and_garbage(tmp_path):
         parse_opml(b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "b">]><opml><body/></opml>')
     bad = tmp_path / "bad.opml"
     bad.write_text("<html></html>")
-    with pytest.raises(CommandError, match="not <opml>"):
+    with pytest.raises(CommandError, match="<opml>이어야 합니다"):
         call_command("import_opml", str(bad))
 
 

@@ -4,10 +4,19 @@ import gzip
 import json
 
 import pytest
+from django.utils import translation
 
 from seoulhub.radar.parse import ParseError, parse_feed
 
 from .conftest import fixture_bytes
+
+
+@pytest.fixture(autouse=True)
+def english_messages():
+    """These tests read the English source wording; the stored and shown text is Korean by default
+    (test_error_language.py, test_import_language.py, test_support_pages.py)."""
+    with translation.override("en"):
+        yield
 
 
 def test_gb2312_feed_is_decoded_to_chinese():

@@ -82,7 +82,7 @@ def test_non_digital_item_is_not_digital():
 
 
 def test_empty_item_is_an_error():
-    with pytest.raises(ItemError, match="neither a title nor any text"):
+    with pytest.raises(ItemError, match="제목도 본문도 없습니다"):
         process_item(ParsedItem(title="  ", summary_html="<p></p>"))
 
 

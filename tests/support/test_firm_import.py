@@ -5,9 +5,18 @@ import io
 import openpyxl
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from seoulhub.support.firm_import import ImportFileError, clean_website, import_firms, read_rows
 from seoulhub.support.models import Firm
+
+
+@pytest.fixture(autouse=True)
+def english_messages():
+    """These tests read the English source wording; the stored and shown text is Korean by default
+    (test_error_language.py, test_import_language.py, test_support_pages.py)."""
+    with translation.override("en"):
+        yield
 
 pytestmark = pytest.mark.django_db
 

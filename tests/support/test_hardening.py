@@ -88,12 +88,12 @@ HEADER = "name_ko,brn,employees,address,website\n"
 
 
 @pytest.mark.parametrize("row, reason", [
-    ("예시 기업,123-45-67891,²,,\n", "employees '²'"),
-    ("예시 기업,123-45-67891,99999999999999999999,,\n", "employees '99999999999999999999'"),
-    ("예시 기업,123-45-67891,3000000000,,\n", "employees '3000000000'"),
+    ("예시 기업,123-45-67891,²,,\n", "종업원 수 '²'"),
+    ("예시 기업,123-45-67891,99999999999999999999,,\n", "종업원 수 '99999999999999999999'"),
+    ("예시 기업,123-45-67891,3000000000,,\n", "종업원 수 '3000000000'"),
     ("예" * 201 + ",123-45-67891,,,\n", "한국어 이름: 이 값이 최대 200 개의 글자"),
     ("예시 기업,123-45-67891,,{},\n".format("주" * 301), "주소: 이 값이 최대 300 개의 글자"),
-    ("예시 기업,123-45-67891,,,http://{}.kr\n".format("a" * 250), "website"),
+    ("예시 기업,123-45-67891,,,http://{}.kr\n".format("a" * 250), "웹사이트"),
 ])
 def test_the_dry_run_refuses_what_the_real_run_could_not_write(row, reason):
     rows = read_rows((HEADER + "예시 좋은 기업,111-11-11119,5,,\n" + row).encode(), "firms.csv")
@@ -127,6 +127,6 @@ def test_a_failing_write_rolls_back_the_whole_import_and_names_the_row(tmp_path,
         return saved(self, *args, **kwargs)
 
     monkeypatch.setattr(Firm, "save", fail_on_the_second)
-    with pytest.raises(CommandError, match="row 2 could not be written.*nothing from this file was imported"):
+    with pytest.raises(CommandError, match="2행을 저장할 수 없었습니다.*하나도 가져오지 않았습니다"):
         call_command("import_firms", str(path))
     assert not Firm.objects.exists()

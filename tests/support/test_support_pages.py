@@ -62,10 +62,15 @@ def test_operator_view_lists_qualifying_firms_and_refuses_others(client, program
 
 def test_import_upload_dry_run_reports_rows_and_writes_nothing(client, operator):
     client.force_login(operator)
-    data = ("name_ko,brn,district\n예시 업로드,123-45-67891,마포구\n예시 오류,123-45-67890,마포구\n").encode()
+    data = ("name_ko,brn,district,employees\n예시 업로드,123-45-67891,마포구,\n예시 오류,123-45-67890,마포구,\n"
+            "예시 오류 2,123-45-67881,판교구,열둘\n").encode()
     response = client.post("/support/firms/import/", {"file": SimpleUploadedFile("f.csv", data), "dry_run": "on"})
     page = response.content.decode()
-    assert response.status_code == 200 and "fails its check digit" in page
+    # The rejected rows' reasons are Korean on the Korean page.
+    assert response.status_code == 200 and "검증번호가 맞지 않습니다" in page
+    assert "자치구 &#x27;판교구&#x27;은(는) 서울 25개 구가 아닙니다" in page
+    assert "종업원 수 &#x27;열둘&#x27;은(는) 0부터" in page
+    assert "is not one of" not in page and "whole number" not in page
     assert Firm.objects.count() == 0
     client.post("/support/firms/import/", {"file": SimpleUploadedFile("f.csv", data)})
     assert list(Firm.objects.values_list("name_ko", flat=True)) == ["예시 업로드"]
