@@ -6,6 +6,7 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.utils import translation
 
 from seoulhub.observatory import analysis, demo
 from seoulhub.observatory.importer import import_stats
@@ -45,7 +46,8 @@ def test_the_kosis_gu_layout_reads_totals_and_sections():
 
 
 def test_administrative_codes_must_agree_with_the_name():
-    report = import_stats(TOTALS.encode(), "totals.csv")
+    with translation.override("en"):  # the English source wording (Korean by default: test_import_language.py)
+        report = import_stats(TOTALS.encode(), "totals.csv")
     messages = [p.message for p in report.problems]
     assert any("'99999' is not the administrative code of a Seoul gu" in m for m in messages)
     assert any("code 11110 is 종로구 but the name says 중구" in m for m in messages)

@@ -68,24 +68,27 @@ def result_facets(facets: dict, q_url: str, filters, filtered: bool, language_co
     q = _escape(q_url)
     lang = f"&amp;lang={_escape(filters.lang)}" if filters.lang else ""
     tech = f"&amp;tech={_escape(filters.tech)}" if filters.tech else ""
-    parts = [f'<aside class="facets" aria-label="{_escape(gettext("Refine"))}">\n']
+    # gettext outside the f-strings: makemessages (xgettext) does not look inside them.
+    refine, clear, technology, none = gettext("Refine"), gettext("Clear filters"), gettext("Technology"), gettext("none")
+    language, source, month = gettext("Language"), gettext("Source"), gettext("Month")
+    parts = [f'<aside class="facets" aria-label="{_escape(refine)}">\n']
     if filtered:
-        parts.append(f'<p><a href="?q={q}">{_escape(gettext("Clear filters"))}</a></p>\n')
-    parts.append(f'<section class="facet"><h3>{_escape(gettext("Technology"))}</h3><ul>\n')
+        parts.append(f'<p><a href="?q={q}">{_escape(clear)}</a></p>\n')
+    parts.append(f'<section class="facet"><h3>{_escape(technology)}</h3><ul>\n')
     for f in facets["technology"]:
         label = f["label_en"] if language_code == "en" else f["label_ko"]
         parts.append(_facet_item(f"?q={q}&amp;tech={_escape(f['value'])}{lang}", label, f["count"]))
     if not facets["technology"]:
-        parts.append(f'<li class="muted">{_escape(gettext("none"))}</li>')
-    parts.append(f'</ul></section>\n<section class="facet"><h3>{_escape(gettext("Language"))}</h3><ul>\n')
+        parts.append(f'<li class="muted">{_escape(none)}</li>')
+    parts.append(f'</ul></section>\n<section class="facet"><h3>{_escape(language)}</h3><ul>\n')
     names = {"ko": gettext("Korean"), "en": gettext("English")}
     for f in facets["language"]:
         label = names.get(f["value"]) or f["value"] or "?"
         parts.append(_facet_item(f"?q={q}&amp;lang={_escape(f['value'])}{tech}", label, f["count"]))
-    parts.append(f'</ul></section>\n<section class="facet"><h3>{_escape(gettext("Source"))}</h3><ul>\n')
+    parts.append(f'</ul></section>\n<section class="facet"><h3>{_escape(source)}</h3><ul>\n')
     for f in facets["source"]:
         parts.append(_facet_item(f"?q={q}&amp;source={_escape(f['value'])}", f["label"], f["count"]))
-    parts.append(f'</ul></section>\n<section class="facet"><h3>{_escape(gettext("Month"))}</h3><ul>\n')
+    parts.append(f'</ul></section>\n<section class="facet"><h3>{_escape(month)}</h3><ul>\n')
     for f in facets["month"]:
         parts.append(f'<li>{_escape(f["value"])} <span class="muted">{intcomma(f["count"])}</span></li>')
     parts.append("</ul></section>\n</aside>\n")
