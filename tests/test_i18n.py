@@ -134,6 +134,23 @@ def test_the_scan_finds_an_unwrapped_message():
     assert found == [True, True, False, True, True, True, False]
 
 
+def _gettext_inside_fstrings(source: str) -> list[int]:
+    """Lines where gettext is called inside an f-string: makemessages (xgettext) does not read
+    f-strings, so such a message silently drops out of the catalogue at the next extraction."""
+    import ast
+
+    return sorted({node.lineno for node in ast.walk(ast.parse(source)) if isinstance(node, ast.JoinedStr)
+                   for inner in ast.walk(node) if isinstance(inner, ast.Call) and isinstance(inner.func, ast.Name)
+                   and inner.func.id in GETTEXT})
+
+
+def test_no_message_is_translated_inside_an_f_string():
+    found = [f"{path.relative_to(settings.BASE_DIR)}:{line}" for path in sorted(settings.BASE_DIR.rglob("*.py"))
+             if "migrations" not in path.parts for line in _gettext_inside_fstrings(path.read_text(encoding="utf-8"))]
+    assert found == [], "call gettext before the f-string (makemessages cannot see it inside):\n" + "\n".join(found)
+    assert _gettext_inside_fstrings('x = f"<b>{_escape(gettext(\'none\'))}</b>"\ny = f"{label}"') == [1]
+
+
 def _visible_main_text(response) -> str:
     """The words a reader sees in the page's main part (the header's language switch names
     English on purpose)."""
