@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from django.db.models import Q
 
+from seoulhub.core.params import parse_ids as core_parse_ids
 from seoulhub.support.models import Firm
 
 REIT_INDUSTRIES = ("부동산 임대 및 공급업", "신탁업 및 집합투자업")
@@ -64,14 +65,7 @@ def search_partners(query: str, exclude_ids=(), limit: int = SEARCH_LIMIT) -> li
 
 
 def parse_ids(values, limit: int = 50) -> list[int]:
-    """Firm ids from query values ("1,2" or repeated): ASCII digits only, in range, at most `limit`.
-    Anything else ("²", "-1", 30 digits) is ignored rather than crashing int()."""
-    ids: list[int] = []
-    for value in values:
-        for part in str(value).split(","):
-            part = part.strip()
-            if part.isascii() and part.isdigit() and len(part) <= 18 and int(part) > 0 and int(part) not in ids:
-                ids.append(int(part))
-            if len(ids) >= limit:
-                return ids
-    return ids
+    """Firm ids from query values ("1,2" or repeated), at most `limit`; values that are not ids
+    ("²", "-1", 30 digits) are ignored (core.params.parse_ids)."""
+    parts = [part for value in values for part in str(value).split(",")]
+    return core_parse_ids(parts)[0][:limit]
