@@ -171,39 +171,41 @@ def parse_stats_file(data: bytes | str, section_names: dict[str, dict[str, str]]
     )
 
 
-def _parse_sanup(records, header: list[str]) -> ParsedFile:
-    parsed = ParsedFile(layout=SANUP_LAYOUT, district_column="sgis_cd", code_column="indst_cd")
+def _complete_rows(records, header: list[str], parsed: ParsedFile):
+    """(line, cell) for each data row with every column of the header, where cell(name) is that
+    column's stripped text; a shorter row is recorded as a problem and skipped."""
     index = {name: i for i, name in enumerate(header)}
-
-    def cell(row, name):
-        i = index.get(name)
-        return row[i].strip() if i is not None and i < len(row) else ""
-
     for line, row in records[1:]:
         if len(row) < len(header):
             parsed.problems.append(RowProblem(line, "-", _("%(count)s columns, the header has %(expected)s") % {
                 "count": len(row), "expected": len(header)}))
             continue
-        level = cell(row, "sgis_lv")
-        province = cell(row, "sgis_si")
-        code = cell(row, "sgis_cd")
+        yield line, lambda name, row=row: row[index[name]].strip() if name in index else ""
+
+
+def _parse_sanup(records, header: list[str]) -> ParsedFile:
+    parsed = ParsedFile(layout=SANUP_LAYOUT, district_column="sgis_cd", code_column="indst_cd")
+    for line, cell in _complete_rows(records, header, parsed):
+        level = cell("sgis_lv")
+        province = cell("sgis_si")
+        code = cell("sgis_cd")
         if province and province != "서울특별시" or (not province and not code.startswith("11")):
             parsed.skipped["rows outside Seoul"] += 1
             continue
         if level != "2":
             parsed.skipped["rows that are not gu level (sgis_lv != 2)"] += 1
             continue
-        year, error = _parse_year(cell(row, "year"))
+        year, error = _parse_year(cell("year"))
         if error:
             parsed.problems.append(RowProblem(line, "year", error))
             continue
-        revision = cell(row, "ksic_rev") or revision_for_year(year)
+        revision = cell("ksic_rev") or revision_for_year(year)
         if revision not in {"9", "10"}:
             parsed.problems.append(RowProblem(line, "year", _("%(year)s was published under KSIC rev. 9 and 10: add a ksic_rev column (9 or 10)") % {"year": year}))
             continue
-        category = cell(row, "indst_ctg")
-        ksic = cell(row, "indst_cd").upper()
-        if category == "전체" or ksic.casefold() in TOTAL_LABELS or normalise_name(cell(row, "indst_nm")) in TOTAL_LABELS:
+        category = cell("indst_ctg")
+        ksic = cell("indst_cd").upper()
+        if category == "전체" or ksic.casefold() in TOTAL_LABELS or normalise_name(cell("indst_nm")) in TOTAL_LABELS:
             ksic = TOTAL
         elif not ksic or ksic.casefold() in MISSING:
             parsed.problems.append(RowProblem(line, "indst_cd", _("no industry code")))
@@ -211,19 +213,19 @@ def _parse_sanup(records, header: list[str]) -> ParsedFile:
         if not re.fullmatch(r"[0-9]{5}(?:[0-9]{2})?", code):
             parsed.problems.append(RowProblem(line, "sgis_cd", _("%(value)r is not a 5- or 7-digit KOSTAT code") % {"value": code}))
             continue
-        establishments, _s, error = parse_count(cell(row, "num_estbl"))
+        establishments, _s, error = parse_count(cell("num_estbl"))
         if error:
             parsed.problems.append(RowProblem(line, "num_estbl", error))
             continue
-        workers, suppressed, error = parse_count(cell(row, "num_wrk"))
+        workers, suppressed, error = parse_count(cell("num_wrk"))
         if error:
             parsed.problems.append(RowProblem(line, "num_wrk", error))
             continue
         if establishments is None and workers is None and not suppressed:
             parsed.problems.append(RowProblem(line, "num_estbl", _("neither an establishment nor a worker count")))
             continue
-        parsed.rows.append(StatRow(line, year, code[:5], cell(row, "sgis_gu") or cell(row, "sgis_nm"), revision, ksic,
-                                   cell(row, "indst_nm"), establishments, workers, suppressed))
+        parsed.rows.append(StatRow(line, year, code[:5], cell("sgis_gu") or cell("sgis_nm"), revision, ksic,
+                                   cell("indst_nm"), establishments, workers, suppressed))
     return parsed
 
 
@@ -234,46 +236,36 @@ def _parse_kosis_gu(records, header: list[str]) -> ParsedFile:
         raise LayoutError(_("a KOSIS gu file has either a ksic_section column or a workers column"))
     parsed = ParsedFile(layout=KOSIS_GU_LAYOUT, district_column="gu_code",
                         code_column="ksic_section" if by_section else "establishments")
-    index = {name: i for i, name in enumerate(header)}
-
-    def cell(row, name):
-        i = index.get(name)
-        return row[i].strip() if i is not None and i < len(row) else ""
-
-    for line, row in records[1:]:
-        if len(row) < len(header):
-            parsed.problems.append(RowProblem(line, "-", _("%(count)s columns, the header has %(expected)s") % {
-                "count": len(row), "expected": len(header)}))
-            continue
-        year, error = _parse_year(cell(row, "year"))
+    for line, cell in _complete_rows(records, header, parsed):
+        year, error = _parse_year(cell("year"))
         if error:
             parsed.problems.append(RowProblem(line, "year", error))
             continue
-        code = cell(row, "gu_code")
+        code = cell("gu_code")
         if len(code) != 5 or not code.isascii() or not code.isdigit():
             parsed.problems.append(RowProblem(line, "gu_code", _("%(value)r is not a 5-digit administrative code (e.g. 11680 = 강남구)") % {"value": code}))
             continue
-        establishments, _s, error = parse_count(cell(row, "establishments"))
+        establishments, _s, error = parse_count(cell("establishments"))
         if error:
             parsed.problems.append(RowProblem(line, "establishments", error))
             continue
         if by_section:
-            section = cell(row, "ksic_section").upper()
+            section = cell("ksic_section").upper()
             if not re.fullmatch(r"[A-U]", section):
                 parsed.problems.append(RowProblem(line, "ksic_section", _("%(value)r is not a KSIC section letter (A-U)") % {"value": section}))
                 continue
-            revision = cell(row, "ksic_rev") or revision_for_year(year)
+            revision = cell("ksic_rev") or revision_for_year(year)
             if revision not in {"9", "10"}:
                 parsed.problems.append(RowProblem(line, "year", _("%(year)s was published under KSIC rev. 9 and 10: add a ksic_rev column (9 or 10)") % {"year": year}))
                 continue
             if establishments is None:
                 parsed.skipped["rows without a value in the source"] += 1
                 continue
-            parsed.rows.append(StatRow(line, year, "", cell(row, "gu_name"), revision, section,
-                                       cell(row, "ksic_section_name"), establishments, None,
+            parsed.rows.append(StatRow(line, year, "", cell("gu_name"), revision, section,
+                                       cell("ksic_section_name"), establishments, None,
                                        district_adm_code=code))
             continue
-        workers, suppressed, error = parse_count(cell(row, "workers"))
+        workers, suppressed, error = parse_count(cell("workers"))
         if error:
             parsed.problems.append(RowProblem(line, "workers", error))
             continue
@@ -282,8 +274,8 @@ def _parse_kosis_gu(records, header: list[str]) -> ParsedFile:
             continue
         # An all-industry total does not depend on the KSIC revision; 2016 (published under both)
         # is filed under rev. 10.
-        revision = cell(row, "ksic_rev") or revision_for_year(year) or "10"
-        parsed.rows.append(StatRow(line, year, "", cell(row, "gu_name"), revision, TOTAL, "", establishments, workers,
+        revision = cell("ksic_rev") or revision_for_year(year) or "10"
+        parsed.rows.append(StatRow(line, year, "", cell("gu_name"), revision, TOTAL, "", establishments, workers,
                                    suppressed, district_adm_code=code))
     return parsed
 
