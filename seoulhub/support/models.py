@@ -121,7 +121,7 @@ class Firm(models.Model):
     source_ref = models.CharField(_("source reference"), max_length=200, blank=True)
     provenance = models.TextField(_("provenance"), blank=True,
                                   help_text=_("where each value came from, e.g. the file and row of an import"))
-    # Text embedding (float32 bytes) of name + products + description, computed once.
+    # Text embedding (seoulhub.text.embed format) of name + products + description, computed once.
     embedding = models.BinaryField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)

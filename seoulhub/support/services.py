@@ -21,6 +21,7 @@ from seoulhub.core.localcache import LocalMemo
 from seoulhub.matching.engine import Match, Matcher, ProgrammeProfile
 from seoulhub.matching.rules import FirmProfile, Rule, age_in_years
 from seoulhub.taxonomy.models import Technology
+from seoulhub.text import embed
 
 from .models import REVENUE_BAND_BOUNDS, EligibilityRule, Firm, FirmTechnology, Programme
 from .programme_parse import PROVINCE_SHORT
@@ -95,17 +96,6 @@ def programme_text(programme: Programme) -> str:
     return " ".join(filter(None, [programme.title, programme.summary[:1000]]))
 
 
-def encode_texts(texts: list[str]) -> np.ndarray:
-    # The shared encoder: one thread, texts cut to its MAX_CHARS (its cost grows with length).
-    from seoulhub.text.embed import embed
-
-    return embed(texts)
-
-
-def vector_from_bytes(blob) -> np.ndarray | None:
-    return None if blob is None else np.frombuffer(bytes(blob), dtype=np.float32)
-
-
 KSIC_DEFAULT_CONFIDENCE = 0.3  # a KSIC code names an industry, not what this firm makes
 DECLARED_CONFIDENCE = 1.0
 
@@ -171,9 +161,9 @@ def enrich_firms(firms: list[Firm], tag: bool = True) -> int:
     if not firms:
         return 0
     technologies = list(Technology.objects.filter(active=True))
-    vectors = encode_texts([firm_text(f) for f in firms])
+    vectors = embed.embed([firm_text(f) for f in firms])
     for firm, vector in zip(firms, vectors):
-        firm.embedding = vector.tobytes()
+        firm.embedding = embed.to_bytes(vector)
         firm.save(update_fields=["embedding"])
         if tag:
             retag_firm(firm, technologies)
@@ -184,9 +174,9 @@ def enrich_programmes(programmes: list[Programme], tag: bool = True) -> int:
     if not programmes:
         return 0
     by_slug = {t.slug: t for t in Technology.objects.filter(active=True)}
-    vectors = encode_texts([programme_text(p) for p in programmes])
+    vectors = embed.embed([programme_text(p) for p in programmes])
     for programme, vector in zip(programmes, vectors):
-        programme.embedding = vector.tobytes()
+        programme.embedding = embed.to_bytes(vector)
         programme.save(update_fields=["embedding"])
         if tag:
             slugs = technology_slugs_for_text(programme_text(programme))
@@ -280,7 +270,7 @@ def build_matcher(today: datetime.date | None = None) -> Matcher:
 def _stack(blobs) -> np.ndarray | None:
     """Vectors for all items; an item whose embedding is not computed yet gets zeros (similarity 0)
     until its enrichment job has run. None when no item has one."""
-    vectors = [vector_from_bytes(b) for b in blobs]
+    vectors = [embed.from_bytes(b) for b in blobs]
     width = next((len(v) for v in vectors if v is not None), None)
     if width is None:
         return None

@@ -1,6 +1,7 @@
 """Multilingual sentence embeddings (USE multilingual v3, bundled weights, no download).
 
-Vectors are 512 float32, L2-normalised; stored as float16 (see radar.models.articles). The
+Vectors are 512 float32, L2-normalised, stored everywhere (articles, firms, programmes) as
+little-endian float16 through `to_bytes` / `from_bytes`, the one stored format. The
 encoder costs ~10 ms per headline on one core, so the radar embeds in batches after storing
 articles (tasks.embed_pending) rather than inside the per-item pipeline.
 """
@@ -36,5 +37,8 @@ def to_bytes(vector: np.ndarray) -> bytes:
     return np.asarray(vector, dtype=STORE_DTYPE).tobytes()
 
 
-def from_bytes(data: bytes) -> np.ndarray:
+def from_bytes(data: bytes | memoryview | None) -> np.ndarray | None:
+    """The stored vector as float32, or None when there is none (not computed yet)."""
+    if not data:
+        return None
     return np.frombuffer(bytes(data), dtype=STORE_DTYPE).astype(np.float32)

@@ -3,7 +3,8 @@
 import numpy as np
 import pytest
 
-from seoulhub.support.services import explain, technology_slugs_for_ksic, vector_from_bytes
+from seoulhub.support.services import explain, technology_slugs_for_ksic
+from seoulhub.text.embed import from_bytes as vector_from_bytes
 from seoulhub.support.tasks import enrich_firm
 
 pytestmark = pytest.mark.django_db

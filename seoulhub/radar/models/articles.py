@@ -1,14 +1,8 @@
-import numpy as np
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-# Embedding storage: 512 float16 values, little-endian (1,024 bytes), L2-normalised by the
-# encoder, so a dot product of two decoded vectors is their cosine similarity.
-EMBEDDING_DTYPE = np.dtype("<f2")
-EMBEDDING_DIM = 512
-# MinHash storage: datasketch MinHash hash values as little-endian uint32 (num_perm of them).
-MINHASH_DTYPE = np.dtype("<u4")
+from seoulhub.text import embed
 
 
 class StoryCluster(models.Model):
@@ -83,9 +77,7 @@ class Article(models.Model):
 
     def embedding_vector(self):
         """The stored embedding as a float32 numpy vector, or None."""
-        if not self.embedding:
-            return None
-        return np.frombuffer(bytes(self.embedding), dtype=EMBEDDING_DTYPE).astype(np.float32)
+        return embed.from_bytes(self.embedding)
 
 
 class ArticleTechnology(models.Model):
