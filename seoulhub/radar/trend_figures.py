@@ -9,12 +9,13 @@ from __future__ import annotations
 from django.core.cache import cache
 from django.db.models import F, Max, Sum
 
-from seoulhub.core import clock
+from seoulhub.core import clock, versions
 from seoulhub.trends import terms
 from seoulhub.trends.emergence import rank_emerging
 from seoulhub.trends.periods import period_key, period_range
 
 from .models import Article, Granularity, TrendCount, TrendKind, TrendTotal
+from .models.trends import TRENDS_DATA_SET
 
 # (recent, most history, least history) periods. Months: the last half-year against up to nine
 # months before (the landscape's weekly windows, 26 against 39 weeks, span the same); weeks: the
@@ -37,9 +38,13 @@ def totals(granularity: str) -> dict[str, int]:
     return dict(TrendTotal.objects.filter(granularity=granularity).values_list("period", "count"))
 
 
-def _version() -> str:
+def _table_stamp() -> str:
     figures = TrendTotal.objects.aggregate(n=Sum("count"), last=Max("id"))
     return f"{figures['n']}-{figures['last']}"
+
+
+def _version() -> str:
+    return versions.current(TRENDS_DATA_SET, _table_stamp)
 
 
 def rising(kind: str, granularity: str = Granularity.MONTH, limit: int = 20, until: str | None = None) -> dict:

@@ -7,16 +7,14 @@ from __future__ import annotations
 import datetime
 import hashlib
 import threading
-import uuid
 
 import numpy as np
-from django.core.cache import cache, caches
-from django.core.cache.backends.locmem import LocMemCache
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Count, Max, Q
 from django.db.models.signals import m2m_changed
 
-from seoulhub.core import clock
+from seoulhub.core import clock, versions
 from seoulhub.core.localcache import LocalMemo
 from seoulhub.matching.engine import Match, Matcher, ProgrammeProfile
 from seoulhub.matching.rules import FirmProfile, Rule, age_in_years
@@ -280,52 +278,24 @@ def _stack(blobs) -> np.ndarray | None:
 
 # ---- data version ---------------------------------------------------------------------------
 # What the matcher and the cached dashboard parts were computed from: today's date (eligibility and
-# open windows depend on it) and a stamp that changes whenever firms, programmes, their rules or
-# technology tags change. The stamp lives in the shared cache; the signals in signals.py replace it
-# on every write, so reading it costs a cache read, and per process one read every few seconds.
-STAMP_KEY = "support:data-stamp"
-STAMP_MEMO_SECONDS = 3  # how long another process may serve the previous version to anonymous visitors
-PER_PROCESS_STAMP_SECONDS = 10
-_stamp_memo = LocalMemo(seconds=STAMP_MEMO_SECONDS, max_items=4)
-
-
-def _stamp_timeout() -> int | None:
-    # The default cache is per process: an edit made in another process (the task worker, another
-    # gunicorn worker) never reaches this copy, so the stamp expires soon and is recomputed from the
-    # tables. A shared cache (Redis) sees every bump: the stamp is kept until the next one.
-    return PER_PROCESS_STAMP_SECONDS if isinstance(caches["default"], LocMemCache) else None
+# open windows depend on it) and the "support" data version (core.versions), which the signals in
+# signals.py bump on every write to firms, programmes, their rules or technology tags.
+DATA_SET = "support"
 
 
 def _table_stamp() -> str:
-    """A stamp from the tables themselves, for when the cache has none (first use, eviction,
-    restart). The same data gives the same stamp, so refilling it does not rebuild the matcher."""
+    """The version from the tables themselves: the same data gives the same stamp."""
     firms = Firm.objects.aggregate(n=Count("pk"), at=Max("updated_at"))
     programmes = Programme.objects.aggregate(n=Count("pk"), at=Max("updated_at"))
     rules = EligibilityRule.objects.aggregate(n=Count("pk"), last=Max("pk"))
     tags = (Firm.technologies.through.objects.count(), Programme.technologies.through.objects.count())
     figures = (firms["n"], firms["at"], programmes["n"], programmes["at"], rules["n"], rules["last"], tags)
-    return "tables-" + hashlib.sha256(repr(figures).encode()).hexdigest()[:20]
-
-
-def _shared_stamp() -> str:
-    stamp = cache.get(STAMP_KEY)
-    if stamp is None:
-        stamp = _table_stamp()
-        if not cache.add(STAMP_KEY, stamp, _stamp_timeout()):
-            stamp = cache.get(STAMP_KEY) or stamp  # a bump (or another process) got there first
-    return stamp
+    return hashlib.sha256(repr(figures).encode()).hexdigest()[:20]
 
 
 def data_version(fresh: bool = False) -> tuple[datetime.date, str]:
-    """(today, stamp). fresh skips the few seconds of the process memo: signed-in users, so whoever
-    just made an edit sees it on the next page, whichever process serves it."""
-    today = clock.today()
-    if fresh:
-        stamp = _shared_stamp()
-        _stamp_memo.set(STAMP_KEY, stamp)  # or this process would flip between two versions
-    else:
-        stamp = _stamp_memo.read_through(STAMP_KEY, _shared_stamp)
-    return today, stamp
+    """(today, stamp); fresh: see core.versions.current."""
+    return clock.today(), versions.current(DATA_SET, _table_stamp, fresh=fresh)
 
 
 def version_key(version: tuple[datetime.date, str]) -> str:
@@ -334,11 +304,8 @@ def version_key(version: tuple[datetime.date, str]) -> str:
 
 
 def bump_data_version() -> None:
-    """Give the support data a new version: every process leaves its matcher and cached pages
-    behind at its next read (this one at once, the others within STAMP_MEMO_SECONDS)."""
-    stamp = "edit-" + uuid.uuid4().hex
-    cache.set(STAMP_KEY, stamp, _stamp_timeout())
-    _stamp_memo.set(STAMP_KEY, stamp)
+    """Every process leaves its matcher and cached pages behind at its next read."""
+    versions.bump(DATA_SET)
 
 
 # Values computed for one data version (the key carries it), shared by every user: they never need

@@ -64,6 +64,7 @@ class TrendMark(models.Model):
 # --- incremental maintenance -------------------------------------------------------------------
 
 MAX_KEYWORDS_PER_ARTICLE = 12
+TRENDS_DATA_SET = "radar-trends"  # the core.versions name of these counts
 
 
 def article_terms(article) -> dict[str, list[str]]:
@@ -85,10 +86,13 @@ def _upsert_weighted(model, key_columns: list[str], weights: dict[tuple, int]) -
     """Add each row's weight to its count, creating missing rows: multi-row INSERT .. ON
     CONFLICT statements (SQLite >= 3.24 and PostgreSQL), instead of a query and a savepoint per
     term. Rows go in sorted order, so two workers lock them in the same order (no deadlock)."""
-    from django.db import connection
+    from django.db import connection, transaction
+
+    from seoulhub.core import versions
 
     if not weights:
         return
+    transaction.on_commit(lambda: versions.bump(TRENDS_DATA_SET), robust=True)
     table = connection.ops.quote_name(model._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(c) for c in key_columns)
     one = "(" + ", ".join(["%s"] * (len(key_columns) + 1)) + ")"
