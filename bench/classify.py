@@ -38,7 +38,7 @@ def prf(tp: int, fp: int, fn: int) -> dict:
 def klue() -> dict:
     import numpy as np
 
-    from seoulhub.radar.pipeline import classify_text, final_verdict
+    from seoulhub.radar.ingest.process import classify_text, final_verdict
     from seoulhub.text import embed
 
     with open(SHARED / "klue-ynat-dev-half" / "ynat-v1.1_dev_odd_rows.csv", encoding="utf-8") as fh:
@@ -68,7 +68,7 @@ def klue() -> dict:
 
 
 def arxiv(threshold: float) -> dict:
-    from seoulhub.radar.pipeline import classify_text
+    from seoulhub.radar.ingest.process import classify_text
     from seoulhub.text.techtag import load_entries
 
     category_to_slugs: dict[str, list[str]] = {}

@@ -121,9 +121,9 @@ def child(args) -> dict:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
-    from seoulhub.radar.ingest import Ingestor
+    from seoulhub.radar.ingest.store import Ingestor
     from seoulhub.radar.models import Article, Source
-    from seoulhub.radar.parse import parse_feed
+    from seoulhub.radar.ingest.parse import parse_feed
     from seoulhub.radar.tasks import embed_batch, run_source
     from seoulhub.text import korean
 

@@ -48,7 +48,9 @@ def child(args) -> dict:
     from django.db import connections
 
     call_command("migrate", verbosity=0)
-    from seoulhub.radar import ingest, pipeline, tasks
+    from seoulhub.radar import tasks
+    from seoulhub.radar.ingest import process as pipeline
+    from seoulhub.radar.ingest import store as ingest
     from seoulhub.radar.models import Article, Source
     from seoulhub.radar.models import trends as trend_models
     from seoulhub.text import korean, minhash, techtag

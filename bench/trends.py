@@ -34,7 +34,7 @@ def main(argv: list[str]) -> dict:
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
 
-    from seoulhub.radar.pipeline import merge_category_evidence, search_tokens
+    from seoulhub.radar.ingest.process import merge_category_evidence, search_tokens
     from seoulhub.text.keywords import extract
     from seoulhub.text.techtag import default_tagger
     from seoulhub.trends import TrendCounter

@@ -81,7 +81,7 @@ def embeddings(docs: list[dict]) -> np.ndarray:
 
 
 def build_index(docs: list[dict], with_parts: bool):
-    from seoulhub.radar import pipeline
+    from seoulhub.radar.ingest import process as pipeline
     from seoulhub.radar.search.sqlite_fts import Fts5Engine
     from seoulhub.text import compounds
 
@@ -220,7 +220,7 @@ def _percentiles(samples: list[float]) -> dict:
 
 
 def expansion_cost(n_docs: int, rounds: int = 3, depths=(10, 1000)) -> dict:
-    from seoulhub.radar import pipeline
+    from seoulhub.radar.ingest import process as pipeline
     from seoulhub.radar.search import textfns
     from seoulhub.radar.search.hybrid import HybridSearcher
     from seoulhub.radar.search.query import parse_query

@@ -5,7 +5,7 @@ from ninja import Router, Schema
 from ninja.pagination import paginate
 
 from .models import Article, ArticleTechnology, Source
-from .pipeline import classify_text, final_verdict
+from .ingest.process import classify_text, final_verdict
 
 router = Router(tags=["radar"])
 

@@ -68,7 +68,7 @@ def load_english_dev() -> tuple[list[str], np.ndarray, np.ndarray]:
 
 def featurise(texts: list[str], embed_batch=None, progress=None) -> tuple[np.ndarray, np.ndarray, list[str]]:
     """(evidence features, sentence vectors, languages) of `texts`."""
-    from seoulhub.radar.pipeline import text_evidence
+    from seoulhub.radar.ingest.process import text_evidence
     from seoulhub.text import embed
 
     evidence, langs = [], []

@@ -17,10 +17,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django_tasks import task
 
-from .fetch import Fetcher, FetchError
-from .ingest import Ingestor, IngestStats, join_across_languages
+from .ingest.fetch import Fetcher, FetchError
+from .ingest.store import Ingestor, IngestStats, join_across_languages
 from .models import Article, Source
-from .parse import ParseError, parse_feed
+from .ingest.parse import ParseError, parse_feed
 
 log = logging.getLogger(__name__)
 EMBED_BATCH = 64
@@ -146,7 +146,7 @@ def embed_batch(limit: int = EMBED_BATCH) -> int:
     """Embed up to `limit` articles without an embedding; returns how many were written."""
     from seoulhub.text import embed
 
-    from .pipeline import final_verdict, text_evidence
+    from .ingest.process import final_verdict, text_evidence
 
     rows = list(Article.objects.filter(embedding__isnull=True).order_by("id")
                 .values_list("id", "title", "text", "language")[:limit])

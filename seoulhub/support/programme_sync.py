@@ -24,7 +24,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from seoulhub.radar.fetch import FetchError
+from seoulhub.radar.ingest.fetch import FetchError
 
 from .loaders import (UpsertReport, division_sections, link_plan_to_programmes, parse_bizinfo_records,
                       parse_kstartup_records, upsert_programmes)

@@ -5,7 +5,7 @@ data (data/relevance/) and stored in data/relevance/model.json, loaded once per 
 
 * **provisional** — on alias evidence only (EVIDENCE_FEATURES: how many strong, medium and
   weak aliases fired, context words, cue words, the old rule score). It costs a few
-  microseconds, so the per-item ingest pipeline uses it (radar.pipeline.classify_text).
+  microseconds, so the per-item ingest pipeline uses it (radar.ingest.process.classify_text).
 * **final** — the same evidence plus the multilingual sentence vector (text.embed, 512-d).
   The vector costs ~10 ms per text, so it is applied where vectors are computed in batches:
   the radar's embedding job (radar.tasks.embed_batch) and `seoulhub classify`.
@@ -37,7 +37,7 @@ EVIDENCE_FEATURES = (
     "context",             # other context words (cap 5)
     "cue_words",           # technology cue words (text.techfeatures) (cap 4)
     "technologies",        # technologies named by a strong or medium alias or by cue words (cap 4)
-    "rule_score",          # the rule-based relevance (radar.pipeline.relevance)
+    "rule_score",          # the rule-based relevance (radar.ingest.process.relevance)
 )
 STRONG_WEIGHT = 1.0
 WEAK_WEIGHT = 0.3

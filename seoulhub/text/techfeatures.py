@@ -3,7 +3,7 @@
 An alias names a technology ("computer vision"); a cue word is typical of writing about it
 ("segmentation", "pixel"). Each distinct cue adds FEATURE_WEIGHT to the technology's evidence,
 at most MAX_FEATURES of them, so cues alone reach at most 1 - exp(-0.9) = 0.59 and one cue 0.26.
-Used by the radar's classifier (radar.pipeline.classify_text), not by TechnologyTagger.tag, so
+Used by the radar's classifier (radar.ingest.process.classify_text), not by TechnologyTagger.tag, so
 other callers (firm and programme tagging) keep the plain alias semantics.
 Chosen by reading arXiv abstracts and Korean headlines, then checked with `seoulhub bench classify`.
 """

@@ -20,7 +20,7 @@ TOPICAL_EN = re.compile(r"\b(accelerators?|NPUs?|FPGAs?|smart cit(y|ies)|urban c
 
 
 def arxiv_items():
-    from seoulhub.radar.pipeline import ParsedItem
+    from seoulhub.radar.ingest.items import ParsedItem
 
     items = []
     with gzip.open(ARXIV_TITLES, "rt", encoding="utf-8") as fh:
@@ -35,7 +35,7 @@ def arxiv_items():
 
 
 def ynat_items():
-    from seoulhub.radar.pipeline import ParsedItem
+    from seoulhub.radar.ingest.items import ParsedItem
 
     with open(YNAT, encoding="utf-8") as fh:
         return [ParsedItem(title=row[3], guid=f"ynat-{row[0]}", language="ko",
@@ -45,7 +45,7 @@ def ynat_items():
 
 def build_corpus():
     """Create sources and store every item through the pipeline; returns (arxiv_source, ynat_source)."""
-    from seoulhub.radar.ingest import Ingestor
+    from seoulhub.radar.ingest.store import Ingestor
     from seoulhub.radar.models import Source
     from seoulhub.radar.tasks import embed_batch
     from seoulhub.taxonomy.loaders import load_technologies

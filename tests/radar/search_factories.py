@@ -5,7 +5,7 @@ import hashlib
 from datetime import datetime, timezone
 
 from seoulhub.radar.models import Article, ArticleTechnology, Source
-from seoulhub.radar.pipeline import search_tokens
+from seoulhub.radar.ingest.process import search_tokens
 from seoulhub.taxonomy.models import Technology
 
 

@@ -31,7 +31,7 @@ def test_a_parse_error_is_korean_by_default_and_english_when_english_is_active(f
 
 
 def test_the_ssrf_guard_names_the_address_in_korean():
-    from seoulhub.radar.fetch import Fetcher, FetchRefused
+    from seoulhub.radar.ingest.fetch import Fetcher, FetchRefused
 
     with pytest.raises(FetchRefused) as refused:
         Fetcher().check_url("http://127.0.0.1:9/feed")

@@ -12,10 +12,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from django.utils import translation
 
-from seoulhub.radar import ingest as ingest_module
-from seoulhub.radar.fetch import Fetcher, FetchError, FetchRefused, address_problem
+from seoulhub.radar.ingest import store as ingest_module
+from seoulhub.radar.ingest.fetch import Fetcher, FetchError, FetchRefused, address_problem
 from seoulhub.radar.models import Article, Source
-from seoulhub.radar.parse import ParseError, parse_feed
+from seoulhub.radar.ingest.parse import ParseError, parse_feed
 from seoulhub.radar.tasks import SourceFailed, run_source
 
 

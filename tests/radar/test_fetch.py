@@ -7,7 +7,7 @@ import time
 import pytest
 from django.utils import translation
 
-from seoulhub.radar.fetch import Fetcher, FetchError, FetchRefused, address_problem
+from seoulhub.radar.ingest.fetch import Fetcher, FetchError, FetchRefused, address_problem
 
 from .conftest import fixture_bytes, gzipped
 

@@ -7,9 +7,9 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from seoulhub.radar.ingest import Ingestor
+from seoulhub.radar.ingest.store import Ingestor
 from seoulhub.radar.models import Article, ArticleTechnology, Source, StoryCluster
-from seoulhub.radar.parse import parse_feed
+from seoulhub.radar.ingest.parse import parse_feed
 from seoulhub.radar.tasks import SourceFailed, run_source
 
 from .conftest import FIXTURES, fixture_bytes

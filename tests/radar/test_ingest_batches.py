@@ -5,11 +5,11 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
-from seoulhub.radar import ingest as ingest_mod
-from seoulhub.radar.ingest import Ingestor, IngestStats
+from seoulhub.radar.ingest import store as ingest_mod
+from seoulhub.radar.ingest.store import Ingestor, IngestStats
 from seoulhub.radar.models import Article, ArticleTechnology, Source, TrendCount, TrendMark, TrendTotal
-from seoulhub.radar.parse import parse_feed
-from seoulhub.radar.pipeline import process_item
+from seoulhub.radar.ingest.parse import parse_feed
+from seoulhub.radar.ingest.process import process_item
 from seoulhub.radar.tasks import run_source
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,7 @@ import json
 import pytest
 from django.utils import translation
 
-from seoulhub.radar.parse import ParseError, parse_feed
+from seoulhub.radar.ingest.parse import ParseError, parse_feed
 
 from .conftest import fixture_bytes
 

@@ -8,8 +8,8 @@ from xml.sax.saxutils import escape
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from seoulhub.radar.parse import parse_feed
-from seoulhub.radar.pipeline import html_to_text, sanitise_html
+from seoulhub.radar.ingest.parse import parse_feed
+from seoulhub.radar.ingest.process import html_to_text, sanitise_html
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from seoulhub.radar.pipeline import (
+from seoulhub.radar.ingest.process import (
     ALLOWED_ATTRIBUTES, ALLOWED_TAGS, ItemError, ParsedItem, canonical_url, content_hash, html_to_text, process_item,
     sanitise_html, search_tokens,
 )

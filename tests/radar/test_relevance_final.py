@@ -9,7 +9,7 @@ import pytest
 from django.core.management import call_command
 
 from seoulhub.radar.models import Article, Source
-from seoulhub.radar.pipeline import classify_text, final_verdict, text_evidence
+from seoulhub.radar.ingest.process import classify_text, final_verdict, text_evidence
 from seoulhub.radar.tasks import embed_batch, run_source
 from seoulhub.text import embed
 

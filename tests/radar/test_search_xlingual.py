@@ -35,8 +35,8 @@ KOREAN = {
 
 @pytest.fixture()
 def articles():
-    from seoulhub.radar.ingest import Ingestor
-    from seoulhub.radar.pipeline import ParsedItem
+    from seoulhub.radar.ingest.store import Ingestor
+    from seoulhub.radar.ingest.items import ParsedItem
     from seoulhub.radar.tasks import embed_batch
 
     def reset():

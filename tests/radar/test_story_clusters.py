@@ -6,9 +6,9 @@ from datetime import datetime, timedelta
 import pytest
 from django.core.management import call_command
 
-from seoulhub.radar.ingest import Ingestor
+from seoulhub.radar.ingest.store import Ingestor
 from seoulhub.radar.models import Article, Source
-from seoulhub.radar.parse import parse_feed
+from seoulhub.radar.ingest.parse import parse_feed
 from seoulhub.radar.tasks import embed_batch
 from seoulhub.text import embed, minhash, storylink
 

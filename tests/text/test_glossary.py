@@ -92,7 +92,8 @@ def test_documents_index_compounds_whole_and_in_parts_once():
 
 
 def test_a_document_token_stream_has_the_parts(lexicon):
-    from seoulhub.radar.pipeline import process_item, ParsedItem
+    from seoulhub.radar.ingest.items import ParsedItem
+    from seoulhub.radar.ingest.process import process_item
 
     processed = process_item(ParsedItem(title="서울시 자율주행차 시범운행 확대", language="ko"))
     assert "자율주행차" in processed.search_text.split()

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from seoulhub.radar import relevance_training
-from seoulhub.radar.pipeline import classify_text, final_verdict, text_evidence
+from seoulhub.radar.ingest.process import classify_text, final_verdict, text_evidence
 from seoulhub.text import embed
 from seoulhub.text import relevance as learned
 from seoulhub.text.techtag import default_tagger

@@ -4,7 +4,7 @@ Expected values were produced by the implementations before they were optimised 
 ASCII shortcuts, counted keyword scores, n-gram sizes per first word in the tagger).
 """
 
-from seoulhub.radar import pipeline
+from seoulhub.radar.ingest import process as pipeline
 from seoulhub.text import keywords, language, normalise
 from seoulhub.text.techtag import default_tagger
 

@@ -1,7 +1,7 @@
 """The text functions search shares with ingestion: one normaliser, one embedder, one tagger.
 
 Queries must be tokenised exactly like documents, so nothing here tokenises on its own: it
-binds to `seoulhub.radar.pipeline.search_tokens` and `seoulhub.text` (owned by ingestion) and only adapts the call shapes.
+binds to `seoulhub.radar.ingest.process.search_tokens` and `seoulhub.text` (owned by ingestion) and only adapts the call shapes.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import numpy as np
 
 def normalise(text: str) -> list[str]:
     """The search tokens of `text`, exactly as the pipeline makes documents' `search_text`."""
-    from seoulhub.radar.pipeline import search_tokens
+    from seoulhub.radar.ingest.process import search_tokens
 
     return search_tokens(text or "")
 

@@ -13,7 +13,7 @@ import sys
 
 from django.core.management.base import BaseCommand
 
-from seoulhub.radar.pipeline import classify_text, final_verdict
+from seoulhub.radar.ingest.process import classify_text, final_verdict
 from seoulhub.text.relevance import EVIDENCE_FEATURES as EVIDENCE_NAMES
 
 BATCH = 64

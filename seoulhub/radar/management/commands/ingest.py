@@ -14,7 +14,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from seoulhub.radar.ingest import Ingestor, IngestStats
+from seoulhub.radar.ingest.store import Ingestor, IngestStats
 from seoulhub.radar.models import Source
 from seoulhub.radar.tasks import SourceFailed, due_sources, embed_pending, ingest_source, run_source
 
@@ -142,7 +142,7 @@ class Command(BaseCommand):
         if not url.startswith(("http://", "https://")):
             raise CommandError(f"{url!r} is not an http(s) URL; use --file for a local file")
         from seoulhub.radar.tasks import fetcher
-        from seoulhub.radar.fetch import FetchError
+        from seoulhub.radar.ingest.fetch import FetchError
 
         existing = Source.objects.filter(url=url).first()
         if existing:

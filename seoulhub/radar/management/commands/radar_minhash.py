@@ -8,7 +8,7 @@ Safe to interrupt and to run again (one transaction per batch, values depend onl
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from seoulhub.radar.ingest import CLUSTER_WINDOW, recompute_signatures
+from seoulhub.radar.ingest.store import CLUSTER_WINDOW, recompute_signatures
 
 
 class Command(BaseCommand):

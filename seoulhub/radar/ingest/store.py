@@ -25,9 +25,10 @@ from seoulhub.text import minhash as minhash_mod
 from seoulhub.text import storylink
 from seoulhub.text.techtag import TechnologyTagger
 
-from .models import Article, ArticleTechnology, Source, StoryCluster
-from .models.trends import record_new_articles
-from .pipeline import ItemError, ParsedItem, ProcessedItem, process_item
+from ..models import Article, ArticleTechnology, Source, StoryCluster
+from ..models.trends import record_new_articles
+from .items import ItemError, ParsedItem, ProcessedItem
+from .process import process_item
 
 log = logging.getLogger(__name__)
 
@@ -339,7 +340,7 @@ def recompute_signatures(since=None, batch: int = 1000) -> int:
     of the shingle scheme (text.minhash) needs them recomputed. Each batch is written in its own
     transaction with values that depend only on the article's text: an interrupted run leaves
     every row either old or new, and running it again is safe."""
-    from .pipeline import _title_and_body_tokens
+    from .process import _title_and_body_tokens
 
     rows = Article.objects.order_by("id")
     if since is not None:

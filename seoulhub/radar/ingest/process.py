@@ -13,8 +13,7 @@ import hashlib
 import html
 import re
 import unicodedata
-from dataclasses import dataclass, field, replace
-from datetime import datetime
+from dataclasses import replace
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import nh3
@@ -25,6 +24,8 @@ from seoulhub.text import compounds, korean, language, minhash, normalise
 from seoulhub.text import relevance as learned
 from seoulhub.text.techfeatures import feature_hits, feature_score
 from seoulhub.text.techtag import TechMatch, TechnologyTagger, default_tagger
+
+from .items import ItemError, ParsedItem, ProcessedItem
 
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "em", "figcaption", "figure", "h2", "h3", "h4",
@@ -59,51 +60,6 @@ CONTEXT_TERMS_EN = (
 )
 CONTEXT_WEIGHT = 0.12
 CONTEXT_CAP = 5
-
-
-@dataclass
-class ParsedItem:
-    """One entry as a parser produced it (feed-agnostic)."""
-
-    title: str = ""
-    link: str = ""
-    guid: str = ""
-    summary_html: str = ""
-    content_html: str = ""
-    author: str = ""
-    published_at: datetime | None = None
-    categories: list[str] = field(default_factory=list)
-    language: str = ""  # the feed's declared language, if any
-
-
-@dataclass
-class ProcessedItem:
-    url: str
-    canonical_url: str
-    guid: str
-    title: str
-    summary_html: str
-    text: str
-    author: str
-    published_at: datetime | None
-    language: str
-    search_text: str
-    keywords: list[str]
-    relevance: float
-    is_digital: bool
-    content_hash: str
-    minhash: bytes | None
-    technologies: list[TechMatch]
-    relevance_evidence: list[str]
-    signature: object = None  # datasketch LeanMinHash, for the near-duplicate index
-
-    @property
-    def embedding_text(self) -> str:
-        return f"{self.title}. {self.text[:300]}"
-
-
-class ItemError(ValueError):
-    """An item that cannot become an article (no title and no text); the message says why."""
 
 
 # Without these a string has no markup for nh3 to remove and nothing its serialiser would escape

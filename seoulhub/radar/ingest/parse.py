@@ -18,7 +18,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from .inflate import GZIP_MAGIC, Damaged, TooLarge, inflate
-from .pipeline import ParsedItem, storable_item
+from .items import ParsedItem
+from .process import storable_item
 
 # A gzipped feed or listing may unpack to this much (the largest shipped arXiv listing is 13 MB);
 # beyond it parsing stops with an error instead of filling memory (a gzip bomb).
