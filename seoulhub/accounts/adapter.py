@@ -21,7 +21,8 @@ class AccountAdapter(DefaultAccountAdapter):
         return client_ip(request)
 
     def format_email_subject(self, subject: str) -> str:
-        return f"[{_('Seoul Digital Hub')}] {subject}"
+        site_name = _("Seoul Digital Hub")
+        return f"[{site_name}] {subject}"
 
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         # allauth's e-mails greet with current_site.name, which without django.contrib.sites is
