@@ -105,6 +105,10 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "seoulhub.core",
     "seoulhub.accounts",
+    # Sign-up, e-mail verification, password reset. The hub's templates (seoulhub/templates/
+    # allauth, account) and Korean wording (LOCALE_PATHS) win over the ones allauth ships.
+    "allauth",
+    "allauth.account",
     "seoulhub.taxonomy",
     "seoulhub.radar",
     "seoulhub.support",
@@ -126,6 +130,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
 ]
 
 ROOT_URLCONF = "seoulhub.urls"
@@ -189,6 +194,44 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 
+# Accounts (django-allauth, docs/accounts.md): people sign up with an e-mail address, which they
+# must verify before they can sign in; the username stays for accounts an operator creates
+# (createsuperuser, the demo's example accounts) and is generated for people who sign up.
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+ACCOUNT_ADAPTER = "seoulhub.accounts.adapter.AccountAdapter"
+ACCOUNT_FORMS = {"login": "seoulhub.accounts.forms.LoginForm"}
+ACCOUNT_LOGIN_METHODS = {"email", "username"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_CHANGE_EMAIL = True  # one address per person: a new one replaces the old once verified
+ACCOUNT_CONFIRM_EMAIL_ON_GET = False  # a mail scanner following the link must not confirm it
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_SESSION_REMEMBER = None  # ask ("remember me")
+ACCOUNT_EMAIL_SUBJECT_PREFIX = ""  # the adapter prefixes the hub's name, translated
+# The demo's example accounts' names (seoulhub.accounts.demo) are never generated for someone
+# who signs up, so the demo loader cannot hand a role to a stranger's account.
+ACCOUNT_USERNAME_BLACKLIST = ["operator", "official", "firm", "admin", "administrator", "root", "staff"]
+# allauth's limits, on the cache like the hub's own; failed sign-ins are limited by the hub's
+# view instead (per account and client address, seoulhub.accounts.views), so that a stranger
+# cannot lock an account out for everyone as allauth's per-account limit would.
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": None,
+    "login": "30/m/ip",
+    "signup": "20/m/ip",
+    "reset_password": "20/m/ip,5/m/key",
+    "reset_password_from_key": "20/m/ip",
+    "confirm_email": "1/3m/key",
+    "change_password": "5/m/user",
+    "manage_email": "10/m/user",
+    "reauthenticate": "10/m/user",
+}
+
 # Korean first: the UI is Korean unless the user picks English (cookie).
 LANGUAGE_CODE = "ko"
 LANGUAGES = [("ko", _("Korean")), ("en", _("English"))]
@@ -249,6 +292,14 @@ EMAIL_BACKEND = os.environ.get(
 EMAIL_FILE_PATH = VAR_DIR / "mail"
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = _env_int("EMAIL_PORT", 25, minimum=1)
+# SMTP in production (docs/deploy.md): sign-up verification and password reset depend on it.
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = _env_bool("EMAIL_USE_TLS", False)  # STARTTLS, usually on port 587
+EMAIL_USE_SSL = _env_bool("EMAIL_USE_SSL", False)  # TLS from the start, usually on port 465
+EMAIL_TIMEOUT = _env_int("EMAIL_TIMEOUT", 20, minimum=1)
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured("Set EMAIL_USE_TLS (STARTTLS, port 587) or EMAIL_USE_SSL (port 465), not both.")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Seoul Digital Hub <hub@localhost>")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 

@@ -14,6 +14,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("accounts/", include("seoulhub.accounts.urls")),
+    path("accounts/", include("allauth.account.urls")),
     path("tech/", include("seoulhub.taxonomy.urls")),
     path("radar/", include("seoulhub.radar.urls")),
     path("support/", include("seoulhub.support.urls")),

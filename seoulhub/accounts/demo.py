@@ -1,6 +1,7 @@
 """Example accounts for the local demo only (never in production): one per role, labelled as
 examples, with a password printed in the README."""
 
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -25,6 +26,11 @@ def load(log) -> dict[str, int]:
         user, was_created = User.objects.get_or_create(
             username=username, defaults={"is_staff": staff, "first_name": "Example", "last_name": role.label}
         )
+        if not was_created and EmailAddress.objects.filter(user=user).exists():
+            # Someone's own account (sign-up never generates these names, but an operator may
+            # rename one): a role is never handed to it from here.
+            log(f"accounts: {username!r} is a signed-up account, not an example; its role is left alone")
+            continue
         if was_created:
             user.set_password(DEMO_PASSWORD)
             user.save()

@@ -61,3 +61,41 @@ class ApiToken(models.Model):
         if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
             cls.objects.filter(pk=token.pk).update(last_used_at=now)
         return token.user
+
+
+class Profile(models.Model):
+    """What a person chooses about the hub: the interface language applied when they sign in, and
+    how often e-mail digests reach them (read by the subscriptions). The name shown is the user's
+    own first_name, which every page can show without another query."""
+
+    class Language(models.TextChoices):
+        KOREAN = "ko", "한국어"
+        ENGLISH = "en", "English"
+
+    class DigestFrequency(models.TextChoices):
+        OFF = "off", _("No e-mail digest")
+        DAILY = "daily", _("Daily")
+        WEEKLY = "weekly", _("Weekly")
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile")
+    language = models.CharField(_("language"), max_length=2, choices=Language.choices, default=Language.KOREAN)
+    digest_frequency = models.CharField(_("e-mail digest"), max_length=6, choices=DigestFrequency.choices,
+                                        default=DigestFrequency.WEEKLY)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("profile")
+        verbose_name_plural = _("profiles")
+
+    def __str__(self) -> str:
+        return self.user.get_username()
+
+
+def profile_for(user) -> Profile:
+    """The user's profile, created with the defaults the first time it is asked for."""
+    try:
+        return user.profile
+    except Profile.DoesNotExist:
+        profile, _created = Profile.objects.get_or_create(user=user)
+        user.profile = profile
+        return profile

@@ -1,16 +1,18 @@
 import hashlib
 import logging
 
+from allauth.account.models import EmailAddress
+from allauth.account.views import LoginView
 from django.contrib import messages
-from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from .models import ApiToken
+from .adapter import apply_language
+from .forms import ProfileForm
+from .models import ApiToken, profile_for
 from .ratelimit import client_ip, hit
 
 log = logging.getLogger(__name__)
@@ -18,8 +20,8 @@ LOGIN_ATTEMPTS_PER_MINUTE = 10  # per account and client address
 LOGIN_ATTEMPTS_PER_CLIENT_PER_MINUTE = 100  # one address trying many accounts
 
 
-class RateLimitedLoginView(auth_views.LoginView):
-    template_name = "accounts/login.html"
+class RateLimitedLoginView(LoginView):
+    """allauth's sign-in (e-mail or username), with the hub's limit on failed attempts."""
 
     def post(self, request, *args, **kwargs):
         # Keyed on the account and the client together: ten wrong passwords for one account lock
@@ -30,12 +32,34 @@ class RateLimitedLoginView(auth_views.LoginView):
         if not (hit(f"login:{client}:{account}", LOGIN_ATTEMPTS_PER_MINUTE, 60)
                 and hit(f"login:{client}", LOGIN_ATTEMPTS_PER_CLIENT_PER_MINUTE, 60)):
             log.warning("sign-in refused: too many attempts from %s (account %r)", client, username[:150])
-            return HttpResponse(
-                _("Too many sign-in attempts from your address. Wait a minute and try again."),
-                status=429,
-                content_type="text/plain; charset=utf-8",
-            )
+            return render(request, "accounts/too_many_attempts.html", status=429)
         return super().post(request, *args, **kwargs)
+
+
+@login_required
+def profile(request):
+    """The signed-in person's name, language and digest frequency, with links to what allauth
+    manages (e-mail address, password) and to the API tokens."""
+    profile = profile_for(request.user)
+    if request.method == "POST":
+        form = ProfileForm(request.POST, instance=profile)
+        if form.is_valid():
+            form.save()
+            response = redirect("accounts:profile")
+            apply_language(response, profile.language)
+            messages.success(request, _("Profile saved."))
+            return response
+        messages.error(request, _("The profile was not saved: correct the fields marked below."))
+        profile.refresh_from_db()  # the page shows what is stored, not the refused values
+    else:
+        form = ProfileForm(instance=profile)
+    return render(request, "accounts/profile.html", {
+        "form": form,
+        "profile": profile,
+        "email": EmailAddress.objects.filter(user=request.user, primary=True).first()
+        or EmailAddress.objects.filter(user=request.user).first(),
+        "token_count": request.user.api_tokens.active().count(),
+    }, status=400 if form.errors else 200)
 
 
 @login_required

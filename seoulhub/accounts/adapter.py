@@ -1,0 +1,72 @@
+"""How django-allauth fits the hub: the client address the hub's limits use, the hub's name on
+e-mails, the profile's language applied at sign-in, and which accounts must verify an address."""
+
+from types import SimpleNamespace
+
+from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.models import EmailAddress
+from allauth.account.stages import EmailVerificationStage
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from .models import profile_for
+from .ratelimit import client_ip
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def get_client_ip(self, request) -> str:
+        # allauth's own reading trusts X-Forwarded-For only with its own settings; the hub has one
+        # answer for every limit and log (settings.SEOULHUB_TRUSTED_PROXIES).
+        return client_ip(request)
+
+    def format_email_subject(self, subject: str) -> str:
+        site_name = _("Seoul Digital Hub")
+        return f"[{site_name}] {subject}"
+
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        # allauth's e-mails greet with current_site.name, which without django.contrib.sites is
+        # the host name: use the hub's name, in the language of the page that sent the mail.
+        from allauth.core import context as allauth_context
+
+        request = allauth_context.request
+        host = request.get_host() if request is not None else ""
+        context = {"current_site": SimpleNamespace(name=_("Seoul Digital Hub"), domain=host), **context}
+        super().send_mail(template_prefix, email, context)
+
+    def get_login_stages(self) -> list[str]:
+        return [f"{__name__}.EmailVerificationUnlessCreatedByOperator" if path.endswith(".EmailVerificationStage")
+                else path for path in super().get_login_stages()]
+
+    def can_delete_email(self, email_address) -> bool:
+        # Someone who signed up keeps at least one address: without one they would escape the
+        # mandatory verification (EmailVerificationUnlessCreatedByOperator) and password resets.
+        others = EmailAddress.objects.filter(user_id=email_address.user_id).exclude(pk=email_address.pk)
+        return others.exists() and super().can_delete_email(email_address)
+
+    def post_login(self, request, user, **kwargs):
+        response = super().post_login(request, user, **kwargs)
+        apply_language(response, profile_for(user).language)
+        return response
+
+
+def apply_language(response, language: str) -> None:
+    """The interface language follows the language cookie (seoulhub.core.middleware)."""
+    if language in dict(settings.LANGUAGES):
+        translation.activate(language)
+        response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, max_age=settings.LANGUAGE_COOKIE_AGE,
+                            path=settings.LANGUAGE_COOKIE_PATH, domain=settings.LANGUAGE_COOKIE_DOMAIN,
+                            secure=settings.LANGUAGE_COOKIE_SECURE, httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+                            samesite=settings.LANGUAGE_COOKIE_SAMESITE)
+
+
+class EmailVerificationUnlessCreatedByOperator(EmailVerificationStage):
+    """Everyone who gave an address must verify it before signing in. Accounts an operator
+    created (createsuperuser, the admin, the demo loader) have no address on record to verify
+    and sign in with their username, as before accounts were self-service."""
+
+    def handle(self):
+        user = self.login.user
+        if user is not None and not EmailAddress.objects.filter(user_id=user.pk).exists():
+            return None, True
+        return super().handle()
