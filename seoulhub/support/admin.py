@@ -57,7 +57,8 @@ class MembershipRequestAdmin(admin.ModelAdmin):
     list_filter = ["status"]
     search_fields = ["user__username", "firm__name_ko", "new_name_ko", "new_brn"]
     raw_id_fields = ["firm"]
-    readonly_fields = ["user", "created_at", "decided_by", "decided_at"]
+    # Decisions go through the pages (they create the membership and send the mail).
+    readonly_fields = ["user", "status", "role", "created_at", "decided_by", "decided_at"]
 
 
 class EligibilityRuleInline(admin.TabularInline):
