@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Q
+from django.db.models.signals import m2m_changed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -14,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from seoulhub.accounts.roles import is_operator
 from seoulhub.core.params import has_controls, parse_int
 from seoulhub.matching.brn import normalise_brn
+from seoulhub.taxonomy.models import Technology
 
 from . import firm_audit, membership
 from .forms_membership import DecisionForm, FirmProfileForm, JoinFirmForm, NewFirmForm
@@ -205,12 +207,20 @@ def _apply_profile(firm: Firm, data: dict) -> None:
     firm.save()
     wanted = {t.pk: t for t in data["technologies"]}
     declared = FirmTechnology.objects.filter(firm=firm, provenance=FirmTechnology.Provenance.DECLARED)
-    declared.exclude(technology_id__in=wanted).delete()
+    dropped = set(declared.exclude(technology_id__in=wanted).values_list("technology_id", flat=True))
+    declared.filter(technology_id__in=dropped).delete()
+    touched = set(dropped)
     for technology in wanted.values():
         # A tag the hub inferred becomes declared once the firm says so itself.
         FirmTechnology.objects.update_or_create(
             firm=firm, technology=technology,
             defaults={"provenance": FirmTechnology.Provenance.DECLARED, "confidence": 1.0})
+        touched.add(technology.pk)
+    if touched:
+        # Rows written directly send no m2m_changed: announce them (data version, landscape counts),
+        # as services.retag_firm does.
+        m2m_changed.send(sender=Firm.technologies.through, instance=firm, action="post_add", reverse=False,
+                         model=Technology, pk_set=touched, using=FirmTechnology.objects.db)
 
 
 @login_required
