@@ -132,6 +132,7 @@ def approve(request: MembershipRequest, decider, role: str = "", note: str = "")
         if not created and member.role != role and role == FirmMember.MemberRole.ADMIN:
             member.role = role
             member.save(update_fields=["role"])
+        _give_firm_member_role(locked.user)
         locked.firm = firm
         locked.status = MembershipRequest.Status.APPROVED
         locked.role = member.role
@@ -142,6 +143,18 @@ def approve(request: MembershipRequest, decider, role: str = "", note: str = "")
         transaction.on_commit(lambda: _enqueue_mail(locked.pk, "decided"))
     request.refresh_from_db()
     return member
+
+
+def _give_firm_member_role(user) -> None:
+    """A person with no role yet gets the firm-member role (the group that names it); an official
+    or an operator keeps theirs."""
+    from django.contrib.auth.models import Group
+
+    from seoulhub.accounts.models import Role
+    from seoulhub.accounts.roles import user_role
+
+    if user_role(user) == Role.PUBLIC:
+        user.groups.add(Group.objects.get_or_create(name=Role.FIRM_MEMBER.value)[0])
 
 
 def _create_firm(request: MembershipRequest, decider) -> Firm:

@@ -78,6 +78,7 @@ def test_request_then_operator_approves_then_member_edits_and_every_change_is_au
     assert request_.status == "approved" and request_.decided_by == operator and request_.decided_at
     member = FirmMember.objects.get(firm=firm, user=founder)
     assert member.role == "admin"  # the firm had no administrator: the first member becomes one
+    assert founder.groups.filter(name="firm_member").exists()
     assert mail.outbox[-1].to == ["founder@example.com"]
     assert "승인" in mail.outbox[-1].subject and "확인했습니다" in mail.outbox[-1].body
 
