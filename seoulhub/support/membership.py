@@ -13,11 +13,10 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from seoulhub.accounts.roles import is_operator
-from seoulhub.core import clock
 
 from . import firm_audit
 from .models import Firm, FirmChange, FirmMember, MembershipRequest
@@ -138,7 +137,7 @@ def approve(request: MembershipRequest, decider, role: str = "", note: str = "")
         locked.role = member.role
         locked.note = note
         locked.decided_by = decider
-        locked.decided_at = clock.now()
+        locked.decided_at = timezone.now()  # bookkeeping: the real clock, as created_at (core/clock.py)
         locked.save()
         transaction.on_commit(lambda: _enqueue_mail(locked.pk, "decided"))
     request.refresh_from_db()
@@ -184,7 +183,7 @@ def reject(request: MembershipRequest, decider, note: str = "") -> MembershipReq
         locked.status = MembershipRequest.Status.REJECTED
         locked.note = note
         locked.decided_by = decider
-        locked.decided_at = clock.now()
+        locked.decided_at = timezone.now()  # bookkeeping: the real clock, as created_at (core/clock.py)
         locked.save()
         transaction.on_commit(lambda: _enqueue_mail(locked.pk, "decided"))
     request.refresh_from_db()
