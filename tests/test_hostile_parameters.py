@@ -120,6 +120,9 @@ def world(operator, make_user):
     Proposal.objects.filter(pk=proposal.pk).update(state=lc.SELECTED)
     kpi = Kpi.objects.create(proposal=proposal, name="정확도", unit="%", target=90)
     briefing = Briefing.objects.create(technology=tech, week="2026-W10", content={})
+    from seoulhub.support.models import MembershipRequest
+
+    join_request = MembershipRequest.objects.create(user=make_user("asker"), firm=firm)
     return {
         "pk": str(article.pk), "firm_id": str(firm.pk), "slug": tech.slug, "code": District.objects.first().adm_code,
         "month": "2026-03", "token": "nosuchtoken", "ids": {
@@ -130,6 +133,8 @@ def world(operator, make_user):
             "pilots:proposal_detail": proposal.pk, "pilots:proposal_transition": proposal.pk,
             "pilots:proposal_conflict": proposal.pk, "pilots:proposal_review": proposal.pk,
             "pilots:pilot_plan": proposal.pk, "landscape:opportunities": firm.pk, "landscape:briefing": briefing.pk,
+            "support:firm_members": firm.pk, "support:firm_profile": firm.pk, "support:firm_history": firm.pk,
+            "support:membership_decide": join_request.pk,
         }, "kpi": kpi.pk, "source": str(source.pk),
     }
 

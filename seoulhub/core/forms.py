@@ -24,5 +24,6 @@ class ModelIdField(forms.ModelChoiceField):
 
     def to_python(self, value):
         if value not in self.empty_values and (self.to_field_name or "pk") == "pk" and parse_int(value) is None:
-            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice",
+                                  params={"value": value})
         return super().to_python(value)

@@ -1,6 +1,8 @@
 from django.contrib import admin
 
-from .models import EligibilityRule, Firm, FirmMember, FirmTechnology, PlanEntry, Programme, SyncRun
+from . import firm_audit
+from .models import (EligibilityRule, Firm, FirmChange, FirmMember, FirmTechnology, MembershipRequest, PlanEntry,
+                     Programme, SyncRun)
 
 
 class FirmMemberInline(admin.TabularInline):
@@ -22,6 +24,41 @@ class FirmAdmin(admin.ModelAdmin):
     search_fields = ["name_ko", "name_en", "brn", "stock_code", "products"]
     raw_id_fields = ["ksic"]
     inlines = [FirmTechnologyInline, FirmMemberInline]
+
+    # Changes made here are audited too: the snapshot before the save, compared once the inlines
+    # (technology tags) are saved as well.
+    def save_model(self, request, obj, form, change):
+        request._firm_before = (firm_audit.snapshot(obj) if change
+                                else dict.fromkeys(firm_audit.AUDITED_FIELDS, ""))
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        firm_audit.record(form.instance, request._firm_before, request.user, FirmChange.Via.ADMIN)
+
+
+@admin.register(FirmChange)
+class FirmChangeAdmin(admin.ModelAdmin):
+    list_display = ["firm", "field", "actor_name", "at", "via"]
+    list_filter = ["via", "field"]
+    search_fields = ["firm__name_ko", "actor_name"]
+    readonly_fields = [f.name for f in FirmChange._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(MembershipRequest)
+class MembershipRequestAdmin(admin.ModelAdmin):
+    list_display = ["user", "firm", "new_name_ko", "status", "created_at", "decided_by", "decided_at"]
+    list_filter = ["status"]
+    search_fields = ["user__username", "firm__name_ko", "new_name_ko", "new_brn"]
+    raw_id_fields = ["firm"]
+    # Decisions go through the pages (they create the membership and send the mail).
+    readonly_fields = ["user", "status", "role", "created_at", "decided_by", "decided_at"]
 
 
 class EligibilityRuleInline(admin.TabularInline):

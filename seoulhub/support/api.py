@@ -12,7 +12,8 @@ from seoulhub.matching.brn import InvalidBRN, validate_brn
 from seoulhub.accounts.roles import is_operator
 from seoulhub.taxonomy.models import District, KsicCode, Technology
 
-from .models import Firm, Programme
+from . import firm_audit
+from .models import Firm, FirmChange, Programme
 from .permissions import can_edit_firm
 from .schemas import EligibleFirmOut, FirmOut, FirmUpdateIn, ProgrammeOut, RecommendationOut
 from .tasks import enrich_firm
@@ -88,9 +89,11 @@ def update_firm(request, firm_id: int, payload: FirmUpdateIn):
     except ValidationError as exc:
         raise HttpError(422, "; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in exc.message_dict.items()))
     with transaction.atomic():
+        before = firm_audit.snapshot(firm)
         firm.save()
         if technologies is not None:
             firm.technologies.set(tech_objects)
+        firm_audit.record(firm, before, user, FirmChange.Via.API)
     if {"description", "ksic"} & set(payload.dict(exclude_unset=True)):
         enrich_firm.enqueue(firm.pk)  # new text or industry: recompute the embedding and tags
     return get_object_or_404(_firms(), pk=firm.pk)

@@ -455,3 +455,100 @@ class PlanEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year} {self.title}"
+
+
+class MembershipRequest(models.Model):
+    """A signed-in person asks to act for a firm: one already in the registry (`firm`), or a new
+    one (`new_name_ko`, `new_brn`, `new_district`) that is created only when the request is
+    approved, so the registry never shows a firm nobody has checked."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("pending")
+        APPROVED = "approved", _("approved")
+        REJECTED = "rejected", _("rejected")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="membership_requests",
+                             verbose_name=_("requested by"))
+    firm = models.ForeignKey(Firm, null=True, blank=True, on_delete=models.CASCADE, related_name="membership_requests",
+                             verbose_name=_("firm"), help_text=_("empty for a firm not yet in the registry"))
+    new_name_ko = models.CharField(_("Korean name of the new firm"), max_length=200, blank=True)
+    new_brn = models.CharField(_("business registration number of the new firm"), max_length=10, blank=True)
+    new_district = models.ForeignKey("taxonomy.District", null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="+", verbose_name=_("district of the new firm"))
+    message = models.TextField(_("message from the requester"), blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    role = models.CharField(_("role granted"), max_length=10, choices=FirmMember.MemberRole.choices, blank=True)
+    note = models.TextField(_("note from the person who decided"), blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+", verbose_name=_("decided by"))
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("requested at"), default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("membership request")
+        verbose_name_plural = _("membership requests")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "firm"], condition=models.Q(status="pending"),
+                                    name="support_one_pending_request_per_firm"),
+            models.UniqueConstraint(fields=["user", "new_brn"],
+                                    condition=models.Q(status="pending", firm__isnull=True),
+                                    name="support_one_pending_request_per_new_firm"),
+            models.CheckConstraint(condition=models.Q(firm__isnull=False) | ~models.Q(new_brn=""),
+                                   name="support_request_names_a_firm"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.firm_name} ({self.status})"
+
+    @property
+    def is_new_firm(self) -> bool:
+        return self.firm_id is None
+
+    @property
+    def firm_name(self) -> str:
+        return self.firm.name if self.firm_id else self.new_name_ko
+
+    @property
+    def new_brn_display(self) -> str:
+        return format_brn(self.new_brn) if self.new_brn else ""
+
+
+class FirmChange(models.Model):
+    """Append-only record of one field of a firm changed on the hub: who, when, old and new value
+    (as text a person reads, e.g. the district's name). Written by the profile page, the full edit
+    page, the API and the admin; shown on the firm's history tab to its members and operators."""
+
+    class Via(models.TextChoices):
+        PROFILE = "profile", _("firm profile page")
+        EDIT = "edit", _("full edit page")
+        API = "api", _("API")
+        ADMIN = "admin", _("Django admin")
+        MEMBERSHIP = "membership", _("membership approval")
+
+    firm = models.ForeignKey(Firm, on_delete=models.CASCADE, related_name="changes", verbose_name=_("firm"))
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                              related_name="firm_changes", verbose_name=_("who"))
+    actor_name = models.CharField(_("who (name at the time)"), max_length=150)
+    at = models.DateTimeField(_("when"), default=timezone.now, editable=False)
+    field = models.CharField(_("field"), max_length=40)
+    old_value = models.TextField(_("old value"), blank=True)
+    new_value = models.TextField(_("new value"), blank=True)
+    via = models.CharField(_("changed through"), max_length=12, choices=Via.choices)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("firm change")
+        verbose_name_plural = _("firm changes")
+        indexes = [models.Index(fields=["firm", "-at"])]
+
+    def __str__(self) -> str:
+        return f"{self.firm_id} {self.field} @ {self.at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValidationError(_("Firm changes are append-only; they cannot be changed."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError(_("Firm changes are append-only; they cannot be deleted."))

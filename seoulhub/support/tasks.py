@@ -49,3 +49,11 @@ def sync_all_programmes() -> list[str]:
     for name in names:
         sync_programmes.enqueue(name)
     return names
+
+
+@task()
+def send_membership_mail(request_id: int, event: str) -> int:
+    """Mail a membership request (`requested`) or its decision (`decided`); see membership.py."""
+    from .membership import send_mail_for
+
+    return send_mail_for(request_id, event)

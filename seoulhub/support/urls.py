@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_membership as membership
 
 app_name = "support"
 urlpatterns = [
@@ -20,4 +20,14 @@ urlpatterns = [
     path("firms/<int:pk>/edit/", views.firm_edit, name="firm_edit"),
     path("firms/<int:pk>/dashboard/", views.firm_dashboard, name="firm_dashboard"),
     path("firms/<int:pk>/deadlines.ics", views.calendar_firm, name="calendar_firm"),
+    # Firm membership (views_membership.py)
+    path("membership/", membership.my_membership, name="my_membership"),
+    path("membership/join/", membership.join, name="membership_join"),
+    path("membership/join/new/", membership.join_new, name="membership_join_new"),
+    path("membership/firms/", membership.firm_search, name="membership_firm_search"),
+    path("membership/requests/", membership.queue, name="membership_queue"),
+    path("membership/requests/<int:pk>/decide/", membership.decide, name="membership_decide"),
+    path("firms/<int:pk>/members/", membership.firm_members, name="firm_members"),
+    path("firms/<int:pk>/profile/", membership.firm_profile, name="firm_profile"),
+    path("firms/<int:pk>/history/", membership.firm_history, name="firm_history"),
 ]

@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse
@@ -17,10 +18,10 @@ from seoulhub.core import clock
 from seoulhub.core.params import parse_int
 from seoulhub.taxonomy.models import District, Technology
 
-from . import exports
+from . import exports, firm_audit
 from .firm_import import ImportFileError, import_firms, read_rows
 from .forms import FirmForm, FirmImportForm
-from .models import Firm, PlanEntry, Programme, SyncRun
+from .models import Firm, FirmChange, PlanEntry, Programme, SyncRun
 from .permissions import can_edit_firm, firms_of
 from .tasks import enrich_firm
 from .services import (OPEN, any_programme_open, data_version, explain, open_programmes_q, qualifying_firms,
@@ -286,7 +287,10 @@ def firm_edit(request, pk: int):
         raise PermissionDenied(_("Only this firm's members (or an operator) may edit it."))
     form = FirmForm(request.POST or None, instance=firm)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        with transaction.atomic():
+            before = firm_audit.snapshot(firm)
+            form.save()
+            firm_audit.record(firm, before, request.user, FirmChange.Via.EDIT)
         enrich_firm.enqueue(firm.pk)
         messages.success(request, _("The firm's record is saved."))
         return redirect(firm.get_absolute_url())
