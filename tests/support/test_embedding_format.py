@@ -1,5 +1,5 @@
 """Firms, programmes and articles store embeddings in one format (seoulhub.text.embed: 512
-float16), and migration 0006 converts firms' and programmes' float32 vectors to it."""
+float16), and migration 0007 converts firms' and programmes' float32 vectors to it."""
 
 import importlib
 
@@ -12,7 +12,7 @@ from seoulhub.text import embed
 
 pytestmark = pytest.mark.django_db
 
-migration = importlib.import_module("seoulhub.support.migrations.0006_embeddings_float16")
+migration = importlib.import_module("seoulhub.support.migrations.0007_embeddings_float16")
 
 
 def test_the_stored_format_round_trips_and_none_stays_none():

@@ -25,6 +25,6 @@ def to_float32(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("support", "0005_firm_technology_provenance")]
+    dependencies = [("support", "0006_membership_and_firm_changes")]
 
     operations = [migrations.RunPython(to_float16, to_float32)]
