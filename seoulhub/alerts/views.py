@@ -45,14 +45,12 @@ def _changes_from_form(post) -> Changes:
 @require_http_methods(["GET", "HEAD", "POST"])
 def index(request):
     subscription = my_subscription(request.user)
-    status = 200
     if request.method == "POST":
         try:
             apply_changes(subscription, _changes_from_form(request.POST))
         except InvalidChange as exc:
             messages.error(request, _("Nothing was saved: %(reason)s") % {"reason": exc})
             subscription.refresh_from_db()
-            status = 400
         else:
             messages.success(request, _("Your subscriptions were saved."))
             return redirect("alerts:index")
@@ -74,7 +72,7 @@ def index(request):
         "deliveries": deliveries,
         "problems": [d for d in deliveries if d.last_error and d.status in (Delivery.Status.PENDING,
                                                                              Delivery.Status.FAILED)],
-    }, status=status)
+    })
 
 
 def _sources():
