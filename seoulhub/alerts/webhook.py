@@ -31,7 +31,10 @@ def check_webhook_url(url: str) -> tuple[str, str]:
     try:
         return _guard().check_url(url)
     except FetchError as exc:
-        raise WebhookError(str(exc)) from exc
+        # The guard's words name the fetcher's allow-list; webhooks have their own.
+        raise WebhookError(str(exc).replace("SEOULHUB_FETCH_ALLOW", "SEOULHUB_WEBHOOK_ALLOW")) from exc
+    except ValueError as exc:  # urlsplit: "http://[::1", a port over 65535 ...
+        raise WebhookError(_("it is not a valid web address")) from exc
 
 
 def post(url: str, payload: dict) -> int:
