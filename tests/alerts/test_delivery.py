@@ -179,26 +179,21 @@ def test_two_workers_never_send_the_same_delivery(subscriber, last_week_news):
     assert len(mail.outbox) == 1
 
 
-def test_the_task_sends_what_the_command_queued(subscriber, settings):
+def test_the_command_queues_and_the_database_worker_sends(subscriber, settings):
     from django.core.management import call_command
     from django.utils import timezone
 
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
     _key, since, _until = digest_period("weekly", timezone.now())
     make_article(make_source("연합뉴스"), "세종시 스마트시티 마스터플랜 공개", techs=["smart-city"],
                  published_at=since + datetime.timedelta(days=1))
-
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-    from django_tasks import task_backends
-
-    task_backends._settings = None  # re-read TASKS
-    try:
-        from seoulhub.alerts import tasks
-        result = tasks.send_due_alerts_task.enqueue()
-        assert result.return_value == {"planned": 1, "queued": 1}
-    finally:
-        task_backends._settings = None
-    assert len(mail.outbox) == 1
-    call_command("send_alerts")
+    call_command("send_alerts", "--enqueue", verbosity=0)
+    assert not mail.outbox  # queued, not sent by the command
+    assert Delivery.objects.get().status == "pending"
+    call_command("db_worker", batch=True, startup_delay=False, verbosity=0)
+    assert len(mail.outbox) == 1 and Delivery.objects.get().status == "sent"
+    call_command("send_alerts", "--enqueue", verbosity=0)
+    call_command("db_worker", batch=True, startup_delay=False, verbosity=0)
     assert len(mail.outbox) == 1
 
 
