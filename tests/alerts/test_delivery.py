@@ -179,6 +179,7 @@ def test_two_workers_never_send_the_same_delivery(subscriber, last_week_news):
     assert len(mail.outbox) == 1
 
 
+@pytest.mark.django_db(transaction=True)  # the worker closes the connection when it ends
 def test_the_command_queues_and_the_database_worker_sends(subscriber, settings):
     from django.core.management import call_command
     from django.utils import timezone
