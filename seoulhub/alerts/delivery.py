@@ -23,6 +23,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from seoulhub.core import clock
 from seoulhub.trends.periods import week_key
 
 from . import webhook
@@ -74,8 +75,9 @@ def channels_of(subscription: Subscription) -> list[str]:
 
 
 def plan_deliveries(now: datetime.datetime | None = None) -> int:
-    """Write this period's deliveries that do not exist yet; returns how many are to be sent."""
-    now = now or timezone.now()
+    """Write this period's deliveries that do not exist yet; returns how many are to be sent.
+    The period is the hub's present (`clock`, pinned in the demo); sending times are real time."""
+    now = now or clock.now()
     if timezone.localtime(now).hour < settings.SEOULHUB_DIGEST_HOUR:
         return 0
     planned = 0

@@ -171,6 +171,19 @@ def test_a_webhook_address_that_turned_private_is_refused_at_sending(subscriber,
     assert "메타데이터" in Delivery.objects.get().last_error
 
 
+def test_nothing_is_planned_before_the_digest_hour(subscriber, last_week_news, settings):
+    settings.SEOULHUB_DIGEST_HOUR = 17  # NOW is 16:00 in Seoul
+    assert plan_deliveries(NOW) == 0 and not Delivery.objects.exists()
+    assert plan_deliveries(NOW + datetime.timedelta(hours=1)) == 1
+
+
+def test_a_subscriber_without_channels_or_with_the_digest_off_gets_nothing(subscriber, last_week_news):
+    Subscription.objects.filter(pk=subscriber.pk).update(by_email=False)
+    assert plan_deliveries(NOW) == 0
+    Subscription.objects.filter(pk=subscriber.pk).update(by_email=True, frequency="off")
+    assert plan_deliveries(NOW) == 0 and not Delivery.objects.exists()
+
+
 def test_two_workers_never_send_the_same_delivery(subscriber, last_week_news):
     assert plan_deliveries(NOW) == 1
     delivery = Delivery.objects.get()

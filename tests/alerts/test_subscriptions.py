@@ -148,3 +148,15 @@ def test_the_feed_address_can_be_replaced_and_old_addresses_redirect(client, mak
     assert client.get("/landscape/briefings/old-briefing-token.atom").status_code == 404
     subscription.refresh_from_db()
     assert client.get(f"/alerts/feed/{subscription.feed_token}.atom").status_code == 200
+
+
+def test_the_api_keeps_the_radars_subscription_paths_and_says_they_need_a_token(client):
+    schema = client.get("/api/v1/openapi.json").json()
+    operations = {(path, method): op for path, methods in schema["paths"].items() for method, op in methods.items()}
+    for path, method in [("/api/v1/subscription", "get"), ("/api/v1/subscription", "put"),
+                         ("/api/v1/subscription/feed-token", "post"), ("/api/v1/landscape/subscriptions", "post"),
+                         ("/api/v1/landscape/subscriptions/{slug}", "delete")]:
+        assert operations[(path, method)]["security"] == [{"BearerToken": []}], (path, method)
+    body = schema["components"]["schemas"]["SubscriptionIn"]["properties"]
+    assert {"frequency", "technologies", "sources", "searches", "briefings", "programmes", "firm_programmes",
+            "by_email", "webhook_url"} <= set(body)
