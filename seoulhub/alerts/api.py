@@ -4,6 +4,7 @@ the landscape briefings, programme deadlines and delivery channels added) and th
 from datetime import datetime
 
 from django.urls import reverse
+from django.utils import translation
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
@@ -79,7 +80,8 @@ def get_subscription(request):
 def put_subscription(request, data: SubscriptionIn):
     subscription = my_subscription(require_user(request))
     try:
-        apply_changes(subscription, Changes(**data.dict()))
+        with translation.override("en"):  # the REST API answers in English (docs/architecture.md)
+            apply_changes(subscription, Changes(**data.dict()))
     except InvalidChange as exc:
         raise HttpError(422, str(exc)) from exc
     return _out(request, subscription)
