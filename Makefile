@@ -42,8 +42,8 @@ test: install
 
 # Extract and compile translations (needs GNU gettext; the compiled .mo files are committed).
 messages: install
-	cd seoulhub && ../$(BIN)/django-admin makemessages -l ko -l en --ignore 'radar/*' --ignore 'support/*' --ignore 'pilots/*' --ignore 'observatory/*' --ignore 'landscape/*' --no-obsolete
-	for app in radar support pilots observatory landscape; do (cd seoulhub/$$app && mkdir -p locale && ../../$(BIN)/django-admin makemessages -l ko -l en --no-obsolete); done
+	cd seoulhub && ../$(BIN)/django-admin makemessages -l ko -l en --ignore 'radar/*' --ignore 'support/*' --ignore 'pilots/*' --ignore 'observatory/*' --ignore 'landscape/*' --ignore 'alerts/*' --no-obsolete
+	for app in radar support pilots observatory landscape alerts; do (cd seoulhub/$$app && mkdir -p locale && ../../$(BIN)/django-admin makemessages -l ko -l en --no-obsolete); done
 	$(BIN)/seoulhub compilemessages --ignore '.venv'
 
 bench: install

@@ -152,6 +152,7 @@ def on_unexpected_error(request, exc: Exception):
 
 
 def _register_routers() -> None:
+    from seoulhub.alerts.api import router as alerts_router
     from seoulhub.landscape.api import router as landscape_router
     from seoulhub.observatory.api import router as observatory_router
     from seoulhub.pilots.api import router as pilots_router
@@ -165,6 +166,7 @@ def _register_routers() -> None:
     api.add_router("/", pilots_router)
     api.add_router("/", observatory_router)
     api.add_router("/", landscape_router)
+    api.add_router("/", alerts_router)
 
 
 _register_routers()

@@ -115,6 +115,7 @@ INSTALLED_APPS = [
     "seoulhub.pilots",
     "seoulhub.observatory",
     "seoulhub.landscape",
+    "seoulhub.alerts",
 ]
 
 MIDDLEWARE = [
@@ -302,6 +303,16 @@ if EMAIL_USE_TLS and EMAIL_USE_SSL:
     raise ImproperlyConfigured("Set EMAIL_USE_TLS (STARTTLS, port 587) or EMAIL_USE_SSL (port 465), not both.")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Seoul Digital Hub <hub@localhost>")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+
+# Alerts (docs/alerts.md): webhook addresses pass the fetcher's address guard; private and
+# loopback addresses are refused unless listed here (tests list 127.0.0.1). A failed delivery is
+# retried after SEOULHUB_ALERT_RETRY_SECONDS, doubling each time, SEOULHUB_ALERT_ATTEMPTS times in all.
+SEOULHUB_WEBHOOK_ALLOW = _env_list("SEOULHUB_WEBHOOK_ALLOW", [])
+SEOULHUB_WEBHOOK_TIMEOUT = float(os.environ.get("SEOULHUB_WEBHOOK_TIMEOUT", "10"))
+SEOULHUB_ALERT_RETRY_SECONDS = _env_int("SEOULHUB_ALERT_RETRY_SECONDS", 300, minimum=1)
+SEOULHUB_ALERT_ATTEMPTS = _env_int("SEOULHUB_ALERT_ATTEMPTS", 6, minimum=1)
+# New digests are planned from this local hour on (retries run whenever the command runs).
+SEOULHUB_DIGEST_HOUR = _env_int("SEOULHUB_DIGEST_HOUR", 6, minimum=0)
 
 # Outbound fetching (radar). Private and loopback addresses are refused unless listed here.
 SEOULHUB_FETCH_ALLOW = _env_list("SEOULHUB_FETCH_ALLOW", [])

@@ -21,6 +21,7 @@ urlpatterns = [
     path("pilots/", include("seoulhub.pilots.urls")),
     path("observatory/", include("seoulhub.observatory.urls")),
     path("landscape/", include("seoulhub.landscape.urls")),
+    path("alerts/", include("seoulhub.alerts.urls")),
 ]
 
 handler400 = "seoulhub.core.views.bad_request"

@@ -41,10 +41,10 @@ def test_a_nul_in_a_page_address_is_a_clear_400_in_korean(client, path):
 
 @pytest.mark.django_db
 def test_a_nul_in_a_form_is_refused_before_anything_changes(client, operator):
-    from seoulhub.radar.models import Subscription
+    from seoulhub.alerts.models import Subscription
 
     client.force_login(operator)
-    response = client.post("/radar/subscriptions/follow", {"kind": "search", "value": "ai\x00"})
+    response = client.post("/alerts/follow", {"kind": "search", "value": "ai\x00"})
     assert response.status_code == 400
     assert not Subscription.objects.filter(searches__query__contains="ai").exists()
 

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Briefing, LandscapeSubscription, TechnologyLandscape
+from .models import Briefing, TechnologyLandscape
 
 
 @admin.register(TechnologyLandscape)
@@ -17,14 +17,6 @@ class TechnologyLandscapeAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
-
-
-@admin.register(LandscapeSubscription)
-class LandscapeSubscriptionAdmin(admin.ModelAdmin):
-    list_display = ["user", "technology", "email", "created_at"]
-    list_filter = ["email", "technology"]
-    search_fields = ["user__username", "user__email", "technology__slug"]
-    raw_id_fields = ["user"]
 
 
 @admin.register(Briefing)

@@ -7,11 +7,12 @@ from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from seoulhub.accounts.api_auth import require_user
+from seoulhub.alerts.services import my_subscription
 from seoulhub.support.models import Firm
 from seoulhub.taxonomy.models import Technology
 
 from . import links
-from .models import Briefing, LandscapeSubscription
+from .models import Briefing
 from .opportunities import firm_opportunities
 from .queries import gap_rows, technology_landscape
 from .schemas import (LandscapeBriefingOut, LandscapeGapOut, LandscapeOpportunitiesOut, LandscapeSubscriptionIn,
@@ -114,6 +115,12 @@ def get_opportunities(request, firm_id: int):
     }
 
 
+def _by_email(subscription) -> bool:
+    from seoulhub.alerts.delivery import digest_frequency
+
+    return subscription.by_email and digest_frequency(subscription) != "off"
+
+
 @router.post("/landscape/subscriptions", response={201: LandscapeSubscriptionOut, 200: LandscapeSubscriptionOut},
              summary="Follow a technology's weekly landscape briefing")
 def subscribe(request, payload: LandscapeSubscriptionIn):
@@ -121,17 +128,22 @@ def subscribe(request, payload: LandscapeSubscriptionIn):
     technology = Technology.objects.filter(slug=payload.technology, active=True).first()
     if technology is None:
         raise HttpError(422, f"No technology with the slug '{payload.technology}'; see /api/v1/technologies.")
-    subscription, created = LandscapeSubscription.objects.get_or_create(user=user, technology=technology)
-    return Status(201 if created else 200, {"technology": technology.slug, "email": subscription.email})
+    # Part of the one subscription (/api/v1/subscription, field "briefings").
+    subscription = my_subscription(user)
+    created = not subscription.briefings.filter(pk=technology.pk).exists()
+    subscription.briefings.add(technology)
+    return Status(201 if created else 200, {"technology": technology.slug, "email": _by_email(subscription)})
 
 
 @router.delete("/landscape/subscriptions/{slug}", response={204: None},
                summary="Stop following a technology's weekly landscape briefing")
 def unsubscribe(request, slug: str):
     user = require_user(request)
-    deleted, _ = LandscapeSubscription.objects.filter(user=user, technology__slug=slug).delete()
-    if not deleted:
+    subscription = my_subscription(user)
+    technology = subscription.briefings.filter(slug=slug).first()
+    if technology is None:
         raise Http404(f"You do not follow '{slug}'.")
+    subscription.briefings.remove(technology)
     return Status(204, None)
 
 

@@ -1,11 +1,8 @@
 """Weekly landscape briefings: one frozen snapshot per technology and ISO week (figures, what
-changed since the previous briefing, new programmes and demands, top stories), e-mailed to
-subscribers and published as Atom.
+changed since the previous briefing, new programmes and demands, top stories), published on
+their page and as Atom. Subscribers receive them in their digest (seoulhub.alerts).
 
-Idempotent: a briefing is written once per (technology, week); a delivery row per (briefing,
-user) is written in the same transaction as the e-mail is handed to the mail backend, so a re-run
-sends nothing twice. (If the process dies after the mail server accepted a message but before
-the commit, that one message can go out again on the next run: at-least-once, never lost.)"""
+Idempotent: a briefing is written once per (technology, week)."""
 
 from __future__ import annotations
 
@@ -13,11 +10,9 @@ import datetime
 import logging
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
 
 from seoulhub.core import clock
 from seoulhub.pilots.models import Demand
@@ -25,12 +20,7 @@ from seoulhub.support.models import Programme
 from seoulhub.taxonomy.models import Technology
 from seoulhub.trends.periods import period_start, week_key
 
-from .models import (
-    Briefing,
-    BriefingDelivery,
-    LandscapeSubscription,
-    TechnologyLandscape,
-)
+from .models import Briefing, TechnologyLandscape
 from .trends import RECENT_WEEKS
 
 logger = logging.getLogger("seoulhub.landscape")
@@ -101,38 +91,8 @@ def render_briefing(briefing: Briefing, user=None) -> tuple[str, str, str]:
                "site": getattr(settings, "SEOULHUB_SITE_URL", "").rstrip("/"),
                "page_url": reverse("landscape:briefing", args=[briefing.pk]),
                "tech_url": reverse("taxonomy:detail", args=[briefing.technology.slug]),
-               "unsubscribe_url": reverse("landscape:subscriptions"), "user": user}
+               "unsubscribe_url": reverse("alerts:index"), "user": user}
     # Plain text (the template turns autoescaping off), on one line: a header cannot hold a line break.
     subject = " ".join(render_to_string("landscape/email/briefing_subject.txt", context).split())
     return subject, render_to_string("landscape/email/briefing.txt", context), render_to_string(
         "landscape/email/briefing.html", context)
-
-
-def send_briefings(week: str | None = None) -> dict[str, int]:
-    """E-mail the week's briefings to every subscriber who has not had them yet."""
-    week = week or last_complete_week()
-    subscriptions = (LandscapeSubscription.objects.filter(email=True, user__is_active=True)
-                     .exclude(user__email="").select_related("user", "technology"))
-    write_briefings(week, {s.technology for s in subscriptions})
-    briefings = {b.technology_id: b for b in Briefing.objects.filter(week=week).select_related("technology")}
-    sent = skipped = failed = 0
-    for subscription in subscriptions:
-        briefing = briefings.get(subscription.technology_id)
-        if briefing is None or BriefingDelivery.objects.filter(briefing=briefing, user=subscription.user).exists():
-            skipped += 1
-            continue
-        try:
-            with transaction.atomic():
-                BriefingDelivery.objects.create(briefing=briefing, user=subscription.user)
-                with translation.override(getattr(subscription.user, "language", None) or settings.LANGUAGE_CODE):
-                    subject, text, html = render_briefing(briefing, subscription.user)
-                message = EmailMultiAlternatives(subject, text, to=[subscription.user.email])
-                message.attach_alternative(html, "text/html")
-                message.send()
-            sent += 1
-        except IntegrityError:
-            skipped += 1
-        except Exception:  # one bad address must not stop the others; retried on the next run
-            logger.exception("landscape briefing %s to user %s failed", briefing.pk, subscription.user_id)
-            failed += 1
-    return {"sent": sent, "skipped": skipped, "failed": failed}

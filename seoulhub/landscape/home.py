@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from seoulhub.core.cards import shared_figures
 
-from .models import LandscapeSubscription, TechnologyLandscape
+from .models import TechnologyLandscape
 
 # Title and description of the home page's landscape area (kept here so they live in this app's catalogue).
 SECTION = (_("Landscape"), _("What rises in the world against what Seoul has: firms, programmes and pilots per technology."))
@@ -21,7 +21,13 @@ def figures() -> dict:
         "rising": rising.count(),
         "gaps": list(rising.filter(gap__gt=0).order_by("-gap")[:3]),
         "most_firms": list(rows.filter(firms__gt=0).order_by("-firms")[:3]),
-        "subscribers": LandscapeSubscription.objects.values("user").distinct().count(),
+        "subscribers": _briefing_subscribers(),
         "refreshed": rows.exclude(local_refreshed_at=None).order_by("-local_refreshed_at")
         .values_list("local_refreshed_at", flat=True).first(),
     }
+
+
+def _briefing_subscribers() -> int:
+    from seoulhub.alerts.models import Subscription
+
+    return Subscription.objects.filter(briefings__isnull=False).distinct().count()

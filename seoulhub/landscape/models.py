@@ -4,9 +4,6 @@ signals in `signals.py` keep them up to date. See docs/landscape.md for what eac
 
 from __future__ import annotations
 
-import secrets
-
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -94,32 +91,10 @@ class CountCursor(models.Model):
 
 
 def _new_token() -> str:
-    return secrets.token_urlsafe(24)
+    """Named by migration 0001 (the former briefing feed token); feeds now live in seoulhub.alerts."""
+    from seoulhub.alerts.models import new_feed_token
 
-
-class LandscapeSubscription(models.Model):
-    """A user follows the weekly landscape briefing of one technology."""
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="landscape_subscriptions",
-                             verbose_name=_("user"))
-    technology = models.ForeignKey("taxonomy.Technology", on_delete=models.CASCADE,
-                                   related_name="landscape_subscriptions", verbose_name=_("technology"))
-    email = models.BooleanField(_("send by e-mail"), default=True)
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
-
-    class Meta:
-        ordering = ["technology__slug"]
-        verbose_name = _("landscape subscription")
-        verbose_name_plural = _("landscape subscriptions")
-        constraints = [models.UniqueConstraint(fields=["user", "technology"], name="landscape_subscription_unique")]
-
-
-class BriefingFeedToken(models.Model):
-    """The private token in a user's briefing Atom URL (feed readers cannot sign in)."""
-
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                                related_name="landscape_feed_token")
-    token = models.CharField(max_length=40, unique=True, default=_new_token)
+    return new_feed_token()
 
 
 class Briefing(models.Model):
@@ -140,14 +115,3 @@ class Briefing(models.Model):
 
     def __str__(self) -> str:
         return f"{self.technology} {self.week}"
-
-
-class BriefingDelivery(models.Model):
-    """One e-mail of one briefing to one subscriber; the unique row makes re-runs send nothing twice."""
-
-    briefing = models.ForeignKey(Briefing, on_delete=models.CASCADE, related_name="deliveries")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    sent_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["briefing", "user"], name="landscape_delivery_unique")]

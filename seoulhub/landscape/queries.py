@@ -139,7 +139,7 @@ def weekly_bars(weeks: list[dict], width: int = 520, height: int = 90) -> dict:
 
 
 def is_subscribed(user, technology: Technology) -> bool:
-    from .models import LandscapeSubscription
+    from seoulhub.alerts.models import Subscription
 
-    return bool(getattr(user, "is_authenticated", False)) and LandscapeSubscription.objects.filter(
-        user=user, technology=technology).exists()
+    return bool(getattr(user, "is_authenticated", False)) and Subscription.objects.filter(
+        user=user, briefings=technology).exists()

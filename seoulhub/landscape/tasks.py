@@ -11,8 +11,8 @@ def refresh_landscape_task(full: bool = False) -> dict:
 
 
 @task()
-def send_briefings_task(week: str | None = None) -> dict:
-    from .briefing import send_briefings, write_briefings
+def write_briefings_task(week: str | None = None) -> dict:
+    """Write the week's briefings; subscribers get them in their digest (seoulhub.alerts)."""
+    from .briefing import write_briefings
 
-    written = write_briefings(week)
-    return {"written": written, **send_briefings(week)}
+    return {"written": write_briefings(week)}

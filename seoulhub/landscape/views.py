@@ -9,9 +9,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from seoulhub.accounts.roles import Role, has_role
+from seoulhub.alerts.services import follow, my_subscription
 from seoulhub.core.params import safe_next
 from seoulhub.support.models import Firm
 from seoulhub.support.permissions import firms_of
@@ -19,7 +20,7 @@ from seoulhub.taxonomy.models import Technology
 
 from . import links
 from .briefing import render_briefing
-from .models import Briefing, BriefingFeedToken, LandscapeSubscription
+from .models import Briefing
 from .opportunities import firm_opportunities
 from .queries import gap_rows
 from .trends import HISTORY_WEEKS, RECENT_WEEKS
@@ -114,39 +115,24 @@ def my_opportunities(request):
 
 
 @login_required
+@require_http_methods(["GET", "HEAD", "POST"])
 def subscriptions(request):
-    if request.method == "POST":
-        technology = get_object_or_404(Technology, slug=request.POST.get("technology", ""), active=True)
-        action = request.POST.get("action", "subscribe")
-        if action == "unsubscribe":
-            LandscapeSubscription.objects.filter(user=request.user, technology=technology).delete()
-            messages.success(request, _("You no longer receive the briefing on %(tech)s.") % {"tech": technology.name})
-        elif action == "subscribe":
-            LandscapeSubscription.objects.get_or_create(user=request.user, technology=technology)
+    """Following a technology's weekly briefing is part of the one subscription (/alerts/); the
+    technology pages' buttons still post here."""
+    if request.method != "POST":
+        return redirect("alerts:index")
+    technology = get_object_or_404(Technology, slug=request.POST.get("technology", ""), active=True)
+    action = request.POST.get("action", "subscribe")
+    if action not in ("subscribe", "unsubscribe"):
+        messages.error(request, _("Unknown action: use subscribe or unsubscribe."))
+    else:
+        follow(my_subscription(request.user), "briefing", technology.slug, on=action == "subscribe")
+        if action == "subscribe":
             messages.success(request, _("You will receive the weekly briefing on %(tech)s.") % {"tech": technology.name})
         else:
-            messages.error(request, _("Unknown action: use subscribe or unsubscribe."))
-        target = safe_next(request)  # "/\\evil.example" passed the old startswith("/") check
-        return HttpResponseRedirect(target) if target else redirect("landscape:subscriptions")
-    if request.method != "GET":
-        return HttpResponse(status=405)
-    token, _created = BriefingFeedToken.objects.get_or_create(user=request.user)
-    mine = LandscapeSubscription.objects.filter(user=request.user).select_related("technology")
-    followed = {s.technology_id for s in mine}
-    return render(request, "landscape/subscriptions.html", {
-        "subscriptions": mine, "feed_url": request.build_absolute_uri(reverse("landscape:feed", args=[token.token])),
-        "others": Technology.objects.filter(active=True).exclude(pk__in=followed).order_by("name_ko"),
-        "email_missing": not request.user.email,
-    })
-
-
-@require_POST
-@login_required
-def reset_feed_token(request):
-    BriefingFeedToken.objects.filter(user=request.user).delete()
-    BriefingFeedToken.objects.create(user=request.user)
-    messages.success(request, _("Your briefing feed has a new address; the old one no longer works."))
-    return redirect("landscape:subscriptions")
+            messages.success(request, _("You no longer receive the briefing on %(tech)s.") % {"tech": technology.name})
+    target = safe_next(request)  # "/\\evil.example" passed the old startswith("/") check
+    return HttpResponseRedirect(target) if target else redirect("alerts:index")
 
 
 @require_GET
@@ -165,16 +151,6 @@ def _atom(request, title: str, link: str, briefings) -> HttpResponse:
         feed.add_item(title=subject, link=url, unique_id=url, description=text, pubdate=item.created_at,
                       updateddate=item.created_at)
     return HttpResponse(feed.writeString("utf-8"), content_type="application/atom+xml; charset=utf-8")
-
-
-@require_GET
-def feed(request, token: str):
-    owner = BriefingFeedToken.objects.filter(token=token).select_related("user").first()
-    if owner is None:
-        raise Http404(_("No briefing feed has this address (it may have been reset)."))
-    techs = LandscapeSubscription.objects.filter(user=owner.user).values_list("technology_id", flat=True)
-    items = Briefing.objects.filter(technology_id__in=list(techs)).select_related("technology").order_by("-week", "pk")[:50]
-    return _atom(request, _("Landscape briefings"), reverse("landscape:subscriptions"), items)
 
 
 @require_GET

@@ -117,13 +117,14 @@ def active_sources(now):
 
 
 @computation("items_delivered_this_week", _("Radar items delivered this week"), _("items"),
-             _("articles sent in radar digests since Monday 00:00 (Seoul time)"), "pre-adopter")
+             _("items sent in digests (e-mail and webhook) since Monday 00:00 (Seoul time)"), "pre-adopter")
 def items_delivered_this_week(now):
     from django.db.models import Sum
 
-    DigestDelivery = model("radar.DigestDelivery")
+    Delivery = model("alerts.Delivery")
     now = recorded_by(now)
-    total = DigestDelivery.objects.filter(sent_at__gte=start_of_week(now), sent_at__lte=now).aggregate(n=Sum("article_count"))["n"]
+    total = Delivery.objects.filter(status="sent", sent_at__gte=start_of_week(now), sent_at__lte=now).aggregate(
+        n=Sum("item_count"))["n"]
     return int(total or 0)
 
 

@@ -114,6 +114,6 @@ def classify(request, payload: ClassifyIn):
             "technologies": [m.as_dict() for m in verdict["technologies"]]}
 
 
-from .api_search import router as search_router  # noqa: E402  (search, trends, subscriptions)
+from .api_search import router as search_router  # noqa: E402  (search, trends)
 
 router.add_router("", search_router)

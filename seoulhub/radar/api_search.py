@@ -1,18 +1,16 @@
-"""Search, trends and subscription endpoints of the radar API (mounted under /api/v1/)."""
+"""Search and trends endpoints of the radar API (mounted under /api/v1/). Subscriptions: seoulhub/alerts/api.py."""
 
 
 from datetime import date, datetime
 
-from django.db import IntegrityError
 from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
-from seoulhub.accounts.api_auth import require_user
 from seoulhub.taxonomy.models import Technology
 
 from . import trend_figures
-from .models import Granularity, SavedSearch, Source, Subscription, TrendKind
+from .models import Granularity, TrendKind
 from .search import service
 
 router = Router(tags=["radar search"])
@@ -148,97 +146,3 @@ def trends_rising(request, kind: str = "tech", granularity: str = "month", limit
 def trends_timeline(request, term: str, kind: str = "tech", granularity: str = "month"):
     _check_trend_args(kind, granularity)
     return trend_figures.timeline(kind, term, granularity)
-
-
-# --- subscriptions ---------------------------------------------------------------------------------
-
-
-class RadarSubscriptionOut(Schema):
-    frequency: str
-    technologies: list[str]
-    sources: list[int]
-    searches: list[str]
-    feed_url: str
-
-
-class RadarSubscriptionIn(Schema):
-    frequency: str | None = None
-    technologies: list[str] | None = None
-    sources: list[int] | None = None
-    searches: list[str] | None = None
-
-
-def _subscription_out(request, subscription: Subscription) -> dict:
-    from django.urls import reverse
-
-    return {
-        "frequency": subscription.frequency,
-        "technologies": sorted(subscription.technologies.values_list("slug", flat=True)),
-        "sources": sorted(subscription.sources.values_list("id", flat=True)),
-        "searches": list(subscription.searches.values_list("query", flat=True)),
-        "feed_url": request.build_absolute_uri(reverse("radar:subscription_feed", args=[subscription.feed_token])),
-    }
-
-
-def apply_subscription_changes(subscription: Subscription, data: RadarSubscriptionIn) -> None:
-    """Validate everything first, then write: a bad value changes nothing."""
-    if data.frequency is not None and data.frequency not in Subscription.Frequency.values:
-        raise HttpError(422, "frequency must be one of: " + ", ".join(Subscription.Frequency.values) + ".")
-    technologies = sources = None
-    if data.technologies is not None:
-        technologies = list(Technology.objects.filter(slug__in=data.technologies, active=True))
-        missing = sorted(set(data.technologies) - {t.slug for t in technologies})
-        if missing:
-            raise HttpError(422, "Unknown technologies: " + ", ".join(missing) + ".")
-    if data.sources is not None:
-        sources = list(Source.objects.filter(id__in=data.sources))
-        missing = sorted(set(data.sources) - {s.id for s in sources})
-        if missing:
-            raise HttpError(422, "Unknown sources: " + ", ".join(map(str, missing)) + ".")
-    searches = None
-    if data.searches is not None:
-        searches = list(dict.fromkeys(" ".join(q.split()) for q in data.searches if q.strip()))
-        if any(len(q) > 200 for q in searches):
-            raise HttpError(422, "A saved search is at most 200 characters.")
-        if len(searches) > 50:
-            raise HttpError(422, "At most 50 saved searches.")
-    if data.frequency is not None:
-        subscription.frequency = data.frequency
-    subscription.save()
-    if technologies is not None:
-        subscription.technologies.set(technologies)
-    if sources is not None:
-        subscription.sources.set(sources)
-    if searches is not None:
-        subscription.searches.exclude(query__in=searches).delete()
-        for query in searches:
-            SavedSearch.objects.get_or_create(subscription=subscription, query=query)
-
-
-def my_subscription(user) -> Subscription:
-    try:
-        return Subscription.objects.get_or_create(user=user)[0]
-    except IntegrityError:  # created by a parallel request
-        return Subscription.objects.get(user=user)
-
-
-@router.get("/subscription", response=RadarSubscriptionOut, summary="What I follow on the radar")
-def get_subscription(request):
-    return _subscription_out(request, my_subscription(require_user(request)))
-
-
-@router.put("/subscription", response=RadarSubscriptionOut, summary="Change what I follow (fields left out stay)")
-def put_subscription(request, data: RadarSubscriptionIn):
-    from django.db import transaction
-
-    subscription = my_subscription(require_user(request))
-    with transaction.atomic():
-        apply_subscription_changes(subscription, data)
-    return _subscription_out(request, subscription)
-
-
-@router.post("/subscription/feed-token", response=RadarSubscriptionOut, summary="Replace my private feed address")
-def rotate_feed_token(request):
-    subscription = my_subscription(require_user(request))
-    subscription.rotate_feed_token()
-    return _subscription_out(request, subscription)

@@ -1,7 +1,9 @@
 from django.urls import path
+from django.views.generic import RedirectView
 
-from . import views_search, views_subscriptions, views_trends
-from .feeds import PersonalFeed
+from seoulhub.alerts import views as alerts_views
+
+from . import views_search, views_trends
 
 # Included from radar/urls.py, so names live in the "radar" namespace.
 urlpatterns = [
@@ -9,8 +11,9 @@ urlpatterns = [
     path("trends/", views_trends.rising, name="trends"),
     path("trends/tech/<slug:slug>/", views_trends.technology, name="trend_technology"),
     path("trends/keyword/", views_trends.keyword, name="trend_keyword"),
-    path("subscriptions/", views_subscriptions.settings_page, name="subscriptions"),
-    path("subscriptions/follow", views_subscriptions.follow, name="subscription_follow"),
-    path("subscriptions/token", views_subscriptions.rotate_token, name="subscription_token"),
-    path("subscriptions/feed/<str:token>.atom", PersonalFeed(), name="subscription_feed"),
+    # The radar's subscriptions moved to the one subscription system (/alerts/); old addresses keep working.
+    path("subscriptions/", RedirectView.as_view(pattern_name="alerts:index", permanent=True), name="subscriptions"),
+    path("subscriptions/follow", alerts_views.follow_view),
+    path("subscriptions/token", alerts_views.rotate_token),
+    path("subscriptions/feed/<str:token>.atom", alerts_views.legacy_briefing_feed),
 ]

@@ -116,6 +116,7 @@ def programme_detail(request, pk: int):
         "programme": programme, "rules": programme.rules.all(), "checks": checks,
         "is_operator": is_operator(request.user), "changes": list(programme.changes.all()[:5]),
         "plan_entries": list(programme.plan_entries.all()),
+        "follows_deadline": request.user.is_authenticated and programme.followers.filter(user=request.user).exists(),
     })
 
 

@@ -143,11 +143,11 @@ def test_no_main_page_scrolls_sideways_on_a_phone(browser, live_server, articles
     assert first_hit["y"] < facets["y"], (first_hit, facets)
 
     # Signed in: the subscription page fits, and each checkbox or radio sits right before its words.
-    page.goto("/accounts/login/?next=/radar/subscriptions/")
+    page.goto("/accounts/login/?next=/alerts/")
     page.fill("input[name=username]", "reader")
     page.fill("input[name=password]", "pw-for-tests-1")
     page.click("form.form button[type=submit]")
-    page.wait_for_url("**/radar/subscriptions/")
+    page.wait_for_url("**/alerts/")
     page.wait_for_load_state("networkidle")
     assert _scroll_width(page) <= 390, _scroll_width(page)  # the long private feed address wraps
     gaps = page.evaluate("""() => Array.from(document.querySelectorAll(

@@ -1,25 +1,18 @@
-"""Weekly landscape briefings: written once per technology and week, e-mailed once per subscriber,
-readable as Atom (personal private feed and public per-technology feed)."""
+"""Weekly landscape briefings: written once per technology and week, readable on their page and as
+Atom. Subscribers receive them in their digest: tests/alerts/."""
 
 import pytest
-from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
 
-from seoulhub.landscape.briefing import send_briefings, write_briefings
+from seoulhub.alerts.models import Subscription
+from seoulhub.landscape.briefing import write_briefings
 from seoulhub.landscape.local import refresh_local
-from seoulhub.landscape.models import Briefing, BriefingDelivery, BriefingFeedToken, LandscapeSubscription
+from seoulhub.landscape.models import Briefing
 
 pytestmark = pytest.mark.django_db
 
 WEEK = "2026-W47"
-
-
-@pytest.fixture
-def subscriber(make_user, tech):
-    user = make_user("reader", email="reader@example.org")
-    LandscapeSubscription.objects.create(user=user, technology=tech["quantum"])
-    return user
 
 
 def test_a_briefing_is_written_once_per_technology_and_week(tech, make_firm):
@@ -41,58 +34,11 @@ def test_the_next_briefing_reports_what_changed_since_the_last(tech, make_firm):
     assert Briefing.objects.get(week=WEEK).content["changes"]["firms"] == 2
 
 
-def test_subscribers_get_one_email_per_briefing_even_when_sending_runs_twice(subscriber):
-    assert send_briefings(WEEK)["sent"] == 1
-    assert send_briefings(WEEK) == {"sent": 0, "skipped": 1, "failed": 0}
-    assert len(mail.outbox) == 1
-    message = mail.outbox[0]
-    assert message.to == ["reader@example.org"]
-    assert "2026-W47" in message.subject
-    assert message.alternatives and "<h1>" in message.alternatives[0][0]
-    assert BriefingDelivery.objects.count() == 1
-
-
-def test_plain_text_subject_and_body_are_not_html_escaped(subscriber, tech):
-    quantum = tech["quantum"]
-    quantum.name_ko = quantum.name_en = "R&D <양자> \"큐비트\""
-    quantum.save()
-    assert send_briefings(WEEK)["sent"] == 1
-    message = mail.outbox[0]
-    assert 'R&D <양자> "큐비트"' in message.subject and "&amp;" not in message.subject
-    assert 'R&D <양자> "큐비트"' in message.body and "&amp;" not in message.body
-    html = message.alternatives[0][0]
-    assert "R&amp;D &lt;양자&gt;" in html  # the HTML part stays escaped
-
-
-def test_a_failing_mail_server_records_no_delivery_so_the_next_run_retries(subscriber, settings):
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", 9  # nothing listens on the discard port
-    assert send_briefings(WEEK)["failed"] == 1
-    assert BriefingDelivery.objects.count() == 0
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    assert send_briefings(WEEK)["sent"] == 1
-
-
 def test_command_refuses_a_malformed_week_with_words():
     from django.core.management.base import CommandError
 
     with pytest.raises(CommandError, match="2026-W47"):
-        call_command("send_landscape_briefings", "--week", "last week")
-
-
-def test_private_atom_feed_lists_the_subscribed_briefings_and_a_reset_address_stops_working(client, subscriber, tech):
-    send_briefings(WEEK)
-    client.force_login(subscriber)
-    client.get(reverse("landscape:subscriptions"))
-    token = BriefingFeedToken.objects.get(user=subscriber).token
-    client.logout()
-    feed = client.get(reverse("landscape:feed", args=[token]))
-    assert feed.status_code == 200 and feed["Content-Type"].startswith("application/atom+xml")
-    assert WEEK in feed.content.decode()
-    client.force_login(subscriber)
-    client.post(reverse("landscape:reset_feed_token"))
-    client.logout()
-    assert client.get(reverse("landscape:feed", args=[token])).status_code == 404
+        call_command("write_landscape_briefings", "--week", "last week")
 
 
 def test_public_technology_feed_and_briefing_page(client, tech):
@@ -109,7 +55,7 @@ def test_subscribing_from_the_page_and_the_api(client, make_user, tech):
     response = client.post(reverse("landscape:subscriptions"), {"technology": "xr", "action": "subscribe",
                                                                  "next": "/tech/xr/"})
     assert response.status_code == 302 and response.url == "/tech/xr/"
-    assert LandscapeSubscription.objects.filter(user=user, technology=tech["xr"]).exists()
+    assert Subscription.objects.filter(user=user, briefings=tech["xr"]).exists()
     assert client.post("/api/v1/landscape/subscriptions", {"technology": "ai"}, content_type="application/json").status_code == 201
     assert client.post("/api/v1/landscape/subscriptions", {"technology": "ai"}, content_type="application/json").status_code == 200
     bad = client.post("/api/v1/landscape/subscriptions", {"technology": "nope"}, content_type="application/json")

@@ -57,15 +57,17 @@ def test_active_sources_need_a_recent_success_and_no_pause():
 
 
 def test_items_delivered_this_week_sum_digest_article_counts(make_user):
-    from seoulhub.radar.models import DigestDelivery, Subscription
+    from seoulhub.alerts.models import Delivery, Subscription
 
     now = timezone.now()
     monday = start_of_week(now)
     for i, (sent, count) in enumerate([(monday + datetime.timedelta(minutes=1), 7), (now, 5), (monday - datetime.timedelta(days=1), 100)]):
         subscription = Subscription.objects.create(user=make_user(f"reader{i}"))
-        delivery = DigestDelivery.objects.create(subscription=subscription, frequency="weekly", period=f"p{i}",
-                                                 since=sent - datetime.timedelta(days=7), until=sent, article_count=count)
-        DigestDelivery.objects.filter(pk=delivery.pk).update(sent_at=sent)
+        Delivery.objects.create(subscription=subscription, channel="email", frequency="weekly", period=f"p{i}",
+                                since=sent - datetime.timedelta(days=7), until=sent, item_count=count,
+                                status="sent", sent_at=sent)
+    Delivery.objects.create(subscription=subscription, channel="webhook", frequency="weekly", period="p9",
+                            since=now, until=now, item_count=50, status="pending")  # not sent: not counted
     assert compute("items_delivered_this_week", now).value == 12
 
 

@@ -37,10 +37,10 @@ def test_a_source_that_is_not_an_id_is_ignored_on_the_list_and_the_search(client
 
 @pytest.mark.parametrize("value", ["²", "99999999999999999999"])
 def test_following_a_source_that_is_not_an_id_says_so(client, operator, tagged, value):
-    from seoulhub.radar.models import Subscription
+    from seoulhub.alerts.models import Subscription
 
     client.force_login(operator)
-    response = client.post("/radar/subscriptions/follow", {"kind": "source", "value": value}, follow=True)
+    response = client.post("/alerts/follow", {"kind": "source", "value": value}, follow=True)
     assert response.status_code == 200
     assert "팔로우할 대상이 없습니다" in response.content.decode()
     assert not Subscription.objects.get(user=operator).sources.exists()
@@ -48,11 +48,11 @@ def test_following_a_source_that_is_not_an_id_says_so(client, operator, tagged, 
 
 @pytest.mark.parametrize("value", ["²", "99999999999999999999"])
 def test_the_subscription_form_refuses_a_source_that_is_not_an_id_and_changes_nothing(client, operator, tagged, value):
-    from seoulhub.radar.models import Subscription
+    from seoulhub.alerts.models import Subscription
 
     client.force_login(operator)
-    client.post("/radar/subscriptions/", {"frequency": "weekly", "sources": [str(tagged.pk)]})
-    response = client.post("/radar/subscriptions/", {"frequency": "daily", "sources": [str(tagged.pk), value]},
+    client.post("/alerts/", {"frequency": "weekly", "sources": [str(tagged.pk)]})
+    response = client.post("/alerts/", {"frequency": "daily", "sources": [str(tagged.pk), value]},
                            follow=True)
     assert response.status_code == 200
     subscription = Subscription.objects.get(user=operator)
@@ -63,13 +63,13 @@ def test_the_subscription_form_refuses_a_source_that_is_not_an_id_and_changes_no
                                       "https:evil.example", "javascript:alert(1)"])
 def test_follow_errors_never_redirect_off_the_site(client, operator, next_url):
     client.force_login(operator)
-    response = client.post("/radar/subscriptions/follow", {"kind": "technology", "value": "nope", "next": next_url})
-    assert response.status_code == 302 and response["Location"] == "/radar/subscriptions/"
+    response = client.post("/alerts/follow", {"kind": "technology", "value": "nope", "next": next_url})
+    assert response.status_code == 302 and response["Location"] == "/alerts/"
 
 
 def test_follow_returns_to_the_page_of_the_button(client, operator):
     client.force_login(operator)
-    response = client.post("/radar/subscriptions/follow", {"kind": "technology", "value": "ai", "next": "/radar/?x=1"})
+    response = client.post("/alerts/follow", {"kind": "technology", "value": "ai", "next": "/radar/?x=1"})
     assert response["Location"] == "/radar/?x=1"
 
 
@@ -77,4 +77,4 @@ def test_follow_returns_to_the_page_of_the_button(client, operator):
 def test_the_landscape_subscription_button_never_redirects_off_the_site(client, operator, next_url):
     client.force_login(operator)
     response = client.post("/landscape/subscriptions/", {"technology": "ai", "action": "subscribe", "next": next_url})
-    assert response.status_code == 302 and response["Location"] == "/landscape/subscriptions/"
+    assert response.status_code == 302 and response["Location"] == "/alerts/"

@@ -2,5 +2,4 @@
 
 from .articles import Article, ArticleTechnology, StoryCluster  # noqa: F401
 from .sources import Source  # noqa: F401
-from .subscriptions import DigestDelivery, SavedSearch, Subscription  # noqa: F401
 from .trends import TrendCount, TrendKind, TrendMark, TrendTotal, Granularity  # noqa: F401
