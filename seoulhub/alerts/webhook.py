@@ -1,6 +1,6 @@
 """Posting a digest to a Slack-compatible incoming webhook.
 
-The address is checked with the radar fetcher's guard (seoulhub.radar.fetch): a private, loopback,
+The address is checked with the radar fetcher's guard (seoulhub.radar.ingest.fetch): a private, loopback,
 link-local or cloud-metadata address is refused when the user enters it and again when sending
 (a name can resolve elsewhere later), and the request goes to the address that was checked.
 SEOULHUB_WEBHOOK_ALLOW lists exceptions (tests allow 127.0.0.1)."""
@@ -13,7 +13,7 @@ import httpx
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from seoulhub.radar.fetch import USER_AGENT, Fetcher, FetchError
+from seoulhub.radar.ingest.fetch import USER_AGENT, Fetcher, FetchError
 
 
 class WebhookError(Exception):
