@@ -64,6 +64,18 @@ def requests_to_decide(user):
     return pending.filter(firm_id__in=admin_of)
 
 
+# Each request mails a firm's administrators or the operators: a person waits for decisions
+# before asking more firms.
+MAX_PENDING_PER_PERSON = 5
+
+
+def _check_pending_limit(user) -> None:
+    pending = MembershipRequest.objects.filter(user=user, status=MembershipRequest.Status.PENDING).count()
+    if pending >= MAX_PENDING_PER_PERSON:
+        raise MembershipRefused(_("You have %(count)s requests waiting for a decision; wait for them before "
+                                  "asking again.") % {"count": pending})
+
+
 def _create(**fields) -> MembershipRequest:
     try:
         with transaction.atomic():
@@ -77,6 +89,7 @@ def request_existing(user, firm: Firm, message: str = "") -> MembershipRequest:
         raise MembershipRefused(_("You are already a member of %(firm)s.") % {"firm": firm.name})
     if MembershipRequest.objects.filter(user=user, firm=firm, status=MembershipRequest.Status.PENDING).exists():
         raise MembershipRefused(_("You have already asked to join this firm; the request is pending."))
+    _check_pending_limit(user)
     created = _create(user=user, firm=firm, message=message)
     transaction.on_commit(lambda: _enqueue_mail(created.pk, "requested"))
     return created
@@ -97,6 +110,7 @@ def request_new(user, name_ko: str, brn: str, district=None, message: str = "") 
                                                status=MembershipRequest.Status.PENDING)
     if pending.exists():
         raise MembershipRefused(_("You have already asked to register this firm; the request is pending."))
+    _check_pending_limit(user)
     created = _create(user=user, new_name_ko=name_ko, new_brn=brn, new_district=district, message=message)
     transaction.on_commit(lambda: _enqueue_mail(created.pk, "requested"))
     return created

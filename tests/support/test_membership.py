@@ -341,3 +341,35 @@ def test_the_firm_page_offers_joining_to_others_and_tabs_to_members(client, memb
     client.force_login(make_user("visitor"))
     html = _text(client.get(f"/support/firms/{member_of.pk}/"))
     assert f"/support/membership/join/?firm={member_of.pk}" in html and "/history/" not in html
+
+
+def test_declared_tags_set_on_the_profile_reach_the_landscape_counts(client, member_of,
+                                                                     django_capture_on_commit_callbacks):
+    from seoulhub.landscape.models import TechnologyLandscape
+
+    firm = member_of
+    ai = Technology.objects.get(slug="ai")
+
+    def firms_with_ai():
+        return TechnologyLandscape.objects.filter(technology=ai).values_list("firms", flat=True).first() or 0
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/support/firms/{firm.pk}/profile/", _profile(firm, technologies=[ai.pk]))
+    assert firms_with_ai() == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/support/firms/{firm.pk}/profile/", _profile(firm, technologies=[]))
+    assert not FirmTechnology.objects.filter(firm=firm, technology=ai).exists()
+    assert firms_with_ai() == 0
+
+
+def test_a_person_waits_for_decisions_before_asking_more_firms(client, founder, make_firm):
+    from seoulhub.support.membership import MAX_PENDING_PER_PERSON
+
+    firms = [make_firm(f"예시 기업 {n}") for n in range(MAX_PENDING_PER_PERSON + 1)]
+    for firm in firms[:-1]:
+        assert _ask(client, founder, firm).status_code == 302
+    response = _ask(client, founder, firms[-1])
+    assert response.status_code == 409 and "결정을 기다리는 신청이 5건" in _text(response)
+    response = client.post("/support/membership/join/new/", {"name_ko": "예시 새기업", "brn": VALID_BRN})
+    assert response.status_code == 409
+    assert MembershipRequest.objects.count() == MAX_PENDING_PER_PERSON
