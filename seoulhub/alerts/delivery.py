@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime
 import logging
+import smtplib
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -81,8 +82,7 @@ def plan_deliveries(now: datetime.datetime | None = None) -> int:
     if timezone.localtime(now).hour < settings.SEOULHUB_DIGEST_HOUR:
         return 0
     planned = 0
-    subscriptions = (Subscription.objects.exclude(frequency=Subscription.Frequency.OFF)
-                     .filter(user__is_active=True).select_related("user"))
+    subscriptions = Subscription.objects.filter(user__is_active=True).select_related("user")
     for subscription in subscriptions:
         frequency = digest_frequency(subscription)
         if frequency == Subscription.Frequency.OFF:
@@ -170,7 +170,7 @@ def _failure_words(exc: Exception) -> str:
         return str(exc)
     if isinstance(exc, webhook.WebhookError):
         return _("The webhook did not take the digest: %(reason)s") % {"reason": exc}
-    if isinstance(exc, OSError | ConnectionError):
+    if isinstance(exc, OSError) and not isinstance(exc, smtplib.SMTPException):  # SMTP errors are OSErrors too
         return _("The mail server could not be reached: %(reason)s") % {"reason": exc.strerror or exc}
     return _("The mail server refused the digest: %(reason)s") % {"reason": exc}
 

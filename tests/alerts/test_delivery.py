@@ -224,3 +224,15 @@ def test_weekly_digest_carries_the_briefing_and_coming_deadlines(subscriber, las
     assert "2026-W24" in body and "/landscape/briefings/" in body
     assert soon.title in body and f"https://hub.example/support/programmes/{soon.pk}/" in body
     assert later.title not in body
+
+
+def test_an_unreachable_mail_server_is_retried_and_then_the_digest_goes_out_once(subscriber, last_week_news, settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", 9  # nothing listens on the discard port
+    assert send_due(NOW) == {"planned": 1, "retry": 1}
+    delivery = Delivery.objects.get()
+    assert "메일 서버에 연결할 수 없습니다" in delivery.last_error and delivery.attempts == 1
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert send_due(NOW + datetime.timedelta(hours=1)) == {"planned": 0, "sent": 1}
+    assert send_due(NOW + datetime.timedelta(hours=2)) == {"planned": 0}
+    assert len(mail.outbox) == 1

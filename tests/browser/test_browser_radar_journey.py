@@ -24,11 +24,11 @@ def korean_report(db):
 
 
 def test_reader_follows_smart_city_reads_the_feed_and_finds_it_in_english(page, reader, korean_report):
-    page.goto("/accounts/login/?next=/radar/subscriptions/")
+    page.goto("/accounts/login/?next=/alerts/")
     page.fill("input[name=username]", "reader")
     page.fill("input[name=password]", "pw-for-tests-1")
     page.click("form.form button[type=submit]")
-    page.wait_for_url("**/radar/subscriptions/")
+    page.wait_for_url("**/alerts/")
     assert "스마트시티에서 구현된다" not in page.locator("section").first.inner_text()
 
     page.check("input[name=technologies][value=smart-city]")
