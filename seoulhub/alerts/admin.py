@@ -5,8 +5,8 @@ from .models import Delivery, Subscription
 
 @admin.register(Subscription)
 class SubscriptionAdmin(admin.ModelAdmin):
-    list_display = ["user", "frequency", "by_email", "firm_programmes", "updated_at"]
-    list_filter = ["frequency", "by_email", "firm_programmes"]
+    list_display = ["user", "by_email", "firm_programmes", "updated_at"]
+    list_filter = ["by_email", "firm_programmes"]
     search_fields = ["user__username", "user__email"]
     raw_id_fields = ["user"]
     filter_horizontal = ["technologies", "sources", "briefings"]

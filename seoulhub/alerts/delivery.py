@@ -24,6 +24,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from seoulhub.accounts.models import profile_for
 from seoulhub.core import clock
 from seoulhub.trends.periods import week_key
 
@@ -43,9 +44,8 @@ class NotDeliverable(Exception):
 # --- the one place that reads the person's preferences -------------------------------------------
 
 def digest_frequency(subscription: Subscription) -> str:
-    # PROFILE: when accounts.Profile (issue 24, part 1) lands, read
-    # `subscription.user.profile.digest_frequency` here instead; nothing else reads the frequency.
-    return subscription.frequency
+    """How often this person wants the digest: their profile's setting (accounts.Profile)."""
+    return profile_for(subscription.user).digest_frequency
 
 
 def recipient_language(user) -> str:
@@ -82,7 +82,7 @@ def plan_deliveries(now: datetime.datetime | None = None) -> int:
     if timezone.localtime(now).hour < settings.SEOULHUB_DIGEST_HOUR:
         return 0
     planned = 0
-    subscriptions = Subscription.objects.filter(user__is_active=True).select_related("user")
+    subscriptions = Subscription.objects.filter(user__is_active=True).select_related("user", "user__profile")
     for subscription in subscriptions:
         frequency = digest_frequency(subscription)
         if frequency == Subscription.Frequency.OFF:

@@ -32,7 +32,6 @@ class Subscription(models.Model):
     programmes = models.ManyToManyField("support.Programme", blank=True, related_name="followers",
                                         verbose_name=_("programmes whose deadline I follow"))
     firm_programmes = models.BooleanField(_("deadlines of programmes recommended to my firms"), default=False)
-    frequency = models.CharField(_("digest"), max_length=8, choices=Frequency.choices, default=Frequency.WEEKLY)
     by_email = models.BooleanField(_("send the digest by e-mail"), default=True)
     webhook_url = models.URLField(_("webhook address"), max_length=500, blank=True,
                                   help_text=_("a Slack-compatible incoming webhook (Slack, Teams, Dooray, JANDI ...)"))
@@ -50,7 +49,7 @@ class Subscription(models.Model):
         verbose_name_plural = _("subscriptions")
 
     def __str__(self) -> str:
-        return f"{self.user} ({self.get_frequency_display()})"
+        return str(self.user)
 
     def rotate_feed_token(self) -> None:
         self.feed_token = new_feed_token()

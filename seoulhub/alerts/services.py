@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from seoulhub.accounts.models import profile_for
 from seoulhub.taxonomy.models import Technology
 
 from .models import SavedSearch, Subscription
@@ -102,7 +103,11 @@ def apply_changes(subscription: Subscription, changes: Changes) -> None:
         if len(searches) > MAX_SEARCHES:
             raise InvalidChange(_("At most %(count)s saved searches.") % {"count": MAX_SEARCHES})
     with transaction.atomic():
-        for name in ("frequency", "by_email", "firm_programmes"):
+        if changes.frequency is not None:
+            profile = profile_for(subscription.user)
+            profile.digest_frequency = changes.frequency
+            profile.save(update_fields=["digest_frequency", "updated_at"])
+        for name in ("by_email", "firm_programmes"):
             if getattr(changes, name) is not None:
                 setattr(subscription, name, getattr(changes, name))
         if webhook_url is not None:

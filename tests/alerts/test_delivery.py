@@ -11,6 +11,7 @@ import pytest
 from django.core import mail
 
 from seoulhub.alerts.delivery import digest_period, plan_deliveries, send_delivery, send_due
+from seoulhub.accounts.models import Profile
 from seoulhub.alerts.models import Delivery, Subscription
 from seoulhub.radar.models import Article
 
@@ -57,7 +58,7 @@ def hook():
 @pytest.fixture
 def subscriber(make_user):
     user = make_user("reader", email="reader@example.org")
-    subscription = Subscription.objects.create(user=user, frequency=Subscription.Frequency.WEEKLY)
+    subscription = Subscription.objects.create(user=user)  # the profile's default digest: weekly
     subscription.technologies.add(technology("smart-city"), technology("ai-semiconductor"))
     return subscription
 
@@ -180,7 +181,8 @@ def test_nothing_is_planned_before_the_digest_hour(subscriber, last_week_news, s
 def test_a_subscriber_without_channels_or_with_the_digest_off_gets_nothing(subscriber, last_week_news):
     Subscription.objects.filter(pk=subscriber.pk).update(by_email=False)
     assert plan_deliveries(NOW) == 0
-    Subscription.objects.filter(pk=subscriber.pk).update(by_email=True, frequency="off")
+    Subscription.objects.filter(pk=subscriber.pk).update(by_email=True)
+    Profile.objects.filter(user=subscriber.user).update(digest_frequency="off")
     assert plan_deliveries(NOW) == 0 and not Delivery.objects.exists()
 
 

@@ -51,18 +51,19 @@ def test_both_old_systems_are_copied_into_one_subscription_per_user(django_user_
         Subscription = new.get_model("alerts", "Subscription")
         Delivery = new.get_model("alerts", "Delivery")
         first = Subscription.objects.get(user__username="both")
+        frequency = dict(new.get_model("accounts", "Profile").objects.values_list("user__username", "digest_frequency"))
         # Radar digest was off, but the landscape briefing was wanted by e-mail: a weekly digest carries it.
-        assert (first.frequency, first.by_email, first.feed_token) == ("weekly", True, "radar-token-both")
+        assert (frequency["both"], first.by_email, first.feed_token) == ("weekly", True, "radar-token-both")
         assert [t.slug for t in first.technologies.all()] == ["ai"]
         assert [t.slug for t in first.briefings.all()] == ["xr"]
         assert list(first.sources.values_list("name", flat=True)) == ["연합뉴스"]
         assert list(first.searches.values_list("query", flat=True)) == ["자율주행"]
         second = Subscription.objects.get(user__username="radar")
-        assert second.frequency == "daily" and not second.briefings.exists()
+        assert frequency["radar"] == "daily" and not second.briefings.exists()
         sent = Delivery.objects.get(subscription=second)
         assert (sent.channel, sent.period, sent.status, sent.item_count) == ("email", "2026-11-23", "sent", 4)
         third = Subscription.objects.get(user__username="landscape")
-        assert third.frequency == "weekly" and third.legacy_briefing_token == "briefing-token"
+        assert frequency["landscape"] == "weekly" and third.legacy_briefing_token == "briefing-token"
         assert [t.slug for t in third.briefings.all()] == ["ai"]
         week = Delivery.objects.get(subscription=third)
         assert (week.frequency, week.period, week.status) == ("weekly", "2026-W47", "sent")

@@ -6,6 +6,7 @@ from xml.etree import ElementTree
 
 import pytest
 
+from seoulhub.accounts.models import Profile
 from seoulhub.alerts.models import Subscription
 from seoulhub.radar.models import Article
 
@@ -32,7 +33,7 @@ def test_the_page_saves_everything_followed_in_one_form(client, make_user, news)
         "searches": "스마트시티\n\n", "firm_programmes": "on"})
     assert response.status_code == 302 and response["Location"] == "/alerts/"
     subscription = Subscription.objects.get(user=user)
-    assert (subscription.frequency, subscription.by_email, subscription.firm_programmes) == ("daily", True, True)
+    assert (user.profile.digest_frequency, subscription.by_email, subscription.firm_programmes) == ("daily", True, True)
     assert subscription.webhook_url == "http://127.0.0.1:9/hook"
     assert [t.slug for t in subscription.briefings.all()] == ["ai-semiconductor"]
     assert list(subscription.searches.values_list("query", flat=True)) == ["스마트시티"]
@@ -56,12 +57,14 @@ def test_bad_input_on_the_page_says_why_in_korean_and_changes_nothing(client, ma
     good = {"frequency": "weekly", "technologies": ["smart-city"], "searches": "반도체"}
     assert client.post("/alerts/", good).status_code == 302
     before = Subscription.objects.get(user=user)
+    assert Profile.objects.get(user=user).digest_frequency == "weekly"
     response = client.post("/alerts/", {**good, "frequency": "daily", "searches": "다른 검색", field: value})
     assert response.status_code == 200
     body = response.content.decode()
     assert "저장하지 않았습니다" in body and words in body
     after = Subscription.objects.get(user=user)
-    assert (after.frequency, after.webhook_url) == (before.frequency, before.webhook_url) == ("weekly", "")
+    assert after.webhook_url == before.webhook_url == ""
+    assert Profile.objects.get(user=user).digest_frequency == "weekly"  # not the "daily" of the refused form
     assert list(after.searches.values_list("query", flat=True)) == ["반도체"]
     assert [t.slug for t in after.technologies.all()] == ["smart-city"]
 
