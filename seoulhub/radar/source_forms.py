@@ -81,8 +81,14 @@ def clean_source_url(url: str, kind: str) -> str:
     return url
 
 
+def _site_url_field():
+    return forms.URLField(label=gettext_lazy("website"), max_length=1000, required=False, assume_scheme="https")
+
+
 class SourceAdminForm(forms.ModelForm):
     """The admin's Source form: the same address check as the operator's page."""
+
+    site_url = _site_url_field()
 
     class Meta:
         model = Source
@@ -103,6 +109,7 @@ class FeedForm(forms.ModelForm):
 
     kind = forms.ChoiceField(label=gettext_lazy("kind"), initial=Source.Kind.RSS,
                              choices=[c for c in Source.Kind.choices if c[0] != Source.Kind.FILE])
+    site_url = _site_url_field()
 
     class Meta:
         model = Source
