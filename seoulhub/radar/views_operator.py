@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_tasks.exceptions import TaskResultDoesNotExist, TaskResultMismatch
 
 from seoulhub.accounts.roles import is_operator
 
@@ -52,7 +53,7 @@ def _remember_fetch(request, source: Source, result) -> None:
 def _plain_value(result):
     try:
         value = result.return_value
-    except Exception:  # not finished yet: django-tasks raises until there is a value
+    except ValueError:  # django-tasks raises until the task has succeeded
         return None
     return value if isinstance(value, dict) else None
 
@@ -65,8 +66,8 @@ def _fetch_status(entry: dict) -> dict:
     status, value = entry.get("status", ""), entry.get("value")
     try:
         result = ingest_source.get_result(entry["id"])
-    except Exception:  # a backend without result lookup, or a result the queue has pruned
-        result = None
+    except (NotImplementedError, TaskResultDoesNotExist, TaskResultMismatch):
+        result = None  # a backend without result lookup, or a result the queue has pruned
     if result is not None:
         status, value = str(result.status), _plain_value(result) or value
     labels = {"READY": _("queued, waiting for the worker"), "RUNNING": _("running"),
