@@ -116,6 +116,7 @@ class FeedForm(forms.ModelForm):
         fields = ["url", "name", "site_url", "kind", "language_hint", "trust_level", "fetch_interval_minutes",
                   "full_text", "attribution"]
         widgets = {"url": forms.URLInput(attrs={"placeholder": "https://example.org/feed.xml"})}
+        labels = {"url": gettext_lazy("feed address")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

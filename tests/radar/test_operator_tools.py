@@ -62,7 +62,7 @@ def test_operators_see_every_page_and_the_nav_link(client, operator, source):
     for url in PAGES:
         assert client.get(url).status_code == 200, url
     html = client.get("/radar/").content.decode()
-    assert 'id="nav-operator"' in html and "운영 도구" in html
+    assert 'id="nav-operator"' in html and ">운영</a>" in html
 
 
 def test_the_nav_link_is_for_operators_only(client, official):
