@@ -336,3 +336,11 @@ def test_sync_page_shows_runs_and_sync_now_needs_a_key(client, operator, setting
     assert queued.task_path == "seoulhub.support.tasks.sync_programmes" and queued.args_kwargs["args"] == ["bizinfo"]
     response = client.post("/operator/sync/now/", {"source": "nope"}, follow=True)
     assert "기업마당 또는 K-Startup을 고르세요" in response.content.decode()
+
+
+def test_the_old_health_page_no_longer_calls_a_never_fetched_source_ok(client, operator, source):
+    client.force_login(operator)
+    html = client.get("/radar/sources/health/").content.decode()
+    row = html[html.index("Example feed"):]
+    row = row[:row.index("</tr>")]
+    assert "미수집" in row and "정상" not in row
