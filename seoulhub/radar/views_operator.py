@@ -5,6 +5,7 @@ request: "fetch now" and "sync now" queue the worker's tasks."""
 from __future__ import annotations
 
 from functools import wraps
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
@@ -12,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -28,6 +30,7 @@ from .source_health import health_rows
 MAX_OPML_BYTES = 1024 * 1024
 MAX_OPML_FEEDS = 500  # each feed's address is resolved and checked at import
 SESSION_FETCHES = "operator_fetches"
+SESSION_PROBE = "operator_probe"
 
 
 def operator_only(view):
@@ -58,22 +61,29 @@ def _plain_value(result):
     return value if isinstance(value, dict) else None
 
 
-def _fetch_status(entry: dict) -> dict:
-    """The task's current status, from the backend when it can look results up (the database
-    queue), else as it was when queued (the immediate backend runs it at once)."""
-    from .tasks import ingest_source
-
+def _task_state(task, entry: dict) -> tuple[str, dict | None]:
+    """(status, return value) of a queued task, from the backend when it can look results up (the
+    database queue), else as it was when queued (the immediate backend runs it at once)."""
     status, value = entry.get("status", ""), entry.get("value")
     try:
-        result = ingest_source.get_result(entry["id"])
+        result = task.get_result(entry["id"])
     except (NotImplementedError, TaskResultDoesNotExist, TaskResultMismatch):
         result = None  # a backend without result lookup, or a result the queue has pruned
     if result is not None:
         status, value = str(result.status), _plain_value(result) or value
-    labels = {"READY": _("queued, waiting for the worker"), "RUNNING": _("running"),
-              "SUCCESSFUL": _("finished"), "FAILED": _("failed")}
-    text = labels.get(status, status)
-    error = ""
+    return status, value
+
+
+def _status_label(status: str) -> str:
+    return {"READY": _("queued, waiting for the worker"), "RUNNING": _("running"),
+            "SUCCESSFUL": _("finished"), "FAILED": _("failed")}.get(status, status)
+
+
+def _fetch_status(entry: dict) -> dict:
+    from .tasks import ingest_source
+
+    status, value = _task_state(ingest_source, entry)
+    text, error = _status_label(status), ""
     if value and value.get("error"):
         error = value["error"]
     elif status == "SUCCESSFUL" and value is not None:
@@ -100,13 +110,36 @@ def sources(request):
 @require_http_methods(["GET", "POST"])
 @operator_only
 def source_add(request):
-    form = FeedForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        source = form.save()
-        messages.success(request, _("The feed %(name)s was added. It is fetched at its next turn, or now with "
-                                    "“Fetch now”.") % {"name": source.name})
-        return redirect("operator:sources")
-    return render(request, "radar/operator/source_add.html", {"form": form}, status=400 if form.errors else 200)
+    """Add a feed. "Test fetch" validates the form, queues probe_feed for the worker and comes back
+    to this page with the entered values in the query string; the result shows once the worker has run."""
+    if request.method == "POST":
+        form = FeedForm(request.POST)
+        if form.is_valid():
+            if request.POST.get("probe") == "1":
+                from .tasks_operator import probe_feed
+
+                result = probe_feed.enqueue(form.cleaned_data["url"])
+                request.session[SESSION_PROBE] = {"id": str(result.id), "status": str(result.status),
+                                                  "url": form.cleaned_data["url"], "value": _plain_value(result)}
+                kept = {name: request.POST.get(name, "") for name in form.fields if name != "full_text"}
+                return redirect(reverse("operator:source_add") + "?" + urlencode(kept))
+            source = form.save()
+            request.session.pop(SESSION_PROBE, None)
+            messages.success(request, _("The feed %(name)s was added. It is fetched at its next turn, or now with "
+                                        "“Fetch now”.") % {"name": source.name})
+            return redirect("operator:sources")
+    else:
+        form = FeedForm(initial={name: request.GET.get(name) for name in FeedForm.base_fields
+                                 if request.GET.get(name)})
+    probe = None
+    entry = request.session.get(SESSION_PROBE)
+    if entry and entry.get("url") == (form.data.get("url") if form.is_bound else form.initial.get("url")):
+        from .tasks_operator import probe_feed
+
+        status, value = _task_state(probe_feed, entry)
+        probe = {"status": status, "text": _status_label(status), "value": value or {}}
+    return render(request, "radar/operator/source_add.html", {"form": form, "probe": probe},
+                  status=400 if form.errors else 200)
 
 
 @require_POST

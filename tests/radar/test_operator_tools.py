@@ -344,3 +344,43 @@ def test_the_old_health_page_no_longer_calls_a_never_fetched_source_ok(client, o
     row = html[html.index("Example feed"):]
     row = row[:row.index("</tr>")]
     assert "미수집" in row and "정상" not in row
+
+
+# --- test fetch before saving ---------------------------------------------------------------------
+FORM = {"kind": "rss", "trust_level": 2, "fetch_interval_minutes": 60, "name": "", "probe": "1"}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_test_fetch_runs_in_the_worker_and_shows_the_first_titles(client, operator, feed_at, settings):
+    settings.TASKS = DB_TASKS
+    client.force_login(operator)
+    response = client.post("/operator/sources/add/", {**FORM, "url": feed_at})
+    assert response.status_code == 302 and not Source.objects.exists()  # nothing saved by a test fetch
+    page = client.get(response["Location"]).content.decode()
+    assert 'data-status="READY"' in page and "새로 고치세요" in page and f'value="{feed_at}"' in page
+    call_command("db_worker", batch=True, startup_delay=False, verbosity=0)
+    page = client.get(response["Location"]).content.decode()
+    assert 'data-status="SUCCESSFUL"' in page and "항목 20개" in page
+    from seoulhub.radar.parse import parse_feed
+
+    first = parse_feed(RSS).items[0].title
+    assert first and first in page
+    assert not Source.objects.exists()
+
+
+def test_a_test_fetch_reports_an_unreadable_feed(client, operator, feed_server, allow_local, settings):
+    settings.TASKS = IMMEDIATE_TASKS
+    feed_server.routes["/empty"] = (200, {"Content-Type": "application/rss+xml"}, b"  ")
+    client.force_login(operator)
+    response = client.post("/operator/sources/add/", {**FORM, "url": feed_server.url("/empty")}, follow=True)
+    assert "피드가 비어 있습니다" in response.content.decode()
+
+
+def test_a_test_fetch_of_a_refused_address_queues_nothing(client, operator, settings):
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = DB_TASKS
+    client.force_login(operator)
+    response = client.post("/operator/sources/add/", {**FORM, "url": "http://169.254.169.254/"})
+    assert response.status_code == 400 and "클라우드 메타데이터 주소" in response.content.decode()
+    assert not DBTaskResult.objects.exists()
