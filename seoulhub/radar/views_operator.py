@@ -121,7 +121,8 @@ def source_add(request):
                 result = probe_feed.enqueue(form.cleaned_data["url"])
                 request.session[SESSION_PROBE] = {"id": str(result.id), "status": str(result.status),
                                                   "url": form.cleaned_data["url"], "value": _plain_value(result)}
-                kept = {name: request.POST.get(name, "") for name in form.fields if name != "full_text"}
+                kept = {name: request.POST.get(name, "") for name in form.fields if request.POST.get(name)}
+                kept["url"] = form.cleaned_data["url"]
                 return redirect(reverse("operator:source_add") + "?" + urlencode(kept))
             source = form.save()
             request.session.pop(SESSION_PROBE, None)
