@@ -17,6 +17,7 @@ urlpatterns = [
     path("accounts/", include("allauth.account.urls")),
     path("tech/", include("seoulhub.taxonomy.urls")),
     path("radar/", include("seoulhub.radar.urls")),
+    path("operator/", include("seoulhub.radar.urls_operator")),
     path("support/", include("seoulhub.support.urls")),
     path("pilots/", include("seoulhub.pilots.urls")),
     path("observatory/", include("seoulhub.observatory.urls")),

@@ -3,10 +3,12 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from .models import Article, ArticleTechnology, Source, StoryCluster
+from .source_forms import SourceAdminForm
 
 
 @admin.register(Source)
 class SourceAdmin(admin.ModelAdmin):
+    form = SourceAdminForm  # the operator page's address check: no private, loopback or metadata feed
     list_display = ["name", "kind", "active", "paused_at", "consecutive_errors", "last_success_at", "items_seen"]
     list_filter = ["active", "kind", "language_hint", "trust_level", ("paused_at", admin.EmptyFieldListFilter)]
     search_fields = ["name", "url"]
