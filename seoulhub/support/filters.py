@@ -16,15 +16,13 @@ SEARCH_MAX_LENGTH = 200
 def technology_filter() -> LookupChoiceFilter:
     return LookupChoiceFilter(
         field_name="technologies", queryset=Technology.objects.all(), lookups=("slug",), distinct=True,
-        label=_("Technology"),
         error_messages={"invalid_choice": _("There is no technology '%(value)s'; choose one from the list.")})
 
 
 class FirmFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="search", max_length=SEARCH_MAX_LENGTH, label=_("Search"))
+    q = django_filters.CharFilter(method="search", max_length=SEARCH_MAX_LENGTH)
     district = LookupChoiceFilter(
         field_name="district", queryset=District.objects.all(), lookups=("name_ko", "adm_code"),
-        label=_("District"),
         error_messages={"invalid_choice": _("'%(value)s' is not one of Seoul's 25 districts (gu); give its "
                                             "Korean name, e.g. 강남구, or its code.")})
     tech = technology_filter()
@@ -40,13 +38,13 @@ class FirmFilter(django_filters.FilterSet):
 
 
 class ProgrammeFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="search", max_length=SEARCH_MAX_LENGTH, label=_("Search"))
-    kind = ChoiceFilter(choices=Programme.Kind.choices, label=_("Kind"),
+    q = django_filters.CharFilter(method="search", max_length=SEARCH_MAX_LENGTH)
+    kind = ChoiceFilter(choices=Programme.Kind.choices,
                         error_messages={"invalid_choice": _("'%(value)s' is not a kind of programme.")})
-    source = ChoiceFilter(choices=Programme.Source.choices, label=_("Source"),
+    source = ChoiceFilter(choices=Programme.Source.choices,
                           error_messages={"invalid_choice": _("'%(value)s' is not a programme source.")})
     tech = technology_filter()
-    open = StrictBooleanFilter(method="filter_open", label=_("open now"))
+    open = StrictBooleanFilter(method="filter_open")
 
     class Meta:
         model = Programme
