@@ -46,7 +46,7 @@ def test_links_of_the_figures_lead_to_lists_holding_exactly_the_counted_rows(cli
     row = TechnologyLandscape.objects.get(technology__slug="ai")
     firms = client.get("/support/firms/", {"tech": "ai"})
     assert firms.context["page"].paginator.count == row.firms == 5
-    programmes = client.get("/support/programmes/", {"tech": "ai", "state": "open"})
+    programmes = client.get("/support/programmes/", {"tech": "ai", "open": "true"})
     assert programmes.context["page"].paginator.count == row.open_programmes == 1
 
 
