@@ -1,6 +1,6 @@
 """Where each figure of the landscape was counted from, as links with query parameters on the
 other apps' list pages (support: firm and programme lists take `tech`, `district` (Korean name)
-and `state=open`; radar search takes `tech`). The pilots app has no technology filter on its
+and `open=true`, the same parameters as their API operations; radar search takes `tech`). The pilots app has no technology filter on its
 lists, so demand and pilot figures link to the lists of those rows on the technology page itself.
 A page missing from its app falls back to the app's API list endpoint with the same filter."""
 
@@ -14,7 +14,7 @@ from django.urls import NoReverseMatch, reverse
 _TARGETS: dict[str, tuple[list[str], dict[str, str], str]] = {
     "firms": (["support:firm_list"], {}, "/api/v1/firms"),
     "programmes": (["support:programme_list"], {}, "/api/v1/programmes"),
-    "open_programmes": (["support:programme_list"], {"state": "open"}, "/api/v1/programmes"),
+    "open_programmes": (["support:programme_list"], {"open": "true"}, "/api/v1/programmes"),
     "articles": (["radar:search", "radar:article_list"], {}, "/api/v1/articles"),
 }
 
@@ -33,9 +33,7 @@ def figure_url(figure: str, slug: str, **extra: str) -> str:
     base = _first_url(names)
     query = {"tech": slug, **params, **extra}
     if base is None:
-        base = api_path
-        if query.pop("state", None) == "open":
-            query["open"] = "true"
+        base = api_path  # the page's filters and the API's are one FilterSet
     return f"{base}?{urlencode(query)}"
 
 

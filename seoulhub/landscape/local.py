@@ -1,7 +1,7 @@
 """Seoul's side of the landscape: firms, programmes, demands and pilots per technology, counted
 with a few GROUP BY queries (cheap even with 10,000 firms), and the gap score of every row.
 
-Open programmes follow the support app's own rule (`support.services.is_open`: window open today,
+Open programmes are `Programme.objects.open()` (the support app's rule: window open today,
 or a rolling call announced within a year), so the figure matches the programme list it links to.
 Example demands and pilots (`is_example`) are counted apart and never enter the gap score."""
 
@@ -51,28 +51,18 @@ def _firm_counts(tech_ids: set[int] | None) -> tuple[dict[int, int], dict[int, d
 
 
 def _programme_counts(tech_ids: set[int] | None, today) -> tuple[dict[int, int], dict[int, int]]:
-    from seoulhub.support.services import is_open
-
-    through = Programme.technologies.through.objects.select_related("programme")
+    through = Programme.technologies.through.objects.all()
     if tech_ids is not None:
         through = through.filter(technology_id__in=tech_ids)
-    totals: dict[int, int] = defaultdict(int)
-    open_counts: dict[int, int] = defaultdict(int)
-    open_cache: dict[int, bool] = {}
-    for link in through.only("technology_id", "programme__opens_on", "programme__closes_on", "programme__rolling",
-                             "programme__source_created_at"):
-        totals[link.technology_id] += 1
-        if link.programme_id not in open_cache:
-            open_cache[link.programme_id] = is_open(link.programme, today)
-        if open_cache[link.programme_id]:
-            open_counts[link.technology_id] += 1
-    return totals, open_counts
+
+    def by_technology(links) -> dict[int, int]:
+        return dict(links.values("technology_id").annotate(n=Count("programme_id")).values_list("technology_id", "n"))
+
+    return by_technology(through), by_technology(through.filter(programme__in=Programme.objects.open(today).values("pk")))
 
 
 def open_demand_ids(today=None) -> list[int]:
-    today = today or clock.today()
-    return [d.pk for d in Demand.objects.filter(status=Demand.Status.OPEN).only("status", "opens_on", "closes_on")
-            if d.is_open(today)]
+    return list(Demand.objects.open(today).values_list("pk", flat=True))
 
 
 def _demand_counts(tech_ids: set[int] | None, today) -> tuple[dict[int, int], dict[int, int]]:

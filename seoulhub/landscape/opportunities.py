@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import F, Q
+from django.db.models import F
 
 from seoulhub.core import clock
 from seoulhub.pilots.models import Demand
@@ -70,14 +70,12 @@ def firm_opportunities(firm: Firm, today=None) -> OpportunityView:
 
 
 def _programmes_for(useful: set[int], own: set[int], technologies: dict, today, limit: int = 10) -> list[dict]:
-    from seoulhub.support.services import is_open
-
     matched: dict[int, set[int]] = defaultdict(set)
-    through = Programme.technologies.through.objects.filter(technology_id__in=useful).filter(
-        Q(programme__closes_on__gte=today) | Q(programme__closes_on__isnull=True, programme__rolling=True))
+    through = Programme.technologies.through.objects.filter(
+        technology_id__in=useful, programme__in=Programme.objects.open(today).values("pk"))
     for programme_id, tech in through.values_list("programme_id", "technology_id"):
         matched[programme_id].add(tech)
-    programmes = [p for p in Programme.objects.filter(pk__in=matched) if is_open(p, today)]
+    programmes = list(Programme.objects.filter(pk__in=matched))
     programmes.sort(key=lambda p: (-len(matched[p.pk] & own), -len(matched[p.pk]), p.closes_on or today, p.title))
     return [{"programme": p, "technologies": [technologies[t] for t in sorted(matched[p.pk]) if t in technologies]}
             for p in programmes[:limit]]

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db.models import F, Q
 
-from seoulhub.core import clock
 from seoulhub.pilots.models import Demand
 from seoulhub.support.models import Firm, Programme
 from seoulhub.taxonomy.models import District, Technology
@@ -45,26 +44,11 @@ def related_technologies(technology: Technology, context: str, limit: int = 8) -
 
 
 def open_programmes(technology: Technology, today=None, limit: int = LIST_LENGTH) -> list[Programme]:
-    from seoulhub.support.services import is_open
-
-    today = today or clock.today()
-    # Narrow in SQL to windows that can be open today, then apply the support app's own rule.
-    candidates = (technology.programmes.filter(Q(closes_on__gte=today) | Q(closes_on__isnull=True, rolling=True))
-                  .order_by("closes_on", "title"))
-    found = []
-    for programme in candidates.iterator(chunk_size=200):
-        if is_open(programme, today):
-            found.append(programme)
-            if len(found) >= limit:
-                break
-    return found
+    return list(technology.programmes.open(today).order_by("closes_on", "title")[:limit])
 
 
 def open_demands(technology: Technology, today=None, limit: int = LIST_LENGTH) -> list[Demand]:
-    today = today or clock.today()
-    candidates = technology.demands.filter(status=Demand.Status.OPEN).select_related("district").order_by(
-        "closes_on", "-created_at")
-    return [d for d in candidates[: limit * 3] if d.is_open(today)][:limit]
+    return list(technology.demands.open(today).select_related("district").order_by("closes_on", "-created_at")[:limit])
 
 
 def seoul_firms(technology: Technology, limit: int = LIST_LENGTH) -> list[Firm]:

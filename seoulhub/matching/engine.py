@@ -76,11 +76,12 @@ def deadline_score(closes_on: datetime.date | None, today: datetime.date, is_ope
 
 def expand(technologies: frozenset[str], parents: dict[str, str | None]) -> frozenset[str]:
     """The technologies and all their ancestors (a firm doing computer vision does AI)."""
-    found = set()
+    found: set[str] = set()
     for slug in technologies:
-        while slug and slug not in found:
-            found.add(slug)
-            slug = parents.get(slug)
+        current: str | None = slug
+        while current and current not in found:
+            found.add(current)
+            current = parents.get(current)
     return frozenset(found)
 
 
@@ -91,11 +92,12 @@ def expand_confidence(technologies: frozenset[str], confidence: dict[str, float]
     weights: dict[str, float] = {}
     for slug in technologies:
         weight = confidence.get(slug, 1.0)
-        while slug:
-            if weights.get(slug, -1.0) >= weight:
+        current: str | None = slug
+        while current:
+            if weights.get(current, -1.0) >= weight:
                 break
-            weights[slug] = weight
-            slug = parents.get(slug)
+            weights[current] = weight
+            current = parents.get(current)
     return weights
 
 

@@ -109,7 +109,7 @@ def _krw_en(amount: int) -> str:
 
 def _numeric(rule: Rule, value: int | None, label_ko: str, label_en: str, unit_ko: str, unit_en: str) -> Verdict:
     upper = rule.kind in (AGE_MAX, EMP_MAX)
-    limit = rule.params.get("max" if upper else "min")
+    limit: int = rule.params["max" if upper else "min"]  # a numeric rule always has its bound (the parser sets it)
     inclusive = rule.params.get("inclusive", True)
     if value is None:
         bound_ko = f"{limit}{unit_ko} {'이내' if upper else '이상'}"
@@ -126,7 +126,7 @@ def _numeric(rule: Rule, value: int | None, label_ko: str, label_en: str, unit_k
 
 def _revenue(rule: Rule, firm: FirmProfile) -> Verdict:
     upper = rule.kind == REV_MAX
-    limit = rule.params.get("max" if upper else "min")
+    limit: int = rule.params["max" if upper else "min"]
     inclusive = rule.params.get("inclusive", True)
     cond_ko = f"{_krw_ko(limit)} {('이하' if inclusive else '미만') if upper else ('이상' if inclusive else '초과')}"
     cond_en = f"{('at most' if inclusive else 'under') if upper else ('at least' if inclusive else 'over')} {_krw_en(limit)}"

@@ -14,6 +14,7 @@ from ninja.pagination import paginate
 from seoulhub.accounts.api_auth import require_user
 from seoulhub.accounts.models import Role
 from seoulhub.accounts.roles import has_role
+from seoulhub.core.filtering import filter_api, query_schema
 from seoulhub.support.models import Firm
 from seoulhub.taxonomy.models import District, Technology
 
@@ -21,6 +22,7 @@ from . import certificates
 from . import lifecycle as lc
 from . import services
 from .audit import audit_entries_for
+from .filters import DemandFilter, demands_visible_to
 from .matchmaking import demand_consortia, demand_ranking, open_demands_for_firm
 from .models import Demand, Kpi, Milestone, PastPilot, Proposal, Reference, Solution
 from .reports import pilot_analytics
@@ -67,23 +69,19 @@ def _refused(exc: Exception) -> HttpError:
     return HttpError(409, str(exc))
 
 
+DemandQuery = query_schema(DemandFilter, "DemandQuery", {
+    "open_only": "true (the default): demands taking proposals today; false adds closed ones",
+    "technology": "a technology slug (see /api/v1/technologies)",
+    "q": "matches the title and the problem",
+    "examples": "false leaves out the demands marked 예시 / Example",
+})
+
+
 @router.get("/demands", response=list[DemandOut], summary="Demands and open calls")
 @paginate
-def list_demands(request, open_only: bool = True, technology: str = "", q: str = "", examples: bool = True):
-    """Open demands by default (`open_only=false` adds closed ones); officials also see drafts."""
-    if has_nul([technology, q]):
-        raise HttpError(422, "Invalid input: text must not contain NUL (\\x00) characters.")
-    demands = Demand.objects.select_related("district").prefetch_related("technologies", "criteria")
-    if not has_role(request.user, Role.OFFICIAL):
-        demands = demands.exclude(status=Demand.Status.DRAFT)
-    if technology:
-        demands = demands.filter(technologies__slug=technology)
-    if q:
-        demands = demands.filter(Q(title__icontains=q) | Q(problem__icontains=q))
-    if not examples:
-        demands = demands.filter(is_example=False)
-    demands = demands.distinct().order_by("-created_at", "-pk")
-    return [d for d in demands if d.is_open()] if open_only else demands
+def list_demands(request, filters: Query[DemandQuery]):
+    """The same filters as the page /pilots/ (one FilterSet, pilots/filters.py); officials also see drafts."""
+    return filter_api(DemandFilter, request, demands_visible_to(request.user).order_by("-created_at", "-pk"))
 
 
 @router.post("/demands", response={201: DemandOut}, summary="Post a demand (officials)")

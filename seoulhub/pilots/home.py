@@ -9,7 +9,7 @@ def home_card(request) -> dict:
 
 
 def figures() -> dict:
-    open_demands = [d for d in Demand.objects.filter(status=Demand.Status.OPEN) if d.is_open()]
+    open_demands = list(Demand.objects.open())
     return {
         "open_demands": len(open_demands),
         "example_demands": sum(1 for d in open_demands if d.is_example),

@@ -132,8 +132,7 @@ def partner_suggestion(demand: Demand, firm: Firm) -> DemandFit | None:
 
 
 def open_demands(on=None) -> list[Demand]:
-    return [d for d in Demand.objects.filter(status=Demand.Status.OPEN).prefetch_related("technologies")
-            if d.is_open(on)]
+    return list(Demand.objects.open(on).prefetch_related("technologies"))
 
 
 def open_demands_for_firm(firm: Firm) -> list[tuple[Demand, DemandFit]]:

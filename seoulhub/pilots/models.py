@@ -25,6 +25,13 @@ class DemandQuerySet(models.QuerySet):
         """Demands that are not examples: the only ones any count (KPIs, analytics, reports) may use."""
         return self.filter(is_example=False)
 
+    def open(self, on=None):
+        """Demands taking proposals on `on` (clock.today() by default), in the database; `Demand.is_open`
+        says the same of one demand in memory."""
+        on = on or clock.today()
+        return self.filter(models.Q(opens_on__isnull=True) | models.Q(opens_on__lte=on),
+                           models.Q(closes_on__isnull=True) | models.Q(closes_on__gte=on), status=Demand.Status.OPEN)
+
 
 class Demand(models.Model):
     """A need the city posts (demand-led track) or an open call where firms propose anything."""

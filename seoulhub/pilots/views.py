@@ -10,17 +10,20 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from seoulhub.accounts.models import Role
 from seoulhub.accounts.roles import has_role, is_operator
 from seoulhub.core import clock
+from seoulhub.core.filtering import filter_page
 from seoulhub.support.models import Firm
+from seoulhub.taxonomy.models import Technology
 
 from . import certificates
 from . import lifecycle as lc
 from . import services
+from .filters import DemandFilter, demands_visible_to
 from .forms import (
     ConflictForm, DemandForm, KpiForm, MilestoneDoneForm, MilestoneForm, ProposalForm, ReferenceForm, ReviewForm,
     SolutionForm, TransitionForm,
 )
 from .matchmaking import (
-    demand_consortia, demand_ranking, firms_by_id, open_demands, open_demands_for_firm, partner_suggestion,
+    demand_consortia, demand_ranking, firms_by_id, open_demands_for_firm, partner_suggestion,
 )
 from .models import ConflictDeclaration, Demand, PastPilot, Proposal
 from .partners import parse_ids, partner_candidates, search_partners
@@ -31,16 +34,20 @@ from .audit import audit_entries_for, sees_audit_details
 @require_GET
 def index(request):
     pilots = services.visible_proposals(request.user, Proposal.objects.filter(state__in=lc.PILOT_STATES))
-    demands = open_demands()
-    open_ids = [d.pk for d in demands]
+    demands, filterset, errors = filter_page(DemandFilter, request, demands_visible_to(request.user).order_by(
+        "-created_at", "-pk"))
+    demands = list(demands)
+    open_ids = list(Demand.objects.open().values_list("pk", flat=True))
     return render(request, "pilots/index.html", {
-        "demands": demands,
+        "demands": demands, "filter_errors": errors, "open_only": filterset.form.cleaned_data.get("open_only") is not False,
+        "q": filterset.data.get("q", ""), "technology": filterset.data.get("technology", ""),
+        "technologies": Technology.objects.filter(active=True).order_by("name_ko"),
         "real_demands": (Demand.objects.real().exclude(status=Demand.Status.DRAFT).exclude(pk__in=open_ids)
                          .prefetch_related("technologies")),
         "pilots": pilots.select_related("demand", "lead_firm")[:20],
         "past_pilots": PastPilot.objects.prefetch_related("technologies"),
         "can_post": has_role(request.user, Role.OFFICIAL),
-    })
+    }, status=400 if errors else 200)
 
 
 @login_required

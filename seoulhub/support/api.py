@@ -3,21 +3,23 @@ from django.db import transaction
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from ninja import Router
+from ninja import Query, Router
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from seoulhub.accounts.api_auth import require_user
 from seoulhub.matching.brn import InvalidBRN, validate_brn
 from seoulhub.accounts.roles import is_operator
+from seoulhub.core.filtering import filter_api, query_schema
 from seoulhub.taxonomy.models import District, KsicCode, Technology
 
 from . import firm_audit
+from .filters import FirmFilter, ProgrammeFilter
 from .models import Firm, FirmChange, Programme
 from .permissions import can_edit_firm
 from .schemas import EligibleFirmOut, FirmOut, FirmUpdateIn, ProgrammeOut, RecommendationOut
 from .tasks import enrich_firm
-from .services import open_programmes_q, qualifying_firms, recommendations, window_status
+from .services import qualifying_firms, recommendations, window_status
 
 router = Router(tags=["support"])
 
@@ -26,19 +28,26 @@ def _firms():
     return Firm.objects.select_related("district", "ksic").prefetch_related("technologies", "firmtechnology_set__technology").order_by("name_ko", "pk")
 
 
+FirmQuery = query_schema(FirmFilter, "FirmQuery", {
+    "q": "matches Korean/English names and products",
+    "district": "a gu by its Korean name (강남구) or administrative code (11680)",
+    "tech": "a technology slug (see /api/v1/technologies)",
+})
+ProgrammeQuery = query_schema(ProgrammeFilter, "ProgrammeQuery", {
+    "q": "matches the title, summary and agency",
+    "kind": "the kind of programme",
+    "source": "where the record comes from",
+    "tech": "a technology slug (see /api/v1/technologies)",
+    "open": "true: taking applications today (a dated window that includes today, or a rolling call announced "
+            "within the last year); false: every other programme",
+})
+
+
 @router.get("/firms", response=list[FirmOut], summary="The firm registry")
 @paginate
-def list_firms(request, q: str = "", district: str = "", tech: str = ""):
-    """`q` matches Korean/English names and products; `district` is a gu name (강남구) or code;
-    `tech` a technology slug."""
-    firms = _firms()
-    if q:
-        firms = firms.filter(Q(name_ko__icontains=q) | Q(name_en__icontains=q) | Q(products__icontains=q))
-    if district:
-        firms = firms.filter(Q(district__name_ko=district) | Q(district__adm_code=district))
-    if tech:
-        firms = firms.filter(technologies__slug=tech).distinct()
-    return firms
+def list_firms(request, filters: Query[FirmQuery]):
+    """The same filters as the page /support/firms/ (one FilterSet, support/filters.py)."""
+    return filter_api(FirmFilter, request, _firms())
 
 
 @router.get("/firms/{firm_id}", response=FirmOut, summary="One firm")
@@ -120,23 +129,10 @@ def firm_recommendations(request, firm_id: int, include_closed: bool = False, in
 
 @router.get("/programmes", response=list[ProgrammeOut], summary="The programme catalogue")
 @paginate
-def list_programmes(request, open: bool | None = None, tech: str = "", kind: str = "", q: str = ""):
-    """`open=true` keeps programmes taking applications today (a dated window that includes today,
-    or a rolling call announced within the last year); `tech` a technology slug; `kind` e.g. voucher."""
-    programmes = Programme.objects.prefetch_related("technologies", "rules").order_by("closes_on", "pk")
-    if tech:
-        programmes = programmes.filter(technologies__slug=tech).distinct()
-    if kind:
-        if kind not in Programme.Kind.values:
-            raise HttpError(422, f"kind '{kind}' is not one of {', '.join(Programme.Kind.values)}")
-        programmes = programmes.filter(kind=kind)
-    if q:
-        programmes = programmes.filter(Q(title__icontains=q) | Q(summary__icontains=q))
-    if open is True:
-        programmes = programmes.filter(open_programmes_q())
-    elif open is False:  # by id: a negated filter over nullable dates would drop rows with NULLs
-        programmes = programmes.exclude(pk__in=Programme.objects.filter(open_programmes_q()).values("pk"))
-    return programmes
+def list_programmes(request, filters: Query[ProgrammeQuery]):
+    """The same filters as the page /support/programmes/ (one FilterSet, support/filters.py)."""
+    return filter_api(ProgrammeFilter, request,
+                      Programme.objects.prefetch_related("technologies", "rules").order_by("closes_on", "pk"))
 
 
 @router.get("/programmes/{programme_id}", response=ProgrammeOut, summary="One programme with its rules")

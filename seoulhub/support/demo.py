@@ -66,9 +66,7 @@ def newest_programme_date() -> datetime.date | None:
 
 
 def open_count(day: datetime.date) -> int:
-    from .services import open_programmes_q
-
-    return Programme.objects.filter(open_programmes_q(day)).count()
+    return Programme.objects.open(day).count()
 
 
 def recent_count(since_year: int = 2025) -> int:

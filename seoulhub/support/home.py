@@ -4,14 +4,13 @@ from seoulhub.core.cards import shared_figures
 
 from .models import Firm, Programme
 from .permissions import firms_of
-from .services import open_programmes_q
 
 
 def figures() -> dict:
     return {
         "firms": Firm.objects.count(),
         "programmes": Programme.objects.count(),
-        "open": Programme.objects.filter(open_programmes_q()).count(),
+        "open": Programme.objects.open().count(),
         "latest": list(Programme.objects.order_by(F("source_created_at").desc(nulls_last=True), "-pk")[:3]),
     }
 

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from seoulhub.core import clock
 from seoulhub.core.i18n import localised
 from seoulhub.matching.brn import InvalidBRN, format_brn, validate_brn
 
@@ -168,8 +169,6 @@ class Firm(models.Model):
         """Whole years since founding (None when unknown)."""
         if self.founded_on is None:
             return None
-        from seoulhub.core import clock
-
         on = on or clock.today()
         years = on.year - self.founded_on.year
         if (on.month, on.day) < (self.founded_on.month, self.founded_on.day):
@@ -233,6 +232,38 @@ class FirmMember(models.Model):
         return f"{self.user} @ {self.firm}"
 
 
+# A rolling call (no dates) announced longer ago than this is not shown as open.
+STALE_AFTER_DAYS = 365
+
+
+class ProgrammeQuerySet(models.QuerySet):
+    def open(self, today: datetime.date | None = None) -> ProgrammeQuerySet:
+        """Programmes taking applications `today` (clock.today() by default), in the database: a dated
+        window that includes today, or a rolling call announced within STALE_AFTER_DAYS.
+        `support.services.window_status` says the same of one programme in memory (a test holds them equal)."""
+        return self.filter(open_q(today))
+
+    def not_open(self, today: datetime.date | None = None) -> ProgrammeQuerySet:
+        # By id: a negated filter over nullable dates would drop the rows with NULLs.
+        return self.exclude(pk__in=Programme.objects.open(today).values("pk"))
+
+
+def open_q(today: datetime.date | None = None) -> models.Q:
+    today = today or clock.today()
+    Q = models.Q
+    has_window = Q(opens_on__isnull=False) | Q(closes_on__isnull=False)
+    in_window = ((Q(opens_on__isnull=True) | Q(opens_on__lte=today))
+                 & (Q(closes_on__isnull=True) | Q(closes_on__gte=today)))
+    # window_status takes the date of the stored (UTC) timestamp, so compare in UTC too.
+    cutoff = datetime.datetime.combine(today - datetime.timedelta(days=STALE_AFTER_DAYS), datetime.time.min,
+                                       tzinfo=datetime.timezone.utc)
+    next_day = datetime.datetime.combine(today + datetime.timedelta(days=1), datetime.time.min,
+                                         tzinfo=datetime.timezone.utc)
+    fresh = Q(source_created_at__isnull=True) | Q(source_created_at__gte=cutoff, source_created_at__lt=next_day)
+    rolling = Q(opens_on__isnull=True, closes_on__isnull=True, rolling=True) & fresh
+    return (has_window & in_window) | rolling
+
+
 class Programme(models.Model):
     """A support programme (funding, voucher, space, ...) with an application window and rules."""
 
@@ -287,6 +318,8 @@ class Programme(models.Model):
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = ProgrammeQuerySet.as_manager()
+
     class Meta:
         ordering = ["closes_on", "title"]
         verbose_name = _("programme")
@@ -311,17 +344,6 @@ class Programme(models.Model):
         then leaves it alone). Both stamps are written by the same save, a moment apart."""
         return bool(self.imported_at and self.updated_at
                     and (self.updated_at - self.imported_at).total_seconds() > 2)
-
-    def is_open(self, on: datetime.date | None = None) -> bool | None:
-        """True/False when the window is known; None when the source gives no dates."""
-        from seoulhub.core import clock
-
-        on = on or clock.today()
-        if self.closes_on is None and self.opens_on is None:
-            return None
-        if self.opens_on and on < self.opens_on:
-            return False
-        return self.closes_on is None or on <= self.closes_on
 
 
 class EligibilityRule(models.Model):

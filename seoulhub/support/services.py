@@ -11,7 +11,7 @@ import threading
 import numpy as np
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max
 from django.db.models.signals import m2m_changed
 
 from seoulhub.core import clock, versions
@@ -21,11 +21,10 @@ from seoulhub.matching.rules import FirmProfile, Rule, age_in_years
 from seoulhub.taxonomy.models import Technology
 from seoulhub.text import embed
 
-from .models import REVENUE_BAND_BOUNDS, EligibilityRule, Firm, FirmTechnology, Programme
+from .models import REVENUE_BAND_BOUNDS, STALE_AFTER_DAYS, EligibilityRule, Firm, FirmTechnology, Programme
 from .programme_parse import PROVINCE_SHORT
 
 TAG_MIN_SCORE = 0.5  # one strong alias (0.63) tags; a lone generic word (0.26) does not
-STALE_AFTER_DAYS = 365  # a rolling announcement older than this is not shown as open
 
 
 # ---- programme windows ----------------------------------------------------------------------
@@ -52,22 +51,6 @@ def window_status(programme: Programme, today: datetime.date | None = None) -> s
 
 def is_open(programme: Programme, today: datetime.date | None = None) -> bool:
     return window_status(programme, today) in (OPEN, ROLLING)
-
-
-def open_programmes_q(today: datetime.date | None = None) -> Q:
-    """`is_open` as a database filter, so "is anything open?" needs no programme in memory."""
-    today = today or clock.today()
-    has_window = Q(opens_on__isnull=False) | Q(closes_on__isnull=False)
-    in_window = ((Q(opens_on__isnull=True) | Q(opens_on__lte=today))
-                 & (Q(closes_on__isnull=True) | Q(closes_on__gte=today)))
-    # window_status takes the date of the stored (UTC) timestamp, so compare in UTC too.
-    cutoff = datetime.datetime.combine(today - datetime.timedelta(days=STALE_AFTER_DAYS), datetime.time.min,
-                                       tzinfo=datetime.timezone.utc)
-    next_day = datetime.datetime.combine(today + datetime.timedelta(days=1), datetime.time.min,
-                                         tzinfo=datetime.timezone.utc)
-    fresh = Q(source_created_at__isnull=True) | Q(source_created_at__gte=cutoff, source_created_at__lt=next_day)
-    rolling = Q(opens_on__isnull=True, closes_on__isnull=True, rolling=True) & fresh
-    return (has_window & in_window) | rolling
 
 
 # ---- enrichment -----------------------------------------------------------------------------
@@ -341,7 +324,7 @@ def technology_names(language: str, version: tuple[datetime.date, str]) -> dict[
 def any_programme_open(version: tuple[datetime.date, str]) -> bool:
     today, _stamp = version
     return shared_value(f"support:any-open:{version_key(version)}",
-                        lambda: Programme.objects.filter(open_programmes_q(today)).exists())
+                        lambda: Programme.objects.open(today).exists())
 
 
 # ---- the matcher ----------------------------------------------------------------------------

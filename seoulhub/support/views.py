@@ -3,9 +3,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, F, Sum
 from django.db.models.functions import Coalesce
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -15,16 +15,18 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from seoulhub.accounts.roles import is_official, is_operator
 from seoulhub.core import clock
+from seoulhub.core.filtering import filter_page
 from seoulhub.core.params import parse_int
 from seoulhub.taxonomy.models import District, Technology
 
 from . import exports, firm_audit
+from .filters import FirmFilter, ProgrammeFilter
 from .firm_import import ImportFileError, import_firms, read_rows
 from .forms import FirmForm, FirmImportForm
 from .models import Firm, FirmChange, PlanEntry, Programme, SyncRun
 from .permissions import can_edit_firm, firms_of
 from .tasks import enrich_firm
-from .services import (OPEN, any_programme_open, data_version, explain, open_programmes_q, qualifying_firms,
+from .services import (OPEN, any_programme_open, data_version, explain, qualifying_firms,
                        recommendations, shared_get, shared_set, technology_names, version_key, window_status)
 
 PAGE_SIZE = 30
@@ -56,7 +58,7 @@ def _newest_first(programmes):
 @require_GET
 def index(request):
     today = clock.today()
-    open_now = Programme.objects.filter(open_programmes_q(today))
+    open_now = Programme.objects.open(today)
     by_source = dict(Programme.objects.values_list("source").annotate(n=Count("pk")).values_list("source", "n"))
     context = {
         "today": today,
@@ -74,35 +76,24 @@ def index(request):
     return render(request, "support/index.html", context)
 
 
-def _filtered_programmes(request, programmes):
-    """The programmes the list's filters (?q, kind, source, tech, state) select, in the database;
-    the list and its CSV/XLSX export share this, so an export holds what the list shows."""
-    q, kind, tech, state, source = (request.GET.get(k, "") for k in ("q", "kind", "tech", "state", "source"))
-    if q:
-        programmes = programmes.filter(Q(title__icontains=q) | Q(summary__icontains=q) | Q(agency__icontains=q))
-    if kind in Programme.Kind.values:
-        programmes = programmes.filter(kind=kind)
-    if source in Programme.Source.values:
-        programmes = programmes.filter(source=source)
-    if tech:
-        programmes = programmes.filter(technologies__slug=tech).distinct()
-    if state == "open":
-        programmes = programmes.filter(open_programmes_q(clock.today()))
-    return programmes
+def _filter_values(filterset) -> dict:
+    """The filters as given, to show them again in the list's form."""
+    return {name: filterset.data.get(name, "") for name in filterset.filters}
 
 
 @require_GET
 def programme_list(request):
-    programmes = _filtered_programmes(request, _newest_first(Programme.objects.prefetch_related("technologies")))
-    q, kind, tech, state, source = (request.GET.get(k, "") for k in ("q", "kind", "tech", "state", "source"))
+    programmes, filterset, errors = filter_page(
+        ProgrammeFilter, request, _newest_first(Programme.objects.prefetch_related("technologies")))
     page = _page(request, programmes)
     _annotate_status(page.object_list)
     return render(request, "support/programme_list.html", {
-        "page": page, "query": _query_without_page(request), "q": q, "kind": kind,
-        "tech": tech, "state": state, "source": source, "kinds": Programme.Kind.choices,
+        "page": page, "query": _query_without_page(request), "filter_errors": errors,
+        **_filter_values(filterset), "open_only": filterset.form.cleaned_data.get("open") is True,
+        "kinds": Programme.Kind.choices,
         "sources": [c for c in Programme.Source.choices if c[0] != Programme.Source.MANUAL],
         "technologies": Technology.objects.filter(active=True).order_by("name_ko"),
-    })
+    }, status=400 if errors else 200)
 
 
 @require_GET
@@ -177,30 +168,19 @@ def programme_firms(request, pk: int):
     })
 
 
-def _filtered_firms(request, firms):
-    """The firms the list's filters (?q, district, tech) select; shared by the list and its export."""
-    q, district, tech = (request.GET.get(k, "") for k in ("q", "district", "tech"))
-    if q:
-        firms = firms.filter(Q(name_ko__icontains=q) | Q(name_en__icontains=q) | Q(products__icontains=q))
-    if district:
-        firms = firms.filter(district__name_ko=district)
-    if tech:
-        firms = firms.filter(technologies__slug=tech).distinct()
-    return firms
-
-
 @require_GET
 def firm_list(request):
-    firms = _filtered_firms(
-        request, Firm.objects.select_related("district", "ksic").prefetch_related("technologies").order_by("name_ko"))
-    q, district, tech = (request.GET.get(k, "") for k in ("q", "district", "tech"))
+    firms, filterset, errors = filter_page(
+        FirmFilter, request,
+        Firm.objects.select_related("district", "ksic").prefetch_related("technologies").order_by("name_ko"))
+    district = filterset.form.cleaned_data.get("district")
     return render(request, "support/firm_list.html", {
-        "page": _page(request, firms), "query": _query_without_page(request), "q": q, "district": district,
-        "tech": tech, "districts": District.objects.all(),
+        "page": _page(request, firms), "query": _query_without_page(request), "filter_errors": errors,
+        **_filter_values(filterset), "selected_district": district, "districts": District.objects.all(),
         "district_known": Firm.objects.filter(district__isnull=False).count() if district else None,
         "technologies": Technology.objects.filter(active=True).order_by("name_ko"),
         "is_operator": is_operator(request.user),
-    })
+    }, status=400 if errors else 200)
 
 
 @require_GET
@@ -343,11 +323,18 @@ def _format(request) -> str:
     return fmt
 
 
+def _refused_filters(errors: list[str]) -> HttpResponse:
+    return HttpResponseBadRequest("\n".join(errors), content_type="text/plain; charset=utf-8")
+
+
 @require_GET
 def export_firms(request):
     fmt = _format(request)
-    firms = _filtered_firms(
-        request, Firm.objects.select_related("district", "ksic").prefetch_related("technologies").order_by("pk"))
+    firms, _filterset, errors = filter_page(
+        FirmFilter, request,
+        Firm.objects.select_related("district", "ksic").prefetch_related("technologies").order_by("pk"))
+    if errors:
+        return _refused_filters(errors)
     rows = exports.firm_rows(firms, show_brn=is_official(request.user))
     return exports.table_response("firms", exports.FIRM_COLUMNS, rows, fmt)
 
@@ -355,6 +342,9 @@ def export_firms(request):
 @require_GET
 def export_programmes(request):
     fmt = _format(request)
-    programmes = _filtered_programmes(request, Programme.objects.prefetch_related("technologies", "rules").order_by("pk"))
+    programmes, _filterset, errors = filter_page(
+        ProgrammeFilter, request, Programme.objects.prefetch_related("technologies", "rules").order_by("pk"))
+    if errors:
+        return _refused_filters(errors)
     return exports.table_response("programmes", exports.PROGRAMME_COLUMNS, exports.programme_rows(programmes), fmt)
 

@@ -149,14 +149,15 @@ class ConceptLexicon:
         words = text.split()
         for start in range(len(words)):
             for end in range(start + 1, min(start + 4, len(words)) + 1):  # 깊이 추정 -> 깊이추정
-                found = self.shortened.get("".join(words[start:end]))
-                if found is not None:
-                    written[found[0]] = found[1]
+                short = self.shortened.get("".join(words[start:end]))
+                if short is not None:
+                    written[short[0]] = short[1]
         out: list[Concept] = []
         i = 0
         while i < len(tokens):
             for size in range(min(self.longest, longest, len(tokens) - i), 0, -1):
                 span = tuple(tokens[i:i + size])
+                found: Concept | None
                 if span in written:
                     rendering = written[span]
                     found = Concept(span, list(rendering[0]), rendering[2], list(rendering[1]))

@@ -65,7 +65,8 @@ def tokens_of_parts(title: str, body: str) -> tuple[list[str], list[str]]:
     with _lock:
         analysed = kiwi().tokenize(f"{title}\n{body}")
     split = len(title)
-    head, rest = [], []
+    head: list[str] = []
+    rest: list[str] = []
     for t in analysed:
         if tok := _token(t.form, t.tag):
             (head if t.start < split else rest).append(tok)

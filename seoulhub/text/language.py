@@ -81,7 +81,7 @@ def _latin_language(sample: str, text: str, hint: str) -> str:
         if languages:
             for lang in languages:
                 scores[lang] += 1
-    best = max(scores, key=scores.get)
+    best = max(scores, key=scores.__getitem__)
     if scores[best] == 0:
         # Titles without stop words ("Diffusion Transformers for 3D Scenes"): trust the hint,
         # else call ASCII text English.

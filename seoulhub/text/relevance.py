@@ -152,7 +152,7 @@ def decide(model: LinearModel, matrix: np.ndarray, threshold: float, *, provisio
     digital = scores >= threshold
     if provisional:
         evidence = matrix[:, :len(EVIDENCE_FEATURES)].copy()
-        evidence[np.ix_(only_weak, [_WEAK, _ONLY_WEAK])] = 0.0
+        evidence[np.ix_(only_weak, np.array([_WEAK, _ONLY_WEAK]))] = 0.0
         digital &= evidence.any(axis=1)
     return digital
 

@@ -166,11 +166,11 @@ class TechnologyTagger:
             tokens = _latin_tokens(alias.text)
             if not tokens:
                 continue
-            key = tuple(t.casefold() for t in tokens)
-            self._latin.setdefault(key, []).append(alias)
-            sizes.setdefault(key[0], set()).add(len(key))
-            if len(key) == 1:
-                for plural in (key[0] + "s", key[0] + "es"):
+            ngram = tuple(t.casefold() for t in tokens)
+            self._latin.setdefault(ngram, []).append(alias)
+            sizes.setdefault(ngram[0], set()).add(len(ngram))
+            if len(ngram) == 1:
+                for plural in (ngram[0] + "s", ngram[0] + "es"):
                     sizes.setdefault(plural, set()).add(1)
         self._ngram_sizes = {first: sorted(lengths, reverse=True) for first, lengths in sizes.items()}
         self._hangul_regex = re.compile(_trie_regex(sorted(self._hangul))) if self._hangul else None
@@ -191,7 +191,7 @@ class TechnologyTagger:
         if alias.hangul_syllables >= 3 and not (alias.weight < 0.5 and not at_start):
             return True
         if alias.text in STRICT_SHORT_KO or alias.hangul_syllables == 1:
-            rest = _HANGUL_RUN_AFTER.match(text, end).group()
+            rest = run.group() if (run := _HANGUL_RUN_AFTER.match(text, end)) else ""  # `*`: always a match
             return at_start and (not rest or rest in PARTICLES)
         return at_start
 

@@ -55,7 +55,7 @@ def normalise(term: str) -> str:
 
 @lru_cache(maxsize=1)
 def genre_words() -> frozenset[str]:
-    words = set()
+    words: set[str] = set()
     for line in GENRE_PATH.read_text(encoding="utf-8").splitlines():
         words.update(normalise(word) for word in line.split("#", 1)[0].split())
     return frozenset(words)

@@ -32,7 +32,7 @@ def test_technology_page_joins_trend_firms_programmes_and_demands(client, tech, 
     html = page.content.decode()
     assert "AI voucher (test)" in html and "closed AI call (test)" not in html
     assert "/support/firms/?tech=ai" in html
-    assert "/support/programmes/?tech=ai&amp;state=open" in html
+    assert "/support/programmes/?tech=ai&amp;open=true" in html
     assert f"district={gangnam.name_ko}" in html or "district=%EA%B0%95%EB%82%A8%EA%B5%AC" in html
     assert html.count("<path ") == 25  # the district map
 
@@ -46,7 +46,7 @@ def test_links_of_the_figures_lead_to_lists_holding_exactly_the_counted_rows(cli
     row = TechnologyLandscape.objects.get(technology__slug="ai")
     firms = client.get("/support/firms/", {"tech": "ai"})
     assert firms.context["page"].paginator.count == row.firms == 5
-    programmes = client.get("/support/programmes/", {"tech": "ai", "state": "open"})
+    programmes = client.get("/support/programmes/", {"tech": "ai", "open": "true"})
     assert programmes.context["page"].paginator.count == row.open_programmes == 1
 
 
@@ -65,7 +65,7 @@ def test_landscape_api_answers_with_counts_lists_and_links(client, seoul):
     assert [p["title"] for p in body["seoul"]["open_programme_list"]] == ["AI voucher (test)"]
     assert sum(d["firms"] for d in body["seoul"]["by_district"]) == 5
     assert body["trend"]["significant"] is True
-    assert body["links"]["open_programmes"].endswith("tech=ai&state=open")
+    assert body["links"]["open_programmes"].endswith("tech=ai&open=true")
 
 
 def test_unknown_technology_answers_404_with_words(client):
@@ -128,7 +128,7 @@ def test_every_figure_in_a_gap_row_is_a_link_to_its_rows(client, seoul):
     cells = re.findall(r'<td class="num">(.*?)</td>', row, re.S)
     assert len(cells) == 10
     assert all("<a href=" in cell for cell in cells), cells
-    for target in ["/support/firms/?tech=quantum", "/support/programmes/?tech=quantum&amp;state=open",
+    for target in ["/support/firms/?tech=quantum", "/support/programmes/?tech=quantum&amp;open=true",
                    "/tech/quantum/#firms", "/tech/quantum/#pilots", "/tech/quantum/#demands"]:
         assert f'href="{target}"' in row, target
 

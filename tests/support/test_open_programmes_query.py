@@ -5,8 +5,8 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from seoulhub.support.models import Programme
-from seoulhub.support.services import STALE_AFTER_DAYS, is_open, open_programmes_q
+from seoulhub.support.models import STALE_AFTER_DAYS, Programme
+from seoulhub.support.services import is_open
 
 pytestmark = pytest.mark.django_db
 
@@ -23,5 +23,19 @@ def test_open_filter_matches_is_open_on_real_programmes(programmes, day):
             datetime.timezone.utc)
         programme.save()
     expected = {p.pk for p in Programme.objects.all() if is_open(p, today)}
-    assert set(Programme.objects.filter(open_programmes_q(today)).values_list("pk", flat=True)) == expected
+    assert set(Programme.objects.open(today).values_list("pk", flat=True)) == expected
     assert Programme.objects.count() >= 100 and expected
+
+
+def test_open_uses_the_hub_clock(programmes):
+    """Programme.objects.open() without a day reads seoulhub.core.clock (the demo's pinned day)."""
+    from seoulhub.core import clock
+
+    day = datetime.date(2021, 6, 15)
+    clock.set_reference_date(day)
+    try:
+        assert set(Programme.objects.open()) == set(Programme.objects.open(day))
+        assert set(Programme.objects.not_open()) == set(Programme.objects.exclude(
+            pk__in=[p.pk for p in Programme.objects.all() if is_open(p, day)]))
+    finally:
+        clock.set_reference_date(None)

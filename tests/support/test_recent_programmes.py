@@ -14,7 +14,7 @@ from seoulhub.support.demo import newest_programme_date, open_count
 from seoulhub.support.loaders import load_bizinfo, load_kstartup, load_plan, load_venture_sample
 from seoulhub.support.models import Firm, PlanEntry, Programme
 from seoulhub.support.plan_match import normalise_title
-from seoulhub.support.services import is_open, open_programmes_q
+from seoulhub.support.services import is_open
 
 pytestmark = pytest.mark.django_db
 DEMO_DAY = datetime.date(2026, 7, 31)
@@ -37,7 +37,7 @@ def test_the_2026_sets_load_once_and_many_are_open_on_the_newest_day(recent):
     assert open_count(DEMO_DAY) >= 20
     # The database filter agrees with the status shown on each programme.
     expected = {p.pk for p in Programme.objects.all() if is_open(p, DEMO_DAY)}
-    assert set(Programme.objects.filter(open_programmes_q(DEMO_DAY)).values_list("pk", flat=True)) == expected
+    assert set(Programme.objects.open(DEMO_DAY).values_list("pk", flat=True)) == expected
     # A rolling call announced after the day shown is not open yet.
     late = Programme.objects.filter(rolling=True).order_by("-source_created_at").first()
     assert not is_open(late, late.source_created_at.date() - datetime.timedelta(days=1))
@@ -65,7 +65,7 @@ def test_support_page_counts_what_is_open_on_the_demo_date(recent, client):
     html = client.get("/support/", HTTP_ACCEPT_LANGUAGE="ko").content.decode()
     shown = int(re.search(r'id="open-count">(\d+)<', html).group(1))
     assert "현재 접수 중" in html and shown == open_count(DEMO_DAY) >= 20
-    listed = client.get("/support/programmes/?state=open", HTTP_ACCEPT_LANGUAGE="ko").content.decode()
+    listed = client.get("/support/programmes/?open=true", HTTP_ACCEPT_LANGUAGE="ko").content.decode()
     assert f"{shown}개 지원사업" in listed or f"{shown}" in listed
     api_open = client.get("/api/v1/programmes?open=true&limit=1").json()["count"]
     api_closed = client.get("/api/v1/programmes?open=false&limit=1").json()["count"]

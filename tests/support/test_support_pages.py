@@ -20,7 +20,7 @@ def test_catalogue_shows_real_2021_programmes_as_closed_and_filters_open(client,
     assert {p.status for p in response.context["page"]} <= {"closed", "stale", "unknown"}
     assert "closed" in {window_status(p) for p in Programme.objects.all()}
     assert "기업마당" in response.content.decode()  # the source is named
-    only_open = client.get("/support/programmes/", {"state": "open"})
+    only_open = client.get("/support/programmes/", {"open": "true"})
     assert only_open.context["page"].paginator.count == 0
 
 
