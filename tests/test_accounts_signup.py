@@ -17,8 +17,9 @@ User = get_user_model()
 
 
 def _link(message) -> str:
-    """The hub link in a mail body, as a path."""
-    url = re.search(r"https?://\S+", message.body)[0]
+    """The hub link in a mail body, as a path. It stands on a line of its own, so that mail programs
+    link all of it and nothing more (allauth's Korean wording once glued 을 to it)."""
+    url = re.search(r"^https?://\S+/$", message.body, re.MULTILINE)[0]
     return "/" + url.split("/", 3)[3]
 
 
@@ -256,3 +257,15 @@ def test_too_many_sign_ins_get_a_korean_page(client, make_user):
     assert response.status_code == 429
     assert "로그인 시도가 너무 많습니다" in response.content.decode()
     assert not _signed_in(client)
+
+
+def test_in_development_the_check_your_mail_page_says_where_the_mail_went(client, settings, tmp_path):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    settings.EMAIL_FILE_PATH = tmp_path
+    response = _sign_up(client)
+    html = client.get(response["Location"]).content.decode()
+    assert "개발 서버" in html and str(tmp_path) in html
+    written = list(tmp_path.iterdir())
+    assert len(written) == 1 and "/accounts/confirm-email/" in written[0].read_text()
+    settings.PRODUCTION = True
+    assert "개발 서버" not in client.get(response["Location"]).content.decode()

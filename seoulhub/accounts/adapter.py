@@ -5,7 +5,6 @@ from types import SimpleNamespace
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.models import EmailAddress
-from allauth.account.stages import EmailVerificationStage
 from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -35,12 +34,13 @@ class AccountAdapter(DefaultAccountAdapter):
         super().send_mail(template_prefix, email, context)
 
     def get_login_stages(self) -> list[str]:
-        return [f"{__name__}.EmailVerificationUnlessCreatedByOperator" if path.endswith(".EmailVerificationStage")
-                else path for path in super().get_login_stages()]
+        # By dotted path: importing allauth.account.stages before allauth's own modules is circular.
+        return ["seoulhub.accounts.stages.EmailVerificationUnlessCreatedByOperator"
+                if path.endswith(".EmailVerificationStage") else path for path in super().get_login_stages()]
 
     def can_delete_email(self, email_address) -> bool:
         # Someone who signed up keeps at least one address: without one they would escape the
-        # mandatory verification (EmailVerificationUnlessCreatedByOperator) and password resets.
+        # mandatory verification (seoulhub.accounts.stages) and password resets.
         others = EmailAddress.objects.filter(user_id=email_address.user_id).exclude(pk=email_address.pk)
         return others.exists() and super().can_delete_email(email_address)
 
@@ -58,15 +58,3 @@ def apply_language(response, language: str) -> None:
                             path=settings.LANGUAGE_COOKIE_PATH, domain=settings.LANGUAGE_COOKIE_DOMAIN,
                             secure=settings.LANGUAGE_COOKIE_SECURE, httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
                             samesite=settings.LANGUAGE_COOKIE_SAMESITE)
-
-
-class EmailVerificationUnlessCreatedByOperator(EmailVerificationStage):
-    """Everyone who gave an address must verify it before signing in. Accounts an operator
-    created (createsuperuser, the admin, the demo loader) have no address on record to verify
-    and sign in with their username, as before accounts were self-service."""
-
-    def handle(self):
-        user = self.login.user
-        if user is not None and not EmailAddress.objects.filter(user_id=user.pk).exists():
-            return None, True
-        return super().handle()

@@ -13,6 +13,8 @@ class LoginForm(AllauthLoginForm):
         super().__init__(*args, **kwargs)
         self.fields["login"].label = _("E-mail or username")
         self.fields["login"].widget.attrs.update(placeholder="", autocomplete="username")
+        if "remember" in self.fields:
+            self.fields["remember"].label = _("Keep me signed in")
 
     def add_prefix(self, field_name):
         return "username" if field_name == "login" else super().add_prefix(field_name)
