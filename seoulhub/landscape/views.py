@@ -29,7 +29,7 @@ from .trends import HISTORY_WEEKS, RECENT_WEEKS
 @require_GET
 def gaps(request):
     """The officials' early warning. Public like the figures it ranks (all counted from public
-    lists); see docs/decisions-landscape.md."""
+    lists); see docs/decisions.md, "Landscape"."""
     rising_only = request.GET.get("rising") == "1"
     rows = gap_rows(rising_only=rising_only)
     for row in rows:
