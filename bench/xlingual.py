@@ -45,7 +45,9 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 FEEDS = REPO / "data" / "feeds"
-QUERIES = REPO / "bench" / "data" / "ko_en_queries.json"
+QUERY_SETS = {"first": REPO / "bench" / "data" / "ko_en_queries.json",
+              "second": REPO / "bench" / "data" / "ko_en_queries_2.json"}
+QUERIES = QUERY_SETS["first"]
 CACHE = REPO / "var" / "bench-cache"
 CONFIGS = ("before", "lexical", "after", "english-only", "leave-out")
 
@@ -138,6 +140,8 @@ def main(argv: list[str]) -> dict:
     parser = argparse.ArgumentParser(prog="bench xlingual")
     parser.add_argument("--configs", default=",".join(CONFIGS))
     parser.add_argument("--depth", type=int, default=100)
+    parser.add_argument("--queries", default="first", choices=sorted(QUERY_SETS),
+                        help="dev set: first (ko_en_queries.json) or second (ko_en_queries_2.json)")
     parser.add_argument("--per-query", action="store_true", help="P@10 of every query in every configuration")
     parser.add_argument("--cost-docs", type=int, default=0, help="time the expansion's cost on N documents instead")
     args = parser.parse_args(argv)
@@ -149,7 +153,7 @@ def main(argv: list[str]) -> dict:
     from seoulhub.radar.search.query import parse_query
     from seoulhub.radar.search.vectors import VectorIndex
 
-    queries = json.loads(QUERIES.read_text(encoding="utf-8"))["queries"]
+    queries = json.loads(QUERY_SETS[args.queries].read_text(encoding="utf-8"))["queries"]
     docs = load_corpus()
     relevant = judge(queries, docs)
     english = {i for i, d in enumerate(docs, 1) if d["lang"] == "en"}
