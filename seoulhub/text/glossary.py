@@ -9,7 +9,8 @@ A query is read as a sequence of concepts, longest first: "검색 증강 생성 
    for Korean terms the glossary does not have;
 3. back-transliteration of a loanword against the corpus's English vocabulary (transliterate.py:
    온디바이스 -> on-device, 하이브리드 -> hybrid);
-4. the parts of a compound token (compounds.py: ai반도체 -> ai + 반도체), looked up again.
+4. the parts of a compound token (compounds.py: ai반도체 -> ai + 반도체), looked up again as a
+   phrase, else composed from each part's own rendering (양자 + 컴퓨터 -> quantum computer).
 
 Everything is precomputed into one dict keyed by normalised token tuples when the lexicon is
 built (once per process); reading a query costs a few dict lookups per token.
@@ -30,6 +31,7 @@ GLOSSARY_PATH = Path(__file__).resolve().parents[2] / "data" / "glossary" / "ko_
 _HANGUL = re.compile(r"[\uac00-\ud7a3]")
 MAX_CONCEPT_TOKENS = 6
 MAX_ENGLISH_PER_CONCEPT = 4
+MAX_PART_RENDERINGS = 2  # renderings of one part of a compound tried in combination
 
 Phrase = tuple[str, ...]
 
@@ -95,6 +97,8 @@ class ConceptLexicon:
                 if korean and _HANGUL.search(korean) and len(self.normalise(korean)) == 1:
                     self._add(korean, latin, "taxonomy")
         self.longest = max((len(p) for p in self.phrases), default=1)
+        self.split_compositional = True
+        self._parts_cache: dict[Phrase, list[Concept]] = {}
 
     def _add_shortened(self, korean: str, english) -> None:
         rendered = list(dict.fromkeys(p for p in (tuple(self.normalise(e)) for e in english) if p))
@@ -110,10 +114,12 @@ class ConceptLexicon:
         rendered = list(dict.fromkeys(p for p in (tuple(self.normalise(e)) for e in english) if p))
         if not rendered:
             return
+        if len(self.normalise(korean)) < len(korean.split()):
+            # A word the normaliser drops (접는 스마트폰, 긴 문맥) would make 스마트폰 mean "foldable"
+            # and 문맥 "long context"; the spaceless form (긴문맥 -> 문맥) is dropped with it.
+            return
         for variant in dict.fromkeys((korean, korean.replace(" ", ""))):
             key = tuple(self.normalise(variant))
-            if len(key) < len(variant.split()):
-                continue  # a word the normaliser drops (접는 스마트폰) would make 스마트폰 mean "foldable"
             if key and key not in self.phrases:  # the curated glossary, read first, wins
                 self.phrases[key] = (rendered[:MAX_ENGLISH_PER_CONCEPT], list(english), source)
 
@@ -125,20 +131,66 @@ class ConceptLexicon:
 
     def _single(self, token: str) -> Concept:
         if _HANGUL.search(token):
-            split = compounds.parts(token)
+            words = tuple(token.split())
+            split = words if len(words) > 1 else compounds.parts(token)  # a user word may hold a space
             if split:
-                # ai반도체 -> the glossary's "ai 반도체", else each part's own renderings ANDed
-                # as one phrase is too strict; the whole part tuple is looked up first.
+                # ai반도체 -> the glossary's "ai 반도체" when it has it ...
                 whole = self.lookup(split)
                 if whole is not None:
                     return Concept((token,), whole.english, "compound", whole.english_text)
-            if self.transliterator is not None and token.isalpha() and not token.isascii():
-                english = self.transliterator.english(token)
-                if english:
-                    rendered = tuple(self.normalise(english))
-                    if rendered:
-                        return Concept((token,), [rendered], "transliteration", [english])
+            english = self._transliterate(token)
+            if english:
+                return Concept((token,), [tuple(self.normalise(english))], "transliteration", [english])
+            if split:
+                # ... else the parts' renderings in order, as phrases: 양자컴퓨터 -> quantum computer,
+                # 강화학습 -> reinforcement learning (a compound is the English words side by side).
+                composed = self._compose(split)
+                if composed:
+                    return Concept((token,), [tuple(self.normalise(e)) for e in composed], "compound", composed)
         return Concept((token,))
+
+    def _as_parts(self, concept: Concept) -> list[Concept]:
+        """A multi-word term whose English is just its words' renderings side by side (시계열 예측 =
+        time series + forecasting, 의료 대형 언어 모델 = medical + large language model) as those
+        concepts, each required on its own: English titles seldom keep the words adjacent
+        ("Large Language Models for Clinical ..."), and an adjacent phrase found too rarely
+        sends the search to its fallback. An idiom (사고의 사슬 = chain of thought) stays whole."""
+        found = self._parts_cache.get(concept.tokens)
+        if found is None:
+            parts = self.concepts(concept.tokens, longest=len(concept.tokens) - 1)
+            # Every rendering must be spelled so, or the split would lose one (OCR of 광학 문자 인식).
+            composed = (bool(concept.english) and all(p.english for p in parts)
+                        and all(_spells(english, parts) for english in concept.english))
+            found = self._parts_cache[concept.tokens] = parts if composed else []
+        if not found:
+            return [concept]
+        return [Concept(p.tokens, list(p.english), p.source, list(p.english_text), p.optional) for p in found]
+
+    def _transliterate(self, word: str) -> str | None:
+        if self.transliterator is None or not word.isalpha() or word.isascii():
+            return None
+        english = self.transliterator.english(word)
+        return english if english and self.normalise(english) else None
+
+    def _part_english(self, part: str) -> list[str]:
+        found = self.lookup((part,))
+        if found is not None and found.english_text:
+            return found.english_text[:MAX_PART_RENDERINGS]
+        if not _HANGUL.search(part):
+            return [part]  # ai of ai반도체
+        english = self._transliterate(part)
+        return [english] if english else []
+
+    def _compose(self, parts: Phrase) -> list[str]:
+        """English phrases for a compound from its parts' renderings (every part must have one):
+        at most MAX_ENGLISH_PER_CONCEPT combinations, the glossary's first renderings first."""
+        renderings = [self._part_english(p) for p in parts]
+        if not all(renderings):
+            return []
+        phrases = [""]
+        for options in renderings:
+            phrases = [f"{head} {option}".strip() for head in phrases for option in options]
+        return phrases[:MAX_ENGLISH_PER_CONCEPT]
 
     def concepts(self, tokens: list[str] | tuple[str, ...], longest: int = MAX_CONCEPT_TOKENS,
                  text: str = "") -> list[Concept]:
@@ -163,13 +215,26 @@ class ConceptLexicon:
                 else:
                     found = self.lookup(span)
                 if found is not None:
-                    out.append(found)
+                    out.extend(self._as_parts(found) if self.split_compositional and size > 1 else [found])
                     i += size
                     break
             else:
                 out.append(self._single(tokens[i]))
                 i += 1
         return out
+
+
+def _spells(english: Phrase, parts: list[Concept]) -> bool:
+    """Whether `english` is one rendering of each part in order (an optional part may be absent)."""
+    def walk(at: int, index: int) -> bool:
+        if index == len(parts):
+            return at == len(english)
+        part = parts[index]
+        if part.optional and walk(at, index + 1):
+            return True
+        return any(english[at:at + len(option)] == option and walk(at + len(option), index + 1)
+                   for option in part.english)
+    return walk(0, 0)
 
 
 @lru_cache(maxsize=4)
