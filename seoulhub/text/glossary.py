@@ -164,7 +164,8 @@ class ConceptLexicon:
             found = self._parts_cache[concept.tokens] = parts if composed else []
         if not found:
             return [concept]
-        return [Concept(p.tokens, list(p.english), p.source, list(p.english_text), p.optional) for p in found]
+        # A head noun of the term is required like its other words (연합 학습 = federated AND learning).
+        return [Concept(p.tokens, list(p.english), p.source, list(p.english_text)) for p in found]
 
     def _transliterate(self, word: str) -> str | None:
         if self.transliterator is None or not word.isalpha() or word.isascii():
