@@ -243,3 +243,39 @@ def lexicon_for(normalise: Callable[[str], list[str]]) -> ConceptLexicon:
     from .techtag import load_entries
 
     return ConceptLexicon(normalise, glossary_rows(), load_entries(), default_transliterator())
+
+
+_STOPWORDS = frozenset(
+    "a an the of for and in on with to via from by at as is are be we our its their into towards toward using based "
+    "under over through what how when why do does can not or vs versus than beyond without across between within "
+    "among more less new novel one two all any this that these those your you it large".split())
+
+
+def uncovered_terms(titles, min_count: int = 25, path: Path = GLOSSARY_PATH) -> list[tuple[str, int]]:
+    """The English one- to three-word terms of `titles` (in at least `min_count` titles) that no
+    glossary entry renders, most frequent first: the worklist from which the glossary was grown."""
+    from collections import Counter
+
+    covered = {english.casefold() for _korean, terms, _optional in glossary_rows(path) for english in terms}
+    counts: Counter = Counter()
+    for title in titles:
+        words = [w.strip(".,:;!?()[]{}\"'").casefold() for w in title.split()]
+        grams = set()
+        for size in (1, 2, 3):
+            for start in range(len(words) - size + 1):
+                gram = words[start:start + size]
+                if all(w and w not in _STOPWORDS and re.match(r"^[a-z][a-z0-9\-]*$", w) for w in gram):
+                    grams.add(" ".join(gram))
+        counts.update(grams)
+    return [(term, n) for term, n in counts.most_common() if n >= min_count and term not in covered]
+
+
+if __name__ == "__main__":  # python -m seoulhub.text.glossary: the corpus's terms the glossary lacks
+    import gzip
+    import json
+
+    source = GLOSSARY_PATH.parents[1] / "arxiv" / "arxiv_cs_titles_2025-03-18_2026-07-01.jsonl.gz"
+    with gzip.open(source, "rt", encoding="utf-8") as fh:
+        corpus_titles = [json.loads(line)["title"] for line in fh]
+    for term, n in uncovered_terms(corpus_titles):
+        print(f"{n}\t{term}")
