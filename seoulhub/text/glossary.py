@@ -114,6 +114,10 @@ class ConceptLexicon:
         rendered = list(dict.fromkeys(p for p in (tuple(self.normalise(e)) for e in english) if p))
         if not rendered:
             return
+        if 2 * len("".join(self.normalise(korean))) <= len(korean.replace(" ", "")):
+            # The normaliser keeps half the term or less (홀로그램 -> 그램, 깊이 추정 -> 추정): the
+            # fragment must not mean the term; written so, `shortened` still reads it.
+            return
         if len(self.normalise(korean)) < len(korean.split()):
             # A word the normaliser drops (접는 스마트폰, 긴 문맥) would make 스마트폰 mean "foldable"
             # and 문맥 "long context"; the spaceless form (긴문맥 -> 문맥) is dropped with it.
@@ -167,6 +171,27 @@ class ConceptLexicon:
         # A head noun of the term is required like its other words (연합 학습 = federated AND learning).
         return [Concept(p.tokens, list(p.english), p.source, list(p.english_text)) for p in found]
 
+    def _written_loanword(self, word: str, tokens: Phrase):
+        """A loanword Kiwi does not know comes apart (오케스트레이션 -> 오케스트 레이 션) or loses its
+        end (스펙트로그램 -> 스펙트로): the run of query tokens that spells part of the written word,
+        with the whole word's transliteration, when one of its tokens is unknown; else None."""
+        if not _HANGUL.search(word) or not word.isalpha() or word.isascii() or (word.casefold(),) in self.phrases:
+            return None
+        for start in range(len(tokens)):
+            end = start
+            while end < len(tokens) and "".join(tokens[start:end + 1]) in word.casefold():
+                end += 1
+            run = tokens[start:end]
+            if not run or "".join(run) == word.casefold() and len(run) == 1:
+                continue
+            if all(self.lookup((t,)) is not None for t in run) or self.lookup(run) is not None:
+                return None  # the pieces are words the glossary knows (연합 학습)
+            english = self._transliterate(word)
+            if english:
+                return run, ([tuple(self.normalise(english))], [english], "transliteration")
+            return None
+        return None
+
     def _transliterate(self, word: str) -> str | None:
         if self.transliterator is None or not word.isalpha() or word.isascii():
             return None
@@ -205,6 +230,10 @@ class ConceptLexicon:
                 found = self.shortened.get("".join(words[start:end]))
                 if found is not None:
                     written[found[0]] = found[1]
+        for word in words:
+            found = self._written_loanword(word, tuple(tokens))
+            if found is not None and found[0] not in written:
+                written[found[0]] = found[1]
         out: list[Concept] = []
         i = 0
         while i < len(tokens):
