@@ -203,3 +203,20 @@ def test_the_written_query_tells_the_shortened_term(lexicon):
     # 깊이 추정 normalises to 추정 alone: written so, it is depth estimation; 추정 alone is not.
     assert ("depth", "estimation") in parse("깊이 추정", lexicon).groups[0]
     assert ("depth", "estimation") not in parse("추정", lexicon).groups[0]
+
+
+def test_a_loanword_the_normaliser_breaks_is_transliterated_as_written(lexicon):
+    text = "스펙트로그램 분석"
+    tokens = textfns.normalise(text)
+    assert "스펙트로그램" not in tokens  # Kiwi does not know the word
+    concepts = lexicon.concepts(tokens, text=text)
+    assert concepts[0].source == "transliteration" and concepts[0].english == [("spectrogram",)]
+
+
+def test_a_fragment_the_normaliser_leaves_of_a_term_does_not_mean_the_term():
+    def normalise(text):  # drops a leading 홀로, as Kiwi does
+        return [w.removeprefix("홀로") for w in text.split() if w.removeprefix("홀로")]
+
+    lexicon = ConceptLexicon(normalise, [("홀로그램", ("hologram",))])
+    assert lexicon.lookup(("그램",)) is None
+    assert lexicon.concepts(["그램"], text="홀로그램")[0].english == [("hologram",)]
