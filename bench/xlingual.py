@@ -127,6 +127,7 @@ def leave_out_lexicon(normalise, queries, words: bool = False):
     terms, and with `words` also the words a compositional term is read as (모델 병합 -> 모델, 병합)."""
     from seoulhub.text.glossary import ConceptLexicon, glossary_rows
     from seoulhub.text.techtag import load_entries
+    from seoulhub.text.neighbours import default_neighbours
     from seoulhub.text.transliterate import default_transliterator
 
     full = ConceptLexicon(normalise, glossary_rows(), (), None)
@@ -139,7 +140,8 @@ def leave_out_lexicon(normalise, queries, words: bool = False):
                     used.add(concept.tokens)
     rows = [r for r in glossary_rows() if tuple(normalise(r[0])) not in used
             and tuple(normalise(r[0].replace(" ", ""))) not in used]
-    return ConceptLexicon(normalise, rows, load_entries(), default_transliterator()), len(glossary_rows()) - len(rows)
+    return (ConceptLexicon(normalise, rows, load_entries(), default_transliterator(), default_neighbours()),
+            len(glossary_rows()) - len(rows))
 
 
 def main(argv: list[str]) -> dict:

@@ -10,7 +10,9 @@ A query is read as a sequence of concepts, longest first: "검색 증강 생성 
 3. back-transliteration of a loanword against the corpus's English vocabulary (transliterate.py:
    온디바이스 -> on-device, 하이브리드 -> hybrid);
 4. the parts of a compound token (compounds.py: ai반도체 -> ai + 반도체), looked up again as a
-   phrase, else composed from each part's own rendering (양자 + 컴퓨터 -> quantum computer).
+   phrase, else composed from each part's own rendering (양자 + 컴퓨터 -> quantum computer);
+5. the nearest English words of the corpus by the multilingual encoder, when close enough
+   (neighbours.py: 치과 -> dental), for a Hangul word nothing above renders.
 
 Everything is precomputed into one dict keyed by normalised token tuples when the lexicon is
 built (once per process); reading a query costs a few dict lookups per token.
@@ -69,9 +71,10 @@ class Concept:
 
 class ConceptLexicon:
     def __init__(self, normalise: Callable[[str], list[str]], entries=(), taxonomy_entries=(),
-                 transliterator: Transliterator | None = None):
+                 transliterator: Transliterator | None = None, neighbours=None):
         self.normalise = normalise
         self.transliterator = transliterator
+        self.neighbours = neighbours  # neighbours.EnglishNeighbours: the encoder's last resort
         # normalised Korean phrase -> (English phrases, English as written, source)
         self.phrases: dict[Phrase, tuple[list[Phrase], list[str], str]] = {}
         self.optional: set[Phrase] = set()
@@ -151,6 +154,11 @@ class ConceptLexicon:
                 composed = self._compose(split)
                 if composed:
                     return Concept((token,), [tuple(self.normalise(e)) for e in composed], "compound", composed)
+            if self.neighbours is not None:
+                nearest = [w for w in self.neighbours.nearest(token) if self.normalise(w)]
+                if nearest:
+                    return Concept((token,), list(dict.fromkeys(tuple(self.normalise(w)) for w in nearest)),
+                                   "encoder", nearest)
         return Concept((token,))
 
     def _as_parts(self, concept: Concept) -> list[Concept]:
@@ -271,7 +279,9 @@ def _spells(english: Phrase, parts: list[Concept]) -> bool:
 def lexicon_for(normalise: Callable[[str], list[str]]) -> ConceptLexicon:
     from .techtag import load_entries
 
-    return ConceptLexicon(normalise, glossary_rows(), load_entries(), default_transliterator())
+    from .neighbours import default_neighbours
+
+    return ConceptLexicon(normalise, glossary_rows(), load_entries(), default_transliterator(), default_neighbours())
 
 
 _STOPWORDS = frozenset(

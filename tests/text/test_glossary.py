@@ -220,3 +220,28 @@ def test_a_fragment_the_normaliser_leaves_of_a_term_does_not_mean_the_term():
     lexicon = ConceptLexicon(normalise, [("홀로그램", ("hologram",))])
     assert lexicon.lookup(("그램",)) is None
     assert lexicon.concepts(["그램"], text="홀로그램")[0].english == [("hologram",)]
+
+
+def test_english_neighbours_keep_only_close_words():
+    import numpy as np
+
+    from seoulhub.text.neighbours import EnglishNeighbours
+
+    words = ["crowd", "crowds", "union"]
+    matrix = np.array([[1.0, 0.0], [0.99, 0.14], [0.0, 1.0]], dtype=np.float32)
+    vectors = {"군중": [1.0, 0.0], "연합": [0.72, 0.69]}
+    neighbours = EnglishNeighbours(words, matrix, lambda texts: np.array([vectors[t] for t in texts]))
+    assert neighbours.nearest("군중") == ("crowd", "crowds")  # the runner-up is within the margin
+    assert neighbours.nearest("연합") == ()  # 0.72 at best: not close enough
+    assert neighbours.nearest("체") == ()  # a lone syllable is a fragment, not a word
+
+
+def test_the_encoder_renders_a_word_nothing_else_does():
+    def normalise(text):
+        return text.split()
+
+    from seoulhub.text.neighbours import default_neighbours
+
+    lexicon = ConceptLexicon(normalise, [], neighbours=default_neighbours())
+    (concept,) = lexicon.concepts(["군중"])
+    assert concept.source == "encoder" and ("crowd",) in concept.english
