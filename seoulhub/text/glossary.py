@@ -33,6 +33,7 @@ GLOSSARY_PATH = Path(__file__).resolve().parents[2] / "data" / "glossary" / "ko_
 _HANGUL = re.compile(r"[\uac00-\ud7a3]")
 MAX_CONCEPT_TOKENS = 6
 MAX_ENGLISH_PER_CONCEPT = 4
+MAX_SPACED_WORDS = 4  # terms of up to this many words are also registered with any spacing
 MAX_PART_RENDERINGS = 2  # renderings of one part of a compound tried in combination
 
 Phrase = tuple[str, ...]
@@ -125,7 +126,7 @@ class ConceptLexicon:
             # A word the normaliser drops (접는 스마트폰, 긴 문맥) would make 스마트폰 mean "foldable"
             # and 문맥 "long context"; the spaceless form (긴문맥 -> 문맥) is dropped with it.
             return
-        for variant in dict.fromkeys((korean, korean.replace(" ", ""))):
+        for variant in _spacings(korean):
             key = tuple(self.normalise(variant))
             if key and key not in self.phrases:  # the curated glossary, read first, wins
                 self.phrases[key] = (rendered[:MAX_ENGLISH_PER_CONCEPT], list(english), source)
@@ -260,6 +261,21 @@ class ConceptLexicon:
                 out.append(self._single(tokens[i]))
                 i += 1
         return out
+
+
+def _spacings(korean: str) -> list[str]:
+    """The term as written, without spaces, and (up to MAX_SPACED_WORDS words) with every other
+    choice of spaces: 대규모 언어모델 and 대규모언어 모델 are 대규모 언어 모델, and Kiwi may keep a
+    joined pair as one token (언어모델)."""
+    words = korean.split()
+    variants = [korean, "".join(words)]
+    if 2 < len(words) <= MAX_SPACED_WORDS:
+        for mask in range(1, 2 ** (len(words) - 1) - 1):
+            joined = words[0]
+            for i, word in enumerate(words[1:]):
+                joined += ("" if mask >> i & 1 else " ") + word
+            variants.append(joined)
+    return list(dict.fromkeys(variants))
 
 
 def _spells(english: Phrase, parts: list[Concept]) -> bool:

@@ -245,3 +245,12 @@ def test_the_encoder_renders_a_word_nothing_else_does():
     lexicon = ConceptLexicon(normalise, [], neighbours=default_neighbours())
     (concept,) = lexicon.concepts(["군중"])
     assert concept.source == "encoder" and ("crowd",) in concept.english
+
+
+def test_a_term_matches_with_any_spacing():
+    def normalise(text):
+        return text.split()
+
+    lexicon = ConceptLexicon(normalise, [("대규모 언어 모델", ("large language model",))])
+    for spaced in (("대규모", "언어모델"), ("대규모언어", "모델"), ("대규모언어모델",)):
+        assert lexicon.lookup(spaced).english == [("large", "language", "model")]
