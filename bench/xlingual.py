@@ -16,7 +16,9 @@ vector index; the ranking's English items are cut at 10. Configurations:
 * after: as lexical, and the English renderings also embedded with the query (the hub's default);
 * english-only: as lexical, the embedding of the English renderings alone;
 * leave-out: as after, with every glossary entry that a dev query uses removed (how the rest of
-  the machinery - taxonomy, transliteration, compound parts, fallback - does on unseen terms).
+  the machinery - taxonomy, transliteration, compound parts, fallback - does on unseen terms);
+* leave-out-words: as leave-out, and also the entries of the words a compositional term is read
+  as (모델 병합 -> 모델, 병합): the machinery without any of the query's own vocabulary.
 
 Also timed: parse_query per query with and without the lexicon (the expansion's added cost).
 `--cost-docs N` instead times what the expansion adds to a search at a larger scale: the
@@ -45,20 +47,23 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 FEEDS = REPO / "data" / "feeds"
-QUERIES = REPO / "bench" / "data" / "ko_en_queries.json"
+QUERY_SETS = {"first": REPO / "bench" / "data" / "ko_en_queries.json",
+              "second": REPO / "bench" / "data" / "ko_en_queries_2.json"}
+QUERIES = QUERY_SETS["first"]
 CACHE = REPO / "var" / "bench-cache"
-CONFIGS = ("before", "lexical", "after", "english-only", "leave-out")
+CONFIGS = ("before", "lexical", "after", "english-only", "leave-out", "leave-out-words")
 
 
-def load_corpus() -> list[dict]:
-    """[{lang, title, text}] of the demo feeds, in a fixed order."""
+def load_corpus(titles: str = "every20th") -> list[dict]:
+    """[{lang, title, text}] of the demo feeds, in a fixed order. `titles` picks the titles feed:
+    every20th (3,737, the bench's default) or every2nd (37,364, what `seoulhub ingest --demo` loads)."""
     docs = []
     with gzip.open(FEEDS / "arxiv_cs_full_2025-10_every4th.jsonl.gz", "rt", encoding="utf-8") as fh:
         for line in fh:
             record = json.loads(line)
             docs.append({"lang": "en", "title": " ".join(record["title"].split()),
                          "text": " ".join((record.get("summary") or "").split())})
-    with gzip.open(FEEDS / "arxiv_cs_titles_every20th.jsonl.gz", "rt", encoding="utf-8") as fh:
+    with gzip.open(FEEDS / f"arxiv_cs_titles_{titles}.jsonl.gz", "rt", encoding="utf-8") as fh:
         for line in fh:
             docs.append({"lang": "en", "title": " ".join(json.loads(line)["title"].split()), "text": ""})
     for item in ET.parse(FEEDS / "klue-ynat-it-economy.xml").getroot().iter("item"):
@@ -117,27 +122,36 @@ def scores(top: list[int], relevant: set[int]) -> tuple[float, float]:
     return sum(gains) / 10, (dcg / ideal if ideal else 0.0)
 
 
-def leave_out_lexicon(normalise, queries):
-    """The hub's lexicon without the glossary entries any dev query is read through."""
+def leave_out_lexicon(normalise, queries, words: bool = False):
+    """The hub's lexicon without the glossary entries any dev query is read through: its whole
+    terms, and with `words` also the words a compositional term is read as (모델 병합 -> 모델, 병합)."""
     from seoulhub.text.glossary import ConceptLexicon, glossary_rows
     from seoulhub.text.techtag import load_entries
+    from seoulhub.text.neighbours import default_neighbours
     from seoulhub.text.transliterate import default_transliterator
 
     full = ConceptLexicon(normalise, glossary_rows(), (), None)
     used = set()
-    for query in queries:
-        for concept in full.concepts(list(dict.fromkeys(normalise(query["query"])))):
-            if concept.source == "glossary":
-                used.add(concept.tokens)
+    for split in (False, True) if words else (False,):
+        full.split_compositional = split
+        for query in queries:
+            for concept in full.concepts(list(dict.fromkeys(normalise(query["query"]))), text=query["query"]):
+                if concept.source == "glossary":
+                    used.add(concept.tokens)
     rows = [r for r in glossary_rows() if tuple(normalise(r[0])) not in used
             and tuple(normalise(r[0].replace(" ", ""))) not in used]
-    return ConceptLexicon(normalise, rows, load_entries(), default_transliterator()), len(glossary_rows()) - len(rows)
+    return (ConceptLexicon(normalise, rows, load_entries(), default_transliterator(), default_neighbours()),
+            len(glossary_rows()) - len(rows))
 
 
 def main(argv: list[str]) -> dict:
     parser = argparse.ArgumentParser(prog="bench xlingual")
     parser.add_argument("--configs", default=",".join(CONFIGS))
     parser.add_argument("--depth", type=int, default=100)
+    parser.add_argument("--queries", default="first", choices=sorted(QUERY_SETS),
+                        help="dev set: first (ko_en_queries.json) or second (ko_en_queries_2.json)")
+    parser.add_argument("--corpus", default="bench", choices=("bench", "demo"),
+                        help="bench: the feeds with every 20th title; demo: with every 2nd title, as the demo loads")
     parser.add_argument("--per-query", action="store_true", help="P@10 of every query in every configuration")
     parser.add_argument("--cost-docs", type=int, default=0, help="time the expansion's cost on N documents instead")
     args = parser.parse_args(argv)
@@ -149,8 +163,8 @@ def main(argv: list[str]) -> dict:
     from seoulhub.radar.search.query import parse_query
     from seoulhub.radar.search.vectors import VectorIndex
 
-    queries = json.loads(QUERIES.read_text(encoding="utf-8"))["queries"]
-    docs = load_corpus()
+    queries = json.loads(QUERY_SETS[args.queries].read_text(encoding="utf-8"))["queries"]
+    docs = load_corpus("every2nd" if args.corpus == "demo" else "every20th")
     relevant = judge(queries, docs)
     english = {i for i, d in enumerate(docs, 1) if d["lang"] == "en"}
     matrix = embeddings(docs)
@@ -168,15 +182,16 @@ def main(argv: list[str]) -> dict:
             indexes[with_parts] = build_index(docs, with_parts)
         engine, connection = indexes[with_parts]
         config_lexicon = None if config == "before" else lexicon
-        if config == "leave-out":
-            config_lexicon, figures["leave_out_entries"] = leave_out_lexicon(textfns.normalise, queries)
+        if config.startswith("leave-out"):
+            config_lexicon, figures[f"{config}_entries"] = leave_out_lexicon(textfns.normalise, queries,
+                                                                             words=config == "leave-out-words")
         embed = textfns.embed
         if config == "english-only":
             def embed(text, _lexicon=config_lexicon):
                 parsed = parse_query(text, textfns.normalise, tagger, lexicon=_lexicon)
                 return textfns.embed(parsed.english_text or text)
         searcher = HybridSearcher(engine, vectors, textfns.normalise, embed, tagger, lexicon=config_lexicon,
-                                  embed_english=config in ("after", "leave-out"))
+                                  embed_english=config in ("after", "leave-out", "leave-out-words"))
         cursor = connection.cursor()
         p10, ndcg, search_ms = [], [], []
         for query, rel in zip(queries, relevant):

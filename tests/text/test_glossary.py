@@ -21,7 +21,7 @@ def parse(text, lexicon):
 
 def test_glossary_file_rows_are_well_formed():
     rows = glossary_rows()
-    assert len(rows) >= 500
+    assert len(rows) >= 3000
     by_korean = {k: e for k, e, _ in rows}
     assert by_korean["연합학습"] == ("federated learning",)
     assert "super-resolution" in by_korean["초해상도"]
@@ -36,15 +36,20 @@ def test_a_malformed_glossary_line_is_an_error(tmp_path):
 
 
 @pytest.mark.parametrize("korean, english", [
-    ("연합학습", ("federated", "learning")),
-    ("연합 학습", ("federated", "learning")),
+    ("강화학습", ("reinforcement", "learning")),
     ("초해상도", ("super", "resolution")),
+    ("사고의 사슬", ("chain", "thought")),
     ("검색 증강 생성", ("retrieval", "augmented", "generation")),
 ])
 def test_glossary_lookup_gives_the_english_phrase(lexicon, korean, english):
     concepts = lexicon.concepts(textfns.normalise(korean))
     assert len(concepts) == 1
     assert english in concepts[0].english
+
+
+def test_federated_learning_needs_both_of_its_concepts(lexicon):
+    federated, learning = parse("연합학습", lexicon).groups
+    assert ("federated",) in federated and ("learning",) in learning
 
 
 def test_skeletons_of_a_loanword_and_its_original_agree():
@@ -63,9 +68,9 @@ def test_transliteration_finds_the_english_word_of_the_vocabulary():
 
 
 def test_the_shipped_vocabulary_back_transliterates_corpus_loanwords(lexicon):
-    concepts = lexicon.concepts(["세그멘테이션"])  # not in the glossary
+    concepts = lexicon.concepts(["캘리브레이션"])  # not in the glossary
     assert concepts[0].source == "transliteration"
-    assert concepts[0].english == [("segmentation",)]
+    assert concepts[0].english == [("calibration",)]
 
 
 @pytest.mark.parametrize("token, parts", [
@@ -138,12 +143,46 @@ def test_the_taxonomy_fills_terms_the_glossary_lacks():
     assert lexicon.lookup(("연합학습",)).english == [("federated", "learning")]
 
 
-def test_a_multi_word_term_has_finer_concepts_for_the_fallback(lexicon):
-    parsed = parse("교통 예측", lexicon)
-    assert parsed.groups == [[("교통", "예측"), ("traffic", "forecasting"), ("traffic", "prediction")]]
-    traffic, forecast = parsed.finer_groups
+def test_a_compositional_term_is_read_as_its_concepts(lexicon):
+    # traffic forecasting is traffic + forecasting: each is required, not the adjacent phrase.
+    traffic, forecast = parse("교통 예측", lexicon).groups
     assert ("traffic",) in traffic and ("forecasting",) in forecast and ("prediction",) in forecast
-    assert parse("연합학습", lexicon).finer_groups is None  # its parts have no English of their own
+    assert parse("연합학습", lexicon).finer_groups is None  # one token: its parts are no concepts
+
+
+def test_only_a_term_its_words_spell_is_split():
+    def normalise(text):
+        return text.split()
+
+    entries = [("시계열 예측", ("time series forecasting",)), ("광학 문자 인식", ("optical character recognition", "OCR")),
+               ("사고 사슬", ("chain of thought",)), ("시계열", ("time series",)), ("예측", ("prediction", "forecasting")),
+               ("광학", ("optical",)), ("문자", ("character",)), ("인식", ("recognition",)), ("사고", ("accident",)),
+               ("사슬", ("chain",)), ("학습", ("learning",), True), ("연합 학습", ("federated learning",)),
+               ("연합", ("federated",))]
+    lexicon = ConceptLexicon(normalise, entries)
+    assert [c.tokens for c in lexicon.concepts(["시계열", "예측"])] == [("시계열",), ("예측",)]
+    assert [c.tokens for c in lexicon.concepts(["광학", "문자", "인식"])] == [("광학", "문자", "인식")]  # OCR
+    assert [c.tokens for c in lexicon.concepts(["사고", "사슬"])] == [("사고", "사슬")]  # an idiom
+    federated, learning = lexicon.concepts(["연합", "학습"])
+    assert not learning.optional  # the head noun of a split term is required with it
+    lexicon.split_compositional = False
+    assert [c.tokens for c in lexicon.concepts(["시계열", "예측"])] == [("시계열", "예측")]
+
+
+def test_a_compound_the_glossary_lacks_is_composed_from_its_parts():
+    def normalise(text):
+        return text.split()
+
+    lexicon = ConceptLexicon(normalise, [("양자", ("quantum",)), ("컴퓨터", ("computer",))])
+    (concept,) = lexicon.concepts(["양자컴퓨터"])
+    assert concept.source == "compound" and concept.english == [("quantum", "computer")]
+    assert lexicon.concepts(["양자뭉게"])[0].english == []  # a part without English: nothing composed
+
+
+def test_a_word_the_normaliser_drops_does_not_redefine_the_rest(lexicon):
+    # 긴 문맥 normalises to 문맥: 문맥 alone must stay "context", not "long context".
+    (concept,) = lexicon.concepts(textfns.normalise("문맥"))
+    assert ("context",) in concept.english and ("long", "context") not in concept.english
 
 
 def test_an_english_query_gets_no_rendering_to_embed_or_weigh(lexicon):
@@ -165,3 +204,54 @@ def test_the_written_query_tells_the_shortened_term(lexicon):
     # 깊이 추정 normalises to 추정 alone: written so, it is depth estimation; 추정 alone is not.
     assert ("depth", "estimation") in parse("깊이 추정", lexicon).groups[0]
     assert ("depth", "estimation") not in parse("추정", lexicon).groups[0]
+
+
+def test_a_loanword_the_normaliser_breaks_is_transliterated_as_written(lexicon):
+    text = "스펙트로그램 분석"
+    tokens = textfns.normalise(text)
+    assert "스펙트로그램" not in tokens  # Kiwi does not know the word
+    concepts = lexicon.concepts(tokens, text=text)
+    assert concepts[0].source == "transliteration" and concepts[0].english == [("spectrogram",)]
+
+
+def test_a_fragment_the_normaliser_leaves_of_a_term_does_not_mean_the_term():
+    def normalise(text):  # drops a leading 홀로, as Kiwi does
+        return [w.removeprefix("홀로") for w in text.split() if w.removeprefix("홀로")]
+
+    lexicon = ConceptLexicon(normalise, [("홀로그램", ("hologram",))])
+    assert lexicon.lookup(("그램",)) is None
+    assert lexicon.concepts(["그램"], text="홀로그램")[0].english == [("hologram",)]
+
+
+def test_english_neighbours_keep_only_close_words():
+    import numpy as np
+
+    from seoulhub.text.neighbours import EnglishNeighbours
+
+    words = ["crowd", "crowds", "union"]
+    matrix = np.array([[1.0, 0.0], [0.99, 0.14], [0.0, 1.0]], dtype=np.float32)
+    vectors = {"군중": [1.0, 0.0], "연합": [0.5, 0.6]}
+    neighbours = EnglishNeighbours(words, matrix, lambda texts: np.array([vectors[t] for t in texts]))
+    assert neighbours.nearest("군중") == ("crowd", "crowds")  # the runner-up is within the margin
+    assert neighbours.nearest("연합") == ()  # 0.6 at best: not close enough
+    assert neighbours.nearest("체") == ()  # a lone syllable is a fragment, not a word
+
+
+def test_the_encoder_renders_a_word_nothing_else_does():
+    def normalise(text):
+        return text.split()
+
+    from seoulhub.text.neighbours import default_neighbours
+
+    lexicon = ConceptLexicon(normalise, [], neighbours=default_neighbours())
+    (concept,) = lexicon.concepts(["군중"])
+    assert concept.source == "encoder" and ("crowd",) in concept.english
+
+
+def test_a_term_matches_with_any_spacing():
+    def normalise(text):
+        return text.split()
+
+    lexicon = ConceptLexicon(normalise, [("대규모 언어 모델", ("large language model",))])
+    for spaced in (("대규모", "언어모델"), ("대규모언어", "모델"), ("대규모언어모델",)):
+        assert lexicon.lookup(spaced).english == [("large", "language", "model")]
