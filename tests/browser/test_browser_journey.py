@@ -210,10 +210,11 @@ def _subscribe(page, person, hook):
     assert not SavedSearch.objects.exists()
     assert not Subscription.objects.filter(user=person).exclude(webhook_url="").exists()
 
+    # What she typed is still in the form: correcting the address is enough.
     form = page.locator("form.form", has=page.locator("textarea[name=searches]"))
+    assert form.locator("textarea[name=searches]").input_value() == "자율주행 로봇"
+    assert form.locator("input[name=frequency][value=daily]").is_checked()
     form.locator("input[name=webhook_url]").fill(hook.url)
-    form.locator("textarea[name=searches]").fill("자율주행 로봇")
-    form.locator("input[name=frequency][value=daily]").check()
     form.locator("button[type=submit]").click()
     page.wait_for_url("**/alerts/")
     assert "구독 설정을 저장했습니다" in page.locator(".messages").inner_text()
