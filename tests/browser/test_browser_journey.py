@@ -118,7 +118,14 @@ def _sign_up_and_verify(page):
 def _ask_to_join(page, firm):
     from seoulhub.support.models import Firm, MembershipRequest
 
-    page.goto("/support/membership/join/")
+    # From her profile, the way a new person finds it.
+    page.locator("a.user").click()
+    page.wait_for_url("**/accounts/profile/")
+    page.get_by_role("link", name="기업 가입 신청, 새 기업 등록, 내 신청 보기").click()
+    page.wait_for_url("**/support/membership/")
+    assert "아직 가입을 신청한 기업이 없습니다" in page.locator("main").inner_text()
+    page.get_by_role("link", name="기업 가입 신청 또는 새 기업 등록").click()
+    page.wait_for_url("**/support/membership/join/")
     _fits_and_keeps_the_policy(page)
     assert page.locator("h1").inner_text() == "기업 가입 신청"
     # A new firm with a number that is not 10 digits: refused in Korean, no firm, no request.
