@@ -45,9 +45,10 @@ def _changes_from_form(post) -> Changes:
 @require_http_methods(["GET", "HEAD", "POST"])
 def index(request):
     subscription = my_subscription(request.user)
+    refused = None
     if request.method == "POST":
         try:
-            apply_changes(subscription, _changes_from_form(request.POST))
+            apply_changes(subscription, refused := _changes_from_form(request.POST))
         except InvalidChange as exc:
             messages.error(request, _("Nothing was saved: %(reason)s") % {"reason": exc})
             subscription.refresh_from_db()
@@ -55,9 +56,12 @@ def index(request):
             messages.success(request, _("Your subscriptions were saved."))
             return redirect("alerts:index")
     deliveries = list(subscription.deliveries.order_by("-created_at", "-pk")[:RECENT_DELIVERIES])
-    return render(request, "alerts/index.html", {
+    context = {
         "subscription": subscription,
         "frequency": digest_frequency(subscription),
+        "by_email": subscription.by_email,
+        "webhook_url": subscription.webhook_url,
+        "firm_programmes": subscription.firm_programmes,
         "frequencies": Subscription.Frequency.choices,
         "technologies": Technology.objects.filter(active=True).order_by("name_ko"),
         "followed_technologies": set(subscription.technologies.values_list("slug", flat=True)),
@@ -72,7 +76,21 @@ def index(request):
         "deliveries": deliveries,
         "problems": [d for d in deliveries if d.last_error and d.status in (Delivery.Status.PENDING,
                                                                              Delivery.Status.FAILED)],
-    })
+    }
+    if refused is not None:
+        # Nothing was saved, but the form shows what the person typed, so one fix and Save will do.
+        context.update(_typed(refused))
+    return render(request, "alerts/index.html", context)
+
+
+def _typed(changes: Changes) -> dict:
+    typed = {"by_email": changes.by_email, "webhook_url": changes.webhook_url,
+             "firm_programmes": changes.firm_programmes, "searches": "\n".join(changes.searches),
+             "followed_technologies": set(changes.technologies), "followed_briefings": set(changes.briefings),
+             "followed_sources": set(changes.sources)}
+    if changes.frequency in Subscription.Frequency.values:
+        typed["frequency"] = changes.frequency
+    return typed
 
 
 def _sources():

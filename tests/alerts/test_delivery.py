@@ -238,3 +238,75 @@ def test_an_unreachable_mail_server_is_retried_and_then_the_digest_goes_out_once
     assert send_due(NOW + datetime.timedelta(hours=1)) == {"planned": 0, "sent": 1}
     assert send_due(NOW + datetime.timedelta(hours=2)) == {"planned": 0}
     assert len(mail.outbox) == 1
+
+
+RSS = """<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0"><channel><title>예시 뉴스 (테스트)</title><link>http://news.example/</link>
+<description>테스트용 피드</description>{items}</channel></rss>"""
+RSS_ITEM = """<item><title>{title}</title><link>{link}</link><guid>{link}</guid><pubDate>{date}</pubDate>
+<description>{title}: 테스트용 요약입니다.</description></item>"""
+
+
+@pytest.mark.django_db(transaction=True)  # the worker closes the connection when it ends
+def test_news_ingested_after_the_subscription_reaches_mail_and_webhook_through_the_workers(make_user, hook, settings):
+    """The whole path: a saved search, then a feed on a local server fetched by the worker, then
+    the digest planned by the command and sent by the worker, to the mailbox and the webhook."""
+    from email.utils import format_datetime
+
+    from django.core.management import call_command
+
+    from radar.conftest import FeedServer
+    from seoulhub.alerts.models import SavedSearch
+    from seoulhub.core import clock
+    from seoulhub.radar.tasks import ingest_source, reset_fetcher
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+    settings.SEOULHUB_FETCH_ALLOW = ["127.0.0.1"]
+    settings.SEOULHUB_FETCH_HOST_DELAY = 0.0
+    reset_fetcher()
+    user = make_user("jiwoo", email="jiwoo@example.com")
+    Profile.objects.update_or_create(user=user, defaults={"digest_frequency": "daily", "language": "ko"})
+    subscription = Subscription.objects.create(user=user, by_email=True, webhook_url=hook.url)
+    SavedSearch.objects.create(subscription=subscription, query="자율주행 로봇")
+    assert not Article.objects.exists()
+
+    _key, since, _until = digest_period("daily", clock.now())
+    date = format_datetime(since + datetime.timedelta(hours=12))  # yesterday, the daily digest's period
+    items = [("서울시 자율주행 로봇 배송 시범 운행", "http://news.example/2026/robot-delivery"),
+             ("실내 자율주행 로봇 스타트업 투자 유치", "http://news.example/2026/robot-funding"),
+             ("AI 반도체 수출 증가", "http://news.example/2026/chips")]
+    server = FeedServer()
+    server.routes["/feed.xml"] = (200, {"Content-Type": "application/rss+xml"}, RSS.format(items="".join(
+        RSS_ITEM.format(title=title, link=link, date=date) for title, link in items)).encode())
+    try:
+        source = make_source("예시 뉴스 (테스트)", url=server.url("/feed.xml"))
+        ingest_source.enqueue(source.pk)
+        call_command("db_worker", batch=True, startup_delay=False, verbosity=0)
+    finally:
+        server.close()
+        reset_fetcher()
+    assert Article.objects.filter(source=source).count() == 3
+
+    call_command("send_alerts", "--enqueue", verbosity=0)
+    assert not mail.outbox and not hook.bodies  # queued, not sent by the command
+    call_command("db_worker", batch=True, startup_delay=False, verbosity=0)
+    assert set(Delivery.objects.values_list("channel", "status", "item_count")) == {("email", "sent", 2),
+                                                                                   ("webhook", "sent", 2)}
+    robots = {title: Article.objects.get(title=title) for title, _link in items[:2]}
+
+    assert len(hook.bodies) == 1
+    content_type, body = hook.bodies[0]
+    assert content_type == "application/json" and set(body) == {"text", "blocks"}
+    for title, article in robots.items():
+        assert f"<{article.url}|{title}>" in body["text"]  # the article itself, not a search
+    assert "반도체" not in json.dumps(body, ensure_ascii=False) and "/radar/search" not in body["text"]
+    linked = [block["text"]["text"] for block in body["blocks"] if block.get("type") == "section"]
+    assert all(any(article.url in text for text in linked) for article in robots.values())
+
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == ["jiwoo@example.com"]
+    html, _mimetype = message.alternatives[0]
+    for article in robots.values():
+        assert article.url in message.body and f'href="{article.url}"' in html
+    assert "반도체" not in message.body and "/radar/search" not in message.body
