@@ -21,7 +21,8 @@ class WebhookError(Exception):
 
 
 def _guard() -> Fetcher:
-    return Fetcher(allow=settings.SEOULHUB_WEBHOOK_ALLOW, timeout=settings.SEOULHUB_WEBHOOK_TIMEOUT)
+    # No setting named in refusals: the subscriber reading them cannot change it.
+    return Fetcher(allow=settings.SEOULHUB_WEBHOOK_ALLOW, timeout=settings.SEOULHUB_WEBHOOK_TIMEOUT, allow_setting=None)
 
 
 def check_webhook_url(url: str) -> tuple[str, str]:
@@ -31,8 +32,7 @@ def check_webhook_url(url: str) -> tuple[str, str]:
     try:
         return _guard().check_url(url)
     except FetchError as exc:
-        # The guard's words name the fetcher's allow-list; webhooks have their own.
-        raise WebhookError(str(exc).replace("SEOULHUB_FETCH_ALLOW", "SEOULHUB_WEBHOOK_ALLOW")) from exc
+        raise WebhookError(str(exc)) from exc
     except ValueError as exc:  # urlsplit: "http://[::1", a port over 65535 ...
         raise WebhookError(_("it is not a valid web address")) from exc
 

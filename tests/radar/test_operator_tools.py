@@ -296,7 +296,7 @@ def test_health_states_and_error_kinds(db):
 def test_health_page_in_korean(client, operator, db):
     Source.objects.create(name="never", url="https://a.example.org/")
     Source.objects.create(name="refused", url="http://10.0.0.1/", last_fetch_at=timezone.now(), consecutive_errors=2,
-                          last_error="refused to connect to 10.0.0.1 (10.0.0.1): it is a private-network address; "
+                          last_error="refused to connect to 10.0.0.1: it is a private-network address; "
                                      "an operator can allow it with SEOULHUB_FETCH_ALLOW")
     client.force_login(operator)
     html = client.get("/operator/").content.decode()

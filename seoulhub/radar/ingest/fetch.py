@@ -120,8 +120,9 @@ class Fetcher:
 
     def __init__(self, *, allow=(), max_bytes: int = 5 * 1024 * 1024, timeout: float = 20.0,
                  deadline: float = 20.0, min_host_delay: float = 1.0, retries: int = 2, backoff: float = 1.0,
-                 resolver=None, sleep=time.sleep):
+                 resolver=None, sleep=time.sleep, allow_setting: str | None = "SEOULHUB_FETCH_ALLOW"):
         self.allow_hosts, self.allow_networks = _parse_allow(allow)
+        self.allow_setting = allow_setting  # named in refusals, for the operator who can change it
         self.max_bytes = max_bytes
         self.timeout = timeout
         self.deadline = deadline
@@ -170,9 +171,12 @@ class Fetcher:
             ip = ipaddress.ip_address(address.split("%")[0])
             problem = address_problem(ip)
             if problem and not self._allowed(host, ip):
-                raise FetchRefused(
-                    _("refused to connect to %(host)s (%(address)s): it is %(problem)s; an operator can allow "
-                      "it with SEOULHUB_FETCH_ALLOW") % {"host": host, "address": address, "problem": problem})
+                target = host if host == address else f"{host} ({address})"
+                message = _("refused to connect to %(target)s: it is %(problem)s") % {
+                    "target": target, "problem": problem}
+                if self.allow_setting:
+                    message += _("; an operator can allow it with %(setting)s") % {"setting": self.allow_setting}
+                raise FetchRefused(message)
         return host, addresses[0]
 
     # --- politeness -------------------------------------------------------------------
