@@ -261,7 +261,7 @@ def relevance(technologies: list[TechMatch], context_hits: list[str],
 
 
 def evidence_features(alias_techs: list[TechMatch], context_hits: list[str], features: dict[str, list[str]],
-                      tagger: TechnologyTagger) -> list[float]:
+                      tagger: TechnologyTagger, *, english: bool = False, ngram_score: float = 0.0) -> list[float]:
     """The learned model's alias-evidence features (text.relevance.EVIDENCE_FEATURES) of one text."""
     weights = {alias: tagger.alias_weight(alias) for match in alias_techs for alias in match.evidence}
     strong_context = sum(1 for term in context_hits if term in STRONG_CONTEXT)
@@ -272,13 +272,15 @@ def evidence_features(alias_techs: list[TechMatch], context_hits: list[str], fea
     named_or_cued = len({m.slug for m in named} | set(features))
     return learned.evidence_features(list(weights.values()), strong_context,
                                      len(context_hits) - strong_context, len(cues), named_or_cued,
-                                     relevance(named, context_hits, features))
+                                     relevance(named, context_hits, features), english=english,
+                                     ngram_score=ngram_score)
 
 
 def text_evidence(title: str, text: str = "", *, language_hint: str = "",
-                  tagger: TechnologyTagger | None = None) -> dict:
+                  tagger: TechnologyTagger | None = None, ngram: bool = True) -> dict:
     """Everything classify_text reports except the verdict: language, technologies (+ evidence),
-    context words, cue words and the learned model's evidence features."""
+    context words, cue words and the learned model's evidence features. ngram=False leaves the
+    n-gram score at 0 (training computes its own, out of fold)."""
     tagger = tagger or default_tagger()
     body = f"{title}\n{text[:MAX_TOKENISED_CHARS]}".strip()
     lang = language.detect(body, hint=language_hint)
@@ -287,7 +289,10 @@ def text_evidence(title: str, text: str = "", *, language_hint: str = "",
     techs = merge_feature_evidence(alias_techs, features)
     context = _context_hits(body, lang)
     return {"language": lang, "technologies": techs, "context": context, "alias_technologies": alias_techs,
-            "features": features, "evidence_features": evidence_features(alias_techs, context, features, tagger)}
+            "features": features,
+            "evidence_features": evidence_features(
+                alias_techs, context, features, tagger, english=lang == "en",
+                ngram_score=learned.default_model().ngram_score(title or text) if ngram else 0.0)}
 
 
 def classify_text(title: str, text: str = "", *, language_hint: str = "",

@@ -1,11 +1,16 @@
 """`seoulhub classify`: texts on stdin -> one JSON object per line on stdout.
 
 Input lines are plain text, or JSON objects with "title" and "text". Output:
-{"language", "digital", "relevance", "technologies": [{"slug", "score"}]}; a line that cannot
-be read gives {"error": "..."} and the run goes on. `digital` and `relevance` are the learned
-model's final verdict (alias evidence + sentence vector, text.relevance); texts are embedded in
-batches of BATCH lines. --fast skips the vector and gives the provisional verdict the ingest
-pipeline stores first. --evidence adds the aliases that fired and the model's evidence features.
+{"language", "digital", "relevance", "verdict", "technologies": [{"slug", "score"}]}; a line that
+cannot be read gives {"error": "..."} and the run goes on.
+
+Which verdict (text.relevance), named in each line's "verdict":
+* "final" (default): alias evidence + n-gram score + the multilingual sentence vector, the verdict
+  the radar keeps once its embedding job has run. Texts are embedded in batches of BATCH lines
+  (~10 ms a text).
+* "provisional" (--fast): alias evidence + n-gram score, no vector: what the ingest pipeline
+  stores per item before the embedding job, and what `seoulhub bench classify` times.
+--evidence adds the aliases that fired and the model's evidence features.
 """
 
 import json
@@ -26,7 +31,7 @@ class Command(BaseCommand):
         parser.add_argument("--evidence", action="store_true", help="include the aliases that fired")
         parser.add_argument("--min-score", type=float, default=0.0)
         parser.add_argument("--fast", action="store_true",
-                            help="no sentence vector: the provisional verdict from alias evidence only")
+                            help="no sentence vector: the provisional verdict (alias evidence + n-gram score)")
 
     def handle(self, *args, evidence, min_score, fast, **options):
         pending: list[tuple[str, dict | None, str]] = []  # (embedding text, verdict or None, error)
@@ -65,7 +70,8 @@ class Command(BaseCommand):
             techs = [{"slug": m.slug, "score": m.score, **({"evidence": m.evidence} if evidence else {})}
                      for m in verdict["technologies"] if m.score >= min_score]
             row = {"language": verdict["language"], "digital": verdict["digital"],
-                   "relevance": verdict["relevance"], "technologies": techs}
+                   "relevance": verdict["relevance"], "verdict": "provisional" if fast else "final",
+                   "technologies": techs}
             if evidence:
                 row["context"] = verdict["context"]
                 row["evidence_features"] = dict(zip(EVIDENCE_NAMES, verdict["evidence_features"]))
