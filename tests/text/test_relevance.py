@@ -57,7 +57,7 @@ def test_a_weak_alias_never_decides_alone(vectors):
     model = learned.default_model()
     with_word = model.final_probability(verdict["evidence_features"], vectors[headline])
     score, digital = final_verdict(verdict["evidence_features"], vectors[headline], "en")
-    assert not digital and score <= with_word
+    assert not digital and score <= round(with_word, 4)
     # The same rule in the provisional verdict: a generic word alone is not enough.
     assert not classify_text("The security of the building")["digital"]
 
