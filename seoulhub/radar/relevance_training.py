@@ -23,8 +23,9 @@ Held-out figures: models fitted on the even positions of the KLUE file (+ the En
 rows) are scored on the odd positions. The shipped models are then refitted on all of it. Each
 threshold is the best-F1 threshold of 2-fold cross-validation inside the training rows, scored on
 the Korean ones; the English threshold likewise on the English training rows, F1 taken as if
-English threshold chosen on 112 dev headlines moved between 0.4 and 0.94 with the choice of rows). Everything is deterministic (no sampling; Newton's method and L-BFGS from zero), so a
-retrain gives the same coefficients.
+ENGLISH_TRAIN_SHARE of them were digital (one chosen on 112 dev headlines moved from 0.4 to 0.94
+with the choice of rows). Everything is deterministic (no sampling; Newton's method and L-BFGS
+from zero), so a retrain gives the same coefficients.
 """
 
 from __future__ import annotations
