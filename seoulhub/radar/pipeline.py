@@ -301,15 +301,22 @@ def classify_text(title: str, text: str = "", *, language_hint: str = "",
 
     `relevance` here is the provisional (evidence-only) probability of text.relevance;
     `final_verdict` gives the final one once the text's sentence vector is known."""
-    verdict = text_evidence(title, text, language_hint=language_hint, tagger=tagger)
+    verdict = text_evidence(title, text, language_hint=language_hint, tagger=tagger, ngram=False)
     score, digital = learned.default_model().provisional_verdict(verdict["evidence_features"], verdict["language"])
     verdict.update(relevance=score, digital=digital)
     return verdict
 
 
-def final_verdict(evidence: list[float], vector, lang: str) -> tuple[float, bool]:
-    """(relevance, digital) from the learned model on alias evidence plus the sentence vector."""
-    return learned.default_model().final_verdict(evidence, vector, lang)
+def final_verdict(evidence: list[float], vector, lang: str, *, title: str | None = None,
+                  text: str = "") -> tuple[float, bool]:
+    """(relevance, digital) from the learned model on alias evidence, the n-gram score and the
+    sentence vector. classify_text leaves the n-gram score out (the per-item verdict does not use
+    it): pass its title (and text) to have it computed here."""
+    model = learned.default_model()
+    if title is not None:
+        evidence = list(evidence)
+        evidence[learned.EVIDENCE_FEATURES.index("ngram_score")] = model.ngram_score(title or text)
+    return model.final_verdict(evidence, vector, lang)
 
 
 ARXIV_CATEGORY_SCORE = 0.8

@@ -14,9 +14,9 @@ Plain module (no Django): `seoulhub train-relevance` calls `train()`. Data (data
   reported English figures (also reweighted as if 25 % of items were digital, as in a news
   stream, and without its science headlines, which it judges not digital while IT과학 holds them).
 
-Three models (text.relevance): the n-gram model on words and character grams, then two logistic
-regressions that take its logit as a feature: provisional (alias evidence) and final (+ the
-sentence vector). The n-gram logit of a training row comes from a model that did not see that row
+Three models (text.relevance): the n-gram model on words and character grams, and two logistic
+regressions: provisional (alias evidence; its n-gram column is left at 0) and final (alias
+evidence, the n-gram logit and the sentence vector). The n-gram logit of a training row comes from a model that did not see that row
 (NGRAM_FOLDS-fold), so the regressions learn how far to trust it on unseen text.
 
 Held-out figures: models fitted on the even positions of the KLUE file (+ the English training
@@ -230,7 +230,11 @@ def train(embed_batch=None, progress=None) -> tuple[learned.RelevanceModel, dict
     shipped = {}
     for name in ("provisional", "final"):
         def matrix(ev, name=name):
-            return ev if name == "provisional" else np.hstack([ev, vectors])
+            if name == "final":
+                return np.hstack([ev, vectors])
+            ev = ev.copy()  # the per-item verdict stays as cheap as the alias rules were: no n-grams
+            ev[:, _NGRAM] = 0.0
+            return ev
         x_split, x_ship = matrix(split_evidence), matrix(ship_evidence)
         split = _fit(x_split[split_train], gold[split_train], split_weights[split_train], klue[split_train])
         held_out = learned.decide(split, x_split[klue_odd], split.threshold)

@@ -5,11 +5,10 @@ data (data/relevance/) and stored in data/relevance/model.json, loaded once per 
 
 * **n-gram score** — a logistic regression on the words and character 2-3-grams of the text
   (NgramModel; Hangul grams keep the word-start mark, so 게임 at a word start and inside 아시안게임
-  are different grams). A few dictionary look-ups per text; its logit is one feature of both
-  models below.
-* **provisional** — on EVIDENCE_FEATURES: alias evidence (how many strong, medium and weak
-  aliases fired, context words, cue words, the old rule score), whether the text is English, and
-  the n-gram score. It costs tens of microseconds, so the per-item ingest pipeline uses it
+  are different grams). ~15 µs a headline; its logit is a feature of the final model only.
+* **provisional** — on EVIDENCE_FEATURES less the n-gram score (left at 0): alias evidence (how
+  many strong, medium and weak aliases fired, context words, cue words, the old rule score) and
+  whether the text is English. It costs a few microseconds, so the per-item ingest pipeline uses it
   (radar.pipeline.classify_text) and `seoulhub classify --fast` prints it.
 * **final** — the same features plus the multilingual sentence vector (text.embed, 512-d).
   The vector costs ~10 ms per text, so it is applied where vectors are computed in batches:
@@ -166,7 +165,7 @@ class RelevanceModel:
         return self.provisional.probability(features)
 
     def provisional_verdict(self, features: list[float], lang: str) -> tuple[float, bool]:
-        """(relevance rounded to 4 places, digital) from alias evidence and the n-gram score."""
+        """(relevance rounded to 4 places, digital) from alias evidence (the n-gram column is 0)."""
         return _verdict(self.provisional.probability, features, self.provisional.threshold_for(lang))
 
     def final_verdict(self, features: list[float], vector, lang: str) -> tuple[float, bool]:
