@@ -109,7 +109,8 @@ def classify(request, payload: ClassifyIn):
     verdict = classify_text(title, text)
     # One vector (~10 ms) gives the final learned verdict, as `seoulhub classify` does.
     vector = embed.embed([f"{title}. {text[:300]}"])[0]
-    verdict["relevance"], verdict["digital"] = final_verdict(verdict["evidence_features"], vector, verdict["language"])
+    verdict["relevance"], verdict["digital"] = final_verdict(verdict["evidence_features"], vector, verdict["language"],
+                                                             title=title, text=text)
     return {"language": verdict["language"], "digital": verdict["digital"], "relevance": verdict["relevance"],
             "technologies": [m.as_dict() for m in verdict["technologies"]]}
 

@@ -120,7 +120,8 @@ def test_classify_command_reads_plain_and_json_lines(monkeypatch):
     assert rows[0]["language"] == "ko" and rows[0]["technologies"][0]["slug"] == "drones"
     assert {t["slug"] for t in rows[1]["technologies"]} >= {"machine-learning", "computer-vision"}
     assert "error" in rows[2]
-    assert set(rows[0]) == {"language", "digital", "relevance", "technologies"}
+    assert set(rows[0]) == {"language", "digital", "relevance", "verdict", "technologies"}
+    assert rows[0]["verdict"] == "final"  # the default embeds; --fast gives "provisional"
 
 
 def test_home_card_shows_counts_and_latest(client, slashdot):

@@ -53,5 +53,6 @@ def test_classify_command_gives_final_verdicts_and_evidence(monkeypatch):
     monkeypatch.setattr(sys, "stdin", io.StringIO(lines))
     fast = io.StringIO()
     call_command("classify", "--fast", stdout=fast)
-    assert [json.loads(line)["relevance"] for line in fast.getvalue().splitlines()] == [
-        classify_text(t)["relevance"] for t in lines.splitlines()]
+    fast_rows = [json.loads(line) for line in fast.getvalue().splitlines()]
+    assert [r["relevance"] for r in fast_rows] == [classify_text(t)["relevance"] for t in lines.splitlines()]
+    assert {r["verdict"] for r in fast_rows} == {"provisional"} and {r["verdict"] for r in rows} == {"final"}

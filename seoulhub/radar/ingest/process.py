@@ -217,7 +217,7 @@ def relevance(technologies: list[TechMatch], context_hits: list[str],
 
 
 def evidence_features(alias_techs: list[TechMatch], context_hits: list[str], features: dict[str, list[str]],
-                      tagger: TechnologyTagger) -> list[float]:
+                      tagger: TechnologyTagger, *, english: bool = False, ngram_score: float = 0.0) -> list[float]:
     """The learned model's alias-evidence features (text.relevance.EVIDENCE_FEATURES) of one text."""
     weights = {alias: tagger.alias_weight(alias) for match in alias_techs for alias in match.evidence}
     strong_context = sum(1 for term in context_hits if term in STRONG_CONTEXT)
@@ -228,13 +228,15 @@ def evidence_features(alias_techs: list[TechMatch], context_hits: list[str], fea
     named_or_cued = len({m.slug for m in named} | set(features))
     return learned.evidence_features(list(weights.values()), strong_context,
                                      len(context_hits) - strong_context, len(cues), named_or_cued,
-                                     relevance(named, context_hits, features))
+                                     relevance(named, context_hits, features), english=english,
+                                     ngram_score=ngram_score)
 
 
 def text_evidence(title: str, text: str = "", *, language_hint: str = "",
-                  tagger: TechnologyTagger | None = None) -> dict:
+                  tagger: TechnologyTagger | None = None, ngram: bool = True) -> dict:
     """Everything classify_text reports except the verdict: language, technologies (+ evidence),
-    context words, cue words and the learned model's evidence features."""
+    context words, cue words and the learned model's evidence features. ngram=False leaves the
+    n-gram score at 0 (training computes its own, out of fold)."""
     tagger = tagger or default_tagger()
     body = f"{title}\n{text[:MAX_TOKENISED_CHARS]}".strip()
     lang = language.detect(body, hint=language_hint)
@@ -243,7 +245,10 @@ def text_evidence(title: str, text: str = "", *, language_hint: str = "",
     techs = merge_feature_evidence(alias_techs, features)
     context = _context_hits(body, lang)
     return {"language": lang, "technologies": techs, "context": context, "alias_technologies": alias_techs,
-            "features": features, "evidence_features": evidence_features(alias_techs, context, features, tagger)}
+            "features": features,
+            "evidence_features": evidence_features(
+                alias_techs, context, features, tagger, english=lang == "en",
+                ngram_score=learned.default_model().ngram_score(title or text) if ngram else 0.0)}
 
 
 def classify_text(title: str, text: str = "", *, language_hint: str = "",
@@ -252,15 +257,22 @@ def classify_text(title: str, text: str = "", *, language_hint: str = "",
 
     `relevance` here is the provisional (evidence-only) probability of text.relevance;
     `final_verdict` gives the final one once the text's sentence vector is known."""
-    verdict = text_evidence(title, text, language_hint=language_hint, tagger=tagger)
+    verdict = text_evidence(title, text, language_hint=language_hint, tagger=tagger, ngram=False)
     score, digital = learned.default_model().provisional_verdict(verdict["evidence_features"], verdict["language"])
     verdict.update(relevance=score, digital=digital)
     return verdict
 
 
-def final_verdict(evidence: list[float], vector, lang: str) -> tuple[float, bool]:
-    """(relevance, digital) from the learned model on alias evidence plus the sentence vector."""
-    return learned.default_model().final_verdict(evidence, vector, lang)
+def final_verdict(evidence: list[float], vector, lang: str, *, title: str | None = None,
+                  text: str = "") -> tuple[float, bool]:
+    """(relevance, digital) from the learned model on alias evidence, the n-gram score and the
+    sentence vector. classify_text leaves the n-gram score out (the per-item verdict does not use
+    it): pass its title (and text) to have it computed here."""
+    model = learned.default_model()
+    if title is not None:
+        evidence = list(evidence)
+        evidence[learned.EVIDENCE_FEATURES.index("ngram_score")] = model.ngram_score(title or text)
+    return model.final_verdict(evidence, vector, lang)
 
 
 ARXIV_CATEGORY_SCORE = 0.8
