@@ -173,4 +173,8 @@ def embed_pending(limit: int = 1000) -> int:
         if not n:
             break
         done += n
+    if done:
+        from .search.service import refresh_vector_index
+
+        refresh_vector_index()  # once enough new articles wait outside the index file
     return done

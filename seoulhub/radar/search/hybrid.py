@@ -107,13 +107,8 @@ class HybridSearcher:
                 # on the concept instead of a word-by-word reading (변신 로봇 -> "Transformers").
                 embedded_text = f"{parsed.text} ({parsed.english_text})"
             pending = _WORKER.submit(self._nearest, embedded_text, max(self.vector_k, depth))
-        matches = None
-        if with_count:
-            lexical, lexical_count, matches = self.engine.search_and_count(cursor, parsed.groups, limit=depth,
-                                                                           restrict=restrict)
-        else:
-            lexical = self.engine.search(cursor, parsed.groups, limit=depth, restrict=restrict)
-            lexical_count = len(lexical)
+        lexical = self.engine.search(cursor, parsed.groups, limit=depth, restrict=restrict)
+        lexical_count = self.engine.count(cursor, parsed.groups, restrict=restrict) if with_count else len(lexical)
         lexical_ids = [doc_id for doc_id, _ in lexical]
         relaxed_used = False
         if self.lexicon is not None and lexical_count < FALLBACK_BELOW and len(lexical_ids) < depth:
@@ -148,13 +143,8 @@ class HybridSearcher:
             count = len(fetched) + len(extra)
         elif extra and with_count and len(lexical_ids) >= depth:
             # A vector hit beyond the fetched lexical page may still be a lexical match, counted
-            # already. The engine's walk over the newest matches answers for most of them; the
-            # engine checks the rest (older than a walk that stopped at its cap) by primary key,
-            # so the total counts every document once.
-            undecided = [d for d in extra if not matches.decides(d)]
-            count += sum(1 for d in extra if matches.decides(d) and d not in matches.ids)
-            if undecided:
-                count += len(undecided) - len(self.engine.matching(cursor, parsed.groups, undecided))
+            # already: the engine checks them by primary key, so the total counts each once.
+            count += len(extra) - len(self.engine.matching(cursor, parsed.groups, extra))
         else:
             count += len(extra)
         lap("fuse")

@@ -15,9 +15,7 @@ engine: [(id, score)], higher is better.
 
 from __future__ import annotations
 
-from operator import itemgetter
-
-from .base import COUNT_CAP, RANK_WINDOW, Matches, NewestMatches, Restriction, walk_bounds, walk_newest
+from .base import COUNT_CAP, RANK_WINDOW, Restriction
 from .query import Phrase
 
 
@@ -120,39 +118,6 @@ class PostgresFtsEngine:
             row = cursor.fetchone()
             floor = int(row[0]) if row is not None else None
         return self._ranked(cursor, query_sql, where, params, floor, limit, offset)
-
-    def search_and_count(self, cursor, groups, limit, offset=0, restrict=None, window=RANK_WINDOW, cap=COUNT_CAP):
-        """As the FTS5 engine's: the newest cap + 1 matches give the count, the ranking window and
-        the Matches. One statement: the walk ranks its own first `window` rows as it returns
-        them, instead of a second statement finding and testing the window's rows again
-        (docs/decisions-search.md 16)."""
-        query_sql, where, params = self._where(groups, restrict)
-        if not query_sql:
-            return [], 0, Matches(frozenset())
-        # PostgreSQL chooses between walking back through the primary key and fetching every match
-        # through the GIN index; probing the newest rows to choose for it was no cheaper on
-        # average (docs/decisions-search.md 14).
-        source = self._source(query_sql)
-        if not window:  # every match is ranked, also those past a capped walk
-            walked = walk_newest(cursor, f"SELECT id FROM {source} WHERE {where} ORDER BY id DESC", params, "%s",
-                                 limit=limit, offset=offset, window=window, cap=cap)
-            return self._ranked(cursor, query_sql, where, params, None, limit, offset), walked.count, walked.matches
-        width, walk_rows = walk_bounds(limit=limit, offset=offset, window=window, cap=cap)
-        walk = f"SELECT id, tsv, q.query FROM {source} WHERE {where} ORDER BY id DESC"
-        walk_params = list(params)
-        if walk_rows is not None:
-            walk += " LIMIT %s"
-            walk_params.append(walk_rows)
-        cursor.execute(f"SELECT id, CASE WHEN row_number() OVER (ORDER BY id DESC) <= %s "
-                       f"THEN ts_rank(tsv, query, 1) END FROM ({walk}) walked ORDER BY id DESC", [width, *walk_params])
-        rows = cursor.fetchall()
-        walked = NewestMatches([row[0] for row in rows], width, cap)
-        # The newest `width` matches ordered as the ranked query of `search` orders them (score
-        # DESC, id): oldest first, then a stable sort by score, highest first.
-        window_rows = rows[:width][::-1]
-        window_rows.sort(key=itemgetter(1), reverse=True)
-        ranked = [(int(doc_id), float(score)) for doc_id, score in window_rows[offset:offset + limit]]
-        return ranked, walked.count, walked.matches
 
     def matching(self, cursor, groups, ids: list[int]) -> set[int]:
         """Which of a handful of `ids` the query matches: their narrow rows by primary key, tested

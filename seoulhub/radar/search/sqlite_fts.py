@@ -12,7 +12,7 @@ inner dots, as in "2.5" or "e.g"), so FTS5 splits where the normaliser put space
 
 from __future__ import annotations
 
-from .base import COUNT_CAP, RANK_WINDOW, Matches, Restriction, matching_ids, walk_newest
+from .base import COUNT_CAP, RANK_WINDOW, Restriction, matching_ids
 from .query import Phrase
 
 
@@ -105,19 +105,6 @@ class Fts5Engine:
         else:
             cursor.execute(f"SELECT count(*) FROM {self.fts} WHERE {where}", params)
         return int(cursor.fetchone()[0])
-
-    def search_and_count(self, cursor, groups, limit, offset=0, restrict=None, window=RANK_WINDOW, cap=COUNT_CAP):
-        """`search` and `count` with one walk over the matches: the newest cap + 1 rowids give
-        the (capped) count, the floor of the ranking window and the Matches."""
-        if not match_expression(groups):
-            return [], 0, Matches(frozenset())
-        where, params = self._where(groups, restrict)
-        walked = walk_newest(cursor, f"SELECT rowid FROM {self.fts} WHERE {where} ORDER BY rowid DESC", params, "?",
-                             limit=limit, offset=offset, window=window, cap=cap)
-        if walked.window_floor is not None:
-            where += " AND rowid >= ?"
-            params = [*params, walked.window_floor]
-        return self._ranked(cursor, where, params, limit, offset), walked.count, walked.matches
 
     def matching(self, cursor, groups, ids: list[int]) -> set[int]:
         """Which of a handful of `ids` the query matches. Read from the content rows and checked in
