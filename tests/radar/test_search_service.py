@@ -141,21 +141,31 @@ def test_a_write_rolled_back_leaves_the_index_untouched(corpus):
         assert engine.search(cursor, [[("롤백시험토큰",)]], 10) == []
 
 
-def test_new_embedded_articles_join_the_vector_index_without_a_rebuild(corpus):
+def test_new_embedded_articles_are_found_at_once_then_from_the_index_file(corpus, settings):
     from seoulhub.text.embed import embed, to_bytes
 
     arxiv, _ = corpus
     index = service.vector_index()
-    before = len(index)
-    article = Article.objects.create(source=arxiv, title="Neural processing unit for on-device inference",
-                                     content_hash="test-vector-1", language="en",
-                                     embedding=to_bytes(embed(["Neural processing unit for on-device inference"])[0]))
+    embedded = Article.objects.exclude(embedding=None)
+    assert service.refresh_vector_index(min_tail=embedded.count() + 1) == 0 and not settings.SEARCH_VECTOR_INDEX.exists()
+    assert service.refresh_vector_index(min_tail=1) == embedded.count()  # the first file
+    written = index.largest()
+    title = "Neural processing unit for on-device inference"
+    vector = embed([title])[0]
+    article = Article.objects.create(source=arxiv, title=title, content_hash="test-vector-1", language="en",
+                                     embedding=to_bytes(vector))
     try:
-        assert service.vector_index() is index and len(index) == before + 1
-        assert article.id in index
+        assert article.id > written == index.largest()
+        assert index.search(vector, 1)[0][0] == article.id  # from the exact tail, at once
+        assert service.refresh_vector_index(min_tail=2) == 0  # one waiting: it stays in the tail
+        assert service.refresh_vector_index(min_tail=1) == 1
+        assert index.largest() == article.id and not len(index.snapshot().tail_ids)
+        assert index.search(vector, 1)[0][0] == article.id  # now from the file
     finally:
         article.delete()
-        service.forget_vectors()
+    assert article.id not in service._collapse_clusters([(article.id, 1.0)])[0]  # deleted: never shown
+    assert service.refresh_vector_index(rebuild=True) == embedded.count()
+    assert len(index.snapshot()) == embedded.count()  # the rebuilt file drops it
 
 
 def test_search_api_pages_deep_results_and_explains_bad_input(corpus, client):
