@@ -191,6 +191,7 @@ def main(argv: list[str]) -> dict:
         parser.error("--docs must be at least 1")
 
     from seoulhub.radar.search import textfns
+    from seoulhub.text.embed import embed as embed_texts
     from seoulhub.radar.search.base import COUNT_CAP
     from seoulhub.radar.search.hybrid import HybridSearcher
     from seoulhub.radar.search.sqlite_fts import Fts5Engine
@@ -200,7 +201,7 @@ def main(argv: list[str]) -> dict:
     texts = load_texts()
     started = time.perf_counter()
     streams = token_streams(texts, textfns.normalise)
-    matrix = embeddings(texts, textfns.embed_many)
+    matrix = embeddings(texts, embed_texts)
     prepare_s = time.perf_counter() - started
     sources = rng.integers(0, len(texts), size=args.docs) if args.docs > len(texts) else rng.permutation(len(texts))[: args.docs]
 

@@ -393,7 +393,7 @@ def test_hybrid_count_adds_only_vector_hits_that_are_not_lexical_matches(docs):
 def test_the_index_file_finds_what_exact_search_finds_on_real_embeddings(tmp_path):
     """Recall of the usearch file against exact search on real USE vectors of arXiv titles; the
     scores are the cosines of the stored (float16) vectors, so a similarity floor means what it says."""
-    from seoulhub.radar.search.textfns import embed_many
+    from seoulhub.text.embed import embed as embed_many
 
     vectors = embed_many(TITLES[:1500])
     ids = np.arange(1, len(vectors) + 1)
@@ -418,10 +418,10 @@ def test_the_index_file_finds_what_exact_search_finds_on_real_embeddings(tmp_pat
        st.integers(min_value=5, max_value=80))
 def test_snippet_window_is_the_one_covering_most_matches(terms, words, width):
     """The one-pass window choice agrees with counting, for every match, the matches its window covers."""
-    from seoulhub.radar.search.snippets import _densest_window_start, _term_pattern
+    from seoulhub.radar.search.snippets import _densest_window_start, _pattern_of
 
     text = " ".join(words)
-    pattern = _term_pattern(terms)
+    pattern = _pattern_of(tuple(terms))
     matches = list(pattern.finditer(text)) if pattern else []
     if not matches:
         return

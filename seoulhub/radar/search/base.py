@@ -1,10 +1,12 @@
-"""The contract both full-text engines keep, so the rest of the hub does not care which runs."""
+"""What both full-text engines share. Each has `create_statements()`, `drop_statements()`,
+`search(cursor, groups, limit, offset, restrict)` -> [(id, score)] best first (higher is better),
+`count(cursor, groups, restrict)` capped at COUNT_CAP + 1, and `matching(cursor, groups, ids)`:
+which of a handful of ids the query matches."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Protocol
 
 from .query import Phrase
 
@@ -25,24 +27,6 @@ class Restriction:
     params: tuple = ()
 
 
-class TextEngine(Protocol):
-    vendor: str
-
-    def create_statements(self) -> list[str]:
-        """DDL that creates the index over the content table and keeps it in step with it."""
-
-    def drop_statements(self) -> list[str]: ...
-
-    def search(self, cursor, groups: list[list[Phrase]], limit: int, offset: int = 0,
-               restrict: Restriction | None = None) -> list[tuple[int, float]]:
-        """[(id, score)] best first; a higher score is a better match (BM25-like)."""
-
-    def count(self, cursor, groups: list[list[Phrase]], restrict: Restriction | None = None) -> int: ...
-
-    def matching(self, cursor, groups: list[list[Phrase]], ids: list[int]) -> set[int]:
-        """Which of a handful of `ids` the query matches (ids that do not exist do not match)."""
-
-
 _SPLIT = re.compile(r"[^\w.]+")
 
 
@@ -60,14 +44,3 @@ def stream_matches(search_text: str, groups: list[list[Phrase]]) -> bool:
                    for start in positions.get(words[0], [])) if words else False
 
     return all(any(has(p) for p in group if p) for group in groups if group)
-
-
-def matching_ids(cursor, engine, groups: list[list[Phrase]], ids: list[int], placeholder: str) -> set[int]:
-    """Which of `ids` the query matches, read by primary key from the content table (a handful of
-    rows) rather than by walking the index for a common term."""
-    if not ids:
-        return set()
-    marks = ",".join([placeholder] * len(ids))
-    cursor.execute(f"SELECT {engine.id}, {engine.column} FROM {engine.content} WHERE {engine.id} IN ({marks})",
-                   [int(i) for i in ids])
-    return {int(doc_id) for doc_id, text in cursor.fetchall() if stream_matches(text, groups)}

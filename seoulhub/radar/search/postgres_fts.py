@@ -1,16 +1,10 @@
 """PostgreSQL full-text engine: the tsvectors in a narrow table of their own, with a GIN index.
 
-`to_tsvector('simple', ...)` keeps the normalised tokens as they are (no English stemming on
-top of the hub's own normaliser, no stop words dropped from Korean). The tsvectors live in a
-table holding only (id, tsvector), not in a column of the content table: a common term's walk
-over its newest matches tests tens of thousands of rows, and narrow rows make that a few
-thousand pages instead of ~20,000 pages of wide article rows (docs/decisions-search.md section
-14). Triggers on the content table keep it in step with every INSERT, UPDATE, DELETE and
-TRUNCATE, inside the same transaction, as the FTS5 table's triggers do on SQLite.
-
-Ranking is ts_rank with length normalisation 1 (divides by 1 + log(length)), the closest
-built-in analogue of BM25's length normalisation; results keep the same contract as the FTS5
-engine: [(id, score)], higher is better.
+`to_tsvector('simple', ...)` keeps the normalised tokens as they are (no stemming, no stop
+words). The narrow (id, tsvector) table keeps a common term's walk over its newest matches to
+a few thousand pages instead of the wide article rows (docs/decisions-search.md). Triggers keep
+it in step with every write of the content table, in the same transaction. Ranking is ts_rank
+with length normalisation 1, the closest built-in analogue of BM25's.
 """
 
 from __future__ import annotations
@@ -64,7 +58,7 @@ class PostgresFtsEngine:
             # Index rows that existed before the table was created.
             f"INSERT INTO {index} (id, tsv) SELECT {id_}, {self._tsvector(content)} FROM {content} "
             "ON CONFLICT (id) DO NOTHING",
-            self.create_index_statement(),
+            f"CREATE INDEX IF NOT EXISTS {index}_gin ON {index} USING gin (tsv)",
         ]
 
     def drop_statements(self) -> list[str]:
@@ -73,13 +67,6 @@ class PostgresFtsEngine:
                 f"DROP FUNCTION IF EXISTS {self.index}_write()",
                 f"DROP FUNCTION IF EXISTS {self.index}_truncate()",
                 f"DROP TABLE IF EXISTS {self.index}"]
-
-    def create_index_statement(self) -> str:
-        """The GIN index alone: a bulk load drops it and builds it once after the rows."""
-        return f"CREATE INDEX IF NOT EXISTS {self.index}_gin ON {self.index} USING gin (tsv)"
-
-    def drop_index_statement(self) -> str:
-        return f"DROP INDEX IF EXISTS {self.index}_gin"
 
     def _source(self, query_sql: str) -> str:
         """The FROM clause every query here reads: the narrow table and the tsquery, built once."""
@@ -94,35 +81,25 @@ class PostgresFtsEngine:
             restrict_params = list(restrict.params)
         return query_sql, where, params + restrict_params
 
-    def _ranked(self, cursor, query_sql, where, params, floor, limit, offset) -> list[tuple[int, float]]:
-        if floor is not None:
-            where += " AND id >= %s"
-            params = [*params, floor]
-        cursor.execute(
-            f"SELECT id, ts_rank(tsv, q.query, 1) AS score FROM {self._source(query_sql)} "
-            f"WHERE {where} ORDER BY score DESC, id LIMIT %s OFFSET %s",
-            [*params, limit, offset],
-        )
-        return [(int(row[0]), float(row[1])) for row in cursor.fetchall()]
-
     def search(self, cursor, groups, limit, offset=0, restrict=None, window=RANK_WINDOW):
-        """Same contract as the FTS5 engine, including ranking only the newest `window` matches
-        of a very broad query."""
+        """As the FTS5 engine's, ranking only the newest `window` matches of a very broad query."""
         query_sql, where, params = self._where(groups, restrict)
         if not query_sql:
             return []
-        floor = None
-        if window:  # only the floor of the window is needed here, not its ids
-            cursor.execute(f"SELECT id FROM {self._source(query_sql)} WHERE {where} ORDER BY id DESC LIMIT 1 OFFSET %s",
+        source = self._source(query_sql)
+        if window:
+            cursor.execute(f"SELECT id FROM {source} WHERE {where} ORDER BY id DESC LIMIT 1 OFFSET %s",
                            [*params, max(window, offset + limit) - 1])
-            row = cursor.fetchone()
-            floor = int(row[0]) if row is not None else None
-        return self._ranked(cursor, query_sql, where, params, floor, limit, offset)
+            floor = cursor.fetchone()
+            if floor is not None:
+                where, params = where + " AND id >= %s", [*params, floor[0]]
+        cursor.execute(f"SELECT id, ts_rank(tsv, q.query, 1) AS score FROM {source} "
+                       f"WHERE {where} ORDER BY score DESC, id LIMIT %s OFFSET %s", [*params, limit, offset])
+        return [(int(row[0]), float(row[1])) for row in cursor.fetchall()]
 
     def matching(self, cursor, groups, ids: list[int]) -> set[int]:
         """Which of a handful of `ids` the query matches: their narrow rows by primary key, tested
-        by the same @@ as the search. Reading the wide article rows' token streams and checking
-        them in Python gave the same answers in twice the time (docs/decisions-search.md 14)."""
+        by the same @@ as the search."""
         query_sql, params = tsquery_sql(groups)
         if not ids or not query_sql:
             return set()

@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.safestring import mark_safe
 
-from seoulhub.radar.models import Article, ArticleTechnology, Source
+from seoulhub.radar.models import Article, ArticleTechnology
 from seoulhub.taxonomy.models import Technology
 from seoulhub.text import embed
 
@@ -42,6 +42,7 @@ ALSO_SHOWN = 5
 # The embed task writes the articles embedded since into the index file once there are this many:
 # until then they are searched exactly (a few milliseconds).
 INDEX_TAIL = 2_000
+STORED_BYTES = DIMENSIONS * embed.STORE_DTYPE.itemsize
 
 
 @dataclass(frozen=True)
@@ -74,31 +75,28 @@ class SearchFilters:
         return articles
 
 
-# --- the vector index --------------------------------------------------------------------------
-
-
 def _embedded(after: int = 0, chunk: int = 20_000):
-    """(ids, vectors) of the embedded articles with id > after, a chunk at a time."""
+    """(ids, float32 vectors) of the embedded articles with id > after, `chunk` at a time (the
+    last batch may be empty)."""
     rows = (Article.objects.filter(id__gt=after).exclude(embedding=None).order_by("id")
             .values_list("id", "embedding").iterator(chunk_size=5000))
-    ids, vectors = [], []
+    batch: list[tuple[int, bytes]] = []
     for doc_id, blob in rows:
-        vector = embed.from_bytes(blob)
-        if vector.shape != (DIMENSIONS,):
-            continue
-        ids.append(doc_id)
-        vectors.append(vector)
-        if len(ids) >= chunk:
-            yield np.asarray(ids, np.int64), np.vstack(vectors)
-            ids, vectors = [], []
-    if ids:
-        yield np.asarray(ids, np.int64), np.vstack(vectors)
+        if len(blob) == STORED_BYTES:
+            batch.append((doc_id, bytes(blob)))
+        if len(batch) == chunk:
+            yield _decoded(batch)
+            batch = []
+    yield _decoded(batch)
+
+
+def _decoded(batch: list[tuple[int, bytes]]) -> tuple[np.ndarray, np.ndarray]:
+    vectors = np.frombuffer(b"".join(blob for _, blob in batch), embed.STORE_DTYPE).reshape(len(batch), DIMENSIONS)
+    return np.array([doc_id for doc_id, _ in batch], np.int64), vectors.astype(np.float32)
 
 
 def _tail(after: int) -> tuple[np.ndarray, np.ndarray]:
     batches = list(_embedded(after))
-    if not batches:
-        return np.zeros(0, np.int64), np.zeros((0, DIMENSIONS), np.float32)
     return np.concatenate([ids for ids, _ in batches]), np.vstack([vectors for _, vectors in batches])
 
 
@@ -138,18 +136,13 @@ def warm() -> None:
     textfns.embed("warm-up")
 
 
-# --- ranking, cached ---------------------------------------------------------------------------
-
-
 @dataclass
 class Ranking:
     query: str
     ids: list[int]  # one article per story cluster, best first
     scores: dict[int, float]
     total_matches: int
-    technologies: list[str] = field(default_factory=list)
     highlight_terms: list[str] = field(default_factory=list)
-    tokens: list[str] = field(default_factory=list)
     cache_key: str = ""
     facet_counts: dict | None = None  # filled by facets() on first use, cached with the ranking
 
@@ -165,18 +158,9 @@ def _collapse_clusters(ranked: list[tuple[int, float]]) -> tuple[list[int], dict
     are left out."""
     cluster_of = dict(Article.objects.filter(id__in=[doc_id for doc_id, _ in ranked]).values_list("id", "cluster_id"))
     seen: set[int] = set()
-    ids, scores = [], {}
-    for doc_id, score in ranked:
-        if doc_id not in cluster_of:
-            continue
-        cluster = cluster_of[doc_id]
-        if cluster is not None:
-            if cluster in seen:
-                continue
-            seen.add(cluster)
-        ids.append(doc_id)
-        scores[doc_id] = score
-    return ids, scores
+    kept = [(doc_id, score) for doc_id, score in ranked if doc_id in cluster_of
+            and (cluster_of[doc_id] is None or not (cluster_of[doc_id] in seen or seen.add(cluster_of[doc_id])))]
+    return [doc_id for doc_id, _ in kept], dict(kept)
 
 
 def rank(q: str, filters: SearchFilters = SearchFilters()) -> Ranking:
@@ -205,74 +189,47 @@ def rank(q: str, filters: SearchFilters = SearchFilters()) -> Ranking:
             # wrapper (DEBUG=True), which would try to %-format that SQL for its query log.
             result = searcher().search(cursor.cursor, q, depth=MAX_DEPTH, restrict=restrict, allowed=allowed)
         ids, scores = _collapse_clusters(result.ranked)
-        ranking = Ranking(q, ids, scores, result.count, result.query.technologies,
-                          result.query.surface_terms + result.query.tokens, result.query.tokens)
+        ranking = Ranking(q, ids, scores, result.count, result.query.surface_terms + result.query.tokens)
     ranking.cache_key = key
     cache.set(key, ranking, CACHE_SECONDS)
     return ranking
 
 
-# --- pages -------------------------------------------------------------------------------------
-
-
 def page_rows(ranking: Ranking, ids: list[int]) -> list[dict]:
-    """Rows for `ids` (one page of `ranking`), in that order, with snippets and the other sources
-    of each story ("also reported by"); ids deleted since are left out."""
+    """Rows for `ids` (one page of `ranking`), in that order, with snippets and the first
+    ALSO_SHOWN other sources of each story, oldest first ("also reported by"); ids deleted since
+    are left out. Story members are walked in the (cluster, published_at) index alone and only the
+    shown ones read: a story covered by a hundred sources costs five rows, not a hundred."""
     articles = Article.objects.select_related("source").in_bulk(ids)
     technologies: dict[int, list[str]] = {}
     for article_id, slug in (ArticleTechnology.objects.filter(article_id__in=ids)
                              .order_by("article_id", "-score", "id").values_list("article_id", "technology__slug")):
         technologies.setdefault(article_id, []).append(slug)
-    also, also_count = also_reported(ids, [a.cluster_id for a in articles.values() if a.cluster_id])
-    terms = ranking.highlight_terms
+    shown: dict[int, list[int]] = {}
+    others: Counter = Counter()
+    for member_id, cluster_id in (Article.objects.filter(cluster_id__in={a.cluster_id for a in articles.values()})
+                                  .exclude(id__in=ids).order_by("cluster_id", "published_at", "id")
+                                  .values_list("id", "cluster_id")):
+        others[cluster_id] += 1
+        if others[cluster_id] <= ALSO_SHOWN:
+            shown.setdefault(cluster_id, []).append(member_id)
+    members = Article.objects.select_related("source").in_bulk([i for story in shown.values() for i in story])
     rows = []
-    for doc_id in ids:
-        article = articles.get(doc_id)
-        if article is None:
-            continue
-        shown = also.get(article.cluster_id, [])
-        count = also_count.get(article.cluster_id, 0)
+    for article in (articles[i] for i in ids if i in articles):
+        also = [{"id": m.id, "source": m.source.name, "title": m.title, "url": m.url}
+                for m in (members.get(i) for i in shown.get(article.cluster_id, [])) if m]
+        count = others[article.cluster_id] if article.cluster_id else 0
         rows.append({
-            "id": doc_id,
-            "title": article.title,
-            "title_html": mark_safe(highlight(article.title, terms, width=1000)),
-            "snippet_html": mark_safe(highlight(article.text or strip_tags(article.summary_html or ""), terms)),
-            "url": article.url,
-            "source": article.source.name,
-            "source_id": article.source_id,
-            "language": article.language,
-            "published_at": article.published_at,
-            "technologies": technologies.get(doc_id, []),
-            "score": round(ranking.scores.get(doc_id, 0.0), 6),
-            "cluster_id": article.cluster_id,
-            "also_reported_by": shown,
-            "also_reported_count": count,
-            "also_reported_more": count - len(shown),
+            "id": article.id, "title": article.title, "url": article.url, "language": article.language,
+            "title_html": mark_safe(highlight(article.title, ranking.highlight_terms, width=1000)),
+            "snippet_html": mark_safe(highlight(article.text or strip_tags(article.summary_html or ""),
+                                                ranking.highlight_terms)),
+            "source": article.source.name, "source_id": article.source_id, "published_at": article.published_at,
+            "technologies": technologies.get(article.id, []), "score": round(ranking.scores.get(article.id, 0.0), 6),
+            "cluster_id": article.cluster_id, "also_reported_by": also, "also_reported_count": count,
+            "also_reported_more": count - len(also),
         })
     return rows
-
-
-def also_reported(page_ids: list[int], clusters: list[int]) -> tuple[dict[int, list[dict]], dict[int, int]]:
-    """The first ALSO_SHOWN other articles of each story (oldest first) and how many others there
-    are. Members are walked in the (cluster, published_at) index alone and only the shown ones are
-    read: a story covered by a hundred sources costs five rows, not a hundred."""
-    if not clusters:
-        return {}, {}
-    on_page = set(page_ids)
-    shown: dict[int, list[int]] = {}
-    counts: dict[int, int] = {}
-    for member_id, cluster_id in (Article.objects.filter(cluster_id__in=clusters)
-                                  .order_by("cluster_id", "published_at", "id").values_list("id", "cluster_id")):
-        if member_id in on_page:
-            continue
-        counts[cluster_id] = counts.get(cluster_id, 0) + 1
-        if counts[cluster_id] <= ALSO_SHOWN:
-            shown.setdefault(cluster_id, []).append(member_id)
-    details = Article.objects.select_related("source").in_bulk([i for members in shown.values() for i in members])
-    also = {cluster_id: [{"id": i, "source": details[i].source.name, "title": details[i].title, "url": details[i].url}
-                         for i in members if i in details]
-            for cluster_id, members in shown.items()}
-    return also, counts
 
 
 class RankedPage:
@@ -301,22 +258,18 @@ def facets(ranking: Ranking) -> dict[str, list[dict]]:
 
 
 def _facet_counts(ids: list[int]) -> dict[str, list[dict]]:
-    """Most first, ties by slug, language code or source name; months newest first."""
-    rows = list(Article.objects.filter(id__in=ids).values_list("language", "source_id", "published_at"))
-    languages = Counter(language for language, _, _ in rows)
-    sources = Counter(source for _, source, _ in rows)
-    months = Counter(timezone.localtime(when).strftime("%Y-%m") for _, _, when in rows if when is not None)
+    """Most first, ties by slug, language code or source name (30 at most); months newest first."""
+    rows = list(Article.objects.filter(id__in=ids).values_list("language", "source__name", "source_id", "published_at"))
     by_technology = Counter(ArticleTechnology.objects.filter(article_id__in=ids).values_list("technology_id", flat=True))
     technologies = Technology.objects.in_bulk(list(by_technology))
-    names = dict(Source.objects.filter(id__in=list(sources)).values_list("id", "name"))
+    sources = Counter((name, source) for _, name, source, _ in rows)
+    months = Counter(timezone.localtime(when).strftime("%Y-%m") for *_, when in rows if when is not None)
     return {
-        "technology": [{"value": t.slug, "label_ko": t.name_ko, "label_en": t.name_en, "count": n}
-                       for t, n in sorted(((technologies[i], n) for i, n in by_technology.items() if i in technologies),
-                                          key=lambda pair: (-pair[1], pair[0].slug))[:30]],
-        "language": [{"value": language, "count": n}
-                     for language, n in sorted(languages.items(), key=lambda pair: (-pair[1], pair[0]))],
-        "source": [{"value": i, "label": name, "count": n}
-                   for i, name, n in sorted(((i, names[i], n) for i, n in sources.items() if i in names),
-                                            key=lambda row: (-row[2], row[1]))[:30]],
+        "technology": sorted(({"value": t.slug, "label_ko": t.name_ko, "label_en": t.name_en, "count": by_technology[i]}
+                              for i, t in technologies.items()), key=lambda f: (-f["count"], f["value"]))[:30],
+        "language": [{"value": language, "count": n} for language, n in
+                     sorted(Counter(row[0] for row in rows).items(), key=lambda pair: (-pair[1], pair[0]))],
+        "source": [{"value": source, "label": name, "count": n} for (name, source), n in
+                   sorted(sources.items(), key=lambda pair: (-pair[1], pair[0][0]))[:30]],
         "month": [{"value": month, "count": n} for month, n in sorted(months.items(), reverse=True)],
     }
