@@ -102,7 +102,7 @@ def write_index(path: Path | str, batches: Iterable[tuple[np.ndarray, np.ndarray
     if start_from and Path(start_from).exists():
         index = Index.restore(str(start_from))
     else:
-        index = Index(ndim=DIMENSIONS, metric="ip", dtype="f16", connectivity=16, expansion_add=128)
+        index = Index(ndim=DIMENSIONS, metric="ip", dtype="f16", connectivity=16, expansion_add=64)
     for ids, vectors in batches:
         fresh = [n for n, doc_id in enumerate(ids) if not index.contains(int(doc_id))]
         if fresh:
