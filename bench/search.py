@@ -205,6 +205,7 @@ def main(argv: list[str]) -> dict:
     parser.add_argument("--seed", type=int, default=20251101)
     parser.add_argument("--json", action="store_true", help="print JSON (always on; kept for symmetry)")
     parser.add_argument("--keep", action="store_true", help="keep the full-text indexes under var/bench-cache/")
+    parser.add_argument("--no-vectors", action="store_true", help="the full-text half alone (no vector index built)")
     args = parser.parse_args(argv)
     if args.docs < 1:
         parser.error("--docs must be at least 1")
@@ -226,14 +227,18 @@ def main(argv: list[str]) -> dict:
 
     engine = Fts5Engine("docs_fts", "docs")
     db_path = CACHE / f"search-bench-{args.docs}.sqlite3"
-    sqlite_build_s = build_sqlite(db_path, streams, sources, engine)
+    # --keep leaves the file for the next run with the same N, which reuses it.
+    sqlite_build_s = 0.0 if args.keep and db_path.exists() else build_sqlite(db_path, streams, sources, engine)
 
     started = time.perf_counter()
     vector_path = CACHE / f"search-vectors-{args.docs}-{args.seed}.usearch"
-    if not vector_path.exists():
+    if args.no_vectors:
+        vectors = None
+    elif not vector_path.exists():
         write_index(vector_path, ((np.arange(start + 1, start + 1 + len(chunk)), matrix[chunk])
                                   for start in range(0, args.docs, 50_000) for chunk in [sources[start:start + 50_000]]))
-    vectors = VectorIndex(vector_path).snapshot()
+    if not args.no_vectors:
+        vectors = VectorIndex(vector_path).snapshot()
     vector_build_s = time.perf_counter() - started
 
     index, schema, tantivy_build_s = build_tantivy(CACHE / f"search-bench-{args.docs}.tantivy", streams, sources)
@@ -263,7 +268,7 @@ def main(argv: list[str]) -> dict:
             overlaps.append(len(top_tantivy & set(result.lexical_ids[:10])) / min(10, len(result.lexical_ids)))
     connection.close()
 
-    recall = vector_recall(lambda q: [d for d, _ in vectors.search(q, 200)], matrix, sources,
+    recall = None if vectors is None else vector_recall(lambda q: [d for d, _ in vectors.search(q, 200)], matrix, sources,
                            embed_texts(queries[:50]))
 
     if not args.keep:
@@ -284,7 +289,7 @@ def main(argv: list[str]) -> dict:
         "hub_parts_p95_ms": {name: round(percentile(v, 95), 2) for name, v in parts.items()},
         "count_mismatches": count_mismatches[:10],
         "top10_overlap_with_tantivy": round(statistics.mean(overlaps), 3) if overlaps else None,
-        "vector_index": f"usearch HNSW f16, {len(vectors)} vectors",
+        "vector_index": f"usearch HNSW f16, {len(vectors)} vectors" if vectors is not None else None,
         "vector_recall_at_10": recall,
         "unique_texts": len(texts),
         "load_average_1m_at_end": round(os.getloadavg()[0], 2),  # other processes on the 2 cores
