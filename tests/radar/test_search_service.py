@@ -152,17 +152,23 @@ def test_new_embedded_articles_are_found_at_once_then_from_the_index_file(corpus
     written = index.largest()
     title = "Neural processing unit for on-device inference"
     vector = embed([title])[0]
+    # Stored in id order, embedded out of it (two embedding workers): the file must not pass the
+    # article still waiting, or it would never be searched.
+    waiting = Article.objects.create(source=arxiv, title="대기 중인 기사", content_hash="test-vector-0", language="ko")
     article = Article.objects.create(source=arxiv, title=title, content_hash="test-vector-1", language="en",
                                      embedding=to_bytes(vector))
     try:
         assert article.id > written == index.largest()
         assert index.search(vector, 1)[0][0] == article.id  # from the exact tail, at once
-        assert service.refresh_vector_index(min_tail=2) == 0  # one waiting: it stays in the tail
-        assert service.refresh_vector_index(min_tail=1) == 1
+        assert service.refresh_vector_index(min_tail=1) == 0  # above an article still waiting
+        Article.objects.filter(pk=waiting.pk).update(embedding=to_bytes(embed(["대기 중인 기사"])[0]))
+        assert service.refresh_vector_index(min_tail=3) == 0  # two waiting: they stay in the tail
+        assert service.refresh_vector_index(min_tail=1) == 2
         assert index.largest() == article.id and not len(index.snapshot().tail_ids)
         assert index.search(vector, 1)[0][0] == article.id  # now from the file
     finally:
         article.delete()
+        waiting.delete()
     assert article.id not in service._collapse_clusters([(article.id, 1.0)])[0]  # deleted: never shown
     assert service.refresh_vector_index(rebuild=True) == embedded.count()
     assert len(index.snapshot()) == embedded.count()  # the rebuilt file drops it

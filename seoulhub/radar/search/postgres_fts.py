@@ -74,12 +74,9 @@ class PostgresFtsEngine:
 
     def _where(self, groups, restrict: Restriction | None) -> tuple[str, str, list]:
         query_sql, params = tsquery_sql(groups)
-        where = "tsv @@ q.query"
-        restrict_params: list = []
-        if restrict is not None:
-            where += f" AND id IN ({restrict.sql})"
-            restrict_params = list(restrict.params)
-        return query_sql, where, params + restrict_params
+        if restrict is None:
+            return query_sql, "tsv @@ q.query", params
+        return query_sql, f"tsv @@ q.query AND id IN ({restrict.sql})", params + list(restrict.params)
 
     def search(self, cursor, groups, limit, offset=0, restrict=None, window=RANK_WINDOW):
         """As the FTS5 engine's, ranking only the newest `window` matches of a very broad query."""
@@ -111,11 +108,8 @@ class PostgresFtsEngine:
         query_sql, where, params = self._where(groups, restrict)
         if not query_sql:
             return 0
-        source = self._source(query_sql)
-        if cap:
-            cursor.execute(f"SELECT count(*) FROM (SELECT 1 FROM {source} WHERE {where} LIMIT %s) capped", [*params, cap + 1])
-        else:
-            cursor.execute(f"SELECT count(*) FROM {source} WHERE {where}", params)
+        limit, params = (" LIMIT %s", [*params, cap + 1]) if cap else ("", params)
+        cursor.execute(f"SELECT count(*) FROM (SELECT 1 FROM {self._source(query_sql)} WHERE {where}{limit}) capped", params)
         return int(cursor.fetchone()[0])
 
 

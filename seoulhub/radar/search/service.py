@@ -1,10 +1,7 @@
 """Search over Article: filters, hybrid ranking, one row per story cluster, facets, result rows.
 
-The ranked list of a query (at most `hybrid.MAX_DEPTH` ids, clusters collapsed) and its facet
-counts are computed once and kept in the cache for a few minutes under a key that includes the
-newest article id, so paging deep into results costs one cache read and one page-sized query,
-and a new article starts a new ranking. Rows are read for each page: an article deleted or
-edited since shows as it is now.
+A query's ranking (at most `hybrid.MAX_DEPTH` ids) and its facet counts are cached for a few
+minutes under a key holding the newest article id; rows are read for each page, as they are now.
 """
 
 from __future__ import annotations
@@ -19,7 +16,7 @@ import numpy as np
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Max, Q
+from django.db.models import Max, Min, Q
 from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.safestring import mark_safe
@@ -39,8 +36,7 @@ from .vectors import DIMENSIONS, VectorIndex, write_index
 CACHE_SECONDS = 300
 # Other sources of a story listed on its result row; the article's own page lists them all.
 ALSO_SHOWN = 5
-# The embed task writes the articles embedded since into the index file once there are this many:
-# until then they are searched exactly (a few milliseconds).
+# The embed task writes new articles into the index file once this many wait (searched exactly until then).
 INDEX_TAIL = 2_000
 STORED_BYTES = DIMENSIONS * embed.STORE_DTYPE.itemsize
 
@@ -59,8 +55,7 @@ class SearchFilters:
 
     def apply(self, articles):
         if self.tech:
-            # A subquery, not a join with distinct(): distinct() adds the ordering columns to the
-            # SELECT, and the engines use this queryset as a one-column sub-select of ids.
+            # A subquery, not a join with distinct(), which would add columns to the engines' sub-select.
             tagged = ArticleTechnology.objects.filter(Q(technology__slug=self.tech)
                                                       | Q(technology__parent__slug=self.tech))
             articles = articles.filter(id__in=tagged.values("article_id"))
@@ -75,13 +70,13 @@ class SearchFilters:
         return articles
 
 
-def _embedded(after: int = 0, chunk: int = 20_000):
-    """(ids, float32 vectors) of the embedded articles with id > after, `chunk` at a time (the
-    last batch may be empty)."""
-    rows = (Article.objects.filter(id__gt=after).exclude(embedding=None).order_by("id")
-            .values_list("id", "embedding").iterator(chunk_size=5000))
+def _embedded(after: int = 0, before: int | None = None, chunk: int = 20_000):
+    """(ids, float32 vectors) of the embedded articles with after < id < before, `chunk` at a time
+    (the last batch may be empty)."""
+    rows = Article.objects.filter(id__gt=after).exclude(embedding=None)
+    rows = (rows if before is None else rows.filter(id__lt=before)).order_by("id").values_list("id", "embedding")
     batch: list[tuple[int, bytes]] = []
-    for doc_id, blob in rows:
+    for doc_id, blob in rows.iterator(chunk_size=5000):
         if len(blob) == STORED_BYTES:
             batch.append((doc_id, bytes(blob)))
         if len(batch) == chunk:
@@ -114,13 +109,16 @@ def vector_index() -> VectorIndex:
 def refresh_vector_index(rebuild: bool = False, min_tail: int = INDEX_TAIL) -> int:
     """Write the articles embedded since the index file was written into it, once there are
     `min_tail` of them; `rebuild` writes a new file of every embedded article (which also drops
-    deleted ones). Returns how many articles were written."""
+    deleted ones). Only articles below the first one still waiting for its embedding go in, so
+    every article above the file's largest id is in the tail. Returns how many were written."""
     path = settings.SEARCH_VECTOR_INDEX
     after = 0 if rebuild or not path.exists() else vector_index().largest()
-    waiting = Article.objects.filter(id__gt=after).exclude(embedding=None).count()
-    if not rebuild and waiting < min_tail:
+    before = Article.objects.filter(embedding=None).aggregate(first=Min("id"))["first"]
+    waiting = Article.objects.filter(id__gt=after).exclude(embedding=None)
+    waiting = (waiting if before is None else waiting.filter(id__lt=before)).count()
+    if not waiting or not rebuild and waiting < min_tail:
         return 0
-    write_index(path, _embedded(after), start_from=path if after else None)
+    write_index(path, _embedded(after, before), start_from=path if after else None)
     return waiting
 
 
@@ -130,8 +128,7 @@ def searcher() -> HybridSearcher:
 
 
 def warm() -> None:
-    """Load the analyser (Kiwi with the taxonomy's words, ~2 s) and the encoder's weights, so the
-    first search does not wait for them (gunicorn does it once, before forking its workers)."""
+    """Load the analyser and the encoder (~2 s) before the first search (gunicorn: before forking)."""
     parse_query("인공지능 반도체 warm-up", textfns.normalise, textfns.tagger(), lexicon=textfns.lexicon())
     textfns.embed("warm-up")
 

@@ -54,12 +54,9 @@ class Fts5Engine:
             f"DROP TABLE IF EXISTS {self.fts}"]
 
     def _where(self, groups, restrict: Restriction | None) -> tuple[str, list]:
-        sql = f"{self.fts} MATCH ?"
-        params: list = [match_expression(groups)]
-        if restrict is not None:
-            sql += f" AND rowid IN ({restrict.sql})"
-            params.extend(restrict.params)
-        return sql, params
+        if restrict is None:
+            return f"{self.fts} MATCH ?", [match_expression(groups)]
+        return f"{self.fts} MATCH ? AND rowid IN ({restrict.sql})", [match_expression(groups), *restrict.params]
 
     def search(self, cursor, groups, limit, offset=0, restrict=None, window=RANK_WINDOW):
         """BM25 order over the matches. When a query matches more than `window` documents, the
@@ -85,10 +82,8 @@ class Fts5Engine:
         if not match_expression(groups):
             return 0
         where, params = self._where(groups, restrict)
-        if cap:
-            cursor.execute(f"SELECT count(*) FROM (SELECT rowid FROM {self.fts} WHERE {where} LIMIT ?)", [*params, cap + 1])
-        else:
-            cursor.execute(f"SELECT count(*) FROM {self.fts} WHERE {where}", params)
+        limit, params = (" LIMIT ?", [*params, cap + 1]) if cap else ("", params)
+        cursor.execute(f"SELECT count(*) FROM (SELECT rowid FROM {self.fts} WHERE {where}{limit})", params)
         return int(cursor.fetchone()[0])
 
     def matching(self, cursor, groups, ids: list[int]) -> set[int]:

@@ -1,11 +1,10 @@
 """Nearest articles by embedding (multilingual USE vectors, L2-normalised: inner product is cosine
 similarity): a usearch HNSW index file, plus an exact search over what the file does not hold yet.
 
-The embedding carries meaning across languages: "인공지능 반도체" lands near English papers on
-AI accelerators although they share no token. The file (float16 vectors) is opened as a
-read-only view: the operating system maps it once for every process that opens it, and a process
-picks up a replaced file at its next search. Articles with ids above the file's largest are
-searched exactly, from the `tail` the caller supplies, until the file is written again.
+The embedding carries meaning across languages ("인공지능 반도체" lands near English papers on AI
+accelerators). The file (float16 vectors) is opened as a read-only view, mapped once for every
+process, and a replaced file is picked up at the next search. Articles with ids above the file's
+largest are searched exactly, from the caller's `tail`, until the file is written again.
 """
 
 from __future__ import annotations
