@@ -174,6 +174,22 @@ def test_new_embedded_articles_are_found_at_once_then_from_the_index_file(corpus
     assert len(index.snapshot()) == embedded.count()  # the rebuilt file drops it
 
 
+def test_the_embedding_task_writes_new_articles_into_the_vector_file(corpus, settings, monkeypatch):
+    from seoulhub.radar.tasks import embed_batch
+
+    arxiv, _ = corpus
+    monkeypatch.setattr(service, "INDEX_TAIL", 2)
+    made = [Article.objects.create(source=arxiv, title=f"Edge NPU benchmark {n}", content_hash=f"test-embed-{n}",
+                                   language="en", search_text="edge npu benchmark") for n in range(2)]
+    try:
+        assert not settings.SEARCH_VECTOR_INDEX.exists()
+        assert embed_batch(2) == 2
+        assert service.vector_index().largest() == made[-1].id
+    finally:
+        for article in made:
+            article.delete()
+
+
 def test_search_api_pages_deep_results_and_explains_bad_input(corpus, client):
     first = client.get("/api/v1/articles", {"q": "smart city", "limit": 3}).json()
     assert first["count"] >= 6 and len(first["items"]) == 3

@@ -106,17 +106,17 @@ def vector_index() -> VectorIndex:
     return _index
 
 
-def refresh_vector_index(rebuild: bool = False, min_tail: int = INDEX_TAIL) -> int:
+def refresh_vector_index(rebuild: bool = False, min_tail: int | None = None) -> int:
     """Write the articles embedded since the index file was written into it, once there are
     `min_tail` of them; `rebuild` writes a new file of every embedded article (which also drops
     deleted ones). Only articles below the first one still waiting for its embedding go in, so
     every article above the file's largest id is in the tail. Returns how many were written."""
     path = settings.SEARCH_VECTOR_INDEX
     after = 0 if rebuild or not path.exists() else vector_index().largest()
-    before = Article.objects.filter(embedding=None).aggregate(first=Min("id"))["first"]
+    before = Article.objects.filter(id__gt=after, embedding=None).aggregate(first=Min("id"))["first"]
     waiting = Article.objects.filter(id__gt=after).exclude(embedding=None)
     waiting = (waiting if before is None else waiting.filter(id__lt=before)).count()
-    if not waiting or not rebuild and waiting < min_tail:
+    if not waiting or not rebuild and waiting < (INDEX_TAIL if min_tail is None else min_tail):
         return 0
     write_index(path, _embedded(after, before), start_from=path if after else None)
     return waiting
