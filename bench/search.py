@@ -268,7 +268,8 @@ def main(argv: list[str]) -> dict:
             overlaps.append(len(top_tantivy & set(result.lexical_ids[:10])) / min(10, len(result.lexical_ids)))
     connection.close()
 
-    recall = None if vectors is None else vector_recall(lambda q: [d for d, _ in vectors.search(q, 200)], matrix, sources,
+    # At a results page's depth (the web ranking asks for 1,000 neighbours).
+    recall = None if vectors is None else vector_recall(lambda q: [d for d, _ in vectors.search(q, 1000)], matrix, sources,
                            embed_texts(queries[:50]))
 
     if not args.keep:
