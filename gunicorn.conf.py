@@ -29,34 +29,27 @@ errorlog = "-"
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
 wsgi_app = "seoulhub.wsgi:application"
 
-# Load Django once in the master and fork workers from it: imports (~0.8 s) are paid once, and
-# the search's vector index, built here, is shared by all workers copy-on-write.
+# Load Django once in the master and fork workers from it: imports (~0.8 s), the query analyser
+# and the encoder are loaded once and shared copy-on-write. The search's vector index is a file
+# each worker maps (docs/search.md): the operating system keeps one copy for all of them.
 preload_app = os.environ.get("GUNICORN_PRELOAD", "1") == "1"
 
 
 def when_ready(server):
-    """Warm what every worker needs before forking them: the search's vector index, the support
-    matcher and the home page's shared figures (with the default in-process cache, workers
-    inherit them)."""
+    """Warm what every worker needs before forking them: the search's analyser and encoder, the
+    support matcher and the home page's shared figures (with the default in-process cache,
+    workers inherit them)."""
     if not preload_app:
         return
     from django.db import connections
 
     from seoulhub.core.home import warm_shared_figures
-    from seoulhub.radar.search.service import build_before_fork
+    from seoulhub.radar.search.service import warm
     from seoulhub.support.services import current_matcher
 
     try:
-        if os.environ.get("GUNICORN_WARM_VECTORS", "1") == "1":
-            server.log.info("vector index ready: %d articles", build_before_fork())
+        warm()
         current_matcher()
         warm_shared_figures()
     finally:
         connections.close_all()  # never share a database connection across fork
-
-
-def post_fork(server, worker):
-    """Workers rebuild search indexes in the background (and adopt what the master built)."""
-    from seoulhub.radar.search.service import adopt_after_fork
-
-    adopt_after_fork()

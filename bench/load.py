@@ -16,9 +16,6 @@ Scenarios (each for --seconds, after one warm-up request):
 * firm-dashboard: the programme recommendations of a real KRX-listed firm (the first with the
   most technologies), anonymous.
 
-With --stage rank|lexical|vector, /radar/search does only that stage of a fresh search
-(bench/load_stages.py): what each part costs under the same load, apart from the page.
-
 With --cache-url, that cache is emptied before the server starts: rankings cached by an earlier
 run (of the same data, on SQLite or PostgreSQL, within their five minutes) would otherwise be
 served to this one as if they were computed.
@@ -122,8 +119,6 @@ def main(argv: list[str]) -> dict:
     parser.add_argument("--queries", type=int, default=5000, help="queries of search-varied, cycled")
     parser.add_argument("--scenarios", nargs="*", default=list(SCENARIOS), choices=list(SCENARIOS))
     parser.add_argument("--paths", nargs="*", default=[], help="extra paths, each its own scenario")
-    parser.add_argument("--stage", default="page", choices=["page", "rank", "lexical", "vector"],
-                        help="what /radar/search does: the whole page, or one stage of it (bench/load_stages.py)")
     parser.add_argument("--cache-url", default="",
                         help="e.g. redis://127.0.0.1:6379/9: one cache shared by all workers, as in production")
     args = parser.parse_args(argv)
@@ -134,7 +129,7 @@ def main(argv: list[str]) -> dict:
     env = dict(os.environ, SEOULHUB_ENV="production", DEBUG="0", SECURE_SSL_REDIRECT="0",
                SECRET_KEY=os.environ.get("SECRET_KEY", "bench-only-" + "k" * 40),
                ALLOWED_HOSTS="127.0.0.1", GUNICORN_BIND=f"127.0.0.1:{port}",
-               GUNICORN_WORKERS=str(args.workers), GUNICORN_ACCESSLOG="/dev/null", SEOULHUB_BENCH_STAGE=args.stage)
+               GUNICORN_WORKERS=str(args.workers), GUNICORN_ACCESSLOG="/dev/null")
     if args.cache_url:
         env["CACHE_URL"] = args.cache_url
         import redis
@@ -145,8 +140,7 @@ def main(argv: list[str]) -> dict:
     plan = {name: SCENARIOS[name] for name in args.scenarios}
     plan.update({path: path for path in args.paths})
     started = time.monotonic()
-    app = [] if args.stage == "page" else ["bench.load_stages:application"]
-    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", str(REPO / "gunicorn.conf.py"), *app], env=env, cwd=REPO,
+    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", str(REPO / "gunicorn.conf.py")], env=env, cwd=REPO,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     results = {}
     try:
@@ -181,7 +175,6 @@ def main(argv: list[str]) -> dict:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=60)
     return {"connections": args.connections, "seconds_per_scenario": args.seconds, "gunicorn_workers": args.workers,
-            "search_stage": args.stage,
             "cache": "redis" if args.cache_url else "in-process", "server_start_s": startup_s, "pages": results}
 
 

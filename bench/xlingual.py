@@ -72,7 +72,7 @@ def load_corpus(titles: str = "every20th") -> list[dict]:
 
 
 def embeddings(docs: list[dict]) -> np.ndarray:
-    from seoulhub.radar.search import textfns
+    from seoulhub.text.embed import embed as embed_texts
 
     texts = [f"{d['title']}. {d['text'][:300]}" for d in docs]  # as tasks.embed_pending embeds
     key = hashlib.sha256("\n".join(texts).encode()).hexdigest()[:16]
@@ -80,7 +80,7 @@ def embeddings(docs: list[dict]) -> np.ndarray:
     if path.exists():
         return np.load(path)
     CACHE.mkdir(parents=True, exist_ok=True)
-    matrix = np.concatenate([textfns.embed_many(texts[i:i + 256]) for i in range(0, len(texts), 256)])
+    matrix = np.concatenate([embed_texts(texts[i:i + 256]) for i in range(0, len(texts), 256)])
     np.save(path, matrix)
     return matrix
 
@@ -161,15 +161,14 @@ def main(argv: list[str]) -> dict:
     from seoulhub.radar.search import textfns
     from seoulhub.radar.search.hybrid import HybridSearcher
     from seoulhub.radar.search.query import parse_query
-    from seoulhub.radar.search.vectors import VectorIndex
+    from seoulhub.radar.search.vectors import Snapshot
 
     queries = json.loads(QUERY_SETS[args.queries].read_text(encoding="utf-8"))["queries"]
     docs = load_corpus("every2nd" if args.corpus == "demo" else "every20th")
     relevant = judge(queries, docs)
     english = {i for i, d in enumerate(docs, 1) if d["lang"] == "en"}
     matrix = embeddings(docs)
-    vectors = VectorIndex()
-    vectors.add(range(1, len(docs) + 1), matrix)
+    vectors = Snapshot(None, 0, np.arange(1, len(docs) + 1), matrix)  # exact search
     tagger, lexicon = textfns.tagger(), textfns.lexicon()
     indexes = {}
 

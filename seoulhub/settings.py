@@ -20,6 +20,8 @@ REPO_DIR = BASE_DIR.parent
 DATA_DIR = Path(os.environ.get("SEOULHUB_DATA_DIR", REPO_DIR / "data"))
 VAR_DIR = Path(os.environ.get("SEOULHUB_VAR_DIR", REPO_DIR / "var"))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
+# The radar search's vector index file, mapped by every web process (docs/search.md).
+SEARCH_VECTOR_INDEX = Path(os.environ.get("SEOULHUB_SEARCH_VECTOR_INDEX", VAR_DIR / "search" / "vectors.usearch"))
 
 ENVIRONMENT = os.environ.get("SEOULHUB_ENV", "development")
 PRODUCTION = ENVIRONMENT == "production"

@@ -102,22 +102,30 @@ def _reference_data(request):
         import_module("seoulhub.observatory.migrations.0002_city_roles").create_roles(apps, None)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _search_vector_index_in_a_temporary_folder(tmp_path_factory):
+    """The radar search's vector index file of the tests, never the checkout's var/."""
+    from django.conf import settings
+
+    settings.SEARCH_VECTOR_INDEX = tmp_path_factory.mktemp("search") / "vectors.usearch"
+
+
 @pytest.fixture(autouse=True)
 def _fresh_caches():
     """Rate-limit counters and cached figures live in the cache (and its per-process memos), and
-    search keeps article columns per process; each test starts with none."""
+    a search index file of another test's database would hold its ids; each test starts with none."""
+    from django.conf import settings
+
     from seoulhub.core import clock
     from seoulhub.core.localcache import clear_all
-    from seoulhub.radar.search import catalogue
 
     cache.clear()
     clear_all()
-    catalogue.forget()  # article columns of another test's database (ids are reused after rollbacks)
     clock.forget()  # the reference date read from another test's database
     yield
     cache.clear()
     clear_all()
-    catalogue.forget()
+    settings.SEARCH_VECTOR_INDEX.unlink(missing_ok=True)
     clock.forget()
 
 

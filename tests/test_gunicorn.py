@@ -1,5 +1,5 @@
-"""The production server as deployed: gunicorn with gunicorn.conf.py (app preloaded, vector index
-built in the master before forking) answers real HTTP on loopback from several workers."""
+"""The production server as deployed: gunicorn with gunicorn.conf.py (app preloaded) answers real
+HTTP on loopback from several workers, each mapping the one vector index file."""
 
 import json
 import os
@@ -36,11 +36,14 @@ def test_preloaded_gunicorn_serves_pages_and_search_from_every_worker(tmp_path):
     env = dict(os.environ, DATABASE_URL=f"sqlite:///{db}", SEOULHUB_ENV="production", DEBUG="0",
                SECURE_SSL_REDIRECT="0", SECRET_KEY="test-only-" + "s" * 40, ALLOWED_HOSTS="127.0.0.1",
                GUNICORN_BIND=f"127.0.0.1:{port}", GUNICORN_WORKERS="2", GUNICORN_ACCESSLOG="/dev/null",
-               STATIC_ROOT=str(tmp_path / "static"), DJANGO_SETTINGS_MODULE="seoulhub.settings")
+               STATIC_ROOT=str(tmp_path / "static"), DJANGO_SETTINGS_MODULE="seoulhub.settings",
+               SEOULHUB_SEARCH_VECTOR_INDEX=str(tmp_path / "vectors.usearch"))
     cli = [sys.executable, "-m", "seoulhub.cli"]
     subprocess.run([*cli, "migrate", "-v0"], env=env, cwd=REPO, check=True, timeout=300)
-    subprocess.run([*cli, "ingest", "--file", "data/feeds/klue-ynat-it-economy.xml", "--no-progress"], env=env,
-                   cwd=REPO, check=True, timeout=300, capture_output=True)
+    subprocess.run([*cli, "ingest", "--file", "data/feeds/klue-ynat-it-economy.xml", "--no-progress", "--embed"],
+                   env=env, cwd=REPO, check=True, timeout=600, capture_output=True)
+    subprocess.run([*cli, "radar_vector_index", "--rebuild"], env=env, cwd=REPO, check=True, timeout=300)
+    assert (tmp_path / "vectors.usearch").stat().st_size > 0
     subprocess.run([*cli, "collectstatic", "--noinput", "-v0"], env=env, cwd=REPO, check=True, timeout=300)
     log = open(tmp_path / "gunicorn.log", "w")
     server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", str(REPO / "gunicorn.conf.py")], env=env,
@@ -59,12 +62,14 @@ def test_preloaded_gunicorn_serves_pages_and_search_from_every_worker(tmp_path):
         assert json.loads(body)["database"] == "ok"
         search = base + "/radar/search?q=" + quote("인공지능")
         with ThreadPoolExecutor(8) as pool:  # enough concurrent requests to reach both workers
-            results = list(pool.map(get, [search] * 16 + [base + "/"] * 8))
+            results = list(pool.map(get, [search] * 32 + [base + "/"] * 8))
         assert all(status == 200 for status, _ in results)
-        assert all("인공지능".encode() in body for _, body in results[:16])
+        assert all("인공지능".encode() in body for _, body in results[:32])
+        # Every worker maps the index file itself (shared pages), none builds a copy of its own.
+        workers = subprocess.run(["ps", "-o", "pid=", "--ppid", str(server.pid)], capture_output=True, text=True).stdout.split()
+        assert len(workers) == 2
+        assert all(str(tmp_path / "vectors.usearch") in Path(f"/proc/{pid}/maps").read_text() for pid in workers)
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=60)
         log.close()
-    # The master built the index before forking and said so.
-    assert "vector index ready" in (tmp_path / "gunicorn.log").read_text()

@@ -4,7 +4,7 @@ With Redis as the cache (production), every read is a network round trip and an 
 the load test that cost more than rendering a cached page. Values read from the shared cache are
 kept here for a few seconds, so a popular page costs one shared read per process every few
 seconds. Only for values that may be that much staler than the shared cache (all users see the
-same thing: home figures, search rankings and result rows).
+same thing: home figures, support figures).
 """
 
 from __future__ import annotations

@@ -162,6 +162,9 @@ def embed_batch(limit: int = EMBED_BATCH) -> int:
                 embedding=embed.to_bytes(vector), relevance=relevance, is_digital=digital)
     # Only now is there a vector to compare: a Korean and an English report of one event join a story.
     join_across_languages([article_id for article_id, *_ in rows])
+    from .search.service import refresh_vector_index
+
+    refresh_vector_index()  # into the search's vector file once enough new articles wait
     return len(rows)
 
 

@@ -77,15 +77,12 @@ def drop_corpus():
 @pytest.fixture(scope="module")
 def corpus(django_db_setup, django_db_blocker):
     """Built once per test module (the pipeline and embedder take seconds), removed afterwards."""
-    from seoulhub.radar.search import service
 
     with django_db_blocker.unblock():
         # Whatever happens while building or using it, the next module starts from an empty
         # database: these rows live outside any test's transaction.
         try:
             sources = build_corpus()
-            service.forget_vectors()
             yield sources
         finally:
             drop_corpus()
-            service.forget_vectors()

@@ -20,7 +20,7 @@ from seoulhub.radar.search.fusion import reciprocal_rank_fusion
 from seoulhub.radar.search.postgres_fts import PostgresFtsEngine, engine_for
 from seoulhub.radar.search.snippets import highlight
 from seoulhub.radar.search.sqlite_fts import Fts5Engine, match_expression
-from seoulhub.radar.search.vectors import VectorIndex
+from seoulhub.radar.search.vectors import VectorIndex, write_index
 
 ARXIV_TITLES = Path(__file__).resolve().parents[2] / "data" / "arxiv" / "arxiv_cs_titles_2025-03-18_2026-07-01.jsonl.gz"
 
@@ -260,22 +260,33 @@ def test_rrf_gives_the_definitions_scores_to_the_last_bit_and_breaks_ties_by_id(
     assert reciprocal_rank_fusion(rankings, k=k, weights=weights) == _rrf_by_definition(rankings, k, weights)
 
 
-def test_vector_index_finds_nearest_and_follows_additions_and_removals():
-    rng = np.random.default_rng(7)
-    vectors = rng.normal(size=(500, 512)).astype(np.float32)
-    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
-    index = VectorIndex()
-    index.add(range(1, 401), vectors[:400])
-    index.add(range(401, 501), vectors[400:])
-    exact = np.argsort(-(vectors @ vectors[42]))[:10] + 1
-    assert [i for i, _ in index.search(vectors[42], 10)] == list(exact)
-    index.remove([43])
-    assert 43 not in [i for i, _ in index.search(vectors[42], 10)]
-    assert [i for i, _ in index.search(vectors[42], 3, allowed={7, 8, 43})][:2] in ([7, 8], [8, 7])
-    index.compact()
-    assert len(index) == 499
-    assert index.search(vectors[99], 1)[0][0] == 100  # ids still map to the right rows after compaction
-    assert 43 not in [i for i, _ in index.search(vectors[42], 499)]
+def unit_vectors(count, seed=7):
+    vectors = np.random.default_rng(seed).normal(size=(count, 512)).astype(np.float32)
+    return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+
+
+def test_vector_index_searches_its_file_and_the_exact_tail_and_follows_a_replaced_file(tmp_path):
+    vectors = unit_vectors(500)
+    path = tmp_path / "vectors.usearch"
+    asked = []
+
+    def tail(after):  # articles embedded after the file was written, as the service reads them
+        asked.append(after)
+        ids = np.arange(after + 1, 501)
+        return ids, vectors[ids - 1]
+
+    index = VectorIndex(path, tail=tail)
+    exact = list(np.argsort(-(vectors @ vectors[42]))[:10] + 1)
+    assert [i for i, _ in index.search(vectors[42], 10)] == exact and asked == [0]  # no file: all exact
+    assert write_index(path, [(np.arange(1, 401), vectors[:400])]) == 400
+    assert index.largest() == 400
+    assert [i for i, _ in index.search(vectors[42], 10)] == exact and asked[-1] == 400
+    assert index.search(vectors[449], 1)[0][0] == 450  # from the tail
+    assert write_index(path, [(np.arange(401, 501), vectors[400:])], start_from=path) == 500
+    assert index.largest() == 500 and len(index.snapshot()) == 500  # the replaced file, reopened
+    assert index.search(vectors[449], 1)[0][0] == 450
+    hits = index.search(vectors[42], 20, min_similarity=0.1)
+    assert hits[0] == (43, pytest.approx(1.0, abs=1e-3)) and all(score >= 0.1 for _, score in hits)
 
 
 def test_snippet_marks_korean_inside_eojeol_and_escapes_html():
@@ -343,14 +354,17 @@ class FixedVectors:
 
 
 class SmallCap:
-    """The docs engine with a small count cap and window, so a walk stops short of old matches."""
+    """The docs engine with a small count cap and window."""
 
     def __init__(self, engine, cap=20, window=10):
         self.engine, self.cap, self.window, self.vendor = engine, cap, window, engine.vendor
         self.checked = []
 
-    def search_and_count(self, cursor, groups, limit, offset=0, restrict=None):
-        return self.engine.search_and_count(cursor, groups, limit, offset, restrict, window=self.window, cap=self.cap)
+    def search(self, cursor, groups, limit, offset=0, restrict=None):
+        return self.engine.search(cursor, groups, limit, offset, restrict, window=self.window)
+
+    def count(self, cursor, groups, restrict=None):
+        return self.engine.count(cursor, groups, restrict, cap=self.cap)
 
     def matching(self, cursor, groups, ids):
         self.checked.append(list(ids))
@@ -358,8 +372,8 @@ class SmallCap:
 
 
 def test_hybrid_count_adds_only_vector_hits_that_are_not_lexical_matches(docs):
-    """Vector hits older than where the capped walk stopped are checked by the engine: the total
-    counts the capped lexical matches once, plus each vector-only hit."""
+    """Vector hits beyond the fetched lexical page are checked by the engine: the total counts the
+    capped lexical matches once, plus each vector-only hit."""
     from seoulhub.radar.search.base import stream_matches
     from seoulhub.radar.search.hybrid import HybridSearcher
 
@@ -376,95 +390,25 @@ def test_hybrid_count_adds_only_vector_hits_that_are_not_lexical_matches(docs):
     assert result.count == 21 + len(old_others)
 
 
-def test_search_and_count_equals_search_then_count(docs):
-    from seoulhub.radar.search.base import stream_matches
+def test_the_index_file_finds_what_exact_search_finds_on_real_embeddings(tmp_path):
+    """Recall of the usearch file against exact search on real USE vectors of arXiv titles; the
+    scores are the cosines of the stored (float16) vectors, so a similarity floor means what it says."""
+    from seoulhub.text.embed import embed as embed_many
 
-    for groups in ([[("learning",)]], [[("video",), ("image",)], [("generation",)]], [[("nothing-matches-this",)]]):
-        truth = {i for i, text in DOCS if stream_matches(text, groups)}
-        for window, cap, offset in ((50, 40, 0), (50, 40, 45), (3000, 10_000, 0), (3000, None, 0), (None, 40, 3)):
-            hits, count, matches = docs.engine.search_and_count(docs.cursor, groups, 10, offset, window=window, cap=cap)
-            assert hits == docs.engine.search(docs.cursor, groups, 10, offset, window=window)
-            assert count == docs.engine.count(docs.cursor, groups, cap=cap)
-            # What the walk saw decides membership exactly wherever it claims to.
-            decided = {i for i, _ in DOCS if matches.decides(i)}
-            assert {i for i in decided if i in matches.ids} == truth & decided
-            if cap is None or len(truth) <= cap:
-                assert matches.floor is None and matches.ids == truth  # the walk saw every match
-            else:
-                assert matches.ids == truth & decided and len(matches.ids) > cap
-
-
-def test_ivf_index_finds_what_exact_search_finds_on_real_embeddings():
-    """Recall of the IVF index against exact search on real USE vectors of arXiv titles."""
-    from seoulhub.radar.search.textfns import embed_many
-    from seoulhub.radar.search.vectors import IvfVectorIndex
-
-    titles = TITLES[:1500]
-    vectors = embed_many(titles)
-    exact, ivf = VectorIndex(), IvfVectorIndex.train(vectors, n_lists=64, seed=1, n_probe=16)  # a quarter of the lists
-    exact.add(range(1, len(titles) + 1), vectors)
-    ivf.add(range(1, len(titles) + 1), vectors)
+    vectors = embed_many(TITLES[:1500])
+    ids = np.arange(1, len(vectors) + 1)
+    write_index(tmp_path / "vectors.usearch", [(ids[:700], vectors[:700]), (ids[700:], vectors[700:])])
+    index = VectorIndex(tmp_path / "vectors.usearch")
     recalls = []
     for probe in embed_many(["video diffusion model", "speech recognition for Korean", "3D scene reconstruction",
                              "인공지능 반도체", "robot manipulation policy"]):
-        truth = {d for d, _ in exact.search(probe, 10)}
-        recalls.append(len(truth & {d for d, _ in ivf.search(probe, 10)}) / 10)
+        exact = vectors @ probe
+        hits = index.search(probe, 10)
+        recalls.append(len({int(d) for d in np.argsort(-exact)[:10] + 1} & {d for d, _ in hits}) / 10)
+        assert np.allclose([s for _, s in hits], [exact[d - 1] for d, _ in hits], atol=2e-3)
+        assert [s for _, s in hits] == sorted((s for _, s in hits), reverse=True)
     assert sum(recalls) / len(recalls) >= 0.9
-    assert 7 in ivf and len(ivf) == len(titles)
-
-
-def test_vector_search_limits_blas_to_one_thread_and_restores_it():
-    threadpoolctl = pytest.importorskip("threadpoolctl")
-    from seoulhub.radar.search.vectors import _single_blas_thread
-
-    def blas_threads():
-        return [lib["num_threads"] for lib in threadpoolctl.threadpool_info() if lib["user_api"] == "blas"]
-
-    before = blas_threads()
-    if not before:
-        pytest.skip("numpy found no BLAS library")
-    with _single_blas_thread():
-        assert blas_threads() == [1] * len(before)
-    assert blas_threads() == before
-
-
-def test_ivf_index_scans_reduced_vectors_and_reranks_them_exactly():
-    """The scan reads the projections; the scores returned are the exact cosines of the whole
-    (float16) vectors, so a filter on similarity means what it says."""
-    from seoulhub.radar.search.textfns import embed_many
-    from seoulhub.radar.search.vectors import IvfVectorIndex
-
-    vectors = embed_many(TITLES[:800])
-    ivf = IvfVectorIndex.train(vectors, n_lists=32, seed=1, n_probe=32, reduced_dimensions=64, rerank=50)
-    assert ivf.projection.shape == (512, 64)
-    ivf.add(range(1, 801), vectors)
-    query = embed_many(["robot manipulation policy"])[0]
-    hits = ivf.search(query, 10)
-    exact = vectors @ query
-    assert [round(score, 2) for _, score in hits] == [round(float(exact[d - 1]), 2) for d, _ in hits]
-    assert [score for _, score in hits] == sorted((score for _, score in hits), reverse=True)
-    assert hits[0][0] == int(np.argmax(exact)) + 1  # every list probed: the best is found
-    allowed = {d for d, _ in hits[3:]}
-    assert {d for d, _ in ivf.search(query, 10, allowed=allowed)} <= allowed
-    assert all(score >= 0.3 for _, score in ivf.search(query, 10, min_similarity=0.3))
-
-
-def test_ivf_index_scores_exactly_at_least_as_many_candidates_as_results_asked_for():
-    """A short list re-scores `rerank` candidates; a deep one (a results page's ranking asks for
-    1,000) re-scores as many as it returns, not a multiple of that."""
-    from seoulhub.radar.search.textfns import embed_many
-    from seoulhub.radar.search.vectors import IvfVectorIndex
-
-    vectors = embed_many(TITLES[:400])
-    ivf = IvfVectorIndex.train(vectors, n_lists=16, seed=1, n_probe=16, reduced_dimensions=32, rerank=50)
-    ivf.add(range(1, 401), vectors)
-    assert [ivf.candidates(k) for k in (1, 50, 51, 1000)] == [50, 50, 51, 1000]
-    query = embed_many(["large language model reasoning"])[0]
-    exact = vectors @ query
-    hits = ivf.search(query, 400)  # every vector is a candidate, scored whole (in float16)
-    assert sorted(d for d, _ in hits) == list(range(1, 401))
-    assert [s for _, s in hits] == sorted((s for _, s in hits), reverse=True)
-    assert np.allclose([s for _, s in hits], [exact[d - 1] for d, _ in hits], atol=2e-3)
+    assert len(index.snapshot()) == len(vectors)
 
 
 @settings(max_examples=300, deadline=None)
@@ -474,10 +418,10 @@ def test_ivf_index_scores_exactly_at_least_as_many_candidates_as_results_asked_f
        st.integers(min_value=5, max_value=80))
 def test_snippet_window_is_the_one_covering_most_matches(terms, words, width):
     """The one-pass window choice agrees with counting, for every match, the matches its window covers."""
-    from seoulhub.radar.search.snippets import _densest_window_start, _term_pattern
+    from seoulhub.radar.search.snippets import _densest_window_start, _pattern_of
 
     text = " ".join(words)
-    pattern = _term_pattern(terms)
+    pattern = _pattern_of(tuple(terms))
     matches = list(pattern.finditer(text)) if pattern else []
     if not matches:
         return

@@ -1,24 +1,48 @@
-"""The results page's rows and facets, written by the `search_results` template tags rather than
-the template language: escaping, links that keep filters, translations and local dates."""
+"""The results page's rows and facets as the template writes them: escaping, links that keep
+filters, translations and local dates."""
 
+import re
 from datetime import datetime, timezone
 from types import SimpleNamespace
 
 import pytest
+from django.core.paginator import Paginator
+from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.safestring import mark_safe
 
-from seoulhub.radar.templatetags.search_results import result_facets, result_rows
 from tests.radar.search_factories import make_article, make_source
 
 HOSTILE = '<script>alert("x")</script>'
 
 
 def row(**overrides):
-    values = {"id": 7, "language": "en", "url": "https://example.org/a", "title_html": "<mark>AI</mark> chips",
+    values = {"id": 7, "language": "en", "url": "https://example.org/a", "title_html": mark_safe("<mark>AI</mark> chips"),
               "source": "Example Source", "published_at": datetime(2026, 1, 31, 20, 0, tzinfo=timezone.utc),
-              "technologies": ["ai", "semiconductors"], "snippet_html": "about <mark>AI</mark>",
-              "also_reported_by": [], "also_reported_html": "", "also_reported_more": 0}
+              "technologies": ["ai", "semiconductors"], "snippet_html": mark_safe("about <mark>AI</mark>"),
+              "also_reported_by": [], "also_reported_more": 0}
     return values | overrides
+
+
+NO_FACETS = {"technology": [], "language": [], "source": [], "month": []}
+
+
+def results(rows=(), q_url="q", facets=NO_FACETS, filters=None, filtered=False) -> str:
+    """The results fragment, whitespace runs folded to one space."""
+    page = Paginator(list(rows), 20).get_page(1)
+    html = render_to_string("radar/search/_results.html", {
+        "q": "", "q_url": q_url, "rows": page.object_list, "page": page, "facets": facets,
+        "filters": filters or SimpleNamespace(tech="", lang=""), "filtered": filtered,
+        "ranking": SimpleNamespace(total_matches=len(rows))})
+    return re.sub(r"\s+", " ", html)
+
+
+def result_rows(rows, q_url):
+    return results(rows, q_url)
+
+
+def result_facets(facets, q_url, filters, filtered, language_code):
+    return results(facets=facets, q_url=q_url, filters=filters, filtered=filtered)
 
 
 def test_a_row_escapes_what_is_text_and_keeps_what_is_already_html():
@@ -26,7 +50,7 @@ def test_a_row_escapes_what_is_text_and_keeps_what_is_already_html():
                        "AI%20chips")
     assert "<script>" not in html and "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html
     assert 'href="https://x.org/&quot;onmouseover=&quot;steal()"' in html
-    assert "<mark>AI</mark> chips" in html and "<p>about <mark>AI</mark></p>" in html  # made escaped by rows.py
+    assert "<mark>AI</mark> chips" in html and "<p>about <mark>AI</mark></p>" in html  # escaped by the service
     assert '<a class="tag" href="?q=AI%20chips&amp;tech=semiconductors">semiconductors</a>' in html
 
 
@@ -39,11 +63,11 @@ def test_a_row_shows_its_date_in_seoul_time_and_defaults_a_missing_url_and_langu
 
 
 def test_other_sources_of_the_story_and_the_link_to_the_rest_in_both_languages():
-    story = row(also_reported_by=[{"url": "https://b.org", "source": "B"}],
-                also_reported_html='<a href="https://b.org" rel="noopener">B</a>', also_reported_more=3)
+    story = row(also_reported_by=[{"url": "https://b.org", "source": "B"}, {"url": "", "source": HOSTILE}],
+                also_reported_more=3)
     with translation.override("en"):
         html = result_rows([story], "q")
-    assert 'Also reported by:\n<a href="https://b.org" rel="noopener">B</a>' in html
+    assert 'Also reported by: <a href="https://b.org" rel="noopener">B</a>, <a href="#" rel="noopener">&lt;script' in html
     assert '<a href="/radar/articles/7/#also-reported">and 3 more</a>' in html
     with translation.override("ko"):
         korean = result_rows([story], "q")

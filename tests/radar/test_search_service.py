@@ -141,21 +141,53 @@ def test_a_write_rolled_back_leaves_the_index_untouched(corpus):
         assert engine.search(cursor, [[("롤백시험토큰",)]], 10) == []
 
 
-def test_new_embedded_articles_join_the_vector_index_without_a_rebuild(corpus):
+def test_new_embedded_articles_are_found_at_once_then_from_the_index_file(corpus, settings):
     from seoulhub.text.embed import embed, to_bytes
 
     arxiv, _ = corpus
     index = service.vector_index()
-    before = len(index)
-    article = Article.objects.create(source=arxiv, title="Neural processing unit for on-device inference",
-                                     content_hash="test-vector-1", language="en",
-                                     embedding=to_bytes(embed(["Neural processing unit for on-device inference"])[0]))
+    embedded = Article.objects.exclude(embedding=None)
+    assert service.refresh_vector_index(min_tail=embedded.count() + 1) == 0 and not settings.SEARCH_VECTOR_INDEX.exists()
+    assert service.refresh_vector_index(min_tail=1) == embedded.count()  # the first file
+    written = index.largest()
+    title = "Neural processing unit for on-device inference"
+    vector = embed([title])[0]
+    # Stored in id order, embedded out of it (two embedding workers): the file must not pass the
+    # article still waiting, or it would never be searched.
+    waiting = Article.objects.create(source=arxiv, title="대기 중인 기사", content_hash="test-vector-0", language="ko")
+    article = Article.objects.create(source=arxiv, title=title, content_hash="test-vector-1", language="en",
+                                     embedding=to_bytes(vector))
     try:
-        assert service.vector_index() is index and len(index) == before + 1
-        assert article.id in index
+        assert article.id > written == index.largest()
+        assert index.search(vector, 1)[0][0] == article.id  # from the exact tail, at once
+        assert service.refresh_vector_index(min_tail=1) == 0  # above an article still waiting
+        Article.objects.filter(pk=waiting.pk).update(embedding=to_bytes(embed(["대기 중인 기사"])[0]))
+        assert service.refresh_vector_index(min_tail=3) == 0  # two waiting: they stay in the tail
+        assert service.refresh_vector_index(min_tail=1) == 2
+        assert index.largest() == article.id and not len(index.snapshot().tail_ids)
+        assert index.search(vector, 1)[0][0] == article.id  # now from the file
     finally:
         article.delete()
-        service.forget_vectors()
+        waiting.delete()
+    assert article.id not in service._collapse_clusters([(article.id, 1.0)])[0]  # deleted: never shown
+    assert service.refresh_vector_index(rebuild=True) == embedded.count()
+    assert len(index.snapshot()) == embedded.count()  # the rebuilt file drops it
+
+
+def test_the_embedding_task_writes_new_articles_into_the_vector_file(corpus, settings, monkeypatch):
+    from seoulhub.radar.tasks import embed_batch
+
+    arxiv, _ = corpus
+    monkeypatch.setattr(service, "INDEX_TAIL", 2)
+    made = [Article.objects.create(source=arxiv, title=f"Edge NPU benchmark {n}", content_hash=f"test-embed-{n}",
+                                   language="en", search_text="edge npu benchmark") for n in range(2)]
+    try:
+        assert not settings.SEARCH_VECTOR_INDEX.exists()
+        assert embed_batch(2) == 2
+        assert service.vector_index().largest() == made[-1].id
+    finally:
+        for article in made:
+            article.delete()
 
 
 def test_search_api_pages_deep_results_and_explains_bad_input(corpus, client):

@@ -42,7 +42,6 @@ def articles():
     def reset():
         cache.clear()
         clear_all()
-        service.forget_vectors()
 
     reset()
     when = datetime(2026, 6, 1, 9, tzinfo=timezone.utc)

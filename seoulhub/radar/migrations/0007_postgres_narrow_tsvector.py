@@ -1,6 +1,6 @@
 """PostgreSQL: move the articles' tsvectors from a generated column of radar_article to a table
 of their own, radar_article_tsv (id, tsv), kept in step by triggers. The walk over a common
-term's newest matches then reads narrow rows (docs/decisions-search.md section 14). SQLite is
+term's newest matches then reads narrow rows (docs/decisions.md, "Search"). SQLite is
 unchanged. Filling the table reads every article once; it runs in the migration's transaction,
 so a failure leaves the old index. The SQL is frozen here, independent of the search code."""
 

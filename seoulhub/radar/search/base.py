@@ -1,10 +1,12 @@
-"""The contract both full-text engines keep, so the rest of the hub does not care which runs."""
+"""What both full-text engines share. Each has `create_statements()`, `drop_statements()`,
+`search(cursor, groups, limit, offset, restrict)` -> [(id, score)] best first (higher is better),
+`count(cursor, groups, restrict)` capped at COUNT_CAP + 1, and `matching(cursor, groups, ids)`:
+which of a handful of ids the query matches."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Protocol
 
 from .query import Phrase
 
@@ -12,70 +14,9 @@ from .query import Phrase
 # BM25 needs every match scored; FTS5 scores about 150,000 matches a second here, so a query
 # matching 200,000 of 1,000,000 documents took 1.6 s. Queries matching more than RANK_WINDOW
 # documents therefore rank the newest RANK_WINDOW matches (ids grow with ingestion time), and
-# counts stop at COUNT_CAP + 1 ("more than 10,000"). Measured in docs/decisions-search.md.
+# counts stop at COUNT_CAP + 1 ("more than 10,000"). See docs/decisions.md, "Search".
 RANK_WINDOW = 3_000
 COUNT_CAP = 10_000
-
-
-@dataclass(frozen=True)
-class Matches:
-    """The ids a query matches, as far as the engine walked them: every match when `floor` is None,
-    otherwise every match with id >= floor (the newest COUNT_CAP + 1). Lets the hybrid search tell
-    whether a vector hit is also a lexical match without reading its row."""
-
-    ids: frozenset
-    floor: int | None = None
-
-    def decides(self, doc_id: int) -> bool:
-        return self.floor is None or doc_id >= self.floor
-
-    @classmethod
-    def from_newest(cls, newest: list[int], cap: int | None) -> Matches:
-        """From the newest matches, newest first, walked up to cap + 1 (cap None: all of them)."""
-        complete = cap is None or len(newest) <= cap
-        return cls(frozenset(newest), None if complete or not newest else int(newest[-1]))
-
-
-@dataclass(frozen=True)
-class NewestMatches:
-    """The newest matches of a query, newest first, walked up to cap + 1 (all when cap is None):
-    they give the capped count, the floor of the ranking window and the Matches in one query."""
-
-    ids: list[int]
-    width: int | None  # the ranking window (None: rank every match)
-    cap: int | None
-
-    @property
-    def window_floor(self) -> int | None:
-        """The id at or above which the newest `width` matches lie, or None to rank them all."""
-        return int(self.ids[self.width - 1]) if self.width and len(self.ids) >= self.width else None
-
-    @property
-    def count(self) -> int:
-        return len(self.ids) if self.cap is None else min(len(self.ids), self.cap + 1)
-
-    @property
-    def matches(self) -> Matches:
-        return Matches.from_newest(self.ids, self.cap)
-
-
-def walk_bounds(*, limit: int, offset: int, window: int | None, cap: int | None) -> tuple[int | None, int | None]:
-    """How far a walk over the newest matches goes for a page of `limit` rows at `offset`, a
-    ranking `window` and a count up to `cap`: (the ranking window's width, None to rank every
-    match; the rows to walk, None for all of them)."""
-    width = max(window, offset + limit) if window else None
-    return width, None if cap is None else max(cap, width or 0) + 1
-
-
-def walk_newest(cursor, walk_sql: str, params: list, placeholder: str, *, limit: int, offset: int,
-                window: int | None, cap: int | None) -> NewestMatches:
-    """Run `walk_sql` (the ids of the matches, newest first) as far as `walk_bounds` says."""
-    width, rows = walk_bounds(limit=limit, offset=offset, window=window, cap=cap)
-    if rows is None:
-        cursor.execute(walk_sql, params)
-    else:
-        cursor.execute(f"{walk_sql} LIMIT {placeholder}", [*params, rows])
-    return NewestMatches([row[0] for row in cursor.fetchall()], width, cap)
 
 
 @dataclass(frozen=True)
@@ -84,28 +25,6 @@ class Restriction:
 
     sql: str
     params: tuple = ()
-
-
-class TextEngine(Protocol):
-    vendor: str
-
-    def create_statements(self) -> list[str]:
-        """DDL that creates the index over the content table and keeps it in step with it."""
-
-    def drop_statements(self) -> list[str]: ...
-
-    def search(self, cursor, groups: list[list[Phrase]], limit: int, offset: int = 0,
-               restrict: Restriction | None = None) -> list[tuple[int, float]]:
-        """[(id, score)] best first; a higher score is a better match (BM25-like)."""
-
-    def count(self, cursor, groups: list[list[Phrase]], restrict: Restriction | None = None) -> int: ...
-
-    def search_and_count(self, cursor, groups: list[list[Phrase]], limit: int, offset: int = 0,
-                         restrict: Restriction | None = None) -> tuple[list[tuple[int, float]], int, Matches]:
-        """`search`, the capped `count` and the `Matches` seen on the way, from one walk."""
-
-    def matching(self, cursor, groups: list[list[Phrase]], ids: list[int]) -> set[int]:
-        """Which of a handful of `ids` the query matches (ids that do not exist do not match)."""
 
 
 _SPLIT = re.compile(r"[^\w.]+")
@@ -125,14 +44,3 @@ def stream_matches(search_text: str, groups: list[list[Phrase]]) -> bool:
                    for start in positions.get(words[0], [])) if words else False
 
     return all(any(has(p) for p in group if p) for group in groups if group)
-
-
-def matching_ids(cursor, engine, groups: list[list[Phrase]], ids: list[int], placeholder: str) -> set[int]:
-    """Which of `ids` the query matches, read by primary key from the content table (a handful of
-    rows) rather than by walking the index for a common term."""
-    if not ids:
-        return set()
-    marks = ",".join([placeholder] * len(ids))
-    cursor.execute(f"SELECT {engine.id}, {engine.column} FROM {engine.content} WHERE {engine.id} IN ({marks})",
-                   [int(i) for i in ids])
-    return {int(doc_id) for doc_id, text in cursor.fetchall() if stream_matches(text, groups)}

@@ -1,8 +1,5 @@
 """Reciprocal rank fusion (Cormack, Clarke & Büttcher 2009): score(d) = sum over lists of 1 / (k + rank).
-
-Ranks, not scores, are fused, so BM25 values and cosine similarities need no calibration
-against each other. k = 60 is the value of the original paper.
-"""
+Ranks, not scores, are fused: BM25 values and cosines need no calibration. k = 60 as in the paper."""
 
 from __future__ import annotations
 
@@ -15,11 +12,8 @@ RRF_K = 60
 
 def reciprocal_rank_fusion(rankings: Iterable[Sequence[int]], k: int = RRF_K,
                            weights: Sequence[float] | None = None) -> list[tuple[int, float]]:
-    """Fuse ranked lists of ids (best first) into [(id, score)], best first; ties by id.
-
-    In numpy: a results page fuses two 1,000-long lists, which a dict loop and a sort with a
-    key function took ~1 ms to do. The sums are added in list order, as the loop added them, so
-    the scores are the same floats."""
+    """Fuse ranked lists of ids (best first) into [(id, score)], best first; ties by id. The sums
+    are added in list order, so the scores are the same floats as the definition's loop gives."""
     ids, contributions = [], []
     for index, ranking in enumerate(rankings):
         weight = weights[index] if weights is not None else 1.0

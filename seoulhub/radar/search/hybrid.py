@@ -1,8 +1,7 @@
 """The hub's search call: normalise -> full-text BM25 (+count) and embedding similarity -> RRF.
 
-Framework-free: it takes a DB-API cursor, a full-text engine, a vector index and the two text
-functions (the hub's normaliser and the multilingual embedder), so the same code runs in the
-web process and in `bench/search.py`.
+Framework-free (a DB-API cursor, an engine, a vector index, the text functions), so the same
+code runs in the web process and in `bench/search.py`.
 """
 
 from __future__ import annotations
@@ -18,19 +17,16 @@ from .base import Restriction
 from .fusion import reciprocal_rank_fusion
 from .query import ParsedQuery, parse_query
 
-# Cosine similarity of USE-multilingual vectors below which a vector-only hit is left out:
-# measured on arXiv titles / KLUE headlines (docs/decisions-search.md), related cross-lingual
-# pairs score 0.25-0.6 and unrelated ones mostly below 0.2.
+# Cosine below which a vector-only hit is left out: related cross-lingual pairs of arXiv titles
+# and KLUE headlines score 0.25-0.6, unrelated ones mostly below 0.2 (docs/decisions.md, "Search").
 MIN_SIMILARITY = 0.3
 VECTOR_K = 100
 MAX_DEPTH = 1000
 # A concept query with fewer full-text matches than this also ranks, after them, the matches of
-# its translated concepts alone (an untranslated Korean word keeps every English item out) or,
-# when all are translated, of all but its broadest concept (docs/search.md).
+# its translated concepts alone or, when all are translated, of all but its broadest (docs/search.md).
 FALLBACK_BELOW = 10
-# Weight of the full-text list in the fusion when every concept of a Korean query was rendered
-# in English by the lexicon: its matches are then the concept itself, in both languages, while
-# the nearest vectors still drift to neighbouring topics (bench/xlingual.py).
+# Weight of the full-text list when the lexicon rendered every concept of a Korean query in
+# English: its matches are the concept itself, the nearest vectors drift (bench/xlingual.py).
 CONCEPT_LEXICAL_WEIGHT = 1.5
 BROADEST_COUNT_CAP = 2000
 
@@ -75,11 +71,10 @@ class HybridSearcher:
         query_vector = self.embed(text)
         embedded = time.perf_counter()
         hits = self.vectors.search(query_vector, k, self.min_similarity)
-        done = time.perf_counter()
-        return hits, round((embedded - started) * 1000, 3), round((done - embedded) * 1000, 3)
+        return hits, (embedded - started) * 1000, (time.perf_counter() - embedded) * 1000
 
     def search(self, cursor, text: str, depth: int = 50, restrict: Restriction | None = None,
-               allowed: Callable[[list[int]], set[int]] | None = None, with_count: bool = True) -> HybridResult:
+               allowed: Callable[[list[int]], set[int]] | None = None) -> HybridResult:
         """Rank up to `depth` results. `restrict` limits full-text matches by SQL; `allowed(ids)`
         returns which vector hits pass the same filters (None: all pass)."""
         depth = max(1, min(depth, MAX_DEPTH))
@@ -88,9 +83,7 @@ class HybridSearcher:
 
         def lap(name):
             nonlocal clock
-            now = time.perf_counter()
-            timings[name] = round((now - clock) * 1000, 3)
-            clock = now
+            clock, timings[name] = time.perf_counter(), (time.perf_counter() - clock) * 1000
 
         parsed = parse_query(text, self.normalise, self.tagger, lexicon=self.lexicon)
         lap("parse")
@@ -107,13 +100,8 @@ class HybridSearcher:
                 # on the concept instead of a word-by-word reading (변신 로봇 -> "Transformers").
                 embedded_text = f"{parsed.text} ({parsed.english_text})"
             pending = _WORKER.submit(self._nearest, embedded_text, max(self.vector_k, depth))
-        matches = None
-        if with_count:
-            lexical, lexical_count, matches = self.engine.search_and_count(cursor, parsed.groups, limit=depth,
-                                                                           restrict=restrict)
-        else:
-            lexical = self.engine.search(cursor, parsed.groups, limit=depth, restrict=restrict)
-            lexical_count = len(lexical)
+        lexical = self.engine.search(cursor, parsed.groups, limit=depth, restrict=restrict)
+        lexical_count = self.engine.count(cursor, parsed.groups, restrict=restrict)
         lexical_ids = [doc_id for doc_id, _ in lexical]
         relaxed_used = False
         if self.lexicon is not None and lexical_count < FALLBACK_BELOW and len(lexical_ids) < depth:
@@ -146,15 +134,10 @@ class HybridSearcher:
         if relaxed_used:
             # The relaxed matches are ranked, not counted as matches of the whole query.
             count = len(fetched) + len(extra)
-        elif extra and with_count and len(lexical_ids) >= depth:
+        elif extra and len(lexical_ids) >= depth:
             # A vector hit beyond the fetched lexical page may still be a lexical match, counted
-            # already. The engine's walk over the newest matches answers for most of them; the
-            # engine checks the rest (older than a walk that stopped at its cap) by primary key,
-            # so the total counts every document once.
-            undecided = [d for d in extra if not matches.decides(d)]
-            count += sum(1 for d in extra if matches.decides(d) and d not in matches.ids)
-            if undecided:
-                count += len(undecided) - len(self.engine.matching(cursor, parsed.groups, undecided))
+            # already: the engine checks them by primary key, so the total counts each once.
+            count += len(extra) - len(self.engine.matching(cursor, parsed.groups, extra))
         else:
             count += len(extra)
         lap("fuse")

@@ -1,23 +1,15 @@
 """PostgreSQL full-text engine: the tsvectors in a narrow table of their own, with a GIN index.
 
-`to_tsvector('simple', ...)` keeps the normalised tokens as they are (no English stemming on
-top of the hub's own normaliser, no stop words dropped from Korean). The tsvectors live in a
-table holding only (id, tsvector), not in a column of the content table: a common term's walk
-over its newest matches tests tens of thousands of rows, and narrow rows make that a few
-thousand pages instead of ~20,000 pages of wide article rows (docs/decisions-search.md section
-14). Triggers on the content table keep it in step with every INSERT, UPDATE, DELETE and
-TRUNCATE, inside the same transaction, as the FTS5 table's triggers do on SQLite.
-
-Ranking is ts_rank with length normalisation 1 (divides by 1 + log(length)), the closest
-built-in analogue of BM25's length normalisation; results keep the same contract as the FTS5
-engine: [(id, score)], higher is better.
+`to_tsvector('simple', ...)` keeps the normalised tokens as they are (no stemming, no stop
+words). The narrow (id, tsvector) table keeps a common term's walk over its newest matches to
+a few thousand pages instead of the wide article rows (docs/decisions.md, "Search"). Triggers keep
+it in step with every write of the content table, in the same transaction. Ranking is ts_rank
+with length normalisation 1, the closest built-in analogue of BM25's.
 """
 
 from __future__ import annotations
 
-from operator import itemgetter
-
-from .base import COUNT_CAP, RANK_WINDOW, Matches, NewestMatches, Restriction, walk_bounds, walk_newest
+from .base import COUNT_CAP, RANK_WINDOW, Restriction
 from .query import Phrase
 
 
@@ -66,7 +58,7 @@ class PostgresFtsEngine:
             # Index rows that existed before the table was created.
             f"INSERT INTO {index} (id, tsv) SELECT {id_}, {self._tsvector(content)} FROM {content} "
             "ON CONFLICT (id) DO NOTHING",
-            self.create_index_statement(),
+            f"CREATE INDEX IF NOT EXISTS {index}_gin ON {index} USING gin (tsv)",
         ]
 
     def drop_statements(self) -> list[str]:
@@ -76,88 +68,35 @@ class PostgresFtsEngine:
                 f"DROP FUNCTION IF EXISTS {self.index}_truncate()",
                 f"DROP TABLE IF EXISTS {self.index}"]
 
-    def create_index_statement(self) -> str:
-        """The GIN index alone: a bulk load drops it and builds it once after the rows."""
-        return f"CREATE INDEX IF NOT EXISTS {self.index}_gin ON {self.index} USING gin (tsv)"
-
-    def drop_index_statement(self) -> str:
-        return f"DROP INDEX IF EXISTS {self.index}_gin"
-
     def _source(self, query_sql: str) -> str:
         """The FROM clause every query here reads: the narrow table and the tsquery, built once."""
         return f"{self.index}, (SELECT {query_sql} AS query) q"
 
     def _where(self, groups, restrict: Restriction | None) -> tuple[str, str, list]:
         query_sql, params = tsquery_sql(groups)
-        where = "tsv @@ q.query"
-        restrict_params: list = []
-        if restrict is not None:
-            where += f" AND id IN ({restrict.sql})"
-            restrict_params = list(restrict.params)
-        return query_sql, where, params + restrict_params
-
-    def _ranked(self, cursor, query_sql, where, params, floor, limit, offset) -> list[tuple[int, float]]:
-        if floor is not None:
-            where += " AND id >= %s"
-            params = [*params, floor]
-        cursor.execute(
-            f"SELECT id, ts_rank(tsv, q.query, 1) AS score FROM {self._source(query_sql)} "
-            f"WHERE {where} ORDER BY score DESC, id LIMIT %s OFFSET %s",
-            [*params, limit, offset],
-        )
-        return [(int(row[0]), float(row[1])) for row in cursor.fetchall()]
+        if restrict is None:
+            return query_sql, "tsv @@ q.query", params
+        return query_sql, f"tsv @@ q.query AND id IN ({restrict.sql})", params + list(restrict.params)
 
     def search(self, cursor, groups, limit, offset=0, restrict=None, window=RANK_WINDOW):
-        """Same contract as the FTS5 engine, including ranking only the newest `window` matches
-        of a very broad query."""
+        """As the FTS5 engine's, ranking only the newest `window` matches of a very broad query."""
         query_sql, where, params = self._where(groups, restrict)
         if not query_sql:
             return []
-        floor = None
-        if window:  # only the floor of the window is needed here, not its ids
-            cursor.execute(f"SELECT id FROM {self._source(query_sql)} WHERE {where} ORDER BY id DESC LIMIT 1 OFFSET %s",
-                           [*params, max(window, offset + limit) - 1])
-            row = cursor.fetchone()
-            floor = int(row[0]) if row is not None else None
-        return self._ranked(cursor, query_sql, where, params, floor, limit, offset)
-
-    def search_and_count(self, cursor, groups, limit, offset=0, restrict=None, window=RANK_WINDOW, cap=COUNT_CAP):
-        """As the FTS5 engine's: the newest cap + 1 matches give the count, the ranking window and
-        the Matches. One statement: the walk ranks its own first `window` rows as it returns
-        them, instead of a second statement finding and testing the window's rows again
-        (docs/decisions-search.md 16)."""
-        query_sql, where, params = self._where(groups, restrict)
-        if not query_sql:
-            return [], 0, Matches(frozenset())
-        # PostgreSQL chooses between walking back through the primary key and fetching every match
-        # through the GIN index; probing the newest rows to choose for it was no cheaper on
-        # average (docs/decisions-search.md 14).
         source = self._source(query_sql)
-        if not window:  # every match is ranked, also those past a capped walk
-            walked = walk_newest(cursor, f"SELECT id FROM {source} WHERE {where} ORDER BY id DESC", params, "%s",
-                                 limit=limit, offset=offset, window=window, cap=cap)
-            return self._ranked(cursor, query_sql, where, params, None, limit, offset), walked.count, walked.matches
-        width, walk_rows = walk_bounds(limit=limit, offset=offset, window=window, cap=cap)
-        walk = f"SELECT id, tsv, q.query FROM {source} WHERE {where} ORDER BY id DESC"
-        walk_params = list(params)
-        if walk_rows is not None:
-            walk += " LIMIT %s"
-            walk_params.append(walk_rows)
-        cursor.execute(f"SELECT id, CASE WHEN row_number() OVER (ORDER BY id DESC) <= %s "
-                       f"THEN ts_rank(tsv, query, 1) END FROM ({walk}) walked ORDER BY id DESC", [width, *walk_params])
-        rows = cursor.fetchall()
-        walked = NewestMatches([row[0] for row in rows], width, cap)
-        # The newest `width` matches ordered as the ranked query of `search` orders them (score
-        # DESC, id): oldest first, then a stable sort by score, highest first.
-        window_rows = rows[:width][::-1]
-        window_rows.sort(key=itemgetter(1), reverse=True)
-        ranked = [(int(doc_id), float(score)) for doc_id, score in window_rows[offset:offset + limit]]
-        return ranked, walked.count, walked.matches
+        if window:
+            cursor.execute(f"SELECT id FROM {source} WHERE {where} ORDER BY id DESC LIMIT 1 OFFSET %s",
+                           [*params, max(window, offset + limit) - 1])
+            floor = cursor.fetchone()
+            if floor is not None:
+                where, params = where + " AND id >= %s", [*params, floor[0]]
+        cursor.execute(f"SELECT id, ts_rank(tsv, q.query, 1) AS score FROM {source} "
+                       f"WHERE {where} ORDER BY score DESC, id LIMIT %s OFFSET %s", [*params, limit, offset])
+        return [(int(row[0]), float(row[1])) for row in cursor.fetchall()]
 
     def matching(self, cursor, groups, ids: list[int]) -> set[int]:
         """Which of a handful of `ids` the query matches: their narrow rows by primary key, tested
-        by the same @@ as the search. Reading the wide article rows' token streams and checking
-        them in Python gave the same answers in twice the time (docs/decisions-search.md 14)."""
+        by the same @@ as the search."""
         query_sql, params = tsquery_sql(groups)
         if not ids or not query_sql:
             return set()
@@ -169,11 +108,8 @@ class PostgresFtsEngine:
         query_sql, where, params = self._where(groups, restrict)
         if not query_sql:
             return 0
-        source = self._source(query_sql)
-        if cap:
-            cursor.execute(f"SELECT count(*) FROM (SELECT 1 FROM {source} WHERE {where} LIMIT %s) capped", [*params, cap + 1])
-        else:
-            cursor.execute(f"SELECT count(*) FROM {source} WHERE {where}", params)
+        limit, params = (" LIMIT %s", [*params, cap + 1]) if cap else ("", params)
+        cursor.execute(f"SELECT count(*) FROM (SELECT 1 FROM {self._source(query_sql)} WHERE {where}{limit}) capped", params)
         return int(cursor.fetchone()[0])
 
 

@@ -1,15 +1,10 @@
 """A search query as groups of alternatives: every group must match, any alternative in a group may.
 
-With a concept lexicon (seoulhub.text.glossary), a Korean query is first read as concepts, each
-one group: "연합학습 보안" is [연합 학습 | federated learning] AND [보안 | security ...]; a loanword
-gains its English original (온디바이스 | device); a compound token also accepts its parts as a
-phrase (자율주행차 | 자율주행 차). See docs/search.md, "Korean queries as concepts".
-
-"인공지능 반도체" normalises to the tokens [인공지능, 반도체]; the taxonomy tagger recognises the
-mention as the technology `ai-semiconductor`, so its group also accepts that technology's names
-in the other script (ai chip, ai accelerator, npu ...); "smart city" likewise gains 스마트시티.
-A document must then match one alternative of every group. Alternatives are phrases (tuples of
-normalised tokens), normalised by the SAME function as documents, passed in as `normalise`.
+With a concept lexicon (seoulhub.text.glossary) a Korean query is read as concepts, one group
+each: "연합학습 보안" is [연합 학습 | federated learning] AND [보안 | security ...] (docs/search.md).
+A technology the taxonomy tagger recognises also accepts its names in the other script
+("smart city" gains 스마트시티). Alternatives are phrases of tokens normalised by `normalise`,
+the same function as documents.
 """
 
 from __future__ import annotations
@@ -144,10 +139,8 @@ def parse_query(text: str, normalise: Normaliser, tagger=None, expand: bool = Tr
                 start = _find(tokens, phrase) if phrase else -1
                 if start < 0:
                     continue
-                # Only the technology's names in the OTHER script are added: they carry the query
-                # across languages. Same-language aliases mostly broaden it (거대언어모델 -> gpt,
-                # diffusion model ...), which the embedding side already does by meaning, and made
-                # the full-text side match a fifth of the corpus (docs/decisions-search.md).
+                # Only the names in the OTHER script: they carry the query across languages, while
+                # same-language aliases broaden it (거대언어모델 -> gpt ...; docs/decisions.md, "Search").
                 korean_mention = bool(_HANGUL.search(evidence))
                 alternatives = list(dict.fromkeys(
                     p for p in (_phrase(normalise, a) for a in aliases if a and bool(_HANGUL.search(a)) != korean_mention) if p))
@@ -157,15 +150,12 @@ def parse_query(text: str, normalise: Normaliser, tagger=None, expand: bool = Tr
                 covering = [i for i, (a, b) in enumerate(spans) if a < start + len(phrase) and b > start]
                 if not covering or lexicon is not None and (any(spans[i][1] - spans[i][0] > len(phrase) for i in covering)
                                                              or any(translated[i] for i in covering)):
-                    # The lexicon's renderings are narrower than the taxonomy's (강화학습 is
-                    # reinforcement learning, not every alias of machine learning); a mention
-                    # inside a longer concept (로봇 of 변신 로봇) would OR the concept with the broad
-                    # mention; one across concepts (온디바이스 AI) would OR what must each match.
+                    # The lexicon's renderings are narrower than the taxonomy's (강화학습); a mention
+                    # inside a concept (로봇 of 변신 로봇) or across two (온디바이스 AI) would OR them.
                     continue
                 merged = [phrase]
                 for i in covering:
-                    # A lone word of a multi-word mention ("smart" of "smart city") would match far
-                    # too much on its own; the phrase and the aliases stand for it.
+                    # A lone word of a multi-word mention ("smart" of "smart city") matches far too much.
                     merged.extend(alt for alt in groups[i] if not (len(phrase) > 1 and len(alt) == 1 and alt[0] in phrase))
                 merged.extend(alternatives)
                 first = covering[0]

@@ -15,12 +15,7 @@ import unicodedata
 _HANGUL = re.compile(r"[\uac00-\ud7a3]")
 
 
-def _term_pattern(terms: list[str]) -> re.Pattern | None:
-    # A results page highlights forty texts with the same terms: build their pattern once.
-    return _pattern_of(tuple(terms))
-
-
-@functools.lru_cache(maxsize=512)
+@functools.lru_cache(maxsize=512)  # a results page highlights forty texts with the same terms
 def _pattern_of(terms: tuple[str, ...]) -> re.Pattern | None:
     parts = []
     for term in sorted({unicodedata.normalize("NFKC", t).strip() for t in terms if t and t.strip()}, key=len, reverse=True):
@@ -46,7 +41,7 @@ def _densest_window_start(matches: list[re.Match], width: int) -> int:
 
 def highlight(text: str, terms: list[str], width: int = 220) -> str:
     text = unicodedata.normalize("NFKC", " ".join((text or "").split()))
-    pattern = _term_pattern(terms)
+    pattern = _pattern_of(tuple(terms))
     matches = list(pattern.finditer(text)) if pattern else []
     if len(text) <= width:
         start, end = 0, len(text)

@@ -1,18 +1,13 @@
 """SQLite FTS5 engine: BM25 over the space-joined normalised token stream.
 
-The FTS5 table is an external-content index of `content_table.content_column`: it stores only
-the inverted index, reads text from the content table, and three triggers keep it in step with
-every INSERT, UPDATE and DELETE of that table, inside the same transaction. An article write
-and its index entry therefore commit or roll back together, with no call from the pipeline.
-
-The tokenizer is unicode61 with diacritics kept and "." as a token character: the stream is
-already normalised (Korean morphemes, lower-cased English words in which the normaliser keeps
-inner dots, as in "2.5" or "e.g"), so FTS5 splits where the normaliser put spaces.
+An external-content FTS5 table over `content_table.content_column`, kept in step by triggers in
+the same transaction as every write. The stream is already normalised, so the tokenizer only
+splits at spaces (unicode61, diacritics kept, "." inside tokens as in "2.5").
 """
 
 from __future__ import annotations
 
-from .base import COUNT_CAP, RANK_WINDOW, Matches, Restriction, matching_ids, walk_newest
+from .base import COUNT_CAP, RANK_WINDOW, Restriction, stream_matches
 from .query import Phrase
 
 
@@ -59,71 +54,46 @@ class Fts5Engine:
             f"DROP TABLE IF EXISTS {self.fts}"]
 
     def _where(self, groups, restrict: Restriction | None) -> tuple[str, list]:
-        sql = f"{self.fts} MATCH ?"
-        params: list = [match_expression(groups)]
-        if restrict is not None:
-            sql += f" AND rowid IN ({restrict.sql})"
-            params.extend(restrict.params)
-        return sql, params
-
-    def _window_floor(self, cursor, where: str, params: list, window: int) -> int | None:
-        """The rowid above which the newest `window` matches lie, or None if there are fewer.
-        Walking matches in rowid order is cheap; scoring each one with bm25() is not."""
-        cursor.execute(f"SELECT rowid FROM {self.fts} WHERE {where} ORDER BY rowid DESC LIMIT 1 OFFSET ?",
-                       [*params, window - 1])
-        row = cursor.fetchone()
-        return int(row[0]) if row else None
-
-    def _ranked(self, cursor, where: str, params: list, limit: int, offset: int) -> list[tuple[int, float]]:
-        # bm25() in the ORDER BY, not FTS5's `rank` column: the same order (all 397 load-test
-        # queries), a third less time. ORDER BY rank makes FTS5 run the query a second time in a
-        # nested statement (docs/decisions-search.md section 13).
-        cursor.execute(f"SELECT rowid, -bm25({self.fts}) AS score FROM {self.fts} WHERE {where} "
-                       "ORDER BY score DESC LIMIT ? OFFSET ?", [*params, limit, offset])
-        return [(int(row[0]), float(row[1])) for row in cursor.fetchall()]
+        if restrict is None:
+            return f"{self.fts} MATCH ?", [match_expression(groups)]
+        return f"{self.fts} MATCH ? AND rowid IN ({restrict.sql})", [match_expression(groups), *restrict.params]
 
     def search(self, cursor, groups, limit, offset=0, restrict=None, window=RANK_WINDOW):
         """BM25 order over the matches. When a query matches more than `window` documents, the
-        newest `window` of them are ranked (see RANK_WINDOW)."""
+        newest `window` of them are ranked (see RANK_WINDOW): walking matches in rowid order is
+        cheap, scoring each one with bm25() is not."""
         if not match_expression(groups):
             return []
         where, params = self._where(groups, restrict)
         if window:
-            floor = self._window_floor(cursor, where, params, max(window, offset + limit))
+            cursor.execute(f"SELECT rowid FROM {self.fts} WHERE {where} ORDER BY rowid DESC LIMIT 1 OFFSET ?",
+                           [*params, max(window, offset + limit) - 1])
+            floor = cursor.fetchone()
             if floor is not None:
-                where += " AND rowid >= ?"
-                params = [*params, floor]
-        return self._ranked(cursor, where, params, limit, offset)
+                where, params = where + " AND rowid >= ?", [*params, floor[0]]
+        # bm25() in the ORDER BY, not FTS5's `rank` column, which makes FTS5 run the query a second
+        # time in a nested statement (the same order, a third less time).
+        cursor.execute(f"SELECT rowid, -bm25({self.fts}) AS score FROM {self.fts} WHERE {where} "
+                       "ORDER BY score DESC LIMIT ? OFFSET ?", [*params, limit, offset])
+        return [(int(row[0]), float(row[1])) for row in cursor.fetchall()]
 
     def count(self, cursor, groups, restrict=None, cap=COUNT_CAP):
         """Number of matches, counted up to `cap` + 1 (a bigger total is shown as "more than cap")."""
         if not match_expression(groups):
             return 0
         where, params = self._where(groups, restrict)
-        if cap:
-            cursor.execute(f"SELECT count(*) FROM (SELECT rowid FROM {self.fts} WHERE {where} LIMIT ?)", [*params, cap + 1])
-        else:
-            cursor.execute(f"SELECT count(*) FROM {self.fts} WHERE {where}", params)
+        limit, params = (" LIMIT ?", [*params, cap + 1]) if cap else ("", params)
+        cursor.execute(f"SELECT count(*) FROM (SELECT rowid FROM {self.fts} WHERE {where}{limit})", params)
         return int(cursor.fetchone()[0])
-
-    def search_and_count(self, cursor, groups, limit, offset=0, restrict=None, window=RANK_WINDOW, cap=COUNT_CAP):
-        """`search` and `count` with one walk over the matches: the newest cap + 1 rowids give
-        the (capped) count, the floor of the ranking window and the Matches."""
-        if not match_expression(groups):
-            return [], 0, Matches(frozenset())
-        where, params = self._where(groups, restrict)
-        walked = walk_newest(cursor, f"SELECT rowid FROM {self.fts} WHERE {where} ORDER BY rowid DESC", params, "?",
-                             limit=limit, offset=offset, window=window, cap=cap)
-        if walked.window_floor is not None:
-            where += " AND rowid >= ?"
-            params = [*params, walked.window_floor]
-        return self._ranked(cursor, where, params, limit, offset), walked.count, walked.matches
 
     def matching(self, cursor, groups, ids: list[int]) -> set[int]:
         """Which of a handful of `ids` the query matches. Read from the content rows and checked in
-        Python: asking FTS5 with `rowid IN (...)` runs the whole query first (19 ms against a few,
-        docs/decisions-search.md 13)."""
-        return matching_ids(cursor, self, groups, ids, "?")
+        Python: asking FTS5 with `rowid IN (...)` runs the whole query first."""
+        if not ids:
+            return set()
+        cursor.execute(f"SELECT {self.id}, {self.column} FROM {self.content} WHERE {self.id} IN "
+                       f"({','.join('?' * len(ids))})", [int(i) for i in ids])
+        return {int(doc_id) for doc_id, text in cursor.fetchall() if stream_matches(text, groups)}
 
     def optimise(self, cursor) -> None:
         """Merge index segments (after bulk loads); searches get faster, results do not change."""

@@ -1,8 +1,5 @@
-"""The text functions search shares with ingestion: one normaliser, one embedder, one tagger.
-
-Queries must be tokenised exactly like documents, so nothing here tokenises on its own: it
-binds to `seoulhub.radar.ingest.process.search_tokens` and `seoulhub.text` (owned by ingestion) and only adapts the call shapes.
-"""
+"""The text functions search shares with ingestion (queries are tokenised exactly like documents):
+this only adapts the call shapes of `radar.ingest.process.search_tokens` and `seoulhub.text`."""
 
 from __future__ import annotations
 
@@ -20,12 +17,6 @@ def embed(text: str) -> np.ndarray:
     from seoulhub.text.embed import embed as embed_texts
 
     return embed_texts([text])[0]
-
-
-def embed_many(texts: list[str]) -> np.ndarray:
-    from seoulhub.text.embed import embed as embed_texts
-
-    return embed_texts(texts)
 
 
 def tagger():
