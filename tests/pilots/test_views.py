@@ -133,9 +133,12 @@ def test_analytics_page_separates_examples(client, proposal):
     assert 'id="proposal-count">1<' in with_examples
 
 
-def test_home_page_shows_the_pilots_card(client, demand):
+def test_home_page_shows_the_pilots_card(client, demand, settings):
+    settings.LANGUAGE_CODE = "ko"
     page = client.get("/").content.decode()
     assert demand.title in page
+    # The one open demand is an example: shown beside the count, never counted in it.
+    assert "접수 중 수요과제 0건 (예시 1건은 세지 않음)" in page
 
 
 def test_demand_page_is_korean_for_a_korean_user(client, demand, make_firm, settings):
