@@ -14,7 +14,7 @@ from django.contrib.humanize.templatetags.humanize import intcomma
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.timezone import template_localtime
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import get_language, gettext, ngettext
 
 register = template.Library()
 
@@ -24,7 +24,7 @@ def _escape(value) -> str:
     return escape(str(value))
 
 
-def _row(row: dict, q: str, also_label: str) -> str:
+def _row(row: dict, q: str, also_label: str, tech_names: dict) -> str:
     parts = [f'<article class="hit" lang="{_escape(row["language"] or "ko")}">\n',
              f'<h2><a href="{_escape(row["url"] or "#")}" rel="noopener">{row["title_html"]}</a></h2>\n',
              f'<p class="muted">{_escape(row["source"])}']
@@ -34,8 +34,9 @@ def _row(row: dict, q: str, also_label: str) -> str:
         local = template_localtime(published)
         parts.append(f' · <time datetime="{local.isoformat()}">{local.year:04d}-{local.month:02d}-{local.day:02d}</time>')
     for slug in row["technologies"]:
+        label = _escape(tech_names.get(slug, slug))
         slug = _escape(slug)
-        parts.append(f' <a class="tag" href="?q={q}&amp;tech={slug}">{slug}</a>')
+        parts.append(f' <a class="tag" href="?q={q}&amp;tech={slug}">{label}</a>')
     parts.append(f'</p>\n<p>{row["snippet_html"]}</p>\n')
     if row["also_reported_by"]:
         parts.append(f'<p class="muted">{also_label}:\n{row["also_reported_html"]}\n')
@@ -54,7 +55,12 @@ def result_rows(rows, q_url: str) -> str:
     """The <article> of each row; `title_html`, `snippet_html` and `also_reported_html` are
     already-escaped HTML made with the row (rows.py), everything else is escaped here."""
     q, also_label = _escape(q_url), _escape(gettext("Also reported by"))
-    return mark_safe("".join(_row(row, q, also_label) for row in rows))
+    # Tags read as the technology's name in the page's language (as on the radar), not its slug.
+    from seoulhub.taxonomy.models import Technology
+
+    name_field = "name_en" if get_language() == "en" else "name_ko"
+    tech_names = dict(Technology.objects.values_list("slug", name_field)) if rows else {}
+    return mark_safe("".join(_row(row, q, also_label, tech_names) for row in rows))
 
 
 def _facet_item(href: str, label: str, count: int) -> str:
