@@ -131,6 +131,14 @@ def test_analytics_page_separates_examples(client, proposal):
     assert 'id="proposal-count">0<' in real
     with_examples = client.get(reverse("pilots:analytics"), {"examples": "1"}).content.decode()
     assert 'id="proposal-count">1<' in with_examples
+    # The zeros say why: only examples exist.
+    assert 'id="no-real-proposals"' in real and 'id="no-real-proposals"' not in with_examples
+
+
+def test_analytics_page_explains_its_zeros_in_korean(client, proposal, settings):
+    settings.LANGUAGE_CODE = "ko"
+    html = client.get(reverse("pilots:analytics")).content.decode()
+    assert "허브에서 실제로 접수된 제안이 아직 없어 위 수치가 0입니다" in html
 
 
 def test_home_page_shows_the_pilots_card(client, demand, settings):
