@@ -233,6 +233,8 @@ def test_the_example_accounts_sign_in_with_their_username(client):
     demo.load(lambda line: None)
     response = client.post("/accounts/login/", {"username": "operator", "password": demo.DEMO_PASSWORD})
     assert response.status_code == 302 and _signed_in(client)
+    # The header shows the account's name: labelled 예시, in Korean.
+    assert User.objects.get(username="firm").get_full_name() == "예시 기업 회원"
 
 
 def test_no_example_accounts_in_production(settings):

@@ -185,3 +185,8 @@ def test_korean_pages_name_certifications_measures_and_languages_in_korean(clien
 
     text = _visible_main_text(client.get("/radar/"))
     assert "영어" in text and "English" not in text
+
+
+def test_the_footer_names_the_status_link_in_korean(client):
+    html = client.get("/", HTTP_ACCEPT_LANGUAGE="ko").content.decode()
+    assert '<a href="/healthz">서비스 상태</a>' in html and ">healthz<" not in html

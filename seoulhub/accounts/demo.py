@@ -5,6 +5,7 @@ from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.utils import translation
 
 from .models import Role
 
@@ -23,8 +24,11 @@ def load(log) -> dict[str, int]:
     User = get_user_model()
     created = 0
     for username, role, staff in DEMO_USERS:
+        # The name shows in every page's header: Korean, and labelled 예시 like every example.
+        with translation.override("ko"):
+            last_name = str(role.label)
         user, was_created = User.objects.get_or_create(
-            username=username, defaults={"is_staff": staff, "first_name": "Example", "last_name": role.label}
+            username=username, defaults={"is_staff": staff, "first_name": "예시", "last_name": last_name}
         )
         if not was_created and EmailAddress.objects.filter(user=user).exists():
             # Someone's own account (sign-up never generates these names, but an operator may

@@ -25,7 +25,7 @@ POLICIES = [
         "summary": ("비전 \"새로운 연결, 다른 경험 Global Digital Seoul 2020\"; 4대 전략 — 소셜특별시, 디지노믹스(Diginomics), "
                     "디지털사회혁신, 글로벌 디지털리더 — 과 54개 실행과제. 서울디지털재단(2016년 5월 출범)을 디지노믹스의 "
                     "플랫폼·싱크탱크로, 개포디지털혁신파크(2016년 9월 개관)."),
-        "owner": "서울특별시", "budget_krw": 460_500_000_000, "budget_note": "5년간 4,605억원 (KRW 460.5 billion over 5 years)",
+        "owner": "서울특별시", "budget_krw": 460_500_000_000, "budget_note": "(5년간 합계)",
         "starts_on": datetime.date(2016, 2, 23), "ends_on": None, "period_note": "2016년 2월 23일 발표, 2020년까지",
         "status": Policy.Status.ENDED, "source": ETNEWS_2016,
         "kpis": [
@@ -49,7 +49,7 @@ POLICIES = [
         "summary": ("시 시설과 현장에서 신기술을 최대 1년간 실증. 수요과제형(시가 기술 수요를 공개)과 자유공모형(온라인 "
                     "신기술접수소, 8주 안에 회신). 실증 기업에 공공 레퍼런스로 쓸 수 있는 실증확인서 발급. 2021년 과제당 최대 "
                     "4억원; 2022년 자치구·병원·은행으로 실증 장소 확대, 분기별 공모."),
-        "owner": "서울특별시", "budget_krw": 8_000_000_000, "budget_note": "2025년 약 80억원, 절반 이상 AI; 첫 해외 실증",
+        "owner": "서울특별시", "budget_krw": 8_000_000_000, "budget_note": "(2025년, 절반 이상 AI; 첫 해외 실증)",
         "starts_on": None, "ends_on": None, "period_note": "2018년부터 (2019년 신기술접수소 개설)",
         "status": Policy.Status.ACTIVE, "source": TESTBED_SOURCES,
         "kpis": [("수요과제 공개 (2021년)", "Technology needs posted by the city (2021)", "건", None, "", 30,

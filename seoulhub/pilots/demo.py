@@ -59,12 +59,11 @@ REAL_DEMAND_NOTE = ("서울시가 테스트베드 서울 2025년 1차 공모에�
                     "Real demand published by Seoul in the first 2025 Testbed Seoul call (closed).")
 
 SOURCE_NOTE = (
-    "예시 / Example — Testbed Seoul(테스트베드 서울, 2018~)의 방식을 본뜬 예시이며 서울시의 실제 공고가 아닙니다. "
-    "Modelled on Testbed Seoul: city facilities and sites host pilots of new technologies for up to one year; "
-    "a demand-led track (the city posts needs; 30 in 2021) and open proposals through 신기술접수소 answered "
-    "within 8 weeks; up to KRW 400 million per project in 2021; firms receive a pilot certificate usable as "
-    "a public reference. Sources: news.seoul.go.kr/economy/archives/566330, m.etnews.com/20210214000090, "
-    "m.etnews.com/20190624000126."
+    "예시 / Example — 테스트베드 서울(2018~)의 방식을 본뜬 예시이며 서울시의 실제 공고가 아닙니다. "
+    "테스트베드 서울: 서울시 시설과 현장에서 신기술을 최대 1년간 실증합니다. 서울시가 수요를 공개하는 "
+    "수요과제(2021년 30건)와 신기술접수소를 통한 자유 제안(8주 안에 회신)이 있고, 2021년 과제당 최대 "
+    "4억원을 지원했으며, 기업은 공공 실적으로 쓸 수 있는 실증 확인서를 받습니다. 출처: "
+    "news.seoul.go.kr/economy/archives/566330, m.etnews.com/20210214000090, m.etnews.com/20190624000126."
 )
 CRITERIA = [("기술성 (Technical merit)", 40), ("현장 적용 가능성 (Feasibility on the site)", 30),
             ("비용 대비 효과 (Value for money)", 30)]

@@ -220,7 +220,8 @@ def last_runs() -> list[dict]:
         last = SyncRun.objects.filter(source=config.source).first()
         last_ok = SyncRun.objects.filter(source=config.source, status__in=[SyncRun.Status.OK,
                                                                             SyncRun.Status.PARTIAL]).first()
-        rows.append({"name": name, "source": config.source, "key_configured": bool(configured_key(name)),
+        rows.append({"name": name, "source": config.source, "label": Programme.Source(config.source).label,
+                     "key_configured": bool(configured_key(name)),
                      "last": last, "last_ok": last_ok,
                      "programmes": Programme.objects.filter(source=config.source).count()})
     return rows

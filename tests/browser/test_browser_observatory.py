@@ -51,3 +51,16 @@ def test_the_map_page_fits_a_phone(page):
     page.wait_for_selector("#district-map .scatterlayer path.js-fill", timeout=30000)
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     assert page.locator("#proxy-note").is_visible() and page.locator("#series-break-note").is_visible()
+
+
+@pytest.mark.parametrize("width", [1366, 390])
+def test_the_definition_table_fits_the_screen_and_its_code_columns_are_readable(page, width):
+    """The sector note wraps: unwrapped, it pushed the table past a 1366 px screen and squeezed
+    the KSIC columns to a few letters a line."""
+    page.set_default_timeout(90_000)
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto("/observatory/definition/")
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    if width == 1366:
+        code_column = page.locator("table.obs-definition tbody tr").first.locator("td").nth(1)
+        assert code_column.bounding_box()["width"] > 150

@@ -63,3 +63,22 @@ def test_operator_adds_a_feed_and_fetches_it_now(page, operator, feed_url):
     assert Article.objects.filter(source=source).count() == 20
     # The page fits a phone: nothing but the table's own scroller is wider than the screen.
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def test_korean_words_are_not_broken_in_narrow_table_columns(page, operator):
+    """Korean breaks between words (keep-all): the sources table's state column reads 정상 on one
+    line at 1366 px, where it used to stack as 정/상."""
+    Source.objects.create(name="arXiv cs.CV/cs.CL listings with abstracts, October 2025 (every fourth)",
+                          url="data/feeds/example.jsonl.gz", kind="file")
+    page.set_viewport_size({"width": 1366, "height": 900})
+    page.goto("/accounts/login/?next=/operator/")
+    page.fill("input[name=username]", "op")
+    page.fill("input[name=password]", "pw-for-tests-1")
+    page.click("form.form button[type=submit]")
+    page.wait_for_url("**/operator/")
+    header = page.locator("#operator-sources thead th").nth(1)
+    assert header.inner_text() == "상태"
+    lines = "e => { const r = document.createRange(); r.selectNodeContents(e); return r.getClientRects().length; }"
+    assert header.evaluate(lines) == 1  # one line box: the word is whole
+    assert page.locator("#operator-sources tbody td[data-label] > span").first.evaluate(lines) == 1
+    assert page.evaluate("getComputedStyle(document.documentElement).wordBreak") == "keep-all"

@@ -146,3 +146,10 @@ def test_landscape_schemas_keep_their_own_names_in_the_openapi_document(client):
     assert len(used) >= 10
     for schema in used:
         assert set(components[schema.__name__]["properties"]) == set(schema.model_fields), schema.__name__
+
+
+def test_the_languages_of_a_technologys_articles_are_named_in_korean(client, seoul, settings):
+    settings.LANGUAGE_CODE = "ko"
+    TechnologyLandscape.objects.filter(technology__slug="ai").update(languages={"en": 3, "pt": 1, "xx": 1})
+    html = client.get(reverse("taxonomy:detail", args=["ai"])).content.decode()
+    assert ">영어 3<" in html and ">포르투갈어 1<" in html and ">xx 1<" in html  # an unknown code as it is

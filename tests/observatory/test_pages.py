@@ -84,6 +84,7 @@ def test_district_profile_page_and_unknown_district(client, definition, registry
 def test_definition_page_shows_both_revisions(client, definition):
     html = client.get("/observatory/definition/").content.decode()
     assert "582" in html and "소프트웨어 개발 및 공급업" in html and "73302" in html
+    assert "게임 소프트웨어 포함" in html and "game software" not in html  # the sector notes are Korean
 
 
 def test_policy_page_groups_by_the_three_roles_with_sources(client):

@@ -73,6 +73,10 @@ def test_demo_enters_documented_policies_with_their_sources_only():
     assert plan.role is None and plan.budget_krw == 460_500_000_000
     # Targets only: no achieved value is entered for the 2020 plan.
     assert not plan.kpis.exclude(value=None).exists() and plan.kpis.filter(target=30).exists()
+    # What the Korean pages show beside the figures is Korean, and a budget note does not repeat the amount.
+    assert plan.budget_note == "(5년간 합계)"
+    assert not KPI.objects.filter(note__contains="not in excerpt").exists()
+    assert KPI.objects.filter(note__contains="발췌문에 없음").count() == 2
     assert KPI.objects.filter(role__slug="pre-adopter", computation="active_sources").exists()
     again = demo.load(lambda line: None)
     assert again["policies created"] == 0 and again["KPIs created"] == 0

@@ -22,6 +22,7 @@ def test_demo_demands_are_examples_with_their_sources_and_a_second_run_changes_n
     assert first["example demands created"] == 4
     for demand in Demand.objects.filter(is_example=True):
         assert "news.seoul.go.kr/economy/archives/566330" in demand.source_note
+        assert "최대 4억원" in demand.source_note and "Modelled on" not in demand.source_note  # Korean pages
         assert demand.title.startswith("[예시]")
     assert Proposal.objects.filter(is_example=False).count() == 0
     own = Proposal.objects.get(lead_firm__members__user=firm_user)

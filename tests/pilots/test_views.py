@@ -131,11 +131,22 @@ def test_analytics_page_separates_examples(client, proposal):
     assert 'id="proposal-count">0<' in real
     with_examples = client.get(reverse("pilots:analytics"), {"examples": "1"}).content.decode()
     assert 'id="proposal-count">1<' in with_examples
+    # The zeros say why: only examples exist.
+    assert 'id="no-real-proposals"' in real and 'id="no-real-proposals"' not in with_examples
 
 
-def test_home_page_shows_the_pilots_card(client, demand):
+def test_analytics_page_explains_its_zeros_in_korean(client, proposal, settings):
+    settings.LANGUAGE_CODE = "ko"
+    html = client.get(reverse("pilots:analytics")).content.decode()
+    assert "허브에서 실제로 접수된 제안이 아직 없어 위 수치가 0입니다" in html
+
+
+def test_home_page_shows_the_pilots_card(client, demand, settings):
+    settings.LANGUAGE_CODE = "ko"
     page = client.get("/").content.decode()
     assert demand.title in page
+    # The one open demand is an example: shown beside the count, never counted in it.
+    assert "접수 중 수요과제 0건 (예시 1건은 세지 않음)" in page
 
 
 def test_demand_page_is_korean_for_a_korean_user(client, demand, make_firm, settings):

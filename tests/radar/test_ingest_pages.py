@@ -177,3 +177,12 @@ def test_the_migration_drops_stored_non_web_links():
     importlib.import_module("seoulhub.radar.migrations.0006_only_web_links").drop_non_web_links(apps, None)
     evil.refresh_from_db(), good.refresh_from_db()
     assert (evil.url, evil.canonical_url) == ("", "") and good.url == "https://example.org/ok"
+
+
+def test_a_title_only_article_says_why_it_has_no_text_and_names_its_language_in_korean(client, slashdot, settings):
+    settings.LANGUAGE_CODE = "ko"
+    article = Article.objects.first()
+    Article.objects.filter(pk=article.pk).update(summary_html="", text="", language="en")
+    html = client.get(f"/radar/articles/{article.pk}/").content.decode()
+    assert 'id="no-summary"' in html and "이 출처는 제목만 제공하고" in html
+    assert " · 영어</p>" in html and " · en</p>" not in html

@@ -45,15 +45,27 @@ def result_facets(facets, q_url, filters, filtered, language_code):
     return results(facets=facets, q_url=q_url, filters=filters, filtered=filtered)
 
 
+@pytest.mark.django_db
 def test_a_row_escapes_what_is_text_and_keeps_what_is_already_html():
-    html = result_rows([row(source=HOSTILE, url='https://x.org/"onmouseover="steal()', language='en"><script>')],
+    with translation.override("en"):
+        html = result_rows([row(source=HOSTILE, url='https://x.org/"onmouseover="steal()', language='en"><script>')],
                        "AI%20chips")
     assert "<script>" not in html and "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html
     assert 'href="https://x.org/&quot;onmouseover=&quot;steal()"' in html
     assert "<mark>AI</mark> chips" in html and "<p>about <mark>AI</mark></p>" in html  # escaped by the service
-    assert '<a class="tag" href="?q=AI%20chips&amp;tech=semiconductors">semiconductors</a>' in html
+    assert '<a class="tag" href="?q=AI%20chips&amp;tech=semiconductors">Semiconductors</a>' in html
 
 
+@pytest.mark.django_db
+def test_a_row_names_its_technologies_in_the_page_language_not_by_slug():
+    with translation.override("ko"):
+        html = result_rows([row(technologies=["ai", "semiconductors", "no-such-slug"])], "q")
+    assert '<a class="tag" href="?q=q&amp;tech=ai">인공지능</a>' in html
+    assert '<a class="tag" href="?q=q&amp;tech=semiconductors">반도체</a>' in html
+    assert '<a class="tag" href="?q=q&amp;tech=no-such-slug">no-such-slug</a>' in html  # unknown: the slug
+
+
+@pytest.mark.django_db
 def test_a_row_shows_its_date_in_seoul_time_and_defaults_a_missing_url_and_language():
     html = result_rows([row(url="", language="")], "q")
     # 20:00 UTC on 31 January is 05:00 on 1 February in Seoul.
@@ -62,6 +74,7 @@ def test_a_row_shows_its_date_in_seoul_time_and_defaults_a_missing_url_and_langu
     assert "<time" not in result_rows([row(published_at=None)], "q")
 
 
+@pytest.mark.django_db
 def test_other_sources_of_the_story_and_the_link_to_the_rest_in_both_languages():
     story = row(also_reported_by=[{"url": "https://b.org", "source": "B"}, {"url": "", "source": HOSTILE}],
                 also_reported_more=3)

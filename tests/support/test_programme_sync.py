@@ -242,7 +242,9 @@ def test_the_health_page_and_the_sync_log_show_the_last_run(kstartup_api, client
     assert client.get("/support/sync/").status_code == 403
     client.force_login(operator)
     page = client.get("/support/sync/", HTTP_ACCEPT_LANGUAGE="ko").content.decode()
-    assert "kstartup" in page and ">23<" in page and "SECRET" not in page
+    assert ">23<" in page and "SECRET" not in page
+    # Sources by their names, not their codes.
+    assert "<td>K-Startup(k-startup.go.kr) 사업공고</td>" in page and "<td>kstartup</td>" not in page
 
 
 def test_kstartup_fields_become_explained_rules(kstartup_api):

@@ -145,3 +145,14 @@ def test_firm_list_shows_a_firm_without_industry_code_or_text(client):
     response = client.get("/support/firms/")
     assert response.status_code == 200
     assert "코드없는기업" in response.content.decode()
+
+
+def test_home_card_figures_are_written_with_thousands_separators():
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    with translation.override("ko"):
+        support = render_to_string("support/_home_card.html", {"card": {"firms": 1171, "programmes": 5453, "open": 288}})
+        radar = render_to_string("radar/_home_card.html", {"card": {"digital": 37426, "articles": 39506, "sources": 3}})
+    assert "기업 1,171곳, 지원사업 5,453건 (현재 접수 중 288건)" in support
+    assert "39,506건" in radar and "37,426건" in radar
