@@ -32,12 +32,13 @@ serve: install
 	@$(BIN)/seoulhub worker --interval 2 & WORKER=$$!; trap 'kill $$WORKER 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/seoulhub runserver --noreload $(HOST):$(PORT)
 
-# Lint first (ruff), then type-check the framework-free packages (mypy; both configured in
+# Lint and format check first (ruff), then type-check the framework-free packages (mypy; both configured in
 # pyproject.toml), then the suite on PYTEST_WORKERS processes (pytest-xdist; each module's tests
 # stay on one worker, so module fixtures are built once). PYTEST_WORKERS=0 runs it in this process.
 PYTEST_WORKERS ?= auto
 test: install
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 

@@ -57,19 +57,29 @@ def klue(final: bool = False) -> dict:
     verdicts = [classify_text(title) for _guid, _section, _label, title in rows]
     classify_seconds = time.perf_counter() - t0
     gold = [label == "IT과학" for _guid, _section, label, _title in rows]
-    result = {"items": len(rows), "gold_positive": sum(gold), "in_sample": True,
-              "classify_seconds": round(classify_seconds, 2), "classify_per_s": round(len(rows) / classify_seconds),
-              "provisional": _counts([v["digital"] for v in verdicts], gold)}
+    result = {
+        "items": len(rows),
+        "gold_positive": sum(gold),
+        "in_sample": True,
+        "classify_seconds": round(classify_seconds, 2),
+        "classify_per_s": round(len(rows) / classify_seconds),
+        "provisional": _counts([v["digital"] for v in verdicts], gold),
+    }
     if final:
         import numpy as np
 
         from seoulhub.text import embed
 
         t0 = time.perf_counter()
-        vectors = np.vstack([embed.embed([f"{r[3]}. " for r in rows[i:i + 256]]) for i in range(0, len(rows), 256)])
+        vectors = np.vstack([embed.embed([f"{r[3]}. " for r in rows[i : i + 256]]) for i in range(0, len(rows), 256)])
         result["embed_seconds"] = round(time.perf_counter() - t0, 1)
-        result["final"] = _counts([final_verdict(v["evidence_features"], vec, v["language"], title=r[3])[1]
-                                   for v, vec, r in zip(verdicts, vectors, rows)], gold)
+        result["final"] = _counts(
+            [
+                final_verdict(v["evidence_features"], vec, v["language"], title=r[3])[1]
+                for v, vec, r in zip(verdicts, vectors, rows)
+            ],
+            gold,
+        )
     return result
 
 
@@ -98,25 +108,39 @@ def arxiv(threshold: float) -> dict:
     per_tech = {slug: prf(*c) for slug, c in stats.items() if c[0] + c[2] >= 30}
     micro = prf(*[sum(stats[s][i] for s in per_tech) for i in range(3)])
     macro = {k: round(sum(v[k] for v in per_tech.values()) / len(per_tech), 3) for k in ("precision", "recall", "f1")}
-    return {"papers": n, "digital_share": round(digital / n, 3), "technologies_evaluated": len(per_tech),
-            "micro": micro, "macro": macro, "per_technology": per_tech}
+    return {
+        "papers": n,
+        "digital_share": round(digital / n, 3),
+        "technologies_evaluated": len(per_tech),
+        "micro": micro,
+        "macro": macro,
+        "per_technology": per_tech,
+    }
 
 
 def main(argv: list[str]) -> dict:
     p = argparse.ArgumentParser(prog="seoulhub bench classify")
     p.add_argument("--json", action="store_true")
-    p.add_argument("--tag-threshold", type=float, default=0.4,
-                   help="score from which a technology counts as predicted (0.4: one alias, or two cue words)")
-    p.add_argument("--final", action="store_true",
-                   help="also embed the KLUE headlines and score the final verdict (timed apart)")
+    p.add_argument(
+        "--tag-threshold",
+        type=float,
+        default=0.4,
+        help="score from which a technology counts as predicted (0.4: one alias, or two cue words)",
+    )
+    p.add_argument(
+        "--final", action="store_true", help="also embed the KLUE headlines and score the final verdict (timed apart)"
+    )
     args = p.parse_args(argv)
     t0, cpu0 = time.perf_counter(), time.process_time()
-    result = {"tag_threshold": args.tag_threshold,
-              "klue_ynat_digital_vs_it_science": klue(args.final),
-              "arxiv_technology_vs_category": arxiv(args.tag_threshold)}
+    result = {
+        "tag_threshold": args.tag_threshold,
+        "klue_ynat_digital_vs_it_science": klue(args.final),
+        "arxiv_technology_vs_category": arxiv(args.tag_threshold),
+    }
     result["seconds"] = round(time.perf_counter() - t0, 1)
     result["cpu_seconds"] = round(time.process_time() - cpu0, 2)  # steadier than seconds on a busy machine
     if args.final:  # the per-item work alone, comparable with a run without --final
         result["seconds_without_embedding"] = round(
-            result["seconds"] - result["klue_ynat_digital_vs_it_science"]["embed_seconds"], 1)
+            result["seconds"] - result["klue_ynat_digital_vs_it_science"]["embed_seconds"], 1
+        )
     return result

@@ -39,9 +39,15 @@ def synthetic(instances: int, seed: int) -> list[dict]:
         exact_times, greedy_times, ratios, nodes, incomplete = [], [], [], [], 0
         default_times, default_ratios, default_methods = [], [], {}
         for _ in range(instances):
-            firms = [FirmProfile(i, f"f{i}", frozenset(rng.sample(techs, rng.randint(1, min(3, universe_size)))),
-                                 references=(frozenset(rng.sample(techs, 1)),) if rng.random() < 0.3 else ())
-                     for i in range(candidates)]
+            firms = [
+                FirmProfile(
+                    i,
+                    f"f{i}",
+                    frozenset(rng.sample(techs, rng.randint(1, min(3, universe_size)))),
+                    references=(frozenset(rng.sample(techs, 1)),) if rng.random() < 0.3 else (),
+                )
+                for i in range(candidates)
+            ]
             need = frozenset(techs)
             sets = {f.id: f.technologies for f in firms}
             costs = {f.id: firm_cost(f, need) for f in firms}
@@ -61,17 +67,25 @@ def synthetic(instances: int, seed: int) -> list[dict]:
             incomplete += not plan.complete
             ratios.append(greedy.best.cost / optimum.best.cost)
             bound = greedy.ratio_bound
-        rows.append({
-            "required": universe_size, "candidates": candidates, "instances": instances,
-            "exact_k3_ms_median": _ms(statistics.median(exact_times)), "exact_k3_ms_p95": _ms(_p95(exact_times)),
-            "greedy_ms_median": _ms(statistics.median(greedy_times)),
-            "page_default_ms_median": _ms(statistics.median(default_times)),
-            "page_default_ms_p95": _ms(_p95(default_times)), "page_default_methods": default_methods,
-            "page_default_over_optimum_worst": round(max(default_ratios), 4),
-            "exact_k1_nodes_median": statistics.median(nodes), "exact_incomplete": incomplete,
-            "greedy_over_optimum_mean": round(statistics.mean(ratios), 4),
-            "greedy_over_optimum_worst": round(max(ratios), 4), "stated_bound_H_d": round(bound, 4),
-        })
+        rows.append(
+            {
+                "required": universe_size,
+                "candidates": candidates,
+                "instances": instances,
+                "exact_k3_ms_median": _ms(statistics.median(exact_times)),
+                "exact_k3_ms_p95": _ms(_p95(exact_times)),
+                "greedy_ms_median": _ms(statistics.median(greedy_times)),
+                "page_default_ms_median": _ms(statistics.median(default_times)),
+                "page_default_ms_p95": _ms(_p95(default_times)),
+                "page_default_methods": default_methods,
+                "page_default_over_optimum_worst": round(max(default_ratios), 4),
+                "exact_k1_nodes_median": statistics.median(nodes),
+                "exact_incomplete": incomplete,
+                "greedy_over_optimum_mean": round(statistics.mean(ratios), 4),
+                "greedy_over_optimum_worst": round(max(ratios), 4),
+                "stated_bound_H_d": round(bound, 4),
+            }
+        )
     return rows
 
 
@@ -86,8 +100,12 @@ def real() -> dict:
     load_ms = _ms(time.perf_counter() - start)
     if not profiles:
         return {"skipped": "no tagged firms in the database; run `seoulhub load-demo` first"}
-    top = list(Technology.objects.annotate(n=Count("firms")).filter(n__gt=0).order_by("-n", "slug")
-               .values_list("slug", flat=True)[:12])
+    top = list(
+        Technology.objects.annotate(n=Count("firms"))
+        .filter(n__gt=0)
+        .order_by("-n", "slug")
+        .values_list("slug", flat=True)[:12]
+    )
     times, ratios, sizes, methods, gaps = [], [], [], {}, 0
     combos = [c for r in (2, 3) for c in itertools.combinations(top, r)]
     for combo in combos:
@@ -103,9 +121,14 @@ def real() -> dict:
         greedy = propose_consortia(need, profiles, k=1, exact_max_candidates=0)
         ratios.append(greedy.consortia[0].cost / plan.consortia[0].cost)
     return {
-        "firms_with_technologies": len(profiles), "profile_load_ms": load_ms, "technologies": top,
-        "demands": len(combos), "methods": methods, "demands_with_uncoverable_technology": gaps,
-        "propose_k3_ms_median": _ms(statistics.median(times)), "propose_k3_ms_p95": _ms(_p95(times)),
+        "firms_with_technologies": len(profiles),
+        "profile_load_ms": load_ms,
+        "technologies": top,
+        "demands": len(combos),
+        "methods": methods,
+        "demands_with_uncoverable_technology": gaps,
+        "propose_k3_ms_median": _ms(statistics.median(times)),
+        "propose_k3_ms_p95": _ms(_p95(times)),
         "consortium_size_distribution": {str(s): sizes.count(s) for s in sorted(set(sizes))},
         "greedy_over_optimum_mean": round(statistics.mean(ratios), 4) if ratios else None,
         "greedy_over_optimum_worst": round(max(ratios), 4) if ratios else None,

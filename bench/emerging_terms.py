@@ -35,10 +35,12 @@ def main(argv: list[str]) -> dict:
     technical = [t for t in known if judged[t]]
     return {
         "granularity": args.granularity,
-        "recent_periods": figures["recent_periods"], "history_periods": figures["history_periods"],
+        "recent_periods": figures["recent_periods"],
+        "history_periods": figures["history_periods"],
         "enough_history": figures["enough_history"],
-        "top": [{"term": i["term"], "recent": i["recent"], "history": i["history"], "g2": i["g2"]}
-                for i in figures["items"]],
+        "top": [
+            {"term": i["term"], "recent": i["recent"], "history": i["history"], "g2": i["g2"]} for i in figures["items"]
+        ],
         "genre_words_in_top": [t for t in top if terms.normalise(t) in never],
         "known_rising_found": [t for t in check["known_rising"] if t in top],
         "known_rising_missed": [t for t in check["known_rising"] if t not in top],

@@ -58,8 +58,12 @@ def build_corpus(out: Path, arxiv_titles: int) -> dict[str, Path]:
     full_ids = {json.loads(line)["id"] for line in gzip.open(full, "rt", encoding="utf-8")}
     titles_path = out / "arxiv_titles.jsonl"
     kept = 0
-    with gzip.open(REPO / "data" / "arxiv" / "arxiv_cs_titles_2025-03-18_2026-07-01.jsonl.gz", "rt",
-                   encoding="utf-8") as src, open(titles_path, "w", encoding="utf-8") as dst:
+    with (
+        gzip.open(
+            REPO / "data" / "arxiv" / "arxiv_cs_titles_2025-03-18_2026-07-01.jsonl.gz", "rt", encoding="utf-8"
+        ) as src,
+        open(titles_path, "w", encoding="utf-8") as dst,
+    ):
         for line in src:
             if kept >= arxiv_titles:
                 break
@@ -107,9 +111,12 @@ def _rss(path: Path, title: str, items) -> Path:
     for item in items:
         guid, head = item[0], item[1]
         desc = f"<description>{escape(item[2])}</description>" if len(item) > 2 else ""
-        body.append(f"<item><title>{escape(head)}</title><guid isPermaLink=\"false\">{escape(guid)}</guid>{desc}</item>")
-    path.write_text(f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>{title}</title>'
-                    f"<language>ko</language>{''.join(body)}</channel></rss>", encoding="utf-8")
+        body.append(f'<item><title>{escape(head)}</title><guid isPermaLink="false">{escape(guid)}</guid>{desc}</item>')
+    path.write_text(
+        f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>{title}</title>'
+        f"<language>ko</language>{''.join(body)}</channel></rss>",
+        encoding="utf-8",
+    )
     return path
 
 
@@ -193,9 +200,21 @@ def main(argv: list[str]) -> dict:
     env["DATABASE_URL"] = args.database_url or f"sqlite:///{workdir / 'bench.sqlite3'}"
     env.setdefault("DJANGO_SETTINGS_MODULE", "seoulhub.settings")
     env["DEBUG"] = "0"  # as in production: DEBUG keeps every SQL statement in memory
-    cmd = [sys.executable, "-m", "seoulhub.cli", "bench", "ingest", "--child", str(workdir),
-           "--arxiv-titles", str(args.arxiv_titles), "--embed-sample", str(args.embed_sample),
-           "--cpu", str(args.cpu)]
+    cmd = [
+        sys.executable,
+        "-m",
+        "seoulhub.cli",
+        "bench",
+        "ingest",
+        "--child",
+        str(workdir),
+        "--arxiv-titles",
+        str(args.arxiv_titles),
+        "--embed-sample",
+        str(args.embed_sample),
+        "--cpu",
+        str(args.cpu),
+    ]
     proc = subprocess.run(cmd, env=env, capture_output=True, text=True, cwd=REPO)
     if proc.returncode != 0:
         raise SystemExit(f"bench child failed:\n{proc.stderr[-3000:]}")

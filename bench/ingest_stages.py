@@ -63,16 +63,26 @@ def child(args) -> dict:
 
     totals: dict[str, float] = {}
     steps = [
-        (tasks, "parse_feed", "parse feed"), (korean, "tokens", "kiwi"), (korean, "tokens_of_parts", "kiwi"),
-        (pipeline.normalise, "latin_tokens", "latin tokens"), (pipeline.keywords_mod, "extract", "keywords"),
-        (pipeline.minhash, "signature", "minhash signature"), (pipeline.language, "detect", "language"),
-        (pipeline, "feature_hits", "cue features"), (pipeline, "_context_hits", "context words"),
-        (pipeline, "merge_category_evidence", "arXiv categories"), (pipeline, "sanitise_html", "sanitise html"),
-        (pipeline, "html_to_text", "html to text"), (pipeline, "content_hash", "content hash"),
-        (pipeline, "canonical_url", "canonical url"), (techtag.TechnologyTagger, "tag", "technology tagger"),
-        (ingest.Ingestor, "store_batch", "store (all)"), (ingest, "record_new_articles", "store: trend counts"),
+        (tasks, "parse_feed", "parse feed"),
+        (korean, "tokens", "kiwi"),
+        (korean, "tokens_of_parts", "kiwi"),
+        (pipeline.normalise, "latin_tokens", "latin tokens"),
+        (pipeline.keywords_mod, "extract", "keywords"),
+        (pipeline.minhash, "signature", "minhash signature"),
+        (pipeline.language, "detect", "language"),
+        (pipeline, "feature_hits", "cue features"),
+        (pipeline, "_context_hits", "context words"),
+        (pipeline, "merge_category_evidence", "arXiv categories"),
+        (pipeline, "sanitise_html", "sanitise html"),
+        (pipeline, "html_to_text", "html to text"),
+        (pipeline, "content_hash", "content hash"),
+        (pipeline, "canonical_url", "canonical url"),
+        (techtag.TechnologyTagger, "tag", "technology tagger"),
+        (ingest.Ingestor, "store_batch", "store (all)"),
+        (ingest, "record_new_articles", "store: trend counts"),
         (trend_models, "_upsert_weighted", "store: trend upserts"),
-        (minhash.NearDuplicateIndex, "add", "store: LSH add"), (minhash.NearDuplicateIndex, "best_match", "store: LSH match"),
+        (minhash.NearDuplicateIndex, "add", "store: LSH add"),
+        (minhash.NearDuplicateIndex, "best_match", "store: LSH match"),
     ]
     for owner, name, label in steps:
         _timed(owner, name, label, totals)
@@ -98,9 +108,14 @@ def child(args) -> dict:
         tasks.run_source(Source.objects.create(name=name, url=str(path), kind=Source.Kind.FILE), ingestor=ingestor)
     cpu = time.process_time() - started
     articles = Article.objects.count()
-    return {"articles": articles, "cpu_seconds": round(cpu, 2),
-            "steps_seconds": {k: round(v, 2) for k, v in sorted(totals.items(), key=lambda kv: -kv[1])},
-            "steps_us_per_article": {k: round(v * 1e6 / articles, 1) for k, v in sorted(totals.items(), key=lambda kv: -kv[1])}}
+    return {
+        "articles": articles,
+        "cpu_seconds": round(cpu, 2),
+        "steps_seconds": {k: round(v, 2) for k, v in sorted(totals.items(), key=lambda kv: -kv[1])},
+        "steps_us_per_article": {
+            k: round(v * 1e6 / articles, 1) for k, v in sorted(totals.items(), key=lambda kv: -kv[1])
+        },
+    }
 
 
 def main(argv: list[str]) -> dict:
@@ -113,11 +128,31 @@ def main(argv: list[str]) -> dict:
     if args.child:
         return child(args)
     with tempfile.TemporaryDirectory(prefix="seoulhub-bench-stages-") as workdir:
-        env = dict(os.environ, DATABASE_URL=f"sqlite:///{workdir}/stages.sqlite3", DEBUG="0",
-                   DJANGO_SETTINGS_MODULE="seoulhub.settings")
-        done = subprocess.run([sys.executable, "-m", "seoulhub.cli", "bench", "ingest_stages", "--child", workdir,
-                               "--arxiv-titles", str(args.arxiv_titles), "--cpu", str(args.cpu)],
-                              env=env, cwd=REPO, capture_output=True, text=True)
+        env = dict(
+            os.environ,
+            DATABASE_URL=f"sqlite:///{workdir}/stages.sqlite3",
+            DEBUG="0",
+            DJANGO_SETTINGS_MODULE="seoulhub.settings",
+        )
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "seoulhub.cli",
+                "bench",
+                "ingest_stages",
+                "--child",
+                workdir,
+                "--arxiv-titles",
+                str(args.arxiv_titles),
+                "--cpu",
+                str(args.cpu),
+            ],
+            env=env,
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+        )
     if done.returncode != 0:
         raise SystemExit(f"bench child failed:\n{done.stderr[-3000:]}")
     return json.loads(done.stdout.strip().splitlines()[-1])

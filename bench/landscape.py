@@ -56,8 +56,12 @@ def main(argv: list[str]) -> dict:
     if not args.reuse:
         for suffix in ("", "-wal", "-shm"):
             Path(str(db) + suffix).unlink(missing_ok=True)
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{db}", "DJANGO_SETTINGS_MODULE": "seoulhub.settings",
-           "SEOULHUB_TASKS": "immediate"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{db}",
+        "DJANGO_SETTINGS_MODULE": "seoulhub.settings",
+        "SEOULHUB_TASKS": "immediate",
+    }
     inner_args = [a for a in argv if a != "--json"] + ["--inner"]
     done = subprocess.run([sys.executable, __file__, *inner_args], env=env, cwd=REPO, capture_output=True, text=True)
     if done.returncode != 0:
@@ -70,6 +74,7 @@ def main(argv: list[str]) -> dict:
 
 
 # --- the child process ---------------------------------------------------------------------------
+
 
 def _inner(args) -> dict:
     import django
@@ -101,7 +106,9 @@ def _tagged_titles() -> list[tuple[str, str, list[str], str]]:
     tagger = default_tagger()
     with gzip.open(ARXIV, "rt", encoding="utf-8") as lines:
         records = [json.loads(line) for line in lines]
-    return [(r["first_seen"], r["title"], [m.slug for m in tagger.tag(r["title"])], r["categories"][0]) for r in records]
+    return [
+        (r["first_seen"], r["title"], [m.slug for m in tagger.tag(r["title"])], r["categories"][0]) for r in records
+    ]
 
 
 def _fill(args, result: dict) -> None:
@@ -118,8 +125,11 @@ def _fill(args, result: dict) -> None:
     sources = {}
     for _, _, _, category in titles:
         if category not in sources:
-            sources[category] = Source.objects.create(name=f"arXiv {category} (resampled for the bench)",
-                                                      url=f"bench://arxiv/{category}", kind=Source.Kind.ARXIV).pk
+            sources[category] = Source.objects.create(
+                name=f"arXiv {category} (resampled for the bench)",
+                url=f"bench://arxiv/{category}",
+                kind=Source.Kind.ARXIV,
+            ).pk
     # Copy k of title i is article (i, k): copies of one title are one story cluster.
     picks = [rng.randrange(len(titles)) for _ in range(args.articles)]
     copies = defaultdict(int)
@@ -132,10 +142,14 @@ def _fill(args, result: dict) -> None:
         cluster_of[i] = pk
     counter = TrendCounter(granularities=["week", "month"])
     fetched = (timezone.now() - datetime.timedelta(days=1)).strftime("%Y-%m-%d %H:%M:%S")
-    article_sql = ("INSERT INTO radar_article (source_id, url, canonical_url, guid, title, summary_html, text, author, "
-                   "published_at, fetched_at, language, search_text, keywords, relevance, is_digital, content_hash, "
-                   "cluster_id) VALUES (?, '', '', ?, ?, '', '', '', ?, ?, 'en', '', '[]', 0.5, 1, ?, ?)")
-    link_sql = "INSERT INTO radar_articletechnology (article_id, technology_id, score, evidence) VALUES (?, ?, 0.7, '[]')"
+    article_sql = (
+        "INSERT INTO radar_article (source_id, url, canonical_url, guid, title, summary_html, text, author, "
+        "published_at, fetched_at, language, search_text, keywords, relevance, is_digital, content_hash, "
+        "cluster_id) VALUES (?, '', '', ?, ?, '', '', '', ?, ?, 'en', '', '[]', 0.5, 1, ?, ?)"
+    )
+    link_sql = (
+        "INSERT INTO radar_articletechnology (article_id, technology_id, score, evidence) VALUES (?, ?, 0.7, '[]')"
+    )
     seen = defaultdict(int)
     with connection.cursor() as cursor:
         cursor.execute("SELECT COALESCE(MAX(id), 0) FROM radar_article")
@@ -145,8 +159,9 @@ def _fill(args, result: dict) -> None:
         day, title, slugs, category = titles[i]
         seen[i] += 1
         published = f"{day} {(n % 86400) // 3600:02d}:{(n % 3600) // 60:02d}:00"
-        batch.append((sources[category], f"{i}-{seen[i]}", title, published, fetched, f"bench-{i}-{seen[i]}",
-                      cluster_of.get(i)))
+        batch.append(
+            (sources[category], f"{i}-{seen[i]}", title, published, fetched, f"bench-{i}-{seen[i]}", cluster_of.get(i))
+        )
         links.extend((next_id + n, tech_ids[s]) for s in slugs if s in tech_ids)
         counter.add(datetime.date.fromisoformat(day), {"tech": slugs})
         if len(batch) >= 20_000:
@@ -171,11 +186,21 @@ def _flush(article_sql, batch, link_sql, links) -> None:
 def _fill_trends(counter) -> None:
     from seoulhub.radar.models.trends import TrendCount, TrendTotal
 
-    TrendTotal.objects.bulk_create([TrendTotal(granularity=g, period=p, count=n)
-                                    for g, periods in counter.totals.items() for p, n in periods.items()])
-    TrendCount.objects.bulk_create([TrendCount(kind=kind, term=term, granularity=g, period=p, count=n)
-                                    for (g, kind, term), series in counter.counts.items() for p, n in series.items()],
-                                   batch_size=5000)
+    TrendTotal.objects.bulk_create(
+        [
+            TrendTotal(granularity=g, period=p, count=n)
+            for g, periods in counter.totals.items()
+            for p, n in periods.items()
+        ]
+    )
+    TrendCount.objects.bulk_create(
+        [
+            TrendCount(kind=kind, term=term, granularity=g, period=p, count=n)
+            for (g, kind, term), series in counter.counts.items()
+            for p, n in series.items()
+        ],
+        batch_size=5000,
+    )
 
 
 def _fill_firms(args, rng, tech_ids) -> None:
@@ -192,15 +217,27 @@ def _fill_firms(args, rng, tech_ids) -> None:
     for n in range(args.firms):
         i = rng.randrange(len(rows))
         row = rows[i]
-        firms.append((Firm(name_ko=f"{row['회사명']} #{n}", province=row["지역"], industry_text=row["업종"][:200],
-                           products=row["주요제품"], source=Firm.Source.KRX,
-                           provenance="bench: resampled KRX KIND row"), tags[i]))
+        firms.append(
+            (
+                Firm(
+                    name_ko=f"{row['회사명']} #{n}",
+                    province=row["지역"],
+                    industry_text=row["업종"][:200],
+                    products=row["주요제품"],
+                    source=Firm.Source.KRX,
+                    provenance="bench: resampled KRX KIND row",
+                ),
+                tags[i],
+            )
+        )
     with transaction.atomic():
         Firm.objects.bulk_create([f for f, _ in firms], batch_size=2000)
-        ids = list(Firm.objects.order_by("pk").values_list("pk", flat=True))[-len(firms):]
+        ids = list(Firm.objects.order_by("pk").values_list("pk", flat=True))[-len(firms) :]
         with connection.cursor() as cursor:
-            cursor.executemany("INSERT INTO support_firm_technologies (firm_id, technology_id) VALUES (?, ?)",
-                               [(pk, tech_ids[s]) for pk, (_, slugs) in zip(ids, firms) for s in set(slugs) if s in tech_ids])
+            cursor.executemany(
+                "INSERT INTO support_firm_technologies (firm_id, technology_id) VALUES (?, ?)",
+                [(pk, tech_ids[s]) for pk, (_, slugs) in zip(ids, firms) for s in set(slugs) if s in tech_ids],
+            )
 
 
 def _fill_programmes(args, rng, tech_ids) -> None:
@@ -218,16 +255,25 @@ def _fill_programmes(args, rng, tech_ids) -> None:
         i = rng.randrange(len(records))
         # A third of the copies get a window open today so the open-programme lists have rows to
         # show; the titles and tags stay the real ones.
-        window = (today - datetime.timedelta(days=5), today + datetime.timedelta(days=20)) if n % 3 == 0 else (None, None)
-        programmes.append((Programme(title=records[i]["pblancNm"][:300], opens_on=window[0], closes_on=window[1],
-                                     source_id=f"bench-{n}"), tags[i]))
+        window = (
+            (today - datetime.timedelta(days=5), today + datetime.timedelta(days=20)) if n % 3 == 0 else (None, None)
+        )
+        programmes.append(
+            (
+                Programme(
+                    title=records[i]["pblancNm"][:300], opens_on=window[0], closes_on=window[1], source_id=f"bench-{n}"
+                ),
+                tags[i],
+            )
+        )
     with transaction.atomic():
         Programme.objects.bulk_create([p for p, _ in programmes], batch_size=2000)
-        ids = list(Programme.objects.order_by("pk").values_list("pk", flat=True))[-len(programmes):]
+        ids = list(Programme.objects.order_by("pk").values_list("pk", flat=True))[-len(programmes) :]
         with connection.cursor() as cursor:
-            cursor.executemany("INSERT INTO support_programme_technologies (programme_id, technology_id) VALUES (?, ?)",
-                               [(pk, tech_ids[s]) for pk, (_, slugs) in zip(ids, programmes) for s in set(slugs)
-                                if s in tech_ids])
+            cursor.executemany(
+                "INSERT INTO support_programme_technologies (programme_id, technology_id) VALUES (?, ?)",
+                [(pk, tech_ids[s]) for pk, (_, slugs) in zip(ids, programmes) for s in set(slugs) if s in tech_ids],
+            )
 
 
 def _timed(function) -> float:
@@ -238,9 +284,12 @@ def _timed(function) -> float:
 
 def _percentiles(samples: list[float]) -> dict:
     ordered = sorted(samples)
-    return {"p50_ms": round(statistics.median(ordered) * 1000, 1),
-            "p95_ms": round(ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))] * 1000, 1),
-            "max_ms": round(ordered[-1] * 1000, 1), "n": len(ordered)}
+    return {
+        "p50_ms": round(statistics.median(ordered) * 1000, 1),
+        "p95_ms": round(ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))] * 1000, 1),
+        "max_ms": round(ordered[-1] * 1000, 1),
+        "n": len(ordered),
+    }
 
 
 def _measure(args, result: dict) -> None:
@@ -270,17 +319,24 @@ def _measure(args, result: dict) -> None:
             "SELECT source_id, url, canonical_url, guid || %s, title, summary_html, text, author, published_at, "
             "%s, language, search_text, keywords, relevance, is_digital, content_hash || %s, cluster_id "
             "FROM radar_article WHERE content_hash NOT LIKE %s ORDER BY id LIMIT 10000",
-            [tag, (timezone.now() - datetime.timedelta(hours=1)).strftime("%Y-%m-%d %H:%M:%S"), tag, "%-new%"])
+            [tag, (timezone.now() - datetime.timedelta(hours=1)).strftime("%Y-%m-%d %H:%M:%S"), tag, "%-new%"],
+        )
         # The copies were inserted in id order, so the n-th new id copies the n-th source id.
-        cursor.execute("SELECT id FROM radar_article WHERE content_hash NOT LIKE %s ORDER BY id LIMIT 10000", ["%-new%"])
+        cursor.execute(
+            "SELECT id FROM radar_article WHERE content_hash NOT LIKE %s ORDER BY id LIMIT 10000", ["%-new%"]
+        )
         originals = [row[0] for row in cursor.fetchall()]
         cursor.execute("SELECT id FROM radar_article WHERE content_hash LIKE %s ORDER BY id", ["%" + tag])
         copy_of = dict(zip(originals, (row[0] for row in cursor.fetchall())))
-        cursor.execute("SELECT article_id, technology_id FROM radar_articletechnology WHERE article_id <= %s",
-                       [originals[-1]])
+        cursor.execute(
+            "SELECT article_id, technology_id FROM radar_articletechnology WHERE article_id <= %s", [originals[-1]]
+        )
         links = [(copy_of[a], t) for a, t in cursor.fetchall() if a in copy_of]
-        cursor.executemany("INSERT INTO radar_articletechnology (article_id, technology_id, score, evidence) "
-                           "VALUES (%s, %s, 0.7, '[]')", links)
+        cursor.executemany(
+            "INSERT INTO radar_articletechnology (article_id, technology_id, score, evidence) "
+            "VALUES (%s, %s, 0.7, '[]')",
+            links,
+        )
     incremental = refresh_landscape()
     result["refresh_incremental_10k_s"] = incremental["seconds"]
     result["refresh_incremental_10k_counted"] = incremental["article_pairs"]["articles_counted"]
@@ -312,7 +368,9 @@ def _measure(args, result: dict) -> None:
     official = get_user_model().objects.create_user("bench-official", password="bench-pw-1")
     official.groups.add(Group.objects.get_or_create(name="official")[0])
     client.force_login(official)
-    firm_ids = list(Firm.objects.filter(technologies__isnull=False).distinct().order_by("pk").values_list("pk", flat=True)[:40])
+    firm_ids = list(
+        Firm.objects.filter(technologies__isnull=False).distinct().order_by("pk").values_list("pk", flat=True)[:40]
+    )
     for _ in range(args.requests * 8):  # one page each, so more rounds for a meaningful p95
         hit("gap_view", "/landscape/")
         hit("gap_api", "/api/v1/landscape/gaps?limit=50")

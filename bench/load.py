@@ -83,11 +83,19 @@ def wait_until_up(url: str, seconds: float = 60) -> None:
 
 def busiest_firm(env) -> int:
     """The firm tagged with the most technologies (ties: lowest id), read through Django."""
-    code = ("from django.db.models import Count; from seoulhub.support.models import Firm; "
-            "f = Firm.objects.annotate(n=Count('technologies')).order_by('-n', 'pk').first(); "
-            "print(f.pk if f else 0)")
-    out = subprocess.run([sys.executable, "-m", "seoulhub.cli", "shell", "-c", code], env=env, cwd=REPO,
-                         capture_output=True, text=True, check=True)
+    code = (
+        "from django.db.models import Count; from seoulhub.support.models import Firm; "
+        "f = Firm.objects.annotate(n=Count('technologies')).order_by('-n', 'pk').first(); "
+        "print(f.pk if f else 0)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-m", "seoulhub.cli", "shell", "-c", code],
+        env=env,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return int(out.stdout.strip().splitlines()[-1])
 
 
@@ -119,29 +127,47 @@ def main(argv: list[str]) -> dict:
     parser.add_argument("--queries", type=int, default=5000, help="queries of search-varied, cycled")
     parser.add_argument("--scenarios", nargs="*", default=list(SCENARIOS), choices=list(SCENARIOS))
     parser.add_argument("--paths", nargs="*", default=[], help="extra paths, each its own scenario")
-    parser.add_argument("--cache-url", default="",
-                        help="e.g. redis://127.0.0.1:6379/9: one cache shared by all workers, as in production")
+    parser.add_argument(
+        "--cache-url",
+        default="",
+        help="e.g. redis://127.0.0.1:6379/9: one cache shared by all workers, as in production",
+    )
     args = parser.parse_args(argv)
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is not installed: apt-get install wrk")
 
     port = free_port()
-    env = dict(os.environ, SEOULHUB_ENV="production", DEBUG="0", SECURE_SSL_REDIRECT="0",
-               SECRET_KEY=os.environ.get("SECRET_KEY", "bench-only-" + "k" * 40),
-               ALLOWED_HOSTS="127.0.0.1", GUNICORN_BIND=f"127.0.0.1:{port}",
-               GUNICORN_WORKERS=str(args.workers), GUNICORN_ACCESSLOG="/dev/null")
+    env = dict(
+        os.environ,
+        SEOULHUB_ENV="production",
+        DEBUG="0",
+        SECURE_SSL_REDIRECT="0",
+        SECRET_KEY=os.environ.get("SECRET_KEY", "bench-only-" + "k" * 40),
+        ALLOWED_HOSTS="127.0.0.1",
+        GUNICORN_BIND=f"127.0.0.1:{port}",
+        GUNICORN_WORKERS=str(args.workers),
+        GUNICORN_ACCESSLOG="/dev/null",
+    )
     if args.cache_url:
         env["CACHE_URL"] = args.cache_url
         import redis
 
         redis.Redis.from_url(args.cache_url).flushdb()
-    subprocess.run([sys.executable, "-m", "seoulhub.cli", "collectstatic", "--noinput", "-v", "0"], env=env, cwd=REPO, check=True)
+    subprocess.run(
+        [sys.executable, "-m", "seoulhub.cli", "collectstatic", "--noinput", "-v", "0"], env=env, cwd=REPO, check=True
+    )
     firm = busiest_firm(env) if "firm-dashboard" in args.scenarios else 0
     plan = {name: SCENARIOS[name] for name in args.scenarios}
     plan.update({path: path for path in args.paths})
     started = time.monotonic()
-    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", str(REPO / "gunicorn.conf.py")], env=env, cwd=REPO,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-c", str(REPO / "gunicorn.conf.py")],
+        env=env,
+        cwd=REPO,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     results = {}
     try:
         base = f"http://127.0.0.1:{port}"
@@ -158,9 +184,25 @@ def main(argv: list[str]) -> dict:
                 scripts, path = [varied.name], paths[0]
             path = path.format(firm=firm)
             urllib.request.urlopen(base + path, timeout=120).read()  # warm-up request
-            run = subprocess.run(["wrk", "-t", str(args.threads), "-c", str(args.connections), "-d", f"{args.seconds}s",
-                                  "--timeout", "10s", "-s", scripts[0], base + path],
-                                 capture_output=True, text=True, check=True)
+            run = subprocess.run(
+                [
+                    "wrk",
+                    "-t",
+                    str(args.threads),
+                    "-c",
+                    str(args.connections),
+                    "-d",
+                    f"{args.seconds}s",
+                    "--timeout",
+                    "10s",
+                    "-s",
+                    scripts[0],
+                    base + path,
+                ],
+                capture_output=True,
+                text=True,
+                check=True,
+            )
             figures = json.loads(run.stdout.strip().splitlines()[-1])
             figures["requests_per_s"] = round(figures["requests"] / figures["seconds"], 1)
             if name == "search-varied":
@@ -174,8 +216,14 @@ def main(argv: list[str]) -> dict:
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=60)
-    return {"connections": args.connections, "seconds_per_scenario": args.seconds, "gunicorn_workers": args.workers,
-            "cache": "redis" if args.cache_url else "in-process", "server_start_s": startup_s, "pages": results}
+    return {
+        "connections": args.connections,
+        "seconds_per_scenario": args.seconds,
+        "gunicorn_workers": args.workers,
+        "cache": "redis" if args.cache_url else "in-process",
+        "server_start_s": startup_s,
+        "pages": results,
+    }
 
 
 if __name__ == "__main__":

@@ -57,8 +57,9 @@ def main(argv: list[str]) -> dict:
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--articles", type=int, default=1_000_000)
     parser.add_argument("--db", default=str(REPO / "var" / "bench" / "load.sqlite3"))
-    parser.add_argument("--database-url", default="",
-                        help="an existing, empty PostgreSQL database to fill instead of the SQLite file")
+    parser.add_argument(
+        "--database-url", default="", help="an existing, empty PostgreSQL database to fill instead of the SQLite file"
+    )
     parser.add_argument("--seed", type=int, default=20261125)
     parser.add_argument("--inner", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -74,11 +75,21 @@ def main(argv: list[str]) -> dict:
         for suffix in ("", "-wal", "-shm"):
             Path(str(db) + suffix).unlink(missing_ok=True)
         database_url, target = f"sqlite:///{db}", str(db)
-    env = dict(os.environ, DATABASE_URL=database_url, DEBUG="0", SEOULHUB_TASKS="immediate",
-               DJANGO_SETTINGS_MODULE="seoulhub.settings")
+    env = dict(
+        os.environ,
+        DATABASE_URL=database_url,
+        DEBUG="0",
+        SEOULHUB_TASKS="immediate",
+        DJANGO_SETTINGS_MODULE="seoulhub.settings",
+    )
     inner = [a for a in argv if a != "--json"] + ["--inner"]
-    done = subprocess.run([sys.executable, "-m", "seoulhub.cli", "bench", "load_data", *inner], env=env, cwd=REPO,
-                          capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "seoulhub.cli", "bench", "load_data", *inner],
+        env=env,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+    )
     if done.returncode != 0:
         raise RuntimeError(f"load_data failed:\n{done.stderr[-4000:]}")
     result = json.loads(done.stdout.strip().splitlines()[-1])
@@ -177,21 +188,30 @@ def _fill_articles(args, texts, streams, matrix) -> dict:
     rng = np.random.default_rng(args.seed)
     described = _describe(texts, streams)
     tech_ids = dict(Technology.objects.values_list("slug", "pk"))
-    sources = {lang: Source.objects.create(name=f"Resampled {lang} texts (load test)", url=f"bench://load/{lang}",
-                                           kind=Source.Kind.FILE).pk for lang in ("en", "ko")}
+    sources = {
+        lang: Source.objects.create(
+            name=f"Resampled {lang} texts (load test)", url=f"bench://load/{lang}", kind=Source.Kind.FILE
+        ).pk
+        for lang in ("en", "ko")
+    }
     picks = rng.integers(0, len(texts), size=args.articles)
     copies = np.bincount(picks, minlength=len(texts))
     multi = np.flatnonzero(copies > 1)
-    StoryCluster.objects.bulk_create([StoryCluster(title=described[i][1][:500], size=int(copies[i])) for i in multi],
-                                     batch_size=5000)
+    StoryCluster.objects.bulk_create(
+        [StoryCluster(title=described[i][1][:500], size=int(copies[i])) for i in multi], batch_size=5000
+    )
     cluster_of = dict(zip(multi.tolist(), StoryCluster.objects.order_by("pk").values_list("pk", flat=True)))
     span = (LAST_DAY - FIRST_DAY).days
     fetched = timezone.now().strftime("%Y-%m-%d %H:%M:%S")
     # Through Django's cursor, which turns %s into SQLite's ? (PostgreSQL takes %s as it is).
-    article_sql = ("INSERT INTO radar_article (id, source_id, url, canonical_url, guid, title, summary_html, text, author, "
-                   "published_at, fetched_at, language, search_text, keywords, relevance, is_digital, content_hash, "
-                   "cluster_id, embedding) VALUES (%s, %s, '', '', %s, %s, '', %s, '', %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)")
-    link_sql = "INSERT INTO radar_articletechnology (article_id, technology_id, score, evidence) VALUES (%s, %s, 0.7, '[]')"
+    article_sql = (
+        "INSERT INTO radar_article (id, source_id, url, canonical_url, guid, title, summary_html, text, author, "
+        "published_at, fetched_at, language, search_text, keywords, relevance, is_digital, content_hash, "
+        "cluster_id, embedding) VALUES (%s, %s, '', '', %s, %s, '', %s, '', %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
+    )
+    link_sql = (
+        "INSERT INTO radar_articletechnology (article_id, technology_id, score, evidence) VALUES (%s, %s, 0.7, '[]')"
+    )
     embedding_of = matrix.astype("<f2")
     totals: dict = defaultdict(int)
     counts: dict = defaultdict(int)
@@ -204,10 +224,25 @@ def _fill_articles(args, texts, streams, matrix) -> dict:
         seen[i] += 1
         day = FIRST_DAY + datetime.timedelta(days=n * span // args.articles)
         article_id = next_id + n
-        batch.append((article_id, sources[language], f"{i}-{seen[i]}", title, body,
-                      f"{day.isoformat()} {(n % 86400) // 3600:02d}:{(n % 3600) // 60:02d}:00", fetched, language,
-                      streams[i], json.dumps(kws, ensure_ascii=False), 0.7 if slugs else 0.1, bool(slugs),
-                      f"load-{n}", cluster_of.get(i), embedding_of[i].tobytes()))
+        batch.append(
+            (
+                article_id,
+                sources[language],
+                f"{i}-{seen[i]}",
+                title,
+                body,
+                f"{day.isoformat()} {(n % 86400) // 3600:02d}:{(n % 3600) // 60:02d}:00",
+                fetched,
+                language,
+                streams[i],
+                json.dumps(kws, ensure_ascii=False),
+                0.7 if slugs else 0.1,
+                bool(slugs),
+                f"load-{n}",
+                cluster_of.get(i),
+                embedding_of[i].tobytes(),
+            )
+        )
         links.extend((article_id, tech_ids[s]) for s in slugs if s in tech_ids)
         for granularity in Granularity.values:
             period = period_key(day, granularity)
@@ -222,8 +257,10 @@ def _fill_articles(args, texts, streams, matrix) -> dict:
     _flush(article_sql, batch, link_sql, links)
     with transaction.atomic():
         TrendTotal.objects.bulk_create([TrendTotal(granularity=g, period=p, count=c) for (g, p), c in totals.items()])
-        TrendCount.objects.bulk_create([TrendCount(kind=k, term=t, granularity=g, period=p, count=c)
-                                        for (k, t, g, p), c in counts.items()], batch_size=5000)
+        TrendCount.objects.bulk_create(
+            [TrendCount(kind=k, term=t, granularity=g, period=p, count=c) for (k, t, g, p), c in counts.items()],
+            batch_size=5000,
+        )
     return {"story_clusters": len(multi), "trend_counts": len(counts)}
 
 

@@ -97,8 +97,11 @@ def load_firms(by_name, sections):
         code = by_name.get(_NORMALISE.sub("", row["업종"]))
         slugs = {m.slug for m in tagger.tag(text, min_score=0.5)}
         if code:
-            slugs |= {t["slug"] for t in technologies
-                      if any(c.startswith(code) or code.startswith(c) for c in t.get("ksic", []))}
+            slugs |= {
+                t["slug"]
+                for t in technologies
+                if any(c.startswith(code) or code.startswith(c) for c in t.get("ksic", []))
+            }
         section = sections.get(int(code[:2])) if code and code[:2].isdigit() else None
         firms.append((section, frozenset(slugs)))
         texts.append(text)
@@ -138,16 +141,28 @@ def main(argv: list[str]) -> dict:
 
     rng = random.Random(args.seed)
     today = datetime.date(2026, 11, 25)
-    parents = {t["slug"]: t["parent"] for t in
-               json.loads((DATA / "taxonomy" / "technologies.json").read_text(encoding="utf-8"))["technologies"]}
+    parents = {
+        t["slug"]: t["parent"]
+        for t in json.loads((DATA / "taxonomy" / "technologies.json").read_text(encoding="utf-8"))["technologies"]
+    }
     firm_pick = [rng.randrange(len(firm_rows)) for _ in range(args.firms)]
     programme_pick = [rng.randrange(len(parsed)) for _ in range(args.programmes)]
-    firms = [FirmProfile(id=i, region="서울", ksic_section=firm_rows[k][0], technologies=firm_rows[k][1])
-             for i, k in enumerate(firm_pick)]
-    programmes = [ProgrammeProfile(id=j, title=parsed[k].title, rules=tuple(parsed[k].rules),
-                                   technologies=programme_tags[k], opens_on=parsed[k].opens_on,
-                                   closes_on=parsed[k].closes_on, is_open=False)
-                  for j, k in enumerate(programme_pick)]
+    firms = [
+        FirmProfile(id=i, region="서울", ksic_section=firm_rows[k][0], technologies=firm_rows[k][1])
+        for i, k in enumerate(firm_pick)
+    ]
+    programmes = [
+        ProgrammeProfile(
+            id=j,
+            title=parsed[k].title,
+            rules=tuple(parsed[k].rules),
+            technologies=programme_tags[k],
+            opens_on=parsed[k].opens_on,
+            closes_on=parsed[k].closes_on,
+            is_open=False,
+        )
+        for j, k in enumerate(programme_pick)
+    ]
 
     started = time.perf_counter()
     matcher = Matcher(firms, programmes, firm_vectors[firm_pick], programme_vectors[programme_pick], parents, today)

@@ -28,11 +28,15 @@ def _generated_file(districts, codes, years: int) -> bytes:
     lines = ["year,sgis_lv,sgis_cd,sgis_nm,sgis_si,sgis_gu,sgis_dong,indst_ctg,indst_cd,indst_nm,num_estbl,num_wrk"]
     for year in range(2019 - years + 1, 2020):
         for kostat, name in districts:
-            lines.append(f"{year},2,{kostat},{name},서울특별시,{name},NULL,전체,NULL,전체,{rng.randint(10000, 80000)},{rng.randint(50000, 700000)}")
+            lines.append(
+                f"{year},2,{kostat},{name},서울특별시,{name},NULL,전체,NULL,전체,{rng.randint(10000, 80000)},{rng.randint(50000, 700000)}"
+            )
             for code, label in codes:
                 estbl = rng.randint(0, 3000)
                 workers = "X" if estbl <= 2 else str(estbl * rng.randint(2, 12))
-                lines.append(f'{year},2,{kostat},{name},서울특별시,{name},NULL,소분류,{code},"{label}",{estbl},{workers}')
+                lines.append(
+                    f'{year},2,{kostat},{name},서울특별시,{name},NULL,소분류,{code},"{label}",{estbl},{workers}'
+                )
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
@@ -58,8 +62,12 @@ def _krx_coverage() -> dict:
         slug = sector_of_name.get(normalise_name(firm["업종"]))
         if slug:
             by_sector[slug] = by_sector.get(slug, 0) + 1
-    return {"listed_firms": len(firms), "listed_in_seoul": len(seoul), "seoul_digital": sum(by_sector.values()),
-            "seoul_digital_by_sector": dict(sorted(by_sector.items()))}
+    return {
+        "listed_firms": len(firms),
+        "listed_in_seoul": len(seoul),
+        "seoul_digital": sum(by_sector.values()),
+        "seoul_digital_by_sector": dict(sorted(by_sector.items())),
+    }
 
 
 def main(argv: list[str]) -> dict:
@@ -80,7 +88,9 @@ def main(argv: list[str]) -> dict:
     from seoulhub.taxonomy.models import District, KsicCode
 
     districts = list(District.objects.order_by("kostat_code").values_list("kostat_code", "name_ko"))
-    codes = list(KsicCode.objects.filter(revision="10", level=3).order_by("code").values_list("code", "name")[: args.codes])
+    codes = list(
+        KsicCode.objects.filter(revision="10", level=3).order_by("code").values_list("code", "name")[: args.codes]
+    )
     data = _generated_file(districts, codes, args.years)
     names = section_names()
 
@@ -100,8 +110,13 @@ def main(argv: list[str]) -> dict:
         timings.append(time.perf_counter() - started)
 
     result: dict = {
-        "generated_file": {"rows": len(parsed.rows), "bytes": len(data), "years": args.years, "ksic_groups": len(codes),
-                           "note": "made-up counts in the sanup_num_wrk layout"},
+        "generated_file": {
+            "rows": len(parsed.rows),
+            "bytes": len(data),
+            "years": args.years,
+            "ksic_groups": len(codes),
+            "note": "made-up counts in the sanup_num_wrk layout",
+        },
         "parse_seconds": round(parse_seconds, 3),
         "parse_rows_per_second": round(len(parsed.rows) / parse_seconds),
         "indicators_25_gu_ms_median": round(statistics.median(timings) * 1000, 3),
@@ -115,14 +130,21 @@ def main(argv: list[str]) -> dict:
         started = time.perf_counter()
         again = import_stats(data, "bench.csv")
         result["reimport_seconds"] = round(time.perf_counter() - started, 2)
-        result["import"] = {"created": first.created, "rejected_lines": first.rejected, "reimport_created": again.created, "reimport_updated": again.updated,
-                            "reimport_unchanged": again.unchanged}
+        result["import"] = {
+            "created": first.created,
+            "rejected_lines": first.rejected,
+            "reimport_created": again.created,
+            "reimport_updated": again.updated,
+            "reimport_unchanged": again.unchanged,
+        }
         client = Client()
         page_times = {}
-        for label, url in [("map_page", "/observatory/?sector=digital&value=location_quotient"),
-                           ("district_profile", "/observatory/districts/11680/"),
-                           ("api_indicators", "/api/v1/indicators?sector=digital:software&limit=25"),
-                           ("xlsx_export", "/observatory/export.xlsx?sector=digital")]:
+        for label, url in [
+            ("map_page", "/observatory/?sector=digital&value=location_quotient"),
+            ("district_profile", "/observatory/districts/11680/"),
+            ("api_indicators", "/api/v1/indicators?sector=digital:software&limit=25"),
+            ("xlsx_export", "/observatory/export.xlsx?sector=digital"),
+        ]:
             samples = []
             for _ in range(args.repeat):
                 started = time.perf_counter()

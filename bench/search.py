@@ -44,12 +44,36 @@ CACHE = Path(os.environ.get("SEOULHUB_BENCH_CACHE", REPO / "var" / "bench-cache"
 
 # Topical queries in both languages (written for this benchmark), plus queries sampled from titles.
 TOPICAL_QUERIES = [
-    "인공지능 반도체", "smart city", "스마트시티", "large language model", "거대언어모델", "자율주행",
-    "autonomous driving", "robot manipulation", "로봇", "medical image segmentation", "의료 영상",
-    "speech recognition", "음성 인식", "machine translation", "기계 번역", "diffusion model video generation",
-    "3D Gaussian splatting", "reinforcement learning", "강화학습", "드론", "quantum computing", "양자 컴퓨터",
-    "blockchain", "블록체인", "cybersecurity attack", "사이버 보안", "federated learning", "edge AI accelerator",
-    "메타버스", "vision language model hallucination",
+    "인공지능 반도체",
+    "smart city",
+    "스마트시티",
+    "large language model",
+    "거대언어모델",
+    "자율주행",
+    "autonomous driving",
+    "robot manipulation",
+    "로봇",
+    "medical image segmentation",
+    "의료 영상",
+    "speech recognition",
+    "음성 인식",
+    "machine translation",
+    "기계 번역",
+    "diffusion model video generation",
+    "3D Gaussian splatting",
+    "reinforcement learning",
+    "강화학습",
+    "드론",
+    "quantum computing",
+    "양자 컴퓨터",
+    "blockchain",
+    "블록체인",
+    "cybersecurity attack",
+    "사이버 보안",
+    "federated learning",
+    "edge AI accelerator",
+    "메타버스",
+    "vision language model hallucination",
 ]
 
 
@@ -101,7 +125,7 @@ def embeddings(texts, embed_many) -> np.ndarray:
     path = _cache_path("embeddings", texts, ".npy")
     if path.exists():
         return np.load(path)
-    chunks = [embed_many([t for _, t in texts[i:i + 256]]) for i in range(0, len(texts), 256)]
+    chunks = [embed_many([t for _, t in texts[i : i + 256]]) for i in range(0, len(texts), 256)]
     matrix = np.vstack(chunks).astype(np.float32)
     np.save(path, matrix)
     return matrix
@@ -140,7 +164,7 @@ def build_sqlite(path: Path, streams: list[str], sources: np.ndarray, engine) ->
     cursor.execute("BEGIN")
     batch = 50_000
     for start in range(0, len(sources), batch):
-        rows = ((start + i + 1, streams[s]) for i, s in enumerate(sources[start:start + batch]))
+        rows = ((start + i + 1, streams[s]) for i, s in enumerate(sources[start : start + batch]))
         cursor.executemany("INSERT INTO docs (id, search_text) VALUES (?, ?)", rows)
     for statement in engine.create_statements():  # creates the index and rebuilds it from docs
         cursor.execute(statement)
@@ -235,8 +259,14 @@ def main(argv: list[str]) -> dict:
     if args.no_vectors:
         vectors = None
     elif not vector_path.exists():
-        write_index(vector_path, ((np.arange(start + 1, start + 1 + len(chunk)), matrix[chunk])
-                                  for start in range(0, args.docs, 50_000) for chunk in [sources[start:start + 50_000]]))
+        write_index(
+            vector_path,
+            (
+                (np.arange(start + 1, start + 1 + len(chunk)), matrix[chunk])
+                for start in range(0, args.docs, 50_000)
+                for chunk in [sources[start : start + 50_000]]
+            ),
+        )
     if not args.no_vectors:
         vectors = VectorIndex(vector_path).snapshot()
     vector_build_s = time.perf_counter() - started
@@ -269,8 +299,13 @@ def main(argv: list[str]) -> dict:
     connection.close()
 
     # At a results page's depth (the web ranking asks for 1,000 neighbours).
-    recall = None if vectors is None else vector_recall(lambda q: [d for d, _ in vectors.search(q, 1000)], matrix, sources,
-                           embed_texts(queries[:50]))
+    recall = (
+        None
+        if vectors is None
+        else vector_recall(
+            lambda q: [d for d, _ in vectors.search(q, 1000)], matrix, sources, embed_texts(queries[:50])
+        )
+    )
 
     if not args.keep:
         db_path.unlink(missing_ok=True)
@@ -294,8 +329,12 @@ def main(argv: list[str]) -> dict:
         "vector_recall_at_10": recall,
         "unique_texts": len(texts),
         "load_average_1m_at_end": round(os.getloadavg()[0], 2),  # other processes on the 2 cores
-        "build_s": {"prepare": round(prepare_s, 1), "sqlite_fts5": round(sqlite_build_s, 1),
-                    "vectors": round(vector_build_s, 1), "tantivy": round(tantivy_build_s, 1)},
+        "build_s": {
+            "prepare": round(prepare_s, 1),
+            "sqlite_fts5": round(sqlite_build_s, 1),
+            "vectors": round(vector_build_s, 1),
+            "tantivy": round(tantivy_build_s, 1),
+        },
     }
 
 

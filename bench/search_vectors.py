@@ -41,13 +41,16 @@ def _timed(search, queries, truth, sources) -> dict:
         keys = search(query)
         times.append((time.perf_counter() - started) * 1000)
         recalls.append(len(expected & {int(sources[k - 1]) for k in keys[:200] if k > 0}) / len(expected))
-    return {"recall_at_10": round(float(np.mean(recalls)), 3), "p50_ms": round(float(np.percentile(times, 50)), 2),
-            "p95_ms": round(float(np.percentile(times, 95)), 2)}
+    return {
+        "recall_at_10": round(float(np.mean(recalls)), 3),
+        "p50_ms": round(float(np.percentile(times, 50)), 2),
+        "p95_ms": round(float(np.percentile(times, 95)), 2),
+    }
 
 
 def batches(matrix, sources, step: int = 50_000):
     for start in range(0, len(sources), step):
-        chunk = sources[start:start + step]
+        chunk = sources[start : start + step]
         yield np.arange(start + 1, start + 1 + len(chunk), dtype=np.int64), matrix[chunk]
 
 
@@ -91,7 +94,11 @@ def main(argv: list[str]) -> dict:
     present = np.unique(sources)
     queries = embed(search_bench.sample_queries(texts, args.queries, np.random.default_rng(args.seed)))
     truth = [set(present[np.argsort(-(matrix[present] @ q))[:10]].tolist()) for q in queries]
-    result: dict = {"docs": args.docs, "queries": len(queries), "load_average_1m_at_start": round(os.getloadavg()[0], 2)}
+    result: dict = {
+        "docs": args.docs,
+        "queries": len(queries),
+        "load_average_1m_at_start": round(os.getloadavg()[0], 2),
+    }
 
     if "usearch" in args.libraries:
         path = vector_file(search_bench.CACHE, args.docs, args.seed)
@@ -99,8 +106,12 @@ def main(argv: list[str]) -> dict:
         before = _resident_mb()
         index = VectorIndex(path)
         snapshot = index.snapshot()
-        figures = {"build_s": round(built, 1) or "cached", "file_mb": round(path.stat().st_size / 2**20),
-                   "resident_after_open_mb": round(_resident_mb() - before), "expansion_search": EXPANSION_SEARCH}
+        figures = {
+            "build_s": round(built, 1) or "cached",
+            "file_mb": round(path.stat().st_size / 2**20),
+            "resident_after_open_mb": round(_resident_mb() - before),
+            "expansion_search": EXPANSION_SEARCH,
+        }
         for k in (200, 1000):
             figures[f"k{k}"] = _timed(lambda q, k=k: [i for i, _ in snapshot.search(q, k)], queries, truth, sources)
         figures["resident_after_searches_mb"] = round(_resident_mb() - before)
@@ -113,7 +124,9 @@ def main(argv: list[str]) -> dict:
 
         path = search_bench.CACHE / f"search-vectors-{args.docs}-{args.seed}.faiss"
         started = time.perf_counter()
-        index = faiss.IndexIDMap(faiss.index_factory(512, "PCA128,IVF1024,Flat,Refine(SQfp16)", faiss.METRIC_INNER_PRODUCT))
+        index = faiss.IndexIDMap(
+            faiss.index_factory(512, "PCA128,IVF1024,Flat,Refine(SQfp16)", faiss.METRIC_INNER_PRODUCT)
+        )
         index.train(matrix[present[np.random.default_rng(0).permutation(len(present))[:60_000]]])
         for ids, vectors in batches(matrix, sources):
             index.add_with_ids(vectors, ids)
@@ -124,14 +137,18 @@ def main(argv: list[str]) -> dict:
         faiss.omp_set_num_threads(1)
         before = _resident_mb()
         index = faiss.read_index(str(path), faiss.IO_FLAG_MMAP | faiss.IO_FLAG_READ_ONLY)
-        figures = {"build_s": round(built, 1), "file_mb": round(path.stat().st_size / 2**20),
-                   "resident_after_open_mb": round(_resident_mb() - before)}
+        figures = {
+            "build_s": round(built, 1),
+            "file_mb": round(path.stat().st_size / 2**20),
+            "resident_after_open_mb": round(_resident_mb() - before),
+        }
         for nprobe in (32, 64):
             faiss.extract_index_ivf(index).nprobe = nprobe
             faiss.downcast_index(index.index).k_factor = 2
             for k in (200, 1000):
-                figures[f"nprobe{nprobe}_k{k}"] = _timed(lambda q, k=k: index.search(q[None], k)[1][0].tolist(),
-                                                         queries, truth, sources)
+                figures[f"nprobe{nprobe}_k{k}"] = _timed(
+                    lambda q, k=k: index.search(q[None], k)[1][0].tolist(), queries, truth, sources
+                )
         result["faiss"] = figures
         del index
         path.unlink()

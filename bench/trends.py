@@ -51,23 +51,26 @@ def main(argv: list[str]) -> dict:
             keywords = extract(search_tokens(record["title"]), [])
             tag_s += time.perf_counter() - started
             started = time.perf_counter()
-            counter.add(date.fromisoformat(record["first_seen"]),
-                        {"tech": [m.slug for m in techs], "keyword": keywords})
+            counter.add(
+                date.fromisoformat(record["first_seen"]), {"tech": [m.slug for m in techs], "keyword": keywords}
+            )
             count_s += time.perf_counter() - started
             papers += 1
 
     def top(kind: str) -> list[dict]:
         ranked = counter.rank("month", kind, args.recent, args.history, until=args.until, limit=args.top)
-        return [{"term": e.term, "recent": e.recent, "history": e.history, "growth": e.growth,
-                 "g2": e.g2, "score": e.score} for e in ranked]
+        return [
+            {"term": e.term, "recent": e.recent, "history": e.history, "growth": e.growth, "g2": e.g2, "score": e.score}
+            for e in ranked
+        ]
 
     months = [p for p in counter.periods("month") if p <= args.until]
     tested = sum(1 for (g, k, _t) in counter.counts if g == "month" and k == "keyword")
     rising_keywords = counter.rank("month", "keyword", args.recent, args.history, until=args.until)
     return {
         "papers": papers,
-        "recent_months": months[-args.recent:],
-        "history_months": months[-args.recent - args.history:-args.recent],
+        "recent_months": months[-args.recent :],
+        "history_months": months[-args.recent - args.history : -args.recent],
         "keywords_tested": tested,
         "keywords_significant": len(rising_keywords),
         "rising_technologies": top("tech"),

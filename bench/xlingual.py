@@ -47,8 +47,10 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 FEEDS = REPO / "data" / "feeds"
-QUERY_SETS = {"first": REPO / "bench" / "data" / "ko_en_queries.json",
-              "second": REPO / "bench" / "data" / "ko_en_queries_2.json"}
+QUERY_SETS = {
+    "first": REPO / "bench" / "data" / "ko_en_queries.json",
+    "second": REPO / "bench" / "data" / "ko_en_queries_2.json",
+}
 QUERIES = QUERY_SETS["first"]
 CACHE = REPO / "var" / "bench-cache"
 CONFIGS = ("before", "lexical", "after", "english-only", "leave-out", "leave-out-words")
@@ -61,8 +63,13 @@ def load_corpus(titles: str = "every20th") -> list[dict]:
     with gzip.open(FEEDS / "arxiv_cs_full_2025-10_every4th.jsonl.gz", "rt", encoding="utf-8") as fh:
         for line in fh:
             record = json.loads(line)
-            docs.append({"lang": "en", "title": " ".join(record["title"].split()),
-                         "text": " ".join((record.get("summary") or "").split())})
+            docs.append(
+                {
+                    "lang": "en",
+                    "title": " ".join(record["title"].split()),
+                    "text": " ".join((record.get("summary") or "").split()),
+                }
+            )
     with gzip.open(FEEDS / f"arxiv_cs_titles_{titles}.jsonl.gz", "rt", encoding="utf-8") as fh:
         for line in fh:
             docs.append({"lang": "en", "title": " ".join(json.loads(line)["title"].split()), "text": ""})
@@ -80,7 +87,7 @@ def embeddings(docs: list[dict]) -> np.ndarray:
     if path.exists():
         return np.load(path)
     CACHE.mkdir(parents=True, exist_ok=True)
-    matrix = np.concatenate([embed_texts(texts[i:i + 256]) for i in range(0, len(texts), 256)])
+    matrix = np.concatenate([embed_texts(texts[i : i + 256]) for i in range(0, len(texts), 256)])
     np.save(path, matrix)
     return matrix
 
@@ -110,8 +117,9 @@ def judge(queries: list[dict], docs: list[dict]) -> list[set[int]]:
     relevant = []
     for query in queries:
         patterns = [re.compile(p, re.I) for p in query["relevant_title"]]
-        relevant.append({i for i, d in enumerate(docs, 1)
-                         if d["lang"] == "en" and all(p.search(d["title"]) for p in patterns)})
+        relevant.append(
+            {i for i, d in enumerate(docs, 1) if d["lang"] == "en" and all(p.search(d["title"]) for p in patterns)}
+        )
     return relevant
 
 
@@ -138,20 +146,33 @@ def leave_out_lexicon(normalise, queries, words: bool = False):
             for concept in full.concepts(list(dict.fromkeys(normalise(query["query"]))), text=query["query"]):
                 if concept.source == "glossary":
                     used.add(concept.tokens)
-    rows = [r for r in glossary_rows() if tuple(normalise(r[0])) not in used
-            and tuple(normalise(r[0].replace(" ", ""))) not in used]
-    return (ConceptLexicon(normalise, rows, load_entries(), default_transliterator(), default_neighbours()),
-            len(glossary_rows()) - len(rows))
+    rows = [
+        r
+        for r in glossary_rows()
+        if tuple(normalise(r[0])) not in used and tuple(normalise(r[0].replace(" ", ""))) not in used
+    ]
+    return (
+        ConceptLexicon(normalise, rows, load_entries(), default_transliterator(), default_neighbours()),
+        len(glossary_rows()) - len(rows),
+    )
 
 
 def main(argv: list[str]) -> dict:
     parser = argparse.ArgumentParser(prog="bench xlingual")
     parser.add_argument("--configs", default=",".join(CONFIGS))
     parser.add_argument("--depth", type=int, default=100)
-    parser.add_argument("--queries", default="first", choices=sorted(QUERY_SETS),
-                        help="dev set: first (ko_en_queries.json) or second (ko_en_queries_2.json)")
-    parser.add_argument("--corpus", default="bench", choices=("bench", "demo"),
-                        help="bench: the feeds with every 20th title; demo: with every 2nd title, as the demo loads")
+    parser.add_argument(
+        "--queries",
+        default="first",
+        choices=sorted(QUERY_SETS),
+        help="dev set: first (ko_en_queries.json) or second (ko_en_queries_2.json)",
+    )
+    parser.add_argument(
+        "--corpus",
+        default="bench",
+        choices=("bench", "demo"),
+        help="bench: the feeds with every 20th title; demo: with every 2nd title, as the demo loads",
+    )
     parser.add_argument("--per-query", action="store_true", help="P@10 of every query in every configuration")
     parser.add_argument("--cost-docs", type=int, default=0, help="time the expansion's cost on N documents instead")
     args = parser.parse_args(argv)
@@ -172,8 +193,12 @@ def main(argv: list[str]) -> dict:
     tagger, lexicon = textfns.tagger(), textfns.lexicon()
     indexes = {}
 
-    figures: dict = {"documents": len(docs), "english_documents": len(english), "queries": len(queries),
-                     "relevant_per_query_median": sorted(len(r) for r in relevant)[len(relevant) // 2]}
+    figures: dict = {
+        "documents": len(docs),
+        "english_documents": len(english),
+        "queries": len(queries),
+        "relevant_per_query_median": sorted(len(r) for r in relevant)[len(relevant) // 2],
+    }
     per_query: dict[str, list[float]] = {}
     for config in args.configs.split(","):
         with_parts = config != "before"
@@ -182,15 +207,25 @@ def main(argv: list[str]) -> dict:
         engine, connection = indexes[with_parts]
         config_lexicon = None if config == "before" else lexicon
         if config.startswith("leave-out"):
-            config_lexicon, figures[f"{config}_entries"] = leave_out_lexicon(textfns.normalise, queries,
-                                                                             words=config == "leave-out-words")
+            config_lexicon, figures[f"{config}_entries"] = leave_out_lexicon(
+                textfns.normalise, queries, words=config == "leave-out-words"
+            )
         embed = textfns.embed
         if config == "english-only":
+
             def embed(text, _lexicon=config_lexicon):
                 parsed = parse_query(text, textfns.normalise, tagger, lexicon=_lexicon)
                 return textfns.embed(parsed.english_text or text)
-        searcher = HybridSearcher(engine, vectors, textfns.normalise, embed, tagger, lexicon=config_lexicon,
-                                  embed_english=config in ("after", "leave-out", "leave-out-words"))
+
+        searcher = HybridSearcher(
+            engine,
+            vectors,
+            textfns.normalise,
+            embed,
+            tagger,
+            lexicon=config_lexicon,
+            embed_english=config in ("after", "leave-out", "leave-out-words"),
+        )
         cursor = connection.cursor()
         p10, ndcg, search_ms = [], [], []
         for query, rel in zip(queries, relevant):
@@ -201,9 +236,12 @@ def main(argv: list[str]) -> dict:
             p, n = scores(top, rel)
             p10.append(p)
             ndcg.append(n)
-        figures[config] = {"P@10": round(float(np.mean(p10)), 3), "nDCG@10": round(float(np.mean(ndcg)), 3),
-                           "queries_at_0": sum(1 for p in p10 if p == 0),
-                           "search_ms_median": round(float(np.median(search_ms)), 2)}
+        figures[config] = {
+            "P@10": round(float(np.mean(p10)), 3),
+            "nDCG@10": round(float(np.mean(ndcg)), 3),
+            "queries_at_0": sum(1 for p in p10 if p == 0),
+            "search_ms_median": round(float(np.median(search_ms)), 2),
+        }
         per_query[config] = p10
 
     # The expansion's own cost: parsing each query with and without the lexicon (warm).
@@ -219,18 +257,25 @@ def main(argv: list[str]) -> dict:
                 parse_query(query["query"] + " ", textfns.normalise, tagger, lexicon=lx)
                 samples.append((time.perf_counter() - started) * 1000)
         samples.sort()
-        timings[name] = {"median": round(samples[len(samples) // 2], 3),
-                         "p95": round(samples[int(len(samples) * 0.95)], 3)}
+        timings[name] = {
+            "median": round(samples[len(samples) // 2], 3),
+            "p95": round(samples[int(len(samples) * 0.95)], 3),
+        }
     figures["parse"] = timings
     if args.per_query:
-        figures["per_query"] = {q["query"]: {c: per_query[c][i] for c in per_query} | {"relevant": len(relevant[i])}
-                                for i, q in enumerate(queries)}
+        figures["per_query"] = {
+            q["query"]: {c: per_query[c][i] for c in per_query} | {"relevant": len(relevant[i])}
+            for i, q in enumerate(queries)
+        }
     return figures
 
 
 def _percentiles(samples: list[float]) -> dict:
-    return {"p50": round(float(np.percentile(samples, 50)), 3), "p95": round(float(np.percentile(samples, 95)), 3),
-            "mean": round(float(np.mean(samples)), 3)}
+    return {
+        "p50": round(float(np.percentile(samples, 50)), 3),
+        "p95": round(float(np.percentile(samples, 95)), 3),
+        "mean": round(float(np.mean(samples)), 3),
+    }
 
 
 def expansion_cost(n_docs: int, rounds: int = 3, depths=(10, 1000)) -> dict:
@@ -242,8 +287,9 @@ def expansion_cost(n_docs: int, rounds: int = 3, depths=(10, 1000)) -> dict:
     from seoulhub.text import compounds
 
     texts = [d["title"] + (". " + d["text"] if d["text"] else "") for d in load_corpus()]
-    with gzip.open(REPO / "data" / "arxiv" / "arxiv_cs_titles_2025-03-18_2026-07-01.jsonl.gz", "rt",
-                   encoding="utf-8") as fh:
+    with gzip.open(
+        REPO / "data" / "arxiv" / "arxiv_cs_titles_2025-03-18_2026-07-01.jsonl.gz", "rt", encoding="utf-8"
+    ) as fh:
         texts += [json.loads(line)["title"] for line in fh]
     streams = [" ".join(compounds.with_parts(pipeline.search_tokens(t))) for t in texts]
     rng = np.random.default_rng(20261204)
@@ -252,8 +298,9 @@ def expansion_cost(n_docs: int, rounds: int = 3, depths=(10, 1000)) -> dict:
     connection = sqlite3.connect(":memory:")
     cursor = connection.cursor()
     cursor.execute("CREATE TABLE docs (id INTEGER PRIMARY KEY, search_text TEXT)")
-    cursor.executemany("INSERT INTO docs (id, search_text) VALUES (?, ?)",
-                       ((i + 1, streams[s]) for i, s in enumerate(sources)))
+    cursor.executemany(
+        "INSERT INTO docs (id, search_text) VALUES (?, ?)", ((i + 1, streams[s]) for i, s in enumerate(sources))
+    )
     for statement in engine.create_statements():
         cursor.execute(statement)
     engine.optimise(cursor)
@@ -263,8 +310,11 @@ def expansion_cost(n_docs: int, rounds: int = 3, depths=(10, 1000)) -> dict:
     # What an English user typing the same concepts pays today: the baseline of the expansion.
     english = [parse_query(q, textfns.normalise, tagger, lexicon=lexicon).english_text or q for q in queries]
     for depth in depths:
-        for name, lx, texts in (("korean_without_lexicon", None, queries), ("korean_with_lexicon", lexicon, queries),
-                                ("english_equivalent_without_lexicon", None, english)):
+        for name, lx, texts in (
+            ("korean_without_lexicon", None, queries),
+            ("korean_with_lexicon", lexicon, queries),
+            ("english_equivalent_without_lexicon", None, english),
+        ):
             searcher = HybridSearcher(engine, None, textfns.normalise, None, tagger, lexicon=lx)
             for query in texts:  # warm
                 searcher.search(cursor, query, depth=depth)

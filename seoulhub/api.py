@@ -21,6 +21,7 @@ from seoulhub.accounts.ratelimit import AnonymousApiThrottle, UserApiThrottle
 
 logger = logging.getLogger("seoulhub.api")
 
+
 class HubApi(NinjaAPI):
     """The hub's NinjaAPI, whose OpenAPI schema says per operation whether a token is needed.
 
@@ -99,7 +100,9 @@ def on_validation_error(request, exc: ValidationError):
 def on_authentication_error(request, exc):
     return api.create_response(
         request,
-        {"message": "Authentication required: send 'Authorization: Bearer <token>' (tokens are created at /accounts/tokens/)."},
+        {
+            "message": "Authentication required: send 'Authorization: Bearer <token>' (tokens are created at /accounts/tokens/)."
+        },
         status=401,
     )
 
@@ -137,7 +140,9 @@ def on_http_error(request, exc: HttpError):
 def on_out_of_range(request, exc):
     # A number the database cannot hold (SQLite raises OverflowError, PostgreSQL DataError).
     return api.create_response(
-        request, {"message": "Invalid input: a number in the request is outside the range the hub can store."}, status=422
+        request,
+        {"message": "Invalid input: a number in the request is outside the range the hub can store."},
+        status=422,
     )
 
 
@@ -146,7 +151,9 @@ def on_unexpected_error(request, exc: Exception):
     logger.exception("API error on %s %s", request.method, request.path)
     return api.create_response(
         request,
-        {"message": "Internal error: the request could not be completed. It has been logged for the operators; try again later."},
+        {
+            "message": "Internal error: the request could not be completed. It has been logged for the operators; try again later."
+        },
         status=500,
     )
 

@@ -21,8 +21,10 @@ def main(argv: list[str] | None = None) -> None:
         pending = _pending_migrations()
         if not pending:
             raise
-        sys.exit(f"seoulhub: the database is not set up yet ({pending} migrations not applied): "
-                 f"run `seoulhub migrate` first.")
+        sys.exit(
+            f"seoulhub: the database is not set up yet ({pending} migrations not applied): "
+            f"run `seoulhub migrate` first."
+        )
 
 
 def _pending_migrations() -> int:

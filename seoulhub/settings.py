@@ -68,7 +68,8 @@ def _trusted_proxies(name: str) -> int | list[str]:
         except ValueError:
             raise ImproperlyConfigured(
                 f"{name} is a number of proxies or a comma-separated list of their addresses or networks "
-                f"(e.g. 10.0.0.0/8); {network!r} is neither.") from None
+                f"(e.g. 10.0.0.0/8); {network!r} is neither."
+            ) from None
     return networks
 
 
@@ -284,7 +285,9 @@ else:
 # Cache (rate-limit counters, computed pages): per process by default; share it between
 # gunicorn workers and machines with CACHE_URL=redis://...
 if os.environ.get("CACHE_URL"):
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["CACHE_URL"]}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["CACHE_URL"]}
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "seoulhub"}}
 

@@ -10,8 +10,7 @@ from seoulhub.accounts.models import Role
 
 # Hypothesis checks properties, not speed: on a loaded machine (or beside other xdist workers) its
 # timing checks failed tests whose properties held (input generation "too slow", deadlines).
-hypothesis.settings.register_profile("seoulhub", deadline=None,
-                                     suppress_health_check=[hypothesis.HealthCheck.too_slow])
+hypothesis.settings.register_profile("seoulhub", deadline=None, suppress_health_check=[hypothesis.HealthCheck.too_slow])
 hypothesis.settings.load_profile("seoulhub")
 
 
@@ -83,8 +82,11 @@ def _reference_data(request):
     wanted = {"db", "transactional_db", "live_server"} & set(request.fixturenames)
     if marker is None and not wanted:
         return
-    transactional = "transactional_db" in wanted or "live_server" in wanted or (
-        marker is not None and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])))
+    transactional = (
+        "transactional_db" in wanted
+        or "live_server" in wanted
+        or (marker is not None and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])))
+    )
     request.getfixturevalue("transactional_db" if transactional else "db")
     from seoulhub.taxonomy.loaders import load_districts, load_ksic, load_technologies
     from seoulhub.taxonomy.models import District, KsicCode, Technology
@@ -169,8 +171,13 @@ def api_client(client):
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 
 

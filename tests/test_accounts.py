@@ -43,8 +43,9 @@ def test_another_users_token_cannot_be_revoked(client, firm_member, official):
 def test_login_is_rate_limited(client, make_user):
     cache.clear()
     make_user("someone")
-    statuses = [client.post("/accounts/login/", {"username": "someone", "password": "wrong"}).status_code
-                for _ in range(12)]
+    statuses = [
+        client.post("/accounts/login/", {"username": "someone", "password": "wrong"}).status_code for _ in range(12)
+    ]
     assert statuses[0] == 200 and statuses[-1] == 429
     cache.clear()
 

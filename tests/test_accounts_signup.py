@@ -90,8 +90,7 @@ def test_the_same_address_cannot_sign_up_twice(client):
 
 
 def test_bad_sign_up_input_creates_nothing_and_says_why_in_korean(client):
-    response = client.post("/accounts/signup/", {"email": "not-an-address", "password1": "short",
-                                                 "password2": "other"})
+    response = client.post("/accounts/signup/", {"email": "not-an-address", "password1": "short", "password2": "other"})
     html = response.content.decode()
     assert response.status_code == 200
     assert "유효한 이메일" in html or "올바른 이메일" in html
@@ -134,7 +133,8 @@ def test_changing_the_address_takes_effect_once_the_new_one_is_verified(client):
     user.refresh_from_db()
     assert user.email == "jiwoo@startup.example"
     assert list(EmailAddress.objects.filter(user=user).values_list("email", "verified", "primary")) == [
-        ("jiwoo@startup.example", True, True)]
+        ("jiwoo@startup.example", True, True)
+    ]
 
 
 def test_the_last_address_cannot_be_removed(client):
@@ -149,8 +149,9 @@ def test_profile_saves_name_language_and_digest_and_applies_the_language(client,
     client.force_login(user)
     page = client.get("/accounts/profile/").content.decode()
     assert "프로필" in page and 'href="/accounts/tokens/"' in page and 'href="/accounts/email/"' in page
-    response = client.post("/accounts/profile/", {"display_name": "  김  지우 ", "language": "en",
-                                                  "digest_frequency": "daily"})
+    response = client.post(
+        "/accounts/profile/", {"display_name": "  김  지우 ", "language": "en", "digest_frequency": "daily"}
+    )
     assert response.status_code == 302
     assert response.cookies["django_language"].value == "en"
     profile = Profile.objects.get(user=user)
@@ -161,8 +162,10 @@ def test_profile_saves_name_language_and_digest_and_applies_the_language(client,
     assert '<html lang="en">' in home and "김 지우" in home
 
 
-@pytest.mark.parametrize("field, value", [("language", "fr"), ("digest_frequency", "hourly"),
-                                          ("display_name", "x" * 81), ("display_name", "a\x07b")])
+@pytest.mark.parametrize(
+    "field, value",
+    [("language", "fr"), ("digest_frequency", "hourly"), ("display_name", "x" * 81), ("display_name", "a\x07b")],
+)
 def test_bad_profile_input_changes_nothing_and_says_why_in_korean(client, make_user, field, value):
     user = make_user("someone", first_name="원래 이름")
     client.force_login(user)
@@ -203,13 +206,19 @@ def test_the_navigation_offers_sign_in_and_sign_up_or_the_profile(client, make_u
 
 
 def test_account_pages_are_korean(client, make_user):
-    for path, words in [("/accounts/login/", "로그인"), ("/accounts/signup/", "회원가입"),
-                        ("/accounts/password/reset/", "비밀번호")]:
+    for path, words in [
+        ("/accounts/login/", "로그인"),
+        ("/accounts/signup/", "회원가입"),
+        ("/accounts/password/reset/", "비밀번호"),
+    ]:
         html = client.get(path).content.decode()
         assert words in html and 'action="/i18n/setlang/"' in html, path
     client.force_login(make_user("someone"))
-    for path, words in [("/accounts/email/", "이메일 주소"), ("/accounts/password/change/", "비밀번호 변경"),
-                        ("/accounts/tokens/", "API 토큰")]:
+    for path, words in [
+        ("/accounts/email/", "이메일 주소"),
+        ("/accounts/password/change/", "비밀번호 변경"),
+        ("/accounts/tokens/", "API 토큰"),
+    ]:
         html = client.get(path).content.decode()
         assert words in html and 'class="account-nav"' in html, path
 
@@ -246,8 +255,10 @@ def test_no_example_accounts_in_production(settings):
 
 
 def test_sign_up_is_rate_limited_per_client(client):
-    statuses = [client.post("/accounts/signup/", {"email": f"p{n}@example.com", "password1": "x",
-                                                  "password2": "y"}).status_code for n in range(22)]
+    statuses = [
+        client.post("/accounts/signup/", {"email": f"p{n}@example.com", "password1": "x", "password2": "y"}).status_code
+        for n in range(22)
+    ]
     assert statuses[0] == 200 and statuses[-1] == 429
 
 

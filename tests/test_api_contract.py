@@ -56,8 +56,9 @@ def test_technology_search_matches_korean_aliases(client):
     assert "ai" in [item["slug"] for item in body["items"]]
 
 
-@pytest.mark.parametrize("params", [{"limit": 0}, {"limit": 100000}, {"offset": -1}, {"limit": "many"},
-                                    {"offset": 10**30}])
+@pytest.mark.parametrize(
+    "params", [{"limit": 0}, {"limit": 100000}, {"offset": -1}, {"limit": "many"}, {"offset": 10**30}]
+)
 def test_bad_paging_answers_422_with_a_message(client, params):
     response = client.get("/api/v1/technologies", params)
     assert response.status_code == 422

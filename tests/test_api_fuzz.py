@@ -49,7 +49,9 @@ def _fuzz(operation, check, max_examples: int, token: str | None) -> None:
         if not token and case.headers:
             case.headers.pop("Authorization", None)  # anonymous: no generated credentials either
         response = case.call(timeout=30, headers=headers)
-        assert response.status_code != 401, f"{operation.label}: {'the test token was' if token else 'anonymous'} refused"
+        assert response.status_code != 401, (
+            f"{operation.label}: {'the test token was' if token else 'anonymous'} refused"
+        )
         if check is not_a_server_error or response.status_code < 400:
             case.validate_response(response, checks=[check])
 

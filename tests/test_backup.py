@@ -19,14 +19,25 @@ def seoulhub(env: dict, *args: str, check: bool = True) -> subprocess.CompletedP
 
 
 def technology_name(env: dict) -> str:
-    return seoulhub(env, "shell", "-c",
-                    "from seoulhub.taxonomy.models import Technology; print(Technology.objects.get(slug='ai').name_en)"
-                    ).stdout.strip().splitlines()[-1]
+    return (
+        seoulhub(
+            env,
+            "shell",
+            "-c",
+            "from seoulhub.taxonomy.models import Technology; print(Technology.objects.get(slug='ai').name_en)",
+        )
+        .stdout.strip()
+        .splitlines()[-1]
+    )
 
 
 def set_technology_name(env: dict, name: str) -> None:
-    seoulhub(env, "shell", "-c",
-             f"from seoulhub.taxonomy.models import Technology; Technology.objects.filter(slug='ai').update(name_en={name!r})")
+    seoulhub(
+        env,
+        "shell",
+        "-c",
+        f"from seoulhub.taxonomy.models import Technology; Technology.objects.filter(slug='ai').update(name_en={name!r})",
+    )
 
 
 def round_trip(env: dict, backup_file) -> None:
@@ -95,7 +106,9 @@ def _postgres_url() -> str | None:
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(_postgres_url() is None, reason="runs when DATABASE_URL points to PostgreSQL and its client tools are installed")
+@pytest.mark.skipif(
+    _postgres_url() is None, reason="runs when DATABASE_URL points to PostgreSQL and its client tools are installed"
+)
 def test_postgresql_backup_restores_the_data(tmp_path):
     base = _postgres_url().rsplit("/", 1)[0]
     name = f"seoulhub_backup_{uuid.uuid4().hex[:8]}"
@@ -103,4 +116,6 @@ def test_postgresql_backup_restores_the_data(tmp_path):
     try:
         round_trip({"DATABASE_URL": f"{base}/{name}", "SEOULHUB_VAR_DIR": str(tmp_path)}, tmp_path / "hub.dump")
     finally:
-        subprocess.run(["psql", f"{base}/postgres", "-c", f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"], capture_output=True)
+        subprocess.run(
+            ["psql", f"{base}/postgres", "-c", f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"], capture_output=True
+        )

@@ -73,8 +73,10 @@ def anon_limit_of_3():
 @pytest.mark.django_db
 def test_an_invented_forwarded_header_does_not_escape_the_api_limit(client, settings, anon_limit_of_3):
     settings.SEOULHUB_TRUSTED_PROXIES = 0
-    statuses = [client.get("/api/v1/districts", REMOTE_ADDR="203.0.113.9",
-                           HTTP_X_FORWARDED_FOR=f"198.51.100.{n}").status_code for n in range(5)]
+    statuses = [
+        client.get("/api/v1/districts", REMOTE_ADDR="203.0.113.9", HTTP_X_FORWARDED_FOR=f"198.51.100.{n}").status_code
+        for n in range(5)
+    ]
     assert statuses == [200, 200, 200, 429, 429]
 
 
@@ -91,13 +93,18 @@ def test_behind_a_trusted_proxy_each_client_has_its_own_api_limit(client, settin
 
 
 def sign_in(client, username, password, address):
-    return client.post("/accounts/login/", {"username": username, "password": password},
-                       REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=address).status_code
+    return client.post(
+        "/accounts/login/",
+        {"username": username, "password": password},
+        REMOTE_ADDR=PROXY,
+        HTTP_X_FORWARDED_FOR=address,
+    ).status_code
 
 
 @pytest.mark.django_db
-def test_wrong_passwords_lock_one_account_for_one_client_not_everyone_behind_the_proxy(client, settings, make_user,
-                                                                                      caplog):
+def test_wrong_passwords_lock_one_account_for_one_client_not_everyone_behind_the_proxy(
+    client, settings, make_user, caplog
+):
     settings.SEOULHUB_TRUSTED_PROXIES = 1
     make_user("alice")
     make_user("bob")

@@ -41,9 +41,12 @@ def test_load_demo_pins_the_clock_to_the_newest_real_data_never_after_today(monk
 
     from seoulhub.core import demo
 
-    modules = [("a", SimpleNamespace(newest_real_date=lambda: dt.date(2026, 5, 1))),
-               ("b", SimpleNamespace(newest_real_date=lambda: dt.date(2026, 7, 31))),
-               ("c", SimpleNamespace(newest_real_date=lambda: None)), ("d", SimpleNamespace())]
+    modules = [
+        ("a", SimpleNamespace(newest_real_date=lambda: dt.date(2026, 5, 1))),
+        ("b", SimpleNamespace(newest_real_date=lambda: dt.date(2026, 7, 31))),
+        ("c", SimpleNamespace(newest_real_date=lambda: None)),
+        ("d", SimpleNamespace()),
+    ]
     monkeypatch.setattr(demo, "_demo_modules", lambda: modules)
     assert demo.pin_demo_clock(log=lambda line: None) == dt.date(2026, 7, 31)
     assert clock.today() == dt.date(2026, 7, 31)

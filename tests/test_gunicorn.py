@@ -33,21 +33,43 @@ def get(url: str) -> tuple[int, bytes]:
 def test_preloaded_gunicorn_serves_pages_and_search_from_every_worker(tmp_path):
     db = tmp_path / "served.sqlite3"
     port = free_port()
-    env = dict(os.environ, DATABASE_URL=f"sqlite:///{db}", SEOULHUB_ENV="production", DEBUG="0",
-               SECURE_SSL_REDIRECT="0", SECRET_KEY="test-only-" + "s" * 40, ALLOWED_HOSTS="127.0.0.1",
-               GUNICORN_BIND=f"127.0.0.1:{port}", GUNICORN_WORKERS="2", GUNICORN_ACCESSLOG="/dev/null",
-               STATIC_ROOT=str(tmp_path / "static"), DJANGO_SETTINGS_MODULE="seoulhub.settings",
-               SEOULHUB_SEARCH_VECTOR_INDEX=str(tmp_path / "vectors.usearch"))
+    env = dict(
+        os.environ,
+        DATABASE_URL=f"sqlite:///{db}",
+        SEOULHUB_ENV="production",
+        DEBUG="0",
+        SECURE_SSL_REDIRECT="0",
+        SECRET_KEY="test-only-" + "s" * 40,
+        ALLOWED_HOSTS="127.0.0.1",
+        GUNICORN_BIND=f"127.0.0.1:{port}",
+        GUNICORN_WORKERS="2",
+        GUNICORN_ACCESSLOG="/dev/null",
+        STATIC_ROOT=str(tmp_path / "static"),
+        DJANGO_SETTINGS_MODULE="seoulhub.settings",
+        SEOULHUB_SEARCH_VECTOR_INDEX=str(tmp_path / "vectors.usearch"),
+    )
     cli = [sys.executable, "-m", "seoulhub.cli"]
     subprocess.run([*cli, "migrate", "-v0"], env=env, cwd=REPO, check=True, timeout=300)
-    subprocess.run([*cli, "ingest", "--file", "data/feeds/klue-ynat-it-economy.xml", "--no-progress", "--embed"],
-                   env=env, cwd=REPO, check=True, timeout=600, capture_output=True)
+    subprocess.run(
+        [*cli, "ingest", "--file", "data/feeds/klue-ynat-it-economy.xml", "--no-progress", "--embed"],
+        env=env,
+        cwd=REPO,
+        check=True,
+        timeout=600,
+        capture_output=True,
+    )
     subprocess.run([*cli, "radar_vector_index", "--rebuild"], env=env, cwd=REPO, check=True, timeout=300)
     assert (tmp_path / "vectors.usearch").stat().st_size > 0
     subprocess.run([*cli, "collectstatic", "--noinput", "-v0"], env=env, cwd=REPO, check=True, timeout=300)
     log = open(tmp_path / "gunicorn.log", "w")
-    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", str(REPO / "gunicorn.conf.py")], env=env,
-                              cwd=REPO, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-c", str(REPO / "gunicorn.conf.py")],
+        env=env,
+        cwd=REPO,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 120
@@ -66,7 +88,9 @@ def test_preloaded_gunicorn_serves_pages_and_search_from_every_worker(tmp_path):
         assert all(status == 200 for status, _ in results)
         assert all("인공지능".encode() in body for _, body in results[:32])
         # Every worker maps the index file itself (shared pages), none builds a copy of its own.
-        workers = subprocess.run(["ps", "-o", "pid=", "--ppid", str(server.pid)], capture_output=True, text=True).stdout.split()
+        workers = subprocess.run(
+            ["ps", "-o", "pid=", "--ppid", str(server.pid)], capture_output=True, text=True
+        ).stdout.split()
         assert len(workers) == 2
         assert all(str(tmp_path / "vectors.usearch") in Path(f"/proc/{pid}/maps").read_text() for pid in workers)
     finally:

@@ -98,9 +98,16 @@ def world(operator, make_user):
 
     tech = Technology.objects.get(slug="ai")
     source = Source.objects.create(name="Example feed", url="http://127.0.0.1:9/feed.xml")
-    article = Article.objects.create(source=source, title="AI 예시 기사", url="http://127.0.0.1:9/a",
-                                     language="ko", is_digital=True, content_hash="h1", search_text="ai 인공지능",
-                                     published_at=timezone.now())
+    article = Article.objects.create(
+        source=source,
+        title="AI 예시 기사",
+        url="http://127.0.0.1:9/a",
+        language="ko",
+        is_digital=True,
+        content_hash="h1",
+        search_text="ai 인공지능",
+        published_at=timezone.now(),
+    )
     ArticleTechnology.objects.create(article=article, technology=tech, score=1.0)
     programme = Programme.objects.create(title="예시 지원사업", summary="AI")
     firm = Firm.objects.create(name_ko="예시 기업", district=District.objects.first())
@@ -109,12 +116,26 @@ def world(operator, make_user):
     today = timezone.localdate()
     import datetime
 
-    demand = services.create_demand(operator, title="예시 수요", problem="문제", place="장소",
-                                    closes_on=today + datetime.timedelta(days=30), technologies=[tech],
-                                    criteria=[("Merit", 100)], is_example=True)
-    draft = services.create_demand(operator, title="예시 초안", problem="문제", place="장소",
-                                   closes_on=today + datetime.timedelta(days=30), technologies=[tech],
-                                   criteria=[("Merit", 100)], is_example=True)
+    demand = services.create_demand(
+        operator,
+        title="예시 수요",
+        problem="문제",
+        place="장소",
+        closes_on=today + datetime.timedelta(days=30),
+        technologies=[tech],
+        criteria=[("Merit", 100)],
+        is_example=True,
+    )
+    draft = services.create_demand(
+        operator,
+        title="예시 초안",
+        problem="문제",
+        place="장소",
+        closes_on=today + datetime.timedelta(days=30),
+        technologies=[tech],
+        criteria=[("Merit", 100)],
+        is_example=True,
+    )
     Demand.objects.filter(pk=draft.pk).update(status=Demand.Status.DRAFT)
     proposal = services.create_proposal(operator, demand, firm, title="예시 제안", summary="요약", is_example=True)
     Proposal.objects.filter(pk=proposal.pk).update(state=lc.SELECTED)
@@ -124,18 +145,36 @@ def world(operator, make_user):
 
     join_request = MembershipRequest.objects.create(user=make_user("asker"), firm=firm)
     return {
-        "pk": str(article.pk), "firm_id": str(firm.pk), "slug": tech.slug, "code": District.objects.first().adm_code,
-        "month": "2026-03", "token": "nosuchtoken", "ids": {
-            "radar:article": article.pk, "support:programme_detail": programme.pk,
-            "support:programme_firms": programme.pk, "support:firm_detail": firm.pk, "support:firm_edit": firm.pk,
-            "support:firm_dashboard": firm.pk, "support:calendar_firm": firm.pk,
-            "pilots:demand_detail": demand.pk, "pilots:proposal_create": demand.pk,
-            "pilots:proposal_detail": proposal.pk, "pilots:proposal_transition": proposal.pk,
-            "pilots:proposal_conflict": proposal.pk, "pilots:proposal_review": proposal.pk,
-            "pilots:pilot_plan": proposal.pk, "landscape:opportunities": firm.pk, "landscape:briefing": briefing.pk,
-            "support:firm_members": firm.pk, "support:firm_profile": firm.pk, "support:firm_history": firm.pk,
+        "pk": str(article.pk),
+        "firm_id": str(firm.pk),
+        "slug": tech.slug,
+        "code": District.objects.first().adm_code,
+        "month": "2026-03",
+        "token": "nosuchtoken",
+        "ids": {
+            "radar:article": article.pk,
+            "support:programme_detail": programme.pk,
+            "support:programme_firms": programme.pk,
+            "support:firm_detail": firm.pk,
+            "support:firm_edit": firm.pk,
+            "support:firm_dashboard": firm.pk,
+            "support:calendar_firm": firm.pk,
+            "pilots:demand_detail": demand.pk,
+            "pilots:proposal_create": demand.pk,
+            "pilots:proposal_detail": proposal.pk,
+            "pilots:proposal_transition": proposal.pk,
+            "pilots:proposal_conflict": proposal.pk,
+            "pilots:proposal_review": proposal.pk,
+            "pilots:pilot_plan": proposal.pk,
+            "landscape:opportunities": firm.pk,
+            "landscape:briefing": briefing.pk,
+            "support:firm_members": firm.pk,
+            "support:firm_profile": firm.pk,
+            "support:firm_history": firm.pk,
             "support:membership_decide": join_request.pk,
-        }, "kpi": kpi.pk, "source": str(source.pk),
+        },
+        "kpi": kpi.pk,
+        "source": str(source.pk),
     }
 
 
@@ -159,10 +198,24 @@ def _qualified_name(route: str, name: str | None) -> str:
 def _usual(names, world) -> dict[str, str]:
     """Ordinary values for the other parameters, so that one hostile value meets the code paths
     that ordinary ones open (e.g. ?q=AI&tech=ai, kind=source with value=...)."""
-    usual = {"q": "AI", "tech": "ai", "technology": "ai", "kind": "source", "frequency": "daily",
-             "actual": "1", "action": "follow", "language": "ko", "lang": "ko", "granularity": "month",
-             "source": world["source"], "value": world["source"], "kpi_id": str(world["kpi"]),
-             "partners": world["firm_id"], "year": "2023", "term": "ai"}
+    usual = {
+        "q": "AI",
+        "tech": "ai",
+        "technology": "ai",
+        "kind": "source",
+        "frequency": "daily",
+        "actual": "1",
+        "action": "follow",
+        "language": "ko",
+        "lang": "ko",
+        "granularity": "month",
+        "source": world["source"],
+        "value": world["source"],
+        "kpi_id": str(world["kpi"]),
+        "partners": world["firm_id"],
+        "year": "2023",
+        "term": "ai",
+    }
     return {name: usual[name] for name in names if name in usual}
 
 
@@ -186,12 +239,20 @@ def _walk_pages(client, recorder, world, failures, user=None):
         post_names |= {"next", "kpi_id", "partners", "sources", "kind", "value"}
         for label, value in HOSTILE.items():
             body = _query({n: value for n in post_names})
-            _check(failures, "POST", f"{url} (every field {label})",
-                   client.post(url, data=body, content_type="application/x-www-form-urlencoded"))
+            _check(
+                failures,
+                "POST",
+                f"{url} (every field {label})",
+                client.post(url, data=body, content_type="application/x-www-form-urlencoded"),
+            )
             for name_ in sorted(post_names):
                 body = _query({**_usual(post_names, world), name_: value})
-                _check(failures, "POST", f"{url} ({name_}={label})",
-                       client.post(url, data=body, content_type="application/x-www-form-urlencoded"))
+                _check(
+                    failures,
+                    "POST",
+                    f"{url} ({name_}={label})",
+                    client.post(url, data=body, content_type="application/x-www-form-urlencoded"),
+                )
         # Hostile path values, where the route's converter lets them through.
         kinds = set(re.findall(r"<(?:(\w+):)?\w+>", route))
         for label, value in HOSTILE.items():
@@ -229,9 +290,15 @@ def _body_fields(operation, schema) -> dict[str, dict]:
 def _walk_api(client, world, failures):
     ids = world["ids"]
     path_values = {  # real objects, so that a hostile query or body value meets the operation's code
-        "proposal_id": ids["pilots:proposal_detail"], "demand_id": ids["pilots:demand_detail"],
-        "firm_id": ids["support:firm_detail"], "programme_id": ids["support:programme_detail"],
-        "article_id": ids["radar:article"], "kpi_id": world["kpi"], "slug": world["slug"], "code": world["code"]}
+        "proposal_id": ids["pilots:proposal_detail"],
+        "demand_id": ids["pilots:demand_detail"],
+        "firm_id": ids["support:firm_detail"],
+        "programme_id": ids["support:programme_detail"],
+        "article_id": ids["radar:article"],
+        "kpi_id": world["kpi"],
+        "slug": world["slug"],
+        "code": world["code"],
+    }
     path_values = {name: str(value) for name, value in path_values.items()}
     for path, method, operation, schema in _operations(client):
         parameters = operation.get("parameters", [])
@@ -244,18 +311,31 @@ def _walk_api(client, world, failures):
                     target = f"{url}?{_query({parameter['name']: value})}"
                     _check(failures, method.upper(), target, send(target))
                 elif parameter["in"] == "path":
-                    target = re.sub(r"{(\w+)}", lambda m, value=value, name=parameter["name"]:
-                                    _encode(value) if m[1] == name else path_values.get(m[1], "1"), path)
+                    target = re.sub(
+                        r"{(\w+)}",
+                        lambda m, value=value, name=parameter["name"]: (
+                            _encode(value) if m[1] == name else path_values.get(m[1], "1")
+                        ),
+                        path,
+                    )
                     _check(failures, method.upper(), target, send(target))
             if fields:
                 for name in fields:
                     for hostile in (value, None, [value], {"x": value}):
                         body = json.dumps({name: hostile})
-                        _check(failures, method.upper(), f"{url} {name}={label!r}/{type(hostile).__name__}",
-                               send(url, data=body, content_type="application/json"))
+                        _check(
+                            failures,
+                            method.upper(),
+                            f"{url} {name}={label!r}/{type(hostile).__name__}",
+                            send(url, data=body, content_type="application/json"),
+                        )
                 body = json.dumps({name: value for name in fields})
-                _check(failures, method.upper(), f"{url} every field {label}",
-                       send(url, data=body, content_type="application/json"))
+                _check(
+                    failures,
+                    method.upper(),
+                    f"{url} every field {label}",
+                    send(url, data=body, content_type="application/json"),
+                )
 
 
 @pytest.fixture

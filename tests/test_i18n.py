@@ -52,18 +52,34 @@ def test_korean_catalogue_translates_every_message():
         if "/ko/" not in str(po_path):
             continue
         catalogue = polib.pofile(str(po_path))
-        untranslated = [e.msgid for e in catalogue.untranslated_entries()] + [e.msgid for e in catalogue.fuzzy_entries()]
+        untranslated = [e.msgid for e in catalogue.untranslated_entries()] + [
+            e.msgid for e in catalogue.fuzzy_entries()
+        ]
         assert not untranslated, f"{po_path}: untranslated {untranslated[:10]}"
 
 
 # Messages raised in code reach Korean pages too (a 403's reason, a form error, a flash message).
 # They must go through gettext like template strings. The REST API (api.py, api_*.py) answers
 # developers in English, and management commands print English for operators; both are left out.
-RAISED = {"ValidationError", "PermissionDenied", "Http404", "SuspiciousOperation",
-          # Errors stored on a record or listed in an import report, read later on Korean pages
-          # (a feed source's last error, rejected rows of a firm or statistics import).
-          "FetchError", "FetchRefused", "_retryable", "ParseError", "SourceFailed", "ItemError", "Damaged",
-          "TooLarge", "OpmlError", "ImportFileError", "LayoutError"}
+RAISED = {
+    "ValidationError",
+    "PermissionDenied",
+    "Http404",
+    "SuspiciousOperation",
+    # Errors stored on a record or listed in an import report, read later on Korean pages
+    # (a feed source's last error, rejected rows of a firm or statistics import).
+    "FetchError",
+    "FetchRefused",
+    "_retryable",
+    "ParseError",
+    "SourceFailed",
+    "ItemError",
+    "Damaged",
+    "TooLarge",
+    "OpmlError",
+    "ImportFileError",
+    "LayoutError",
+}
 MESSAGE_ARGUMENT = {"RowProblem": 2}  # RowProblem(line, column, message)
 FLASHED = {"debug", "info", "success", "warning", "error"}
 GETTEXT = {"_", "gettext", "gettext_lazy", "pgettext", "pgettext_lazy", "ngettext", "ngettext_lazy", "npgettext"}
@@ -125,12 +141,18 @@ def test_messages_raised_in_code_are_wrapped_in_gettext():
 def test_the_scan_finds_an_unwrapped_message():
     import ast
 
-    found = [_is_english_literal(_user_message_argument(node)) for node in ast.walk(ast.parse(
-        'raise PermissionDenied("Only operators.")\nmessages.error(request, f"{n} rows failed")\n'
-        'raise Http404(_("No such page."))\nraise ValidationError({"brn": "bad number"})\n'
-        'raise FetchError(f"{url} answered HTTP {status}")\nRowProblem(line, "year", "no year")\n'
-        'RowProblem(line, "year", _("no year"))'))
-        if isinstance(node, ast.Call) and _user_message_argument(node) is not None]
+    found = [
+        _is_english_literal(_user_message_argument(node))
+        for node in ast.walk(
+            ast.parse(
+                'raise PermissionDenied("Only operators.")\nmessages.error(request, f"{n} rows failed")\n'
+                'raise Http404(_("No such page."))\nraise ValidationError({"brn": "bad number"})\n'
+                'raise FetchError(f"{url} answered HTTP {status}")\nRowProblem(line, "year", "no year")\n'
+                'RowProblem(line, "year", _("no year"))'
+            )
+        )
+        if isinstance(node, ast.Call) and _user_message_argument(node) is not None
+    ]
     assert found == [True, True, False, True, True, True, False]
 
 
@@ -139,14 +161,24 @@ def _gettext_inside_fstrings(source: str) -> list[int]:
     f-strings, so such a message silently drops out of the catalogue at the next extraction."""
     import ast
 
-    return sorted({node.lineno for node in ast.walk(ast.parse(source)) if isinstance(node, ast.JoinedStr)
-                   for inner in ast.walk(node) if isinstance(inner, ast.Call) and isinstance(inner.func, ast.Name)
-                   and inner.func.id in GETTEXT})
+    return sorted(
+        {
+            node.lineno
+            for node in ast.walk(ast.parse(source))
+            if isinstance(node, ast.JoinedStr)
+            for inner in ast.walk(node)
+            if isinstance(inner, ast.Call) and isinstance(inner.func, ast.Name) and inner.func.id in GETTEXT
+        }
+    )
 
 
 def test_no_message_is_translated_inside_an_f_string():
-    found = [f"{path.relative_to(settings.BASE_DIR)}:{line}" for path in sorted(settings.BASE_DIR.rglob("*.py"))
-             if "migrations" not in path.parts for line in _gettext_inside_fstrings(path.read_text(encoding="utf-8"))]
+    found = [
+        f"{path.relative_to(settings.BASE_DIR)}:{line}"
+        for path in sorted(settings.BASE_DIR.rglob("*.py"))
+        if "migrations" not in path.parts
+        for line in _gettext_inside_fstrings(path.read_text(encoding="utf-8"))
+    ]
     assert found == [], "call gettext before the f-string (makemessages cannot see it inside):\n" + "\n".join(found)
     assert _gettext_inside_fstrings('x = f"<b>{_escape(gettext(\'none\'))}</b>"\ny = f"{label}"') == [1]
 
@@ -158,7 +190,7 @@ def _visible_main_text(response) -> str:
     from html import unescape
 
     html = response.content.decode()
-    main = html[html.index("<main"):html.index("</main>")]
+    main = html[html.index("<main") : html.index("</main>")]
     main = re.sub(r"<(script|style)\b.*?</\1>", " ", main, flags=re.S)
     return unescape(re.sub(r"<[^>]+>", " ", main))
 
@@ -177,8 +209,12 @@ def test_korean_pages_name_certifications_measures_and_languages_in_korean(clien
     load_definition()
     rows = ["year,sgis_lv,sgis_cd,sgis_nm,sgis_si,sgis_gu,sgis_dong,indst_ctg,indst_cd,indst_nm,num_estbl,num_wrk"]
     for i, district in enumerate(District.objects.order_by("kostat_code"), start=1):
-        rows.append(f"2019,2,{district.kostat_code},{district.name_ko},서울특별시,{district.name_ko},NULL,전체,NULL,전체,{100 * i},{1000 * i}")
-        rows.append(f"2019,2,{district.kostat_code},{district.name_ko},서울특별시,{district.name_ko},NULL,소분류,582,소프트웨어 개발 및 공급업,{i},{10 * i}")
+        rows.append(
+            f"2019,2,{district.kostat_code},{district.name_ko},서울특별시,{district.name_ko},NULL,전체,NULL,전체,{100 * i},{1000 * i}"
+        )
+        rows.append(
+            f"2019,2,{district.kostat_code},{district.name_ko},서울특별시,{district.name_ko},NULL,소분류,582,소프트웨어 개발 및 공급업,{i},{10 * i}"
+        )
     import_stats(("\n".join(rows) + "\n").encode(), "made_up_NOT_REAL.csv")
     text = _visible_main_text(client.get("/observatory/districts/11110/"))
     assert "사업체수" in text and "establishments" not in text

@@ -8,8 +8,9 @@ import pytest
 from seoulhub.core.params import MAX_ID, parse_ids, parse_int, strip_controls
 
 
-@pytest.mark.parametrize("raw", ["²", "١٢", "99999999999999999999", str(MAX_ID + 1), "-1", "+1", "1e3", "", None, "0",
-                                 "1.0", " ", "a\x00b"])
+@pytest.mark.parametrize(
+    "raw", ["²", "١٢", "99999999999999999999", str(MAX_ID + 1), "-1", "+1", "1e3", "", None, "0", "1.0", " ", "a\x00b"]
+)
 def test_parse_int_refuses_what_int_or_the_database_would_choke_on(raw):
     assert parse_int(raw) is None
 
@@ -29,10 +30,20 @@ def test_strip_controls_keeps_tabs_and_line_breaks():
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("path", ["/support/firms/?q=a%00b", "/support/programmes/?q=%00", "/radar/?technology=%00",
-                                  "/radar/search?q=%00", "/radar/trends/keyword/?term=a%00",
-                                  "/observatory/districts/%00/", "/landscape/briefings/a%00b.atom",
-                                  "/radar/subscriptions/feed/%00.atom", "/tech/?q=%00"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/support/firms/?q=a%00b",
+        "/support/programmes/?q=%00",
+        "/radar/?technology=%00",
+        "/radar/search?q=%00",
+        "/radar/trends/keyword/?term=a%00",
+        "/observatory/districts/%00/",
+        "/landscape/briefings/a%00b.atom",
+        "/radar/subscriptions/feed/%00.atom",
+        "/tech/?q=%00",
+    ],
+)
 def test_a_nul_in_a_page_address_is_a_clear_400_in_korean(client, path):
     response = client.get(path)
     assert response.status_code == 400
@@ -60,8 +71,9 @@ def test_the_api_answers_a_nul_with_422_and_says_what_is_wrong(client, url):
 @pytest.mark.django_db
 def test_the_api_refuses_a_lone_surrogate_in_a_json_body(client, operator):
     client.force_login(operator)
-    response = client.put("/api/v1/subscription", data=json.dumps({"searches": ["\ud800"]}),
-                          content_type="application/json")
+    response = client.put(
+        "/api/v1/subscription", data=json.dumps({"searches": ["\ud800"]}), content_type="application/json"
+    )
     assert response.status_code == 422 and "surrogate" in response.json()["message"]
 
 

@@ -15,7 +15,9 @@ def strict_client():
 
 def test_forms_without_the_csrf_token_are_refused(strict_client, firm_member):
     assert strict_client.post("/i18n/setlang/", {"language": "en"}).status_code == 403
-    assert strict_client.post("/accounts/login/", {"username": "member", "password": "pw-for-tests-1"}).status_code == 403
+    assert (
+        strict_client.post("/accounts/login/", {"username": "member", "password": "pw-for-tests-1"}).status_code == 403
+    )
     strict_client.force_login(firm_member)
     assert strict_client.post("/accounts/tokens/", {"name": "x"}).status_code == 403
     assert not firm_member.api_tokens.exists()

@@ -12,8 +12,9 @@ def _run(env_overrides: dict, *args: str) -> subprocess.CompletedProcess:
 
 
 def test_production_mode_refuses_to_start_without_a_secret_key(tmp_path):
-    result = _run({"SEOULHUB_ENV": "production", "ALLOWED_HOSTS": "hub.example.org",
-                   "SEOULHUB_VAR_DIR": str(tmp_path)}, "check")
+    result = _run(
+        {"SEOULHUB_ENV": "production", "ALLOWED_HOSTS": "hub.example.org", "SEOULHUB_VAR_DIR": str(tmp_path)}, "check"
+    )
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
 
@@ -26,22 +27,47 @@ def test_a_bad_number_in_the_environment_is_refused_in_words(tmp_path, value):
 
 
 def test_production_mail_goes_by_smtp_as_the_environment_says(tmp_path):
-    env = {"SEOULHUB_ENV": "production", "SECRET_KEY": "x" * 50, "ALLOWED_HOSTS": "hub.example.org",
-           "SEOULHUB_VAR_DIR": str(tmp_path), "EMAIL_HOST": "smtp.example.org", "EMAIL_PORT": "587",
-           "EMAIL_USE_TLS": "true", "EMAIL_HOST_USER": "hub", "EMAIL_HOST_PASSWORD": "secret"}
-    show = ("from django.conf import settings as s; print(s.EMAIL_BACKEND, s.EMAIL_HOST, s.EMAIL_PORT, "
-            "s.EMAIL_USE_TLS, s.EMAIL_USE_SSL, s.EMAIL_HOST_USER)")
+    env = {
+        "SEOULHUB_ENV": "production",
+        "SECRET_KEY": "x" * 50,
+        "ALLOWED_HOSTS": "hub.example.org",
+        "SEOULHUB_VAR_DIR": str(tmp_path),
+        "EMAIL_HOST": "smtp.example.org",
+        "EMAIL_PORT": "587",
+        "EMAIL_USE_TLS": "true",
+        "EMAIL_HOST_USER": "hub",
+        "EMAIL_HOST_PASSWORD": "secret",
+    }
+    show = (
+        "from django.conf import settings as s; print(s.EMAIL_BACKEND, s.EMAIL_HOST, s.EMAIL_PORT, "
+        "s.EMAIL_USE_TLS, s.EMAIL_USE_SSL, s.EMAIL_HOST_USER)"
+    )
     result = _run(env, "shell", "-c", show)
-    assert result.stdout.strip().splitlines()[-1].split() == ["django.core.mail.backends.smtp.EmailBackend", "smtp.example.org", "587",
-                                     "True", "False", "hub"], result.stderr
+    assert result.stdout.strip().splitlines()[-1].split() == [
+        "django.core.mail.backends.smtp.EmailBackend",
+        "smtp.example.org",
+        "587",
+        "True",
+        "False",
+        "hub",
+    ], result.stderr
     result = _run({**env, "EMAIL_USE_SSL": "true"}, "check")
     assert result.returncode != 0 and "not both" in result.stderr
 
 
 def test_production_mode_passes_check_deploy(tmp_path):
-    result = _run({"SEOULHUB_ENV": "production", "SECRET_KEY": "x" * 20 + "9f8Kq2LmZ7vB1nP3rT5wY0uE6iO4aS8dF",
-                   "ALLOWED_HOSTS": "hub.example.org", "SEOULHUB_VAR_DIR": str(tmp_path)},
-                  "check", "--deploy", "--fail-level", "WARNING")
+    result = _run(
+        {
+            "SEOULHUB_ENV": "production",
+            "SECRET_KEY": "x" * 20 + "9f8Kq2LmZ7vB1nP3rT5wY0uE6iO4aS8dF",
+            "ALLOWED_HOSTS": "hub.example.org",
+            "SEOULHUB_VAR_DIR": str(tmp_path),
+        },
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
 

@@ -18,8 +18,12 @@ FIXTURE = REPO / "tests" / "fixtures" / "feeds" / "netnewswire" / "cloudblog.rss
 def redis_answers() -> bool:
     if shutil.which("redis-cli") is None:
         return False
-    return subprocess.run(["redis-cli", "-h", "127.0.0.1", "-p", "6379", "ping"], capture_output=True,
-                          text=True).stdout.strip() == "PONG"
+    return (
+        subprocess.run(
+            ["redis-cli", "-h", "127.0.0.1", "-p", "6379", "ping"], capture_output=True, text=True
+        ).stdout.strip()
+        == "PONG"
+    )
 
 
 def seoulhub(env: dict, *args: str, timeout: int = 300) -> str:
@@ -53,15 +57,24 @@ def run_job_through_a_worker(env: dict) -> None:
     seoulhub(env, "shell", "-c", ENQUEUE.format(path=str(FIXTURE)))
     seoulhub(env, "worker", "--batch")
     assert articles(env) == stored, "running the same job again must add nothing"
-    heartbeat = seoulhub(env, "shell", "-c",
-                         "from seoulhub.core.models import WorkerHeartbeat; print('BEATS', WorkerHeartbeat.objects.count())")
+    heartbeat = seoulhub(
+        env,
+        "shell",
+        "-c",
+        "from seoulhub.core.models import WorkerHeartbeat; print('BEATS', WorkerHeartbeat.objects.count())",
+    )
     assert int(heartbeat.split("BEATS")[-1]) >= 1
 
 
 @pytest.mark.slow
 def test_database_queue_job_runs_in_the_worker_process(tmp_path):
-    run_job_through_a_worker({"DATABASE_URL": f"sqlite:///{tmp_path / 'hub.sqlite3'}", "SEOULHUB_VAR_DIR": str(tmp_path),
-                              "SEOULHUB_TASKS": "db"})
+    run_job_through_a_worker(
+        {
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'hub.sqlite3'}",
+            "SEOULHUB_VAR_DIR": str(tmp_path),
+            "SEOULHUB_TASKS": "db",
+        }
+    )
 
 
 @pytest.mark.slow
@@ -70,5 +83,11 @@ def test_redis_queue_job_runs_in_an_rq_worker(tmp_path):
     # The suite's queue database (14 unless the run, or its pytest-xdist worker, names another).
     queue_url = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/14")
     subprocess.run(["redis-cli", "-u", queue_url, "flushdb"], check=True, capture_output=True)
-    run_job_through_a_worker({"DATABASE_URL": f"sqlite:///{tmp_path / 'hub.sqlite3'}", "SEOULHUB_VAR_DIR": str(tmp_path),
-                              "SEOULHUB_TASKS": "rq", "REDIS_URL": queue_url})
+    run_job_through_a_worker(
+        {
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'hub.sqlite3'}",
+            "SEOULHUB_VAR_DIR": str(tmp_path),
+            "SEOULHUB_TASKS": "rq",
+            "REDIS_URL": queue_url,
+        }
+    )

@@ -20,11 +20,26 @@ def test_migration_loads_at_least_thirty_technologies_with_both_names():
 
 def test_required_areas_are_present_with_their_korean_aliases():
     expected = {
-        "ai": "인공지능", "iot": "사물인터넷", "robotics": "로봇", "drones": "드론", "xr": "가상현실",
-        "metaverse": "메타버스", "cloud": "클라우드", "big-data": "빅데이터", "blockchain": "블록체인",
-        "cybersecurity": "정보보안", "fintech": "핀테크", "telecom-5g-6g": "5G", "semiconductors": "반도체",
-        "quantum": "양자컴퓨터", "smart-city": "스마트시티", "mobility": "모빌리티", "digital-health": "원격의료",
-        "computer-vision": "컴퓨터비전", "nlp": "자연어처리", "generative-ai": "생성형 AI",
+        "ai": "인공지능",
+        "iot": "사물인터넷",
+        "robotics": "로봇",
+        "drones": "드론",
+        "xr": "가상현실",
+        "metaverse": "메타버스",
+        "cloud": "클라우드",
+        "big-data": "빅데이터",
+        "blockchain": "블록체인",
+        "cybersecurity": "정보보안",
+        "fintech": "핀테크",
+        "telecom-5g-6g": "5G",
+        "semiconductors": "반도체",
+        "quantum": "양자컴퓨터",
+        "smart-city": "스마트시티",
+        "mobility": "모빌리티",
+        "digital-health": "원격의료",
+        "computer-vision": "컴퓨터비전",
+        "nlp": "자연어처리",
+        "generative-ai": "생성형 AI",
     }
     for slug, alias in expected.items():
         tech = Technology.objects.get(slug=slug)
@@ -70,8 +85,9 @@ def test_loading_the_taxonomy_again_changes_nothing():
 
 def test_a_file_with_an_unknown_parent_is_refused_with_its_name(tmp_path):
     path = tmp_path / "t.json"
-    path.write_text(json.dumps({"technologies": [
-        {"slug": "x", "parent": "nowhere", "name_ko": "엑스", "name_en": "X"}]}))
+    path.write_text(
+        json.dumps({"technologies": [{"slug": "x", "parent": "nowhere", "name_ko": "엑스", "name_en": "X"}]})
+    )
     with pytest.raises(ValueError, match="unknown parent 'nowhere'"):
         read_technologies(path)
 

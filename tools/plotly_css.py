@@ -29,8 +29,10 @@ def main() -> None:
                                  .map(rule => rule.cssText)""")
         browser.close()
     # plotly inserts each rule at the top, so the sheet holds them in reverse order of insertion.
-    header = (f"/* plotly.js {version} style rules (MIT licence, (c) Plotly, Inc.), written by tools/plotly_css.py\n"
-              "   so that charts need no inline <style> under the Content-Security-Policy. */\n")
+    header = (
+        f"/* plotly.js {version} style rules (MIT licence, (c) Plotly, Inc.), written by tools/plotly_css.py\n"
+        "   so that charts need no inline <style> under the Content-Security-Policy. */\n"
+    )
     TARGET.write_text(header + "\n".join(reversed(rules)) + "\n", encoding="utf-8")
     print(f"{TARGET.relative_to(ROOT)}: {len(rules)} rules from plotly.js {version}")
 

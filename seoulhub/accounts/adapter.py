@@ -35,8 +35,12 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def get_login_stages(self) -> list[str]:
         # By dotted path: importing allauth.account.stages before allauth's own modules is circular.
-        return ["seoulhub.accounts.stages.EmailVerificationUnlessCreatedByOperator"
-                if path.endswith(".EmailVerificationStage") else path for path in super().get_login_stages()]
+        return [
+            "seoulhub.accounts.stages.EmailVerificationUnlessCreatedByOperator"
+            if path.endswith(".EmailVerificationStage")
+            else path
+            for path in super().get_login_stages()
+        ]
 
     def can_delete_email(self, email_address) -> bool:
         # Someone who signed up keeps at least one address: without one they would escape the
@@ -54,7 +58,13 @@ def apply_language(response, language: str) -> None:
     """The interface language follows the language cookie (seoulhub.core.middleware)."""
     if language in dict(settings.LANGUAGES):
         translation.activate(language)
-        response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, max_age=settings.LANGUAGE_COOKIE_AGE,
-                            path=settings.LANGUAGE_COOKIE_PATH, domain=settings.LANGUAGE_COOKIE_DOMAIN,
-                            secure=settings.LANGUAGE_COOKIE_SECURE, httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
-                            samesite=settings.LANGUAGE_COOKIE_SAMESITE)
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            language,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            path=settings.LANGUAGE_COOKIE_PATH,
+            domain=settings.LANGUAGE_COOKIE_DOMAIN,
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+            httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        )

@@ -22,8 +22,11 @@ class LoginForm(AllauthLoginForm):
 
 class ProfileForm(forms.ModelForm):
     display_name = forms.CharField(
-        label=_("Display name"), max_length=80, required=False,
-        help_text=_("Shown instead of your e-mail address. Leave empty to show the address."))
+        label=_("Display name"),
+        max_length=80,
+        required=False,
+        help_text=_("Shown instead of your e-mail address. Leave empty to show the address."),
+    )
 
     class Meta:
         model = Profile

@@ -79,8 +79,9 @@ class Profile(models.Model):
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile")
     language = models.CharField(_("language"), max_length=2, choices=Language.choices, default=Language.KOREAN)
-    digest_frequency = models.CharField(_("e-mail digest"), max_length=6, choices=DigestFrequency.choices,
-                                        default=DigestFrequency.WEEKLY)
+    digest_frequency = models.CharField(
+        _("e-mail digest"), max_length=6, choices=DigestFrequency.choices, default=DigestFrequency.WEEKLY
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

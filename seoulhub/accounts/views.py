@@ -29,8 +29,10 @@ class RateLimitedLoginView(LoginView):
         client = client_ip(request)
         username = (request.POST.get("username") or "").strip().casefold()
         account = hashlib.sha256(username.encode("utf-8", "replace")).hexdigest()[:24]
-        if not (hit(f"login:{client}:{account}", LOGIN_ATTEMPTS_PER_MINUTE, 60)
-                and hit(f"login:{client}", LOGIN_ATTEMPTS_PER_CLIENT_PER_MINUTE, 60)):
+        if not (
+            hit(f"login:{client}:{account}", LOGIN_ATTEMPTS_PER_MINUTE, 60)
+            and hit(f"login:{client}", LOGIN_ATTEMPTS_PER_CLIENT_PER_MINUTE, 60)
+        ):
             log.warning("sign-in refused: too many attempts from %s (account %r)", client, username[:150])
             return render(request, "accounts/too_many_attempts.html", status=429)
         return super().post(request, *args, **kwargs)
@@ -53,13 +55,18 @@ def profile(request):
         profile.refresh_from_db()  # the page shows what is stored, not the refused values
     else:
         form = ProfileForm(instance=profile)
-    return render(request, "accounts/profile.html", {
-        "form": form,
-        "profile": profile,
-        "email": EmailAddress.objects.filter(user=request.user, primary=True).first()
-        or EmailAddress.objects.filter(user=request.user).first(),
-        "token_count": request.user.api_tokens.active().count(),
-    }, status=400 if form.errors else 200)
+    return render(
+        request,
+        "accounts/profile.html",
+        {
+            "form": form,
+            "profile": profile,
+            "email": EmailAddress.objects.filter(user=request.user, primary=True).first()
+            or EmailAddress.objects.filter(user=request.user).first(),
+            "token_count": request.user.api_tokens.active().count(),
+        },
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required

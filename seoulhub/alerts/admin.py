@@ -18,5 +18,16 @@ class DeliveryAdmin(admin.ModelAdmin):
     list_display = ["subscription", "channel", "period", "status", "attempts", "next_attempt_at", "sent_at"]
     list_filter = ["status", "channel", "frequency"]
     search_fields = ["subscription__user__username", "period"]
-    readonly_fields = ["subscription", "channel", "frequency", "period", "since", "until", "item_count", "attempts",
-                       "last_error", "created_at", "sent_at"]
+    readonly_fields = [
+        "subscription",
+        "channel",
+        "frequency",
+        "period",
+        "since",
+        "until",
+        "item_count",
+        "attempts",
+        "last_error",
+        "created_at",
+        "sent_at",
+    ]

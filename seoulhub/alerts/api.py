@@ -53,8 +53,9 @@ class SubscriptionIn(Schema):
 
 
 def _out(request, subscription: Subscription) -> dict:
-    problems = subscription.deliveries.filter(
-        status__in=[Delivery.Status.PENDING, Delivery.Status.FAILED]).exclude(last_error="")[:10]
+    problems = subscription.deliveries.filter(status__in=[Delivery.Status.PENDING, Delivery.Status.FAILED]).exclude(
+        last_error=""
+    )[:10]
     return {
         "frequency": digest_frequency(subscription),
         "by_email": subscription.by_email,
@@ -66,8 +67,17 @@ def _out(request, subscription: Subscription) -> dict:
         "programmes": sorted(subscription.programmes.values_list("id", flat=True)),
         "firm_programmes": subscription.firm_programmes,
         "feed_url": request.build_absolute_uri(reverse("alerts:feed", args=[subscription.feed_token])),
-        "problems": [{"channel": d.channel, "period": d.period, "status": d.status, "attempts": d.attempts,
-                      "next_attempt_at": d.next_attempt_at, "last_error": d.last_error} for d in problems],
+        "problems": [
+            {
+                "channel": d.channel,
+                "period": d.period,
+                "status": d.status,
+                "attempts": d.attempts,
+                "next_attempt_at": d.next_attempt_at,
+                "last_error": d.last_error,
+            }
+            for d in problems
+        ],
     }
 
 

@@ -43,6 +43,7 @@ class NotDeliverable(Exception):
 
 # --- the one place that reads the person's preferences -------------------------------------------
 
+
 def digest_frequency(subscription: Subscription) -> str:
     """How often this person wants the digest: their profile's setting (accounts.Profile)."""
     return profile_for(subscription.user).digest_frequency
@@ -54,6 +55,7 @@ def recipient_language(user) -> str:
 
 
 # --- periods -----------------------------------------------------------------------------------
+
 
 def digest_period(frequency: str, now: datetime.datetime) -> tuple[str, datetime.datetime, datetime.datetime]:
     """The period a digest sent `now` covers: yesterday (daily) or last ISO week (weekly)."""
@@ -88,8 +90,11 @@ def plan_deliveries(now: datetime.datetime | None = None) -> int:
         if frequency == Subscription.Frequency.OFF:
             continue
         period, since, until = digest_period(frequency, now)
-        done = set(Delivery.objects.filter(subscription=subscription, frequency=frequency, period=period)
-                   .values_list("channel", flat=True))
+        done = set(
+            Delivery.objects.filter(subscription=subscription, frequency=frequency, period=period).values_list(
+                "channel", flat=True
+            )
+        )
         todo = [channel for channel in channels_of(subscription) if channel not in done]
         if not todo:
             continue
@@ -98,9 +103,16 @@ def plan_deliveries(now: datetime.datetime | None = None) -> int:
             try:
                 with transaction.atomic():
                     Delivery.objects.create(
-                        subscription=subscription, channel=channel, frequency=frequency, period=period,
-                        since=since, until=until, item_count=count, next_attempt_at=now if count else None,
-                        status=Delivery.Status.PENDING if count else Delivery.Status.EMPTY)
+                        subscription=subscription,
+                        channel=channel,
+                        frequency=frequency,
+                        period=period,
+                        since=since,
+                        until=until,
+                        item_count=count,
+                        next_attempt_at=now if count else None,
+                        status=Delivery.Status.PENDING if count else Delivery.Status.EMPTY,
+                    )
             except IntegrityError:  # planned meanwhile by a concurrent run
                 continue
             planned += bool(count)
@@ -109,19 +121,28 @@ def plan_deliveries(now: datetime.datetime | None = None) -> int:
 
 def due_deliveries(now: datetime.datetime | None = None) -> list[int]:
     now = now or timezone.now()
-    return list(Delivery.objects.filter(status=Delivery.Status.PENDING, next_attempt_at__lte=now)
-                .order_by("next_attempt_at", "pk").values_list("pk", flat=True))
+    return list(
+        Delivery.objects.filter(status=Delivery.Status.PENDING, next_attempt_at__lte=now)
+        .order_by("next_attempt_at", "pk")
+        .values_list("pk", flat=True)
+    )
 
 
 # --- rendering ---------------------------------------------------------------------------------
 
+
 def _context(subscription: Subscription, digest: Digest) -> dict:
-    return {"subscription": subscription, "digest": digest, "matches": digest.matches,
-            "briefings": [(b, absolute(reverse("landscape:briefing", args=[b.pk]))) for b in digest.briefings],
-            "deadlines": [(p, absolute(p.get_absolute_url())) for p in digest.deadlines],
-            "since": digest.since, "until": digest.until - datetime.timedelta(seconds=1),
-            "settings_url": absolute(reverse("alerts:index")),
-            "feed_url": absolute(reverse("alerts:feed", args=[subscription.feed_token]))}
+    return {
+        "subscription": subscription,
+        "digest": digest,
+        "matches": digest.matches,
+        "briefings": [(b, absolute(reverse("landscape:briefing", args=[b.pk]))) for b in digest.briefings],
+        "deadlines": [(p, absolute(p.get_absolute_url())) for p in digest.deadlines],
+        "since": digest.since,
+        "until": digest.until - datetime.timedelta(seconds=1),
+        "settings_url": absolute(reverse("alerts:index")),
+        "feed_url": absolute(reverse("alerts:feed", args=[subscription.feed_token])),
+    }
 
 
 def render_email(subscription: Subscription, digest: Digest) -> tuple[str, str, str]:
@@ -147,11 +168,27 @@ def webhook_payload(subscription: Subscription, digest: Digest) -> dict:
             line += "\n  " + _slack(match.snippet[:200])
         lines.append(line)
     for briefing, url in context["briefings"]:
-        lines.append("• <%s|%s>" % (url, _slack(_("Landscape briefing: %(tech)s, week %(week)s") % {
-            "tech": briefing.technology.name, "week": briefing.week})))
+        lines.append(
+            "• <%s|%s>"
+            % (
+                url,
+                _slack(
+                    _("Landscape briefing: %(tech)s, week %(week)s")
+                    % {"tech": briefing.technology.name, "week": briefing.week}
+                ),
+            )
+        )
     for programme, url in context["deadlines"]:
-        lines.append("• <%s|%s>" % (url, _slack(_("Closes %(date)s: %(title)s") % {
-            "date": programme.closes_on.isoformat(), "title": programme.title})))
+        lines.append(
+            "• <%s|%s>"
+            % (
+                url,
+                _slack(
+                    _("Closes %(date)s: %(title)s")
+                    % {"date": programme.closes_on.isoformat(), "title": programme.title}
+                ),
+            )
+        )
     footer = _("Change what you follow: %(url)s") % {"url": context["settings_url"]}
     blocks = [{"type": "header", "text": {"type": "plain_text", "text": subject[:150]}}]
     blocks += [{"type": "section", "text": {"type": "mrkdwn", "text": line[:3000]}} for line in lines[:46]]
@@ -160,6 +197,7 @@ def webhook_payload(subscription: Subscription, digest: Digest) -> dict:
 
 
 # --- sending -----------------------------------------------------------------------------------
+
 
 def _backoff(attempts: int) -> datetime.timedelta:
     return datetime.timedelta(seconds=settings.SEOULHUB_ALERT_RETRY_SECONDS * 2 ** (attempts - 1))
@@ -179,7 +217,9 @@ def send_delivery(delivery_id: int, now: datetime.datetime | None = None) -> str
     """Send one due delivery; returns what happened ("sent", "retry", "failed", "empty", "not due")."""
     now = now or timezone.now()
     claimed = Delivery.objects.filter(
-        Q(next_attempt_at__lte=now) | Q(next_attempt_at=None), pk=delivery_id, status=Delivery.Status.PENDING,
+        Q(next_attempt_at__lte=now) | Q(next_attempt_at=None),
+        pk=delivery_id,
+        status=Delivery.Status.PENDING,
     ).update(next_attempt_at=now + LEASE)
     if not claimed:
         return "not due"
@@ -210,13 +250,20 @@ def send_delivery(delivery_id: int, now: datetime.datetime | None = None) -> str
         attempts = delivery.attempts + 1
         gave_up = attempts >= settings.SEOULHUB_ALERT_ATTEMPTS
         Delivery.objects.filter(pk=delivery.pk).update(
-            attempts=attempts, last_error=_failure_words(exc)[:2000],
+            attempts=attempts,
+            last_error=_failure_words(exc)[:2000],
             status=Delivery.Status.FAILED if gave_up else Delivery.Status.PENDING,
-            next_attempt_at=None if gave_up else now + _backoff(attempts))
+            next_attempt_at=None if gave_up else now + _backoff(attempts),
+        )
         return "failed" if gave_up else "retry"
     Delivery.objects.filter(pk=delivery.pk).update(
-        status=Delivery.Status.SENT, sent_at=timezone.now(), attempts=delivery.attempts + 1,
-        item_count=digest.item_count, last_error="", next_attempt_at=None)
+        status=Delivery.Status.SENT,
+        sent_at=timezone.now(),
+        attempts=delivery.attempts + 1,
+        item_count=digest.item_count,
+        last_error="",
+        next_attempt_at=None,
+    )
     return "sent"
 
 

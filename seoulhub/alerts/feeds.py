@@ -41,8 +41,11 @@ class PersonalFeed(Feed):
 
         entries = list(matching_articles(subscription, since=clock.now() - FEED_WINDOW, limit=50))
         technology_ids = list(subscription.briefings.values_list("pk", flat=True))
-        entries += list(Briefing.objects.filter(technology_id__in=technology_ids).select_related("technology")
-                        .order_by("-week", "technology__slug")[:BRIEFINGS_IN_FEED])
+        entries += list(
+            Briefing.objects.filter(technology_id__in=technology_ids)
+            .select_related("technology")
+            .order_by("-week", "technology__slug")[:BRIEFINGS_IN_FEED]
+        )
         return entries
 
     def item_title(self, item):

@@ -22,19 +22,30 @@ class Subscription(models.Model):
         DAILY = "daily", _("Daily")
         WEEKLY = "weekly", _("Weekly")
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                                related_name="alert_subscription", verbose_name=_("user"))
-    technologies = models.ManyToManyField("taxonomy.Technology", blank=True, related_name="+",
-                                          verbose_name=_("technologies (radar articles)"))
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="alert_subscription", verbose_name=_("user")
+    )
+    technologies = models.ManyToManyField(
+        "taxonomy.Technology", blank=True, related_name="+", verbose_name=_("technologies (radar articles)")
+    )
     sources = models.ManyToManyField("radar.Source", blank=True, related_name="+", verbose_name=_("sources"))
-    briefings = models.ManyToManyField("taxonomy.Technology", blank=True, related_name="briefing_followers",
-                                       verbose_name=_("weekly landscape briefings"))
-    programmes = models.ManyToManyField("support.Programme", blank=True, related_name="followers",
-                                        verbose_name=_("programmes whose deadline I follow"))
+    briefings = models.ManyToManyField(
+        "taxonomy.Technology",
+        blank=True,
+        related_name="briefing_followers",
+        verbose_name=_("weekly landscape briefings"),
+    )
+    programmes = models.ManyToManyField(
+        "support.Programme", blank=True, related_name="followers", verbose_name=_("programmes whose deadline I follow")
+    )
     firm_programmes = models.BooleanField(_("deadlines of programmes recommended to my firms"), default=False)
     by_email = models.BooleanField(_("send the digest by e-mail"), default=True)
-    webhook_url = models.URLField(_("webhook address"), max_length=500, blank=True,
-                                  help_text=_("a Slack-compatible incoming webhook (Slack, Teams, Dooray, JANDI ...)"))
+    webhook_url = models.URLField(
+        _("webhook address"),
+        max_length=500,
+        blank=True,
+        help_text=_("a Slack-compatible incoming webhook (Slack, Teams, Dooray, JANDI ...)"),
+    )
     # Private: whoever has it can read this user's feed (feed readers cannot log in), so it is
     # not the API token and can be replaced on its own.
     feed_token = models.CharField(_("feed token"), max_length=64, unique=True, default=new_feed_token)
@@ -60,8 +71,9 @@ class Subscription(models.Model):
 class SavedSearch(models.Model):
     """A keyword or phrase the user follows; matched with the radar search itself."""
 
-    subscription = models.ForeignKey(Subscription, on_delete=models.CASCADE, related_name="searches",
-                                     verbose_name=_("subscription"))
+    subscription = models.ForeignKey(
+        Subscription, on_delete=models.CASCADE, related_name="searches", verbose_name=_("subscription")
+    )
     query = models.CharField(_("search text"), max_length=200)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
@@ -105,8 +117,11 @@ class Delivery(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
-        constraints = [models.UniqueConstraint(fields=["subscription", "channel", "frequency", "period"],
-                                               name="alerts_delivery_once_per_period")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["subscription", "channel", "frequency", "period"], name="alerts_delivery_once_per_period"
+            )
+        ]
         indexes = [models.Index(fields=["status", "next_attempt_at"], name="alerts_delivery_due")]
         verbose_name = _("delivery")
         verbose_name_plural = _("deliveries")

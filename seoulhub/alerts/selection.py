@@ -72,15 +72,23 @@ def matching_articles(subscription: Subscription, since=None, until=None, limit:
     reasons: dict[int, list[str]] = {}
     slugs = list(subscription.technologies.values_list("slug", flat=True))
     if slugs:
-        tagged = _within(Article.objects.filter(Q(technology_links__technology__slug__in=slugs)
-                                                | Q(technology_links__technology__parent__slug__in=slugs)), since, until)
-        for doc_id, name_ko, name_en in tagged.values_list("id", "technology_links__technology__name_ko",
-                                                             "technology_links__technology__name_en")[:2000]:
+        tagged = _within(
+            Article.objects.filter(
+                Q(technology_links__technology__slug__in=slugs)
+                | Q(technology_links__technology__parent__slug__in=slugs)
+            ),
+            since,
+            until,
+        )
+        for doc_id, name_ko, name_en in tagged.values_list(
+            "id", "technology_links__technology__name_ko", "technology_links__technology__name_en"
+        )[:2000]:
             reasons.setdefault(doc_id, []).append(name_en if translation.get_language() == "en" else name_ko)
     source_ids = list(subscription.sources.values_list("id", flat=True))
     if source_ids:
         for doc_id, name in _within(Article.objects.filter(source_id__in=source_ids), since, until).values_list(
-                "id", "source__name")[:2000]:
+            "id", "source__name"
+        )[:2000]:
             reasons.setdefault(doc_id, []).append(name)
     for saved in subscription.searches.all():
         try:
@@ -91,11 +99,15 @@ def matching_articles(subscription: Subscription, since=None, until=None, limit:
             reasons.setdefault(doc_id, []).append(f"“{saved.query}”")
     if not reasons:
         return []
-    articles = Article.objects.filter(id__in=list(reasons)).select_related("source", "cluster").prefetch_related(
-        "technologies")
+    articles = (
+        Article.objects.filter(id__in=list(reasons))
+        .select_related("source", "cluster")
+        .prefetch_related("technologies")
+    )
     scored = sorted(
         (Match(a, a.relevance + 0.5 * (len(set(reasons[a.id])) - 1), sorted(set(reasons[a.id]))) for a in articles),
-        key=lambda m: (-m.score, -(m.article.published_at or m.article.fetched_at).timestamp(), m.article.id))
+        key=lambda m: (-m.score, -(m.article.published_at or m.article.fetched_at).timestamp(), m.article.id),
+    )
     best_of_cluster: dict[int, Match] = {}
     picked: list[Match] = []
     for match in scored:
@@ -113,8 +125,11 @@ def briefings_of_week(subscription: Subscription, week: str):
     from seoulhub.landscape.models import Briefing
 
     technology_ids = list(subscription.briefings.values_list("pk", flat=True))
-    return list(Briefing.objects.filter(technology_id__in=technology_ids, week=week)
-                .select_related("technology").order_by("technology__slug"))
+    return list(
+        Briefing.objects.filter(technology_id__in=technology_ids, week=week)
+        .select_related("technology")
+        .order_by("technology__slug")
+    )
 
 
 def followed_programmes(subscription: Subscription):
@@ -131,8 +146,11 @@ def followed_programmes(subscription: Subscription):
 
 
 def upcoming_deadlines(subscription: Subscription, today: datetime.date, days: int):
-    return list(followed_programmes(subscription).filter(
-        closes_on__gte=today, closes_on__lte=today + datetime.timedelta(days=days)).order_by("closes_on", "title"))
+    return list(
+        followed_programmes(subscription)
+        .filter(closes_on__gte=today, closes_on__lte=today + datetime.timedelta(days=days))
+        .order_by("closes_on", "title")
+    )
 
 
 @dataclass

@@ -57,8 +57,9 @@ def _technologies(slugs: list[str]) -> list[Technology]:
     found = list(Technology.objects.filter(slug__in=[str(s) for s in slugs], active=True))
     missing = sorted(set(map(str, slugs)) - {t.slug for t in found})
     if missing:
-        raise InvalidChange(_("Unknown technologies: %(slugs)s. Choose technologies from the list.") % {
-            "slugs": ", ".join(missing)})
+        raise InvalidChange(
+            _("Unknown technologies: %(slugs)s. Choose technologies from the list.") % {"slugs": ", ".join(missing)}
+        )
     return found
 
 
@@ -81,8 +82,9 @@ def apply_changes(subscription: Subscription, changes: Changes) -> None:
     if changes.frequency == "none":  # the radar's former word for "off", still accepted from clients
         changes.frequency = Subscription.Frequency.OFF
     if changes.frequency is not None and changes.frequency not in Subscription.Frequency.values:
-        raise InvalidChange(_("The digest frequency must be one of: %(values)s.") % {
-            "values": ", ".join(Subscription.Frequency.values)})
+        raise InvalidChange(
+            _("The digest frequency must be one of: %(values)s.") % {"values": ", ".join(Subscription.Frequency.values)}
+        )
     webhook_url = clean_webhook_url(changes.webhook_url) if changes.webhook_url is not None else None
     technologies = _technologies(changes.technologies) if changes.technologies is not None else None
     briefings = _technologies(changes.briefings) if changes.briefings is not None else None
@@ -90,8 +92,9 @@ def apply_changes(subscription: Subscription, changes: Changes) -> None:
     if changes.sources is not None:
         sources, missing = _by_ids(Source, changes.sources)
         if missing:
-            raise InvalidChange(_("Unknown sources: %(ids)s. Choose sources from the list.") % {
-                "ids": ", ".join(map(str, missing))})
+            raise InvalidChange(
+                _("Unknown sources: %(ids)s. Choose sources from the list.") % {"ids": ", ".join(map(str, missing))}
+            )
     if changes.programmes is not None:
         programmes, missing = _by_ids(Programme, changes.programmes)
         if missing:
@@ -113,8 +116,12 @@ def apply_changes(subscription: Subscription, changes: Changes) -> None:
         if webhook_url is not None:
             subscription.webhook_url = webhook_url
         subscription.save()
-        for relation, values in (("technologies", technologies), ("sources", sources), ("briefings", briefings),
-                                 ("programmes", programmes)):
+        for relation, values in (
+            ("technologies", technologies),
+            ("sources", sources),
+            ("briefings", briefings),
+            ("programmes", programmes),
+        ):
             if values is not None:
                 getattr(subscription, relation).set(values)
         if searches is not None:

@@ -74,8 +74,9 @@ def index(request):
         "feed_url": request.build_absolute_uri(reverse("alerts:feed", args=[subscription.feed_token])),
         "matches": matching_articles(subscription, since=clock.now() - FEED_WINDOW, limit=30),
         "deliveries": deliveries,
-        "problems": [d for d in deliveries if d.last_error and d.status in (Delivery.Status.PENDING,
-                                                                             Delivery.Status.FAILED)],
+        "problems": [
+            d for d in deliveries if d.last_error and d.status in (Delivery.Status.PENDING, Delivery.Status.FAILED)
+        ],
     }
     if refused is not None:
         # Nothing was saved, but the form shows what the person typed, so one fix and Save will do.
@@ -84,10 +85,15 @@ def index(request):
 
 
 def _typed(changes: Changes) -> dict:
-    typed = {"by_email": changes.by_email, "webhook_url": changes.webhook_url,
-             "firm_programmes": changes.firm_programmes, "searches": "\n".join(changes.searches),
-             "followed_technologies": set(changes.technologies), "followed_briefings": set(changes.briefings),
-             "followed_sources": set(changes.sources)}
+    typed = {
+        "by_email": changes.by_email,
+        "webhook_url": changes.webhook_url,
+        "firm_programmes": changes.firm_programmes,
+        "searches": "\n".join(changes.searches),
+        "followed_technologies": set(changes.technologies),
+        "followed_briefings": set(changes.briefings),
+        "followed_sources": set(changes.sources),
+    }
     if changes.frequency in Subscription.Frequency.values:
         typed["frequency"] = changes.frequency
     return typed

@@ -51,11 +51,14 @@ def post(url: str, payload: dict) -> int:
             request = client.build_request("POST", pinned, json=payload, headers=headers, extensions=extensions)
             response = client.send(request)
     except httpx.TimeoutException as exc:
-        raise WebhookError(_("the webhook did not answer within %(seconds)s seconds") % {
-            "seconds": f"{settings.SEOULHUB_WEBHOOK_TIMEOUT:g}"}) from exc
+        raise WebhookError(
+            _("the webhook did not answer within %(seconds)s seconds")
+            % {"seconds": f"{settings.SEOULHUB_WEBHOOK_TIMEOUT:g}"}
+        ) from exc
     except httpx.HTTPError as exc:
-        raise WebhookError(_("could not connect to %(host)s: %(reason)s") % {
-            "host": host, "reason": exc.__class__.__name__}) from exc
+        raise WebhookError(
+            _("could not connect to %(host)s: %(reason)s") % {"host": host, "reason": exc.__class__.__name__}
+        ) from exc
     if not 200 <= response.status_code < 300:
         raise WebhookError(_("the webhook answered HTTP %(status)s") % {"status": response.status_code})
     return response.status_code

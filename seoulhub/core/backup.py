@@ -63,9 +63,15 @@ def backup(target: Path, alias: str = "default") -> Path:
         _sqlite_copy(db["NAME"], partial)
     elif engine.endswith("postgresql"):
         if shutil.which("pg_dump") is None:
-            raise BackupError("pg_dump is not installed: install the PostgreSQL client (apt-get install postgresql-client).")
-        result = subprocess.run(["pg_dump", "--format=custom", "--no-owner", f"--file={partial}", db["NAME"]],
-                                env=_pg_env(db), capture_output=True, text=True)
+            raise BackupError(
+                "pg_dump is not installed: install the PostgreSQL client (apt-get install postgresql-client)."
+            )
+        result = subprocess.run(
+            ["pg_dump", "--format=custom", "--no-owner", f"--file={partial}", db["NAME"]],
+            env=_pg_env(db),
+            capture_output=True,
+            text=True,
+        )
         if result.returncode != 0:
             partial.unlink(missing_ok=True)
             raise BackupError(f"pg_dump failed: {result.stderr.strip()}")
@@ -86,9 +92,12 @@ def _check_sqlite_backup(source: Path) -> None:
             if check.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
                 raise BackupError(f"{source} is not a sound SQLite database")
             has_migrations = check.execute(
-                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'django_migrations'").fetchone()
-            applied = has_migrations and check.execute(
-                "SELECT 1 FROM django_migrations WHERE app = 'radar' LIMIT 1").fetchone()
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'django_migrations'"
+            ).fetchone()
+            applied = (
+                has_migrations
+                and check.execute("SELECT 1 FROM django_migrations WHERE app = 'radar' LIMIT 1").fetchone()
+            )
         finally:
             check.close()
     except sqlite3.DatabaseError as exc:
@@ -110,8 +119,20 @@ def restore(source: Path, alias: str = "default") -> None:
     elif engine.endswith("postgresql"):
         if shutil.which("pg_restore") is None:
             raise BackupError("pg_restore is not installed: install the PostgreSQL client.")
-        result = subprocess.run(["pg_restore", "--clean", "--if-exists", "--no-owner", "--single-transaction",
-                                 f"--dbname={db['NAME']}", str(source)], env=_pg_env(db), capture_output=True, text=True)
+        result = subprocess.run(
+            [
+                "pg_restore",
+                "--clean",
+                "--if-exists",
+                "--no-owner",
+                "--single-transaction",
+                f"--dbname={db['NAME']}",
+                str(source),
+            ],
+            env=_pg_env(db),
+            capture_output=True,
+            text=True,
+        )
         if result.returncode != 0:
             raise BackupError(f"pg_restore failed: {result.stderr.strip()}")
     else:

@@ -38,8 +38,11 @@ def demo_loaders() -> list[tuple[str, Callable]]:
 
 def newest_real_date() -> dt.date | None:
     """The newest day any app's loaded real data describes, capped at today."""
-    days = [day for _app, module in _demo_modules()
-            if (newest := getattr(module, "newest_real_date", None)) and (day := newest())]
+    days = [
+        day
+        for _app, module in _demo_modules()
+        if (newest := getattr(module, "newest_real_date", None)) and (day := newest())
+    ]
     return min(max(days), timezone.localdate()) if days else None
 
 

@@ -72,8 +72,9 @@ class LookupChoiceField(forms.ModelChoiceField):
             condition |= Q(**{lookup: text})
         found = self.queryset.filter(condition).first() if self.queryset is not None else None
         if found is None:
-            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice",
-                                  params={"value": shown(value)})
+            raise ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice", params={"value": shown(value)}
+            )
         return found
 
 
@@ -90,8 +91,9 @@ class CutChoiceField(forms.ChoiceField):
         except ValidationError as exc:
             if exc.code != "invalid_choice":
                 raise
-            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice",
-                                  params={"value": shown(value)}) from exc
+            raise ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice", params={"value": shown(value)}
+            ) from exc
 
 
 class ChoiceFilter(django_filters.ChoiceFilter):
@@ -112,8 +114,13 @@ def filter_api(filterset_class, request, queryset: QuerySet) -> QuerySet:
     with translation.override("en"):
         filterset = filterset_class(request.GET, queryset=queryset, request=request)
         if not filterset.is_valid():
-            raise ApiValidationError([{"loc": ["query", name], "msg": str(message), "type": "value_error"}
-                                      for name, errors in filterset.errors.items() for message in errors])
+            raise ApiValidationError(
+                [
+                    {"loc": ["query", name], "msg": str(message), "type": "value_error"}
+                    for name, errors in filterset.errors.items()
+                    for message in errors
+                ]
+            )
     return filterset.qs
 
 
@@ -126,8 +133,11 @@ def query_schema(filterset_class, name: str, descriptions: dict[str, str]) -> ty
         if isinstance(definition, StrictBooleanFilter):
             extra["enum"] = ["true", "false"]
         elif isinstance(definition, django_filters.ChoiceFilter) and not isinstance(
-                definition, django_filters.ModelChoiceFilter):
+            definition, django_filters.ModelChoiceFilter
+        ):
             extra["enum"] = [str(value) for value, _label in definition.extra["choices"]]
-        fields[parameter] = (str, pydantic.Field("", description=descriptions.get(parameter, ""),
-                                                 json_schema_extra=extra or None))
+        fields[parameter] = (
+            str,
+            pydantic.Field("", description=descriptions.get(parameter, ""), json_schema_extra=extra or None),
+        )
     return pydantic.create_model(name, __base__=Schema, **fields)

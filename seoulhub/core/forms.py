@@ -14,8 +14,9 @@ class ModelIdsField(forms.ModelMultipleChoiceField):
         if (self.to_field_name or "pk") == "pk":
             for raw in value:
                 if parse_int(raw) is None:
-                    raise ValidationError(self.error_messages["invalid_pk_value"], code="invalid_pk_value",
-                                          params={"pk": raw})
+                    raise ValidationError(
+                        self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": raw}
+                    )
         return super()._check_values(value)
 
 
@@ -24,6 +25,5 @@ class ModelIdField(forms.ModelChoiceField):
 
     def to_python(self, value):
         if value not in self.empty_values and (self.to_field_name or "pk") == "pk" and parse_int(value) is None:
-            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice",
-                                  params={"value": value})
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value})
         return super().to_python(value)

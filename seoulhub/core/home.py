@@ -8,10 +8,24 @@ from django.utils.translation import gettext_lazy as _
 from seoulhub.landscape.home import SECTION as LANDSCAPE_SECTION
 
 SECTIONS = [
-    ("radar", _("Radar"), _("Pre-adopter: the world's digital-technology news and papers, classified and searchable in Korean and English.")),
-    ("support", _("Support"), _("Accelerator: Seoul's digital firms and the support programmes they are eligible for.")),
+    (
+        "radar",
+        _("Radar"),
+        _(
+            "Pre-adopter: the world's digital-technology news and papers, classified and searchable in Korean and English."
+        ),
+    ),
+    (
+        "support",
+        _("Support"),
+        _("Accelerator: Seoul's digital firms and the support programmes they are eligible for."),
+    ),
     ("pilots", _("Pilots"), _("Synthesizer: city demands, firm solutions, consortia and pilot projects.")),
-    ("observatory", _("Observatory"), _("Seoul's digital industry by district and sector, and the city's policies with their KPIs.")),
+    (
+        "observatory",
+        _("Observatory"),
+        _("Seoul's digital industry by district and sector, and the city's policies with their KPIs."),
+    ),
     ("landscape", *LANDSCAPE_SECTION),
 ]
 
@@ -27,8 +41,15 @@ def home_sections(request) -> list[dict]:
                 raise
         else:
             card = module.home_card(request)
-        sections.append({"app": app, "title": title, "description": description, "card": card,
-                         "template": f"{app}/_home_card.html" if card else None})
+        sections.append(
+            {
+                "app": app,
+                "title": title,
+                "description": description,
+                "card": card,
+                "template": f"{app}/_home_card.html" if card else None,
+            }
+        )
     return sections
 
 

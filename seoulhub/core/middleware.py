@@ -77,21 +77,34 @@ class RejectUnstorableTextMiddleware:
     def _refuse(request):
         if request.path.startswith("/api/"):
             # 422 with `errors`, as the API answers every other invalid input (docs/architecture.md).
-            return JsonResponse({"message": UNSTORABLE_API_MESSAGE,
-                                 "errors": [{"type": "unstorable_text", "msg": UNSTORABLE_API_MESSAGE}]}, status=422)
+            return JsonResponse(
+                {
+                    "message": UNSTORABLE_API_MESSAGE,
+                    "errors": [{"type": "unstorable_text", "msg": UNSTORABLE_API_MESSAGE}],
+                },
+                status=422,
+            )
         from django.contrib.auth.models import AnonymousUser
 
         from .views import bad_request
 
         if not hasattr(request, "user"):
             request.user = AnonymousUser()
-        return bad_request(request, BadRequest(_(
-            "The address or the form holds a NUL character or broken text (an unpaired surrogate), "
-            "which the hub cannot read. Remove it and try again.")))
+        return bad_request(
+            request,
+            BadRequest(
+                _(
+                    "The address or the form holds a NUL character or broken text (an unpaired surrogate), "
+                    "which the hub cannot read. Remove it and try again."
+                )
+            ),
+        )
 
 
-UNSTORABLE_API_MESSAGE = ("Invalid input: the request holds a NUL character (\\u0000) or an unpaired surrogate "
-                          "(\\ud800-\\udfff) in its path, query string or body; no text may contain them.")
+UNSTORABLE_API_MESSAGE = (
+    "Invalid input: the request holds a NUL character (\\u0000) or an unpaired surrogate "
+    "(\\ud800-\\udfff) in its path, query string or body; no text may contain them."
+)
 
 
 class ContentSecurityPolicyMiddleware:
@@ -105,7 +118,9 @@ class ContentSecurityPolicyMiddleware:
 
     def __init__(self, get_response):
         self.get_response = get_response
-        self.policy = "; ".join(f"{directive} {' '.join(sources)}" for directive, sources in settings.SEOULHUB_CSP.items())
+        self.policy = "; ".join(
+            f"{directive} {' '.join(sources)}" for directive, sources in settings.SEOULHUB_CSP.items()
+        )
 
     def __call__(self, request):
         response = self.get_response(request)

@@ -75,6 +75,7 @@ def safe_next(request, name: str = "next") -> str | None:
 
     target = request.POST.get(name) or request.GET.get(name) or ""
     if target.startswith("/") and url_has_allowed_host_and_scheme(
-            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return target
     return None

@@ -31,9 +31,12 @@ def healthz(request):
             "worker": {
                 "heartbeat_age_seconds": None if age is None else round(age, 1),
                 "stale_after_seconds": WORKER_STALE_AFTER_SECONDS,
-                "message": "ok" if worker_ok else (
+                "message": "ok"
+                if worker_ok
+                else (
                     "no task worker has ever reported; start one with `seoulhub worker`"
-                    if age is None else "the task worker has not reported recently"
+                    if age is None
+                    else "the task worker has not reported recently"
                 ),
             },
         }

@@ -7,8 +7,18 @@ from .models import Briefing, TechnologyLandscape
 class TechnologyLandscapeAdmin(admin.ModelAdmin):
     """Read-only: the figures are computed (`seoulhub refresh-landscape`), never typed in."""
 
-    list_display = ["technology", "gap", "rising", "significant", "firms", "open_programmes", "open_demands", "pilots",
-                    "local_refreshed_at", "global_refreshed_at"]
+    list_display = [
+        "technology",
+        "gap",
+        "rising",
+        "significant",
+        "firms",
+        "open_programmes",
+        "open_demands",
+        "pilots",
+        "local_refreshed_at",
+        "global_refreshed_at",
+    ]
     list_filter = ["significant"]
     search_fields = ["technology__slug", "technology__name_ko", "technology__name_en"]
 

@@ -25,8 +25,19 @@ from .trends import RECENT_WEEKS
 
 logger = logging.getLogger("seoulhub.landscape")
 
-FIGURES = ["articles", "recent", "growth", "emergence", "significant", "firms", "firms_in_seoul_districts",
-           "open_programmes", "open_demands", "pilots", "gap"]
+FIGURES = [
+    "articles",
+    "recent",
+    "growth",
+    "emergence",
+    "significant",
+    "firms",
+    "firms_in_seoul_districts",
+    "open_programmes",
+    "open_demands",
+    "pilots",
+    "gap",
+]
 
 
 def last_complete_week(today: datetime.date | None = None) -> str:
@@ -42,7 +53,9 @@ def week_bounds(week: str) -> tuple[datetime.datetime, datetime.datetime]:
 
 
 def briefing_content(technology: Technology, week: str) -> dict:
-    row = TechnologyLandscape.objects.filter(technology=technology).first() or TechnologyLandscape(technology=technology)
+    row = TechnologyLandscape.objects.filter(technology=technology).first() or TechnologyLandscape(
+        technology=technology
+    )
     figures = {name: getattr(row, name) for name in FIGURES}
     previous = Briefing.objects.filter(technology=technology, week__lt=week).order_by("-week").first()
     changes = {}
@@ -54,7 +67,8 @@ def briefing_content(technology: Technology, week: str) -> dict:
     begin, end = week_bounds(week)
     new_programmes = Programme.objects.filter(technologies=technology, created_at__gte=begin, created_at__lt=end)
     new_demands = Demand.objects.filter(technologies=technology, created_at__gte=begin, created_at__lt=end).exclude(
-        status=Demand.Status.DRAFT)
+        status=Demand.Status.DRAFT
+    )
     return {
         "week": week,
         "figures": figures,
@@ -64,7 +78,9 @@ def briefing_content(technology: Technology, week: str) -> dict:
         "weekly_counts": (row.weekly_counts or [])[-8:],
         "top_clusters": row.top_clusters[:3],
         "new_programmes": [{"id": p.pk, "title": p.title} for p in new_programmes.order_by("pk")[:10]],
-        "new_demands": [{"id": d.pk, "title": d.title, "is_example": d.is_example} for d in new_demands.order_by("pk")[:10]],
+        "new_demands": [
+            {"id": d.pk, "title": d.title, "is_example": d.is_example} for d in new_demands.order_by("pk")[:10]
+        ],
     }
 
 
@@ -87,12 +103,20 @@ def write_briefings(week: str | None = None, technologies=None) -> int:
 
 def render_briefing(briefing: Briefing, user=None) -> tuple[str, str, str]:
     """(subject, text, html) in the recipient's language (Korean by default)."""
-    context = {"briefing": briefing, "technology": briefing.technology, "content": briefing.content,
-               "site": getattr(settings, "SEOULHUB_SITE_URL", "").rstrip("/"),
-               "page_url": reverse("landscape:briefing", args=[briefing.pk]),
-               "tech_url": reverse("taxonomy:detail", args=[briefing.technology.slug]),
-               "unsubscribe_url": reverse("alerts:index"), "user": user}
+    context = {
+        "briefing": briefing,
+        "technology": briefing.technology,
+        "content": briefing.content,
+        "site": getattr(settings, "SEOULHUB_SITE_URL", "").rstrip("/"),
+        "page_url": reverse("landscape:briefing", args=[briefing.pk]),
+        "tech_url": reverse("taxonomy:detail", args=[briefing.technology.slug]),
+        "unsubscribe_url": reverse("alerts:index"),
+        "user": user,
+    }
     # Plain text (the template turns autoescaping off), on one line: a header cannot hold a line break.
     subject = " ".join(render_to_string("landscape/email/briefing_subject.txt", context).split())
-    return subject, render_to_string("landscape/email/briefing.txt", context), render_to_string(
-        "landscape/email/briefing.html", context)
+    return (
+        subject,
+        render_to_string("landscape/email/briefing.txt", context),
+        render_to_string("landscape/email/briefing.html", context),
+    )

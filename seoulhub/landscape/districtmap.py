@@ -51,9 +51,16 @@ def district_shapes(geojson_path: str) -> tuple[tuple[DistrictShape, ...], int]:
         projected = [_without_repeats([project(*p) for p in ring]) for ring in rings[props["SIG_CD"]]]
         path = " ".join("M" + " L".join(f"{x},{y}" for x, y in ring) + " Z" for ring in projected)
         flat = [p for ring in projected for p in ring]
-        shapes.append(DistrictShape(props["SIG_CD"], props["SIG_KOR_NM"], props["SIG_ENG_NM"], path,
-                                    round(sum(x for x, _ in flat) / len(flat), 1),
-                                    round(sum(y for _, y in flat) / len(flat), 1)))
+        shapes.append(
+            DistrictShape(
+                props["SIG_CD"],
+                props["SIG_KOR_NM"],
+                props["SIG_ENG_NM"],
+                path,
+                round(sum(x for x, _ in flat) / len(flat), 1),
+                round(sum(y for _, y in flat) / len(flat), 1),
+            )
+        )
     return tuple(shapes), height
 
 
@@ -86,8 +93,20 @@ def choropleth(geojson_path: str, counts: dict[str, int]) -> dict:
     shapes, height = district_shapes(geojson_path)
     maximum = max(counts.values(), default=0)
     return {
-        "width": WIDTH, "height": height, "maximum": maximum,
-        "districts": [{"adm_code": s.adm_code, "name_ko": s.name_ko, "name_en": s.name_en, "path": s.path,
-                       "x": s.label_x, "y": s.label_y, "count": counts.get(s.adm_code, 0),
-                       "fill": shade(counts.get(s.adm_code, 0), maximum)} for s in shapes],
+        "width": WIDTH,
+        "height": height,
+        "maximum": maximum,
+        "districts": [
+            {
+                "adm_code": s.adm_code,
+                "name_ko": s.name_ko,
+                "name_en": s.name_en,
+                "path": s.path,
+                "x": s.label_x,
+                "y": s.label_y,
+                "count": counts.get(s.adm_code, 0),
+                "fill": shade(counts.get(s.adm_code, 0), maximum),
+            }
+            for s in shapes
+        ],
     }

@@ -7,7 +7,10 @@ from seoulhub.core.cards import shared_figures
 from .models import TechnologyLandscape
 
 # Title and description of the home page's landscape area (kept here so they live in this app's catalogue).
-SECTION = (_("Landscape"), _("What rises in the world against what Seoul has: firms, programmes and pilots per technology."))
+SECTION = (
+    _("Landscape"),
+    _("What rises in the world against what Seoul has: firms, programmes and pilots per technology."),
+)
 
 
 def home_card(request) -> dict:
@@ -22,8 +25,10 @@ def figures() -> dict:
         "gaps": list(rising.filter(gap__gt=0).order_by("-gap")[:3]),
         "most_firms": list(rows.filter(firms__gt=0).order_by("-firms")[:3]),
         "subscribers": _briefing_subscribers(),
-        "refreshed": rows.exclude(local_refreshed_at=None).order_by("-local_refreshed_at")
-        .values_list("local_refreshed_at", flat=True).first(),
+        "refreshed": rows.exclude(local_refreshed_at=None)
+        .order_by("-local_refreshed_at")
+        .values_list("local_refreshed_at", flat=True)
+        .first(),
     }
 
 

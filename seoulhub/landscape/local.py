@@ -26,8 +26,11 @@ from .models import TechnologyLandscape, TechnologyPair
 
 def ensure_rows() -> None:
     existing = set(TechnologyLandscape.objects.values_list("technology_id", flat=True))
-    missing = [TechnologyLandscape(technology_id=pk) for pk in Technology.objects.values_list("pk", flat=True)
-               if pk not in existing]
+    missing = [
+        TechnologyLandscape(technology_id=pk)
+        for pk in Technology.objects.values_list("pk", flat=True)
+        if pk not in existing
+    ]
     TechnologyLandscape.objects.bulk_create(missing, ignore_conflicts=True)
 
 
@@ -43,8 +46,11 @@ def _firm_counts(tech_ids: set[int] | None) -> tuple[dict[int, int], dict[int, d
         through = through.filter(technology_id__in=tech_ids)
     totals = {row["technology_id"]: row["n"] for row in through.values("technology_id").annotate(n=Count("firm_id"))}
     by_district: dict[int, dict[str, int]] = defaultdict(dict)
-    rows = (through.filter(firm__district__isnull=False).values("technology_id", "firm__district__adm_code")
-            .annotate(n=Count("firm_id")))
+    rows = (
+        through.filter(firm__district__isnull=False)
+        .values("technology_id", "firm__district__adm_code")
+        .annotate(n=Count("firm_id"))
+    )
     for row in rows:
         by_district[row["technology_id"]][row["firm__district__adm_code"]] = row["n"]
     return totals, by_district
@@ -58,7 +64,9 @@ def _programme_counts(tech_ids: set[int] | None, today) -> tuple[dict[int, int],
     def by_technology(links) -> dict[int, int]:
         return dict(links.values("technology_id").annotate(n=Count("programme_id")).values_list("technology_id", "n"))
 
-    return by_technology(through), by_technology(through.filter(programme__in=Programme.objects.open(today).values("pk")))
+    return by_technology(through), by_technology(
+        through.filter(programme__in=Programme.objects.open(today).values("pk"))
+    )
 
 
 def open_demand_ids(today=None) -> list[int]:
@@ -79,14 +87,19 @@ def _demand_counts(tech_ids: set[int] | None, today) -> tuple[dict[int, int], di
 def pilot_technology_sets() -> dict[int, tuple[bool, set[int]]]:
     """Pilot id -> (is example, technologies of the pilot and of the demand it answers)."""
     pilots = Proposal.objects.filter(state__in=lifecycle.PILOT_STATES)
-    found: dict[int, tuple[bool, set[int]]] = {p.pk: (p.is_example or p.demand.is_example, set())
-                                               for p in pilots.select_related("demand").only("is_example", "demand__is_example")}
-    for pk, tech in Proposal.technologies.through.objects.filter(proposal_id__in=found).values_list("proposal_id", "technology_id"):
+    found: dict[int, tuple[bool, set[int]]] = {
+        p.pk: (p.is_example or p.demand.is_example, set())
+        for p in pilots.select_related("demand").only("is_example", "demand__is_example")
+    }
+    for pk, tech in Proposal.technologies.through.objects.filter(proposal_id__in=found).values_list(
+        "proposal_id", "technology_id"
+    ):
         found[pk][1].add(tech)
     demand_of = dict(pilots.values_list("pk", "demand_id"))
     demand_techs: dict[int, set[int]] = defaultdict(set)
-    for demand_id, tech in Demand.technologies.through.objects.filter(demand_id__in=set(demand_of.values())).values_list(
-            "demand_id", "technology_id"):
+    for demand_id, tech in Demand.technologies.through.objects.filter(
+        demand_id__in=set(demand_of.values())
+    ).values_list("demand_id", "technology_id"):
         demand_techs[demand_id].add(tech)
     for pk, demand_id in demand_of.items():
         found[pk][1].update(demand_techs[demand_id])
@@ -123,18 +136,23 @@ def refresh_local(tech_ids: Iterable[int] | None = None, today=None) -> int:
     for row in rows:
         pk = row.technology_id
         figures = {
-            "firms": firms.get(pk, 0), "firms_by_district": by_district.get(pk, {}),
+            "firms": firms.get(pk, 0),
+            "firms_by_district": by_district.get(pk, {}),
             "firms_in_seoul_districts": sum(by_district.get(pk, {}).values()),
-            "programmes": programmes.get(pk, 0), "open_programmes": open_programmes.get(pk, 0),
-            "open_demands": open_demands.get(pk, 0), "open_example_demands": open_example_demands.get(pk, 0),
-            "pilots": pilots.get(pk, 0), "example_pilots": example_pilots.get(pk, 0),
+            "programmes": programmes.get(pk, 0),
+            "open_programmes": open_programmes.get(pk, 0),
+            "open_demands": open_demands.get(pk, 0),
+            "open_example_demands": open_example_demands.get(pk, 0),
+            "pilots": pilots.get(pk, 0),
+            "example_pilots": example_pilots.get(pk, 0),
         }
         if any(getattr(row, name) != value for name, value in figures.items()):
             changed.append((row, figures))
     _save_changed(changed)
     # The refresh time says when the figures were last checked, changed or not.
     TechnologyLandscape.objects.filter(technology_id__in=[row.technology_id for row in rows]).update(
-        local_refreshed_at=now)
+        local_refreshed_at=now
+    )
     recompute_gaps()
     return len(rows)
 
@@ -151,9 +169,11 @@ def recompute_gaps() -> None:
     changed = []
     for row in rows:
         capacity = capacity_of(row, reference)
-        figures = {"rising": scoring.rising_strength(row.emergence, row.significant),
-                   "capacity": round(capacity.index, 4),
-                   "gap": round(scoring.gap_score(row.emergence, row.significant, capacity), 4)}
+        figures = {
+            "rising": scoring.rising_strength(row.emergence, row.significant),
+            "capacity": round(capacity.index, 4),
+            "gap": round(scoring.gap_score(row.emergence, row.significant, capacity), 4),
+        }
         if any(getattr(row, name) != value for name, value in figures.items()):
             changed.append((row, figures))
     _save_changed(changed)
@@ -195,13 +215,15 @@ def refresh_pilot_pairs() -> int:
     demands = Demand.objects.filter(is_example=False).exclude(status=Demand.Status.DRAFT)
     by_demand: dict[int, set[int]] = defaultdict(set)
     for demand_id, tech in Demand.technologies.through.objects.filter(demand__in=demands).values_list(
-            "demand_id", "technology_id"):
+        "demand_id", "technology_id"
+    ):
         by_demand[demand_id].add(tech)
     items = list(by_demand.values())
     items += [techs for is_example, techs in pilot_technology_sets().values() if not is_example]
     counts = scoring.Cooccurrence.of(i for i in items if i)
     from .models import CountCursor
 
-    CountCursor.objects.update_or_create(context=TechnologyPair.Context.PILOTS,
-                                         defaults={"items": counts.items, "position": 0})
+    CountCursor.objects.update_or_create(
+        context=TechnologyPair.Context.PILOTS, defaults={"items": counts.items, "position": 0}
+    )
     return store_pairs(TechnologyPair.Context.PILOTS, counts)

@@ -12,12 +12,21 @@ from django.utils.translation import gettext_lazy as _
 class TechnologyLandscape(models.Model):
     """Per technology: the global trend (from the radar's trend counts) and Seoul's capacity."""
 
-    technology = models.OneToOneField("taxonomy.Technology", on_delete=models.CASCADE, primary_key=True,
-                                      related_name="landscape", verbose_name=_("technology"))
+    technology = models.OneToOneField(
+        "taxonomy.Technology",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="landscape",
+        verbose_name=_("technology"),
+    )
     # Global trend, from radar trend aggregates (weekly item counts per technology).
     articles = models.PositiveIntegerField(_("articles tagged (all time)"), default=0)
-    weekly_counts = models.JSONField(_("weekly counts"), default=list, blank=True,
-                                     help_text=_("[[week, items with the technology, all items], ...], oldest first"))
+    weekly_counts = models.JSONField(
+        _("weekly counts"),
+        default=list,
+        blank=True,
+        help_text=_("[[week, items with the technology, all items], ...], oldest first"),
+    )
     recent = models.PositiveIntegerField(_("items in the recent window"), default=0)
     recent_total = models.PositiveIntegerField(_("all items in the recent window"), default=0)
     history = models.PositiveIntegerField(_("items in the history window"), default=0)
@@ -34,8 +43,9 @@ class TechnologyLandscape(models.Model):
     # Seoul's capacity and needs.
     firms = models.PositiveIntegerField(_("firms tagged"), default=0)
     firms_in_seoul_districts = models.PositiveIntegerField(_("firms with a known Seoul district"), default=0)
-    firms_by_district = models.JSONField(_("firms by district"), default=dict, blank=True,
-                                         help_text=_("administrative code -> firms"))
+    firms_by_district = models.JSONField(
+        _("firms by district"), default=dict, blank=True, help_text=_("administrative code -> firms")
+    )
     programmes = models.PositiveIntegerField(_("programmes targeting it"), default=0)
     open_programmes = models.PositiveIntegerField(_("open programmes targeting it"), default=0)
     open_demands = models.PositiveIntegerField(_("open pilot demands needing it"), default=0)
@@ -101,8 +111,9 @@ class Briefing(models.Model):
     """The weekly landscape briefing of one technology: a frozen snapshot of its figures and what
     was new that week, written once per (technology, ISO week)."""
 
-    technology = models.ForeignKey("taxonomy.Technology", on_delete=models.CASCADE, related_name="briefings",
-                                   verbose_name=_("technology"))
+    technology = models.ForeignKey(
+        "taxonomy.Technology", on_delete=models.CASCADE, related_name="briefings", verbose_name=_("technology")
+    )
     week = models.CharField(_("week"), max_length=8)
     content = models.JSONField(_("content"), default=dict)
     created_at = models.DateTimeField(default=timezone.now, editable=False)

@@ -35,8 +35,11 @@ class OpportunityView:
 def associations() -> dict[tuple[int, int], tuple[float, str]]:
     """Positive, well-supported associations from articles and pilots; the stronger one wins."""
     found: dict[tuple[int, int], tuple[float, str]] = {}
-    rows = TechnologyPair.objects.filter(npmi__gt=0).exclude(tech_a=F("tech_b")).values_list(
-        "context", "tech_a_id", "tech_b_id", "together", "npmi")
+    rows = (
+        TechnologyPair.objects.filter(npmi__gt=0)
+        .exclude(tech_a=F("tech_b"))
+        .values_list("context", "tech_a_id", "tech_b_id", "together", "npmi")
+    )
     for context, a, b, together, npmi in rows:
         if together >= RELATED_MIN_TOGETHER[context] and npmi > found.get((a, b), (0.0, ""))[0]:
             found[(a, b)] = (npmi, context)
@@ -53,12 +56,28 @@ def firm_opportunities(firm: Firm, today=None) -> OpportunityView:
     adjacent = {pk: link for pk, link in adjacent.items() if pk in technologies}
     rising = dict(TechnologyLandscape.objects.filter(rising__gt=0).values_list("technology_id", "rising"))
     opportunities = scoring.rising_opportunities(adjacent, rising, limit=10)
-    view.rising = [{"technology": technologies[o.key], "score": o.score, "adjacency": o.adjacency, "rising": o.rising,
-                    "via": technologies.get(o.via), "reason": o.reason} for o in opportunities]
+    view.rising = [
+        {
+            "technology": technologies[o.key],
+            "score": o.score,
+            "adjacency": o.adjacency,
+            "rising": o.rising,
+            "via": technologies.get(o.via),
+            "reason": o.reason,
+        }
+        for o in opportunities
+    ]
     shown = {o.key for o in opportunities}
     quiet = sorted((link for pk, link in adjacent.items() if pk not in shown), key=lambda a: (-a.adjacency, a.key))[:10]
-    view.adjacent = [{"technology": technologies[a.key], "adjacency": a.adjacency, "via": technologies.get(a.via),
-                      "reason": a.reason} for a in quiet]
+    view.adjacent = [
+        {
+            "technology": technologies[a.key],
+            "adjacency": a.adjacency,
+            "via": technologies.get(a.via),
+            "reason": a.reason,
+        }
+        for a in quiet
+    ]
 
     # What the firm could use: calls for its own technologies or for the rising adjacent ones.
     weights = {o.key: o.score for o in opportunities} or {a.key: a.adjacency for a in quiet}
@@ -72,13 +91,16 @@ def firm_opportunities(firm: Firm, today=None) -> OpportunityView:
 def _programmes_for(useful: set[int], own: set[int], technologies: dict, today, limit: int = 10) -> list[dict]:
     matched: dict[int, set[int]] = defaultdict(set)
     through = Programme.technologies.through.objects.filter(
-        technology_id__in=useful, programme__in=Programme.objects.open(today).values("pk"))
+        technology_id__in=useful, programme__in=Programme.objects.open(today).values("pk")
+    )
     for programme_id, tech in through.values_list("programme_id", "technology_id"):
         matched[programme_id].add(tech)
     programmes = list(Programme.objects.filter(pk__in=matched))
     programmes.sort(key=lambda p: (-len(matched[p.pk] & own), -len(matched[p.pk]), p.closes_on or today, p.title))
-    return [{"programme": p, "technologies": [technologies[t] for t in sorted(matched[p.pk]) if t in technologies]}
-            for p in programmes[:limit]]
+    return [
+        {"programme": p, "technologies": [technologies[t] for t in sorted(matched[p.pk]) if t in technologies]}
+        for p in programmes[:limit]
+    ]
 
 
 def _demands_for(useful: set[int], own: set[int], technologies: dict, today, limit: int = 10) -> list[dict]:
@@ -87,8 +109,10 @@ def _demands_for(useful: set[int], own: set[int], technologies: dict, today, lim
     for demand_id, tech in through.values_list("demand_id", "technology_id"):
         matched[demand_id].add(tech)
     demands = sorted(Demand.objects.filter(pk__in=matched), key=lambda d: (-len(matched[d.pk]), d.closes_on or today))
-    return [{"demand": d, "technologies": [technologies[t] for t in sorted(matched[d.pk]) if t in technologies]}
-            for d in demands[:limit]]
+    return [
+        {"demand": d, "technologies": [technologies[t] for t in sorted(matched[d.pk]) if t in technologies]}
+        for d in demands[:limit]
+    ]
 
 
 def _partners_for(firm: Firm, own: set[int], weights: dict[int, float], technologies: dict) -> list[dict]:
@@ -100,5 +124,13 @@ def _partners_for(firm: Firm, own: set[int], weights: dict[int, float], technolo
         tech_sets[firm_id].add(tech)
     partners = scoring.complementary_partners(own, weights, tech_sets.items(), limit=PARTNER_LIMIT)
     firms = Firm.objects.select_related("district").in_bulk([p.key for p in partners])
-    return [{"firm": firms[p.key], "covers": [technologies[t] for t in p.covers], "coverage": p.coverage,
-             "overlap": p.overlap} for p in partners if p.key in firms]
+    return [
+        {
+            "firm": firms[p.key],
+            "covers": [technologies[t] for t in p.covers],
+            "coverage": p.coverage,
+            "overlap": p.overlap,
+        }
+        for p in partners
+        if p.key in firms
+    ]

@@ -16,8 +16,10 @@ from . import districtmap, links, scoring, trends
 from .models import TechnologyLandscape, TechnologyPair
 
 LIST_LENGTH = 10
-RELATED_MIN_TOGETHER = {TechnologyPair.Context.ARTICLES: scoring.DEFAULT_MIN_PAIR_COUNT,
-                        TechnologyPair.Context.PILOTS: 2}
+RELATED_MIN_TOGETHER = {
+    TechnologyPair.Context.ARTICLES: scoring.DEFAULT_MIN_PAIR_COUNT,
+    TechnologyPair.Context.PILOTS: 2,
+}
 
 
 def landscape_row(technology: Technology) -> TechnologyLandscape:
@@ -36,11 +38,17 @@ class RelatedTechnology:
 
 
 def related_technologies(technology: Technology, context: str, limit: int = 8) -> list[RelatedTechnology]:
-    pairs = (TechnologyPair.objects.filter(context=context, together__gte=RELATED_MIN_TOGETHER[context], npmi__gt=0)
-             .filter(Q(tech_a=technology) | Q(tech_b=technology)).exclude(tech_a=F("tech_b"))
-             .select_related("tech_a", "tech_b").order_by("-npmi", "-together")[:limit])
-    return [RelatedTechnology(p.tech_b if p.tech_a_id == technology.pk else p.tech_a, p.together, round(p.npmi, 3))
-            for p in pairs]
+    pairs = (
+        TechnologyPair.objects.filter(context=context, together__gte=RELATED_MIN_TOGETHER[context], npmi__gt=0)
+        .filter(Q(tech_a=technology) | Q(tech_b=technology))
+        .exclude(tech_a=F("tech_b"))
+        .select_related("tech_a", "tech_b")
+        .order_by("-npmi", "-together")[:limit]
+    )
+    return [
+        RelatedTechnology(p.tech_b if p.tech_a_id == technology.pk else p.tech_a, p.together, round(p.npmi, 3))
+        for p in pairs
+    ]
 
 
 def open_programmes(technology: Technology, today=None, limit: int = LIST_LENGTH) -> list[Programme]:
@@ -53,8 +61,11 @@ def open_demands(technology: Technology, today=None, limit: int = LIST_LENGTH) -
 
 def seoul_firms(technology: Technology, limit: int = LIST_LENGTH) -> list[Firm]:
     """Firms with a known Seoul district first (the map shows those), then the rest by name."""
-    return list(technology.firms.select_related("district").order_by(
-        F("district__name_ko").asc(nulls_last=True), "name_ko")[:limit])
+    return list(
+        technology.firms.select_related("district").order_by(F("district__name_ko").asc(nulls_last=True), "name_ko")[
+            :limit
+        ]
+    )
 
 
 def district_map(row: TechnologyLandscape) -> dict:
@@ -90,8 +101,11 @@ def technology_landscape(technology: Technology) -> dict:
 
 
 def gap_rows(limit: int | None = None, rising_only: bool = False) -> list[TechnologyLandscape]:
-    rows = (TechnologyLandscape.objects.filter(technology__active=True).select_related("technology")
-            .order_by("-gap", "-rising", "technology__slug"))
+    rows = (
+        TechnologyLandscape.objects.filter(technology__active=True)
+        .select_related("technology")
+        .order_by("-gap", "-rising", "technology__slug")
+    )
     if rising_only:
         rows = rows.filter(rising__gt=0)
     return list(rows[:limit] if limit else rows)
@@ -102,9 +116,13 @@ def pilots_using(technology: Technology, limit: int = LIST_LENGTH) -> list:
     from seoulhub.pilots import lifecycle
     from seoulhub.pilots.models import Proposal
 
-    return list(Proposal.objects.filter(state__in=lifecycle.PILOT_STATES)
-                .filter(Q(technologies=technology) | Q(demand__technologies=technology)).distinct()
-                .select_related("demand", "lead_firm").order_by("-created_at")[:limit])
+    return list(
+        Proposal.objects.filter(state__in=lifecycle.PILOT_STATES)
+        .filter(Q(technologies=technology) | Q(demand__technologies=technology))
+        .distinct()
+        .select_related("demand", "lead_firm")
+        .order_by("-created_at")[:limit]
+    )
 
 
 def weekly_bars(weeks: list[dict], width: int = 520, height: int = 90) -> dict:
@@ -116,14 +134,29 @@ def weekly_bars(weeks: list[dict], width: int = 520, height: int = 90) -> dict:
     bars = []
     for index, week in enumerate(weeks):
         bar_height = round(week["count"] / maximum * (height - 4), 1)
-        bars.append({"x": round(index * step, 1), "y": round(height - bar_height, 1), "w": max(1.0, round(step - 1, 1)),
-                     "h": bar_height, **week})
-    return {"width": width, "height": height, "bars": bars, "maximum": maximum,
-            "first": weeks[0]["week"], "last": weeks[-1]["week"]}
+        bars.append(
+            {
+                "x": round(index * step, 1),
+                "y": round(height - bar_height, 1),
+                "w": max(1.0, round(step - 1, 1)),
+                "h": bar_height,
+                **week,
+            }
+        )
+    return {
+        "width": width,
+        "height": height,
+        "bars": bars,
+        "maximum": maximum,
+        "first": weeks[0]["week"],
+        "last": weeks[-1]["week"],
+    }
 
 
 def is_subscribed(user, technology: Technology) -> bool:
     from seoulhub.alerts.models import Subscription
 
-    return bool(getattr(user, "is_authenticated", False)) and Subscription.objects.filter(
-        user=user, briefings=technology).exists()
+    return (
+        bool(getattr(user, "is_authenticated", False))
+        and Subscription.objects.filter(user=user, briefings=technology).exists()
+    )

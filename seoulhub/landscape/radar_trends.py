@@ -14,7 +14,9 @@ def weekly_series() -> tuple[dict[str, dict[str, int]], dict[str, int]] | None:
     if not totals:
         return None
     series: dict[str, dict[str, int]] = defaultdict(dict)
-    rows = TrendCount.objects.filter(kind="tech", granularity="week", count__gt=0).values_list("term", "period", "count")
+    rows = TrendCount.objects.filter(kind="tech", granularity="week", count__gt=0).values_list(
+        "term", "period", "count"
+    )
     for slug, period, count in rows:
         series[slug][period] = count
     return dict(series), totals

@@ -10,8 +10,12 @@ from collections.abc import Callable
 from . import local, trends, worldwide
 
 
-def refresh_landscape(full: bool = False, log: Callable[[str], None] = lambda line: None,
-                      until_week: str | None = None, settle_seconds: float | None = None) -> dict:
+def refresh_landscape(
+    full: bool = False,
+    log: Callable[[str], None] = lambda line: None,
+    until_week: str | None = None,
+    settle_seconds: float | None = None,
+) -> dict:
     timings: dict[str, float] = {}
     result: dict = {}
 

@@ -50,6 +50,7 @@ DEFAULT_MIN_PAIR_COUNT = 3
 
 # --- gap ---------------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Capacity:
     firms: int
@@ -97,13 +98,20 @@ def rank_gaps(rows: Iterable[tuple[str, float, bool, Capacity]]) -> list[GapRow]
     """(key, emergence score, significant, capacity) -> rows by gap, then rising, then key."""
     ranked = []
     for key, score, significant, capacity in rows:
-        ranked.append(GapRow(key, round(rising_strength(score, significant), 4), round(capacity.index, 4),
-                             round(gap_score(score, significant, capacity), 4)))
+        ranked.append(
+            GapRow(
+                key,
+                round(rising_strength(score, significant), 4),
+                round(capacity.index, 4),
+                round(gap_score(score, significant, capacity), 4),
+            )
+        )
     ranked.sort(key=lambda row: (-row.gap, -row.rising, row.key))
     return ranked
 
 
 # --- co-occurrence -----------------------------------------------------------------------------
+
 
 def ordered_pair(a: str, b: str) -> tuple[str, str]:
     return (a, b) if a <= b else (b, a)
@@ -144,7 +152,11 @@ class Cooccurrence:
 
 def npmi(pair_count: int, count_a: int, count_b: int, items: int) -> float:
     """Normalised PMI of two technologies over `items` items; -1 when they never co-occur."""
-    if min(pair_count, count_a, count_b, items) < 0 or pair_count > min(count_a, count_b) or max(count_a, count_b) > items:
+    if (
+        min(pair_count, count_a, count_b, items) < 0
+        or pair_count > min(count_a, count_b)
+        or max(count_a, count_b) > items
+    ):
         raise ValueError(f"Inconsistent counts: pair {pair_count}, a {count_a}, b {count_b}, items {items}.")
     if pair_count == 0 or items == 0:
         return -1.0
@@ -162,8 +174,15 @@ class Related:
     npmi: float
 
 
-def related(tech: str, pairs: Mapping[tuple[str, str], int], singles: Mapping[str, int], items: int, *,
-            min_count: int = DEFAULT_MIN_PAIR_COUNT, limit: int | None = 10) -> list[Related]:
+def related(
+    tech: str,
+    pairs: Mapping[tuple[str, str], int],
+    singles: Mapping[str, int],
+    items: int,
+    *,
+    min_count: int = DEFAULT_MIN_PAIR_COUNT,
+    limit: int | None = 10,
+) -> list[Related]:
     """Technologies that appear with `tech` at least `min_count` times and more than chance
     (NPMI > 0), strongest association first."""
     found = []
@@ -180,6 +199,7 @@ def related(tech: str, pairs: Mapping[tuple[str, str], int], singles: Mapping[st
 
 # --- adjacency and opportunities ---------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Adjacent:
     key: str
@@ -188,8 +208,11 @@ class Adjacent:
     reason: str  # "articles" | "pilots" | "taxonomy"
 
 
-def adjacent_technologies(own: Iterable[str], associations: Mapping[tuple[str, str], tuple[float, str]],
-                          taxonomy_parent: Mapping[str, str | None]) -> dict[str, Adjacent]:
+def adjacent_technologies(
+    own: Iterable[str],
+    associations: Mapping[tuple[str, str], tuple[float, str]],
+    taxonomy_parent: Mapping[str, str | None],
+) -> dict[str, Adjacent]:
     """Technologies not in `own`, each with its strongest link to a member of `own`.
 
     `associations` maps ordered pairs to (NPMI, where it was seen); only positive ones count.
@@ -235,15 +258,17 @@ class Opportunity:
     reason: str
 
 
-def rising_opportunities(adjacent: Mapping[str, Adjacent], rising: Mapping[str, float],
-                         limit: int | None = 10) -> list[Opportunity]:
+def rising_opportunities(
+    adjacent: Mapping[str, Adjacent], rising: Mapping[str, float], limit: int | None = 10
+) -> list[Opportunity]:
     """Adjacent technologies that are rising, ranked by adjacency x rising strength."""
     found = []
     for key, link in adjacent.items():
         strength = rising.get(key, 0.0)
         if strength > 0:
-            found.append(Opportunity(key, round(link.adjacency * strength, 4), link.adjacency, strength, link.via,
-                                     link.reason))
+            found.append(
+                Opportunity(key, round(link.adjacency * strength, 4), link.adjacency, strength, link.via, link.reason)
+            )
     found.sort(key=lambda o: (-o.score, o.key))
     return found[:limit] if limit else found
 
@@ -256,8 +281,12 @@ class Partner:
     overlap: int
 
 
-def complementary_partners(own: Iterable[str], wanted: Mapping[str, float],
-                           candidates: Iterable[tuple[object, Iterable[str]]], limit: int | None = 10) -> list[Partner]:
+def complementary_partners(
+    own: Iterable[str],
+    wanted: Mapping[str, float],
+    candidates: Iterable[tuple[object, Iterable[str]]],
+    limit: int | None = 10,
+) -> list[Partner]:
     """Candidates ranked by the summed weight of wanted technologies they bring that the firm
     lacks; ties go to the candidate overlapping least with the firm (a partner, not a rival)."""
     own_set = set(own)

@@ -72,8 +72,9 @@ def connect() -> None:
             touch(_techs_of(instance))
 
     for model in (Firm, Programme, Demand, Proposal):
-        m2m_changed.connect(on_links_changed, sender=model.technologies.through,
-                            dispatch_uid=f"landscape-m2m-{model._meta.label}")
+        m2m_changed.connect(
+            on_links_changed, sender=model.technologies.through, dispatch_uid=f"landscape-m2m-{model._meta.label}"
+        )
         post_save.connect(on_row_changed, sender=model, dispatch_uid=f"landscape-save-{model._meta.label}")
         # Links vanish with the row, so read them before it goes.
         pre_delete.connect(on_row_changed, sender=model, dispatch_uid=f"landscape-delete-{model._meta.label}")

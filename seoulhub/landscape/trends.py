@@ -65,7 +65,20 @@ def refresh_trends(until: str | None = None) -> dict[str, int]:
         row.history, row.history_total = result.history, result.history_total
         row.growth, row.g2, row.emergence, row.significant = result.growth, result.g2, result.score, result.significant
         row.global_refreshed_at = timezone.now()
-    TechnologyLandscape.objects.bulk_update(rows, [
-        "articles", "weekly_counts", "recent", "recent_total", "history", "history_total", "growth", "g2",
-        "emergence", "significant", "global_refreshed_at"])
+    TechnologyLandscape.objects.bulk_update(
+        rows,
+        [
+            "articles",
+            "weekly_counts",
+            "recent",
+            "recent_total",
+            "history",
+            "history_total",
+            "growth",
+            "g2",
+            "emergence",
+            "significant",
+            "global_refreshed_at",
+        ],
+    )
     return {"technologies": len(rows), "weeks": len(weeks)}

@@ -36,13 +36,20 @@ def gaps(request):
         row.links = links.for_technology(row.technology.slug)
     refreshed = max((r.local_refreshed_at for r in rows if r.local_refreshed_at), default=None)
     every_row = rows if not rising_only else gap_rows()
-    return render(request, "landscape/gaps.html", {
-        "rows": rows, "rising_only": rising_only, "refreshed": refreshed,
-        "quadrant": json.dumps(quadrant_figure(every_row), ensure_ascii=False),
-        "enough_history": any(r.history_total for r in every_row),
-        "recent_weeks": RECENT_WEEKS, "history_weeks": HISTORY_WEEKS,
-        "rising_count": sum(1 for r in every_row if r.rising > 0),
-    })
+    return render(
+        request,
+        "landscape/gaps.html",
+        {
+            "rows": rows,
+            "rising_only": rising_only,
+            "refreshed": refreshed,
+            "quadrant": json.dumps(quadrant_figure(every_row), ensure_ascii=False),
+            "enough_history": any(r.history_total for r in every_row),
+            "recent_weeks": RECENT_WEEKS,
+            "history_weeks": HISTORY_WEEKS,
+            "rising_count": sum(1 for r in every_row if r.rising > 0),
+        },
+    )
 
 
 def quadrant_figure(rows) -> dict:
@@ -58,33 +65,71 @@ def quadrant_figure(rows) -> dict:
     for rising, members in ((False, groups[False]), (True, groups[True])):
         if not members:
             continue
-        data.append({
-            "type": "scatter", "mode": "markers+text" if rising else "markers",
-            "name": _("rising (significant)") if rising else _("not rising significantly"),
-            "x": [round(r.capacity, 3) for r in members], "y": [round(r.emergence, 3) for r in members],
-            "text": [r.technology.name for r in members],
-            "textposition": ["top right" if r.capacity < 0.5 else "top left" for r in members],
-            "customdata": [r.technology.get_absolute_url() for r in members],
-            "hovertemplate": "%{text}<br>" + _("capacity") + " %{x:.2f}<br>" + _("emergence") + " %{y:.2f}<extra></extra>",
-            "marker": {"size": 12 if rising else 8, "color": "#c0392b" if rising else "#95a5a6"},
-        })
+        data.append(
+            {
+                "type": "scatter",
+                "mode": "markers+text" if rising else "markers",
+                "name": _("rising (significant)") if rising else _("not rising significantly"),
+                "x": [round(r.capacity, 3) for r in members],
+                "y": [round(r.emergence, 3) for r in members],
+                "text": [r.technology.name for r in members],
+                "textposition": ["top right" if r.capacity < 0.5 else "top left" for r in members],
+                "customdata": [r.technology.get_absolute_url() for r in members],
+                "hovertemplate": "%{text}<br>"
+                + _("capacity")
+                + " %{x:.2f}<br>"
+                + _("emergence")
+                + " %{y:.2f}<extra></extra>",
+                "marker": {"size": 12 if rising else 8, "color": "#c0392b" if rising else "#95a5a6"},
+            }
+        )
     scores = [y for trace in data for y in trace["y"]] or [0.0]
     # Falling technologies can score far below 0; the chart is about the rising side.
     y_range = [max(min(scores), -3.0) - 0.3, max(max(scores), 1.0) + 0.5]
     layout = {
         "xaxis": {"title": {"text": _("Capacity in Seoul (0-1)")}, "range": [-0.02, 1.0], "zeroline": False},
-        "yaxis": {"title": {"text": _("Global emergence (log2 share growth, 95% lower bound)")}, "zeroline": True,
-                  "range": y_range},
-        "shapes": [{"type": "line", "x0": 0.5, "x1": 0.5, "yref": "paper", "y0": 0, "y1": 1,
-                    "line": {"dash": "dot", "color": "#7f8c8d", "width": 1}}],
+        "yaxis": {
+            "title": {"text": _("Global emergence (log2 share growth, 95% lower bound)")},
+            "zeroline": True,
+            "range": y_range,
+        },
+        "shapes": [
+            {
+                "type": "line",
+                "x0": 0.5,
+                "x1": 0.5,
+                "yref": "paper",
+                "y0": 0,
+                "y1": 1,
+                "line": {"dash": "dot", "color": "#7f8c8d", "width": 1},
+            }
+        ],
         "annotations": [
-            {"xref": "paper", "yref": "paper", "x": 0.01, "y": 0.99, "xanchor": "left", "yanchor": "top", "showarrow": False,
-             "text": _("Gap: rising, little capacity"), "font": {"color": "#c0392b"}},
-            {"xref": "paper", "yref": "paper", "x": 0.99, "y": 0.99, "xanchor": "right", "yanchor": "top", "showarrow": False,
-             "text": _("Rising, capacity in place")},
+            {
+                "xref": "paper",
+                "yref": "paper",
+                "x": 0.01,
+                "y": 0.99,
+                "xanchor": "left",
+                "yanchor": "top",
+                "showarrow": False,
+                "text": _("Gap: rising, little capacity"),
+                "font": {"color": "#c0392b"},
+            },
+            {
+                "xref": "paper",
+                "yref": "paper",
+                "x": 0.99,
+                "y": 0.99,
+                "xanchor": "right",
+                "yanchor": "top",
+                "showarrow": False,
+                "text": _("Rising, capacity in place"),
+            },
         ],
         "margin": {"t": 10, "r": 10, "l": 60, "b": 50},
-        "legend": {"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"}, "showlegend": True,
+        "legend": {"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"},
+        "showlegend": True,
     }
     return {"data": data, "layout": layout}
 
@@ -128,7 +173,9 @@ def subscriptions(request):
     else:
         follow(my_subscription(request.user), "briefing", technology.slug, on=action == "subscribe")
         if action == "subscribe":
-            messages.success(request, _("You will receive the weekly briefing on %(tech)s.") % {"tech": technology.name})
+            messages.success(
+                request, _("You will receive the weekly briefing on %(tech)s.") % {"tech": technology.name}
+            )
         else:
             messages.success(request, _("You no longer receive the briefing on %(tech)s.") % {"tech": technology.name})
     target = safe_next(request)  # "/\\evil.example" passed the old startswith("/") check
@@ -138,18 +185,30 @@ def subscriptions(request):
 @require_GET
 def briefing(request, pk: int):
     item = get_object_or_404(Briefing.objects.select_related("technology"), pk=pk)
-    return render(request, "landscape/briefing.html", {"briefing": item, "content": item.content,
-                                                        "technology": item.technology})
+    return render(
+        request, "landscape/briefing.html", {"briefing": item, "content": item.content, "technology": item.technology}
+    )
 
 
 def _atom(request, title: str, link: str, briefings) -> HttpResponse:
-    feed = Atom1Feed(title=title, link=request.build_absolute_uri(link), description=title,
-                     language=request.LANGUAGE_CODE, feed_url=request.build_absolute_uri())
+    feed = Atom1Feed(
+        title=title,
+        link=request.build_absolute_uri(link),
+        description=title,
+        language=request.LANGUAGE_CODE,
+        feed_url=request.build_absolute_uri(),
+    )
     for item in briefings:
         subject, text, _html = render_briefing(item)
         url = request.build_absolute_uri(reverse("landscape:briefing", args=[item.pk]))
-        feed.add_item(title=subject, link=url, unique_id=url, description=text, pubdate=item.created_at,
-                      updateddate=item.created_at)
+        feed.add_item(
+            title=subject,
+            link=url,
+            unique_id=url,
+            description=text,
+            pubdate=item.created_at,
+            updateddate=item.created_at,
+        )
     return HttpResponse(feed.writeString("utf-8"), content_type="application/atom+xml; charset=utf-8")
 
 
@@ -157,5 +216,9 @@ def _atom(request, title: str, link: str, briefings) -> HttpResponse:
 def technology_feed(request, slug: str):
     technology = get_object_or_404(Technology, slug=slug, active=True)
     items = technology.briefings.select_related("technology").order_by("-week")[:30]
-    return _atom(request, _("Landscape briefing: %(tech)s") % {"tech": technology.name},
-                 reverse("taxonomy:detail", args=[slug]), items)
+    return _atom(
+        request,
+        _("Landscape briefing: %(tech)s") % {"tech": technology.name},
+        reverse("taxonomy:detail", args=[slug]),
+        items,
+    )

@@ -37,7 +37,9 @@ def _stored_counts() -> scoring.Cooccurrence:
     counts = scoring.Cooccurrence()
     cursor = CountCursor.objects.filter(context=ARTICLES).first()
     counts.items = cursor.items if cursor else 0
-    for a, b, together in TechnologyPair.objects.filter(context=ARTICLES).values_list("tech_a_id", "tech_b_id", "together"):
+    for a, b, together in TechnologyPair.objects.filter(context=ARTICLES).values_list(
+        "tech_a_id", "tech_b_id", "together"
+    ):
         if a == b:
             counts.singles[a] = together
         else:
@@ -51,8 +53,9 @@ def settled_max_id(now=None, settle: datetime.timedelta = SETTLE) -> int:
     return last or 0
 
 
-def count_new_articles(full: bool = False, batch_ids: int = BATCH_IDS, now=None,
-                       settle: datetime.timedelta = SETTLE) -> dict[str, int]:
+def count_new_articles(
+    full: bool = False, batch_ids: int = BATCH_IDS, now=None, settle: datetime.timedelta = SETTLE
+) -> dict[str, int]:
     """Add the articles after the cursor to the article co-occurrence counts (all when `full`).
     `settle=0` is for runs where nothing else writes articles (`make demo`, after an ingest)."""
     if full:
@@ -104,7 +107,8 @@ def refresh_recent_window(weeks: int = RECENT_WEEKS) -> int:
     latest_article: dict[int, int] = {}  # cluster -> its newest article in the window (the link target)
     if start is not None:
         rows = ArticleTechnology.objects.filter(article__published_at__gte=start).values_list(
-            "technology_id", "article__cluster_id", "article__source_id", "article__language", "article_id")
+            "technology_id", "article__cluster_id", "article__source_id", "article__language", "article_id"
+        )
         for tech, cluster, source, language, article in rows.iterator(chunk_size=5000):
             if cluster:
                 clusters[tech][cluster] += 1
@@ -117,13 +121,23 @@ def refresh_recent_window(weeks: int = RECENT_WEEKS) -> int:
     rows = list(TechnologyLandscape.objects.select_for_update())
     for row in rows:
         tech = row.technology_id
-        row.top_clusters = [{"id": c, "title": cluster_rows[c].title, "articles": n, "article_id": latest_article[c],
-                             "size": cluster_rows[c].size,
-                             "first_published_at": cluster_rows[c].first_published_at.isoformat()
-                             if cluster_rows[c].first_published_at else None}
-                            for c, n in clusters[tech].most_common(TOP) if c in cluster_rows]
-        row.top_sources = [{"id": s, "name": source_names.get(s, "?"), "articles": n}
-                           for s, n in sources[tech].most_common(TOP)]
+        row.top_clusters = [
+            {
+                "id": c,
+                "title": cluster_rows[c].title,
+                "articles": n,
+                "article_id": latest_article[c],
+                "size": cluster_rows[c].size,
+                "first_published_at": cluster_rows[c].first_published_at.isoformat()
+                if cluster_rows[c].first_published_at
+                else None,
+            }
+            for c, n in clusters[tech].most_common(TOP)
+            if c in cluster_rows
+        ]
+        row.top_sources = [
+            {"id": s, "name": source_names.get(s, "?"), "articles": n} for s, n in sources[tech].most_common(TOP)
+        ]
         row.languages = dict(languages[tech].most_common())
         row.global_refreshed_at = timezone.now()
     TechnologyLandscape.objects.bulk_update(rows, ["top_clusters", "top_sources", "languages", "global_refreshed_at"])

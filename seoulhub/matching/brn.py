@@ -40,18 +40,27 @@ def validate_brn(raw: str) -> str:
     if not brn:
         raise InvalidBRN("business registration number is empty: it must have 10 digits", "empty")
     if not brn.isascii() or not brn.isdigit():
-        raise InvalidBRN(f"business registration number '{raw}' must contain only digits (and hyphens)", "digits",
-                         raw=raw)
+        raise InvalidBRN(
+            f"business registration number '{raw}' must contain only digits (and hyphens)", "digits", raw=raw
+        )
     if len(brn) != 10:
-        raise InvalidBRN(f"business registration number '{raw}' must have 10 digits, not {len(brn)}", "length",
-                         raw=raw, count=len(brn))
+        raise InvalidBRN(
+            f"business registration number '{raw}' must have 10 digits, not {len(brn)}",
+            "length",
+            raw=raw,
+            count=len(brn),
+        )
     expected = brn_check_digit(brn[:9])
     if int(brn[9]) != expected:
-        raise InvalidBRN(f"business registration number '{raw}' fails its check digit (last digit should be {expected})",
-                         "check_digit", raw=raw, expected=expected)
+        raise InvalidBRN(
+            f"business registration number '{raw}' fails its check digit (last digit should be {expected})",
+            "check_digit",
+            raw=raw,
+            expected=expected,
+        )
     return brn
 
 
 def format_brn(brn: str) -> str:
-    """"1234567890" -> "123-45-67890"."""
+    """ "1234567890" -> "123-45-67890"."""
     return f"{brn[:3]}-{brn[3:5]}-{brn[5:]}" if len(brn) == 10 else brn

@@ -168,14 +168,19 @@ def _consortium(members: list[FirmProfile], need: frozenset[str]) -> Consortium:
     backed = [f for f in members if reference_relevance(f, need)]
     if backed:
         reasons.append(Reason("references", tuple(str(f.name) for f in backed)))
-    return Consortium(members=members, cost=round(sum(firm_cost(f, need) for f in members), 6),
-                      assignment=assignment, reasons=reasons)
+    return Consortium(
+        members=members, cost=round(sum(firm_cost(f, need) for f in members), 6), assignment=assignment, reasons=reasons
+    )
 
 
-def propose_consortia(required: Iterable[str], firms: Iterable[FirmProfile], k: int = 3,
-                      max_members: int | None = None,
-                      exact_max_candidates: int = CONSORTIUM_EXACT_MAX_CANDIDATES,
-                      node_limit: int = CONSORTIUM_NODE_LIMIT) -> ConsortiumPlan:
+def propose_consortia(
+    required: Iterable[str],
+    firms: Iterable[FirmProfile],
+    k: int = 3,
+    max_members: int | None = None,
+    exact_max_candidates: int = CONSORTIUM_EXACT_MAX_CANDIDATES,
+    node_limit: int = CONSORTIUM_NODE_LIMIT,
+) -> ConsortiumPlan:
     """The k best consortia for the required technologies (fewest firms, then best references)."""
     need = frozenset(required)
     candidates = _reduce_candidates(need, firms, keep=k)
@@ -191,18 +196,22 @@ def propose_consortia(required: Iterable[str], firms: Iterable[FirmProfile], k: 
         if not result.complete and max_members is None:
             # Stopped early: greedy guarantees H(d) x optimum, and we keep whichever is cheaper first.
             greedy = greedy_cover(need, sets, costs)
-            covers = sorted({frozenset(c.members): c for c in [*result.covers, *greedy.covers]}.values(),
-                            key=lambda c: (c.cost, len(c.members)))[:k]
+            covers = sorted(
+                {frozenset(c.members): c for c in [*result.covers, *greedy.covers]}.values(),
+                key=lambda c: (c.cost, len(c.members)),
+            )[:k]
             result.covers, result.method, result.ratio_bound = covers, "exact-stopped", greedy.ratio_bound
     else:
         result = greedy_cover(need, sets, costs)
     consortia = [_consortium([by_id[m] for m in cover.members], need) for cover in result.covers if cover.members]
-    return ConsortiumPlan(need, consortia, result.uncoverable, result.method, result.ratio_bound,
-                          result.complete, len(candidates))
+    return ConsortiumPlan(
+        need, consortia, result.uncoverable, result.method, result.ratio_bound, result.complete, len(candidates)
+    )
 
 
-def demands_for_firm(firm: FirmProfile, demands: Iterable[tuple[Hashable, Iterable[str]]],
-                     firms: Iterable[FirmProfile]) -> list[DemandFit]:
+def demands_for_firm(
+    firm: FirmProfile, demands: Iterable[tuple[Hashable, Iterable[str]]], firms: Iterable[FirmProfile]
+) -> list[DemandFit]:
     """For each demand the firm contributes to: can it answer alone, or which partners complete it.
 
     Demands with no required technologies (open calls) are answerable alone by anyone.

@@ -17,9 +17,30 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .rules import (AGE_MAX, AGE_MIN, CERT, DISTRICT, ELIGIBLE, EMP_MAX, EMP_MIN, FAIL, KSIC, MANUAL,
-                    NEEDS_CHECK, NOT_ELIGIBLE, REGION, REV_MAX, REV_MIN, RULE_KINDS, STAGE, FirmProfile, Rule,
-                    Verdict, check, overall)
+from .rules import (
+    AGE_MAX,
+    AGE_MIN,
+    CERT,
+    DISTRICT,
+    ELIGIBLE,
+    EMP_MAX,
+    EMP_MIN,
+    FAIL,
+    KSIC,
+    MANUAL,
+    NEEDS_CHECK,
+    NOT_ELIGIBLE,
+    REGION,
+    REV_MAX,
+    REV_MIN,
+    RULE_KINDS,
+    STAGE,
+    FirmProfile,
+    Rule,
+    Verdict,
+    check,
+    overall,
+)
 
 # Ranking weights: technology fit dominates because the taxonomy tags are the most specific signal;
 # text similarity catches what the tags miss; the deadline breaks ties towards what closes soon.
@@ -85,8 +106,9 @@ def expand(technologies: frozenset[str], parents: dict[str, str | None]) -> froz
     return frozenset(found)
 
 
-def expand_confidence(technologies: frozenset[str], confidence: dict[str, float],
-                      parents: dict[str, str | None]) -> dict[str, float]:
+def expand_confidence(
+    technologies: frozenset[str], confidence: dict[str, float], parents: dict[str, str | None]
+) -> dict[str, float]:
     """Each technology and ancestor with the best confidence of a tag under it, so a KSIC-default
     tag (0.3) adds less to the technology fit than one the firm declared or its products show."""
     weights: dict[str, float] = {}
@@ -102,9 +124,15 @@ def expand_confidence(technologies: frozenset[str], confidence: dict[str, float]
 
 
 class Matcher:
-    def __init__(self, firms: list[FirmProfile], programmes: list[ProgrammeProfile],
-                 firm_vectors: np.ndarray | None = None, programme_vectors: np.ndarray | None = None,
-                 tech_parents: dict[str, str | None] | None = None, today: datetime.date | None = None):
+    def __init__(
+        self,
+        firms: list[FirmProfile],
+        programmes: list[ProgrammeProfile],
+        firm_vectors: np.ndarray | None = None,
+        programme_vectors: np.ndarray | None = None,
+        tech_parents: dict[str, str | None] | None = None,
+        today: datetime.date | None = None,
+    ):
         self.firms = list(firms)
         self.programmes = list(programmes)
         self.today = today or datetime.date.today()
@@ -130,8 +158,10 @@ class Matcher:
         return vectors / np.where(norms == 0, 1, norms)
 
     def _build_tech(self):
-        slugs = sorted({s for f in self.firms for s in expand(f.technologies, self.parents)}
-                       | {s for p in self.programmes for s in p.technologies})
+        slugs = sorted(
+            {s for f in self.firms for s in expand(f.technologies, self.parents)}
+            | {s for p in self.programmes for s in p.technologies}
+        )
         self.tech_slugs = slugs
         column = {s: i for i, s in enumerate(slugs)}
         self.firm_tech = np.zeros((len(self.firms), len(slugs)), dtype=np.float32)
@@ -170,8 +200,12 @@ class Matcher:
         self.f_age = numbers(f.age_years for f in firms)
         self.f_emp = numbers(f.employees for f in firms)
         self.f_rev_low = numbers(f.revenue_range[0] if f.revenue_range else None for f in firms)
-        self.f_rev_high = numbers(f.revenue_range[1] if f.revenue_range and f.revenue_range[1] is not None
-                                  else (np.inf if f.revenue_range else None) for f in firms)
+        self.f_rev_high = numbers(
+            f.revenue_range[1]
+            if f.revenue_range and f.revenue_range[1] is not None
+            else (np.inf if f.revenue_range else None)
+            for f in firms
+        )
         self.f_region = _Categorical(f.region for f in firms)
         self.f_district = _Categorical(f.district for f in firms)
         self.f_section = _Categorical(f.ksic_section for f in firms)
@@ -201,18 +235,32 @@ class Matcher:
             verdicts.append(verdict)
         return verdicts
 
-    def _match(self, i: int, j: int, tech: float, text: float, verdicts: list[Verdict] | None = None,
-               firm_technologies: frozenset[str] | None = None) -> Match:
+    def _match(
+        self,
+        i: int,
+        j: int,
+        tech: float,
+        text: float,
+        verdicts: list[Verdict] | None = None,
+        firm_technologies: frozenset[str] | None = None,
+    ) -> Match:
         firm, programme = self.firms[i], self.programmes[j]
         verdicts = verdicts if verdicts is not None else self._verdicts(j, firm)
         if firm_technologies is None:
             firm_technologies = expand(firm.technologies, self.parents)
         tech, text = float(tech), float(text)
         deadline = float(self._deadline[j])
-        return Match(programme.id, firm.id, overall(verdicts), verdicts,
-                     score=W_TECH * tech + W_TEXT * text + W_DEADLINE * deadline,
-                     tech_fit=tech, text_similarity=text, deadline_score=deadline,
-                     shared_technologies=sorted(programme.technologies & firm_technologies))
+        return Match(
+            programme.id,
+            firm.id,
+            overall(verdicts),
+            verdicts,
+            score=W_TECH * tech + W_TEXT * text + W_DEADLINE * deadline,
+            tech_fit=tech,
+            text_similarity=text,
+            deadline_score=deadline,
+            shared_technologies=sorted(programme.technologies & firm_technologies),
+        )
 
     # ---- queries ------------------------------------------------------------------------------
     def for_firm(self, firm_id: int, include_closed: bool = False, include_ineligible: bool = False) -> list[Match]:
@@ -250,7 +298,9 @@ class Matcher:
         """Firms that qualify for one programme (eligible, then needing a check), best fit first."""
         j = self.programme_index[programme_id]
         statuses = self.programme_statuses(j)
-        tech = np.einsum("ij,j->i", self.firm_tech, self.programme_tech[j], optimize=False) / self._programme_tech_size[j]
+        tech = (
+            np.einsum("ij,j->i", self.firm_tech, self.programme_tech[j], optimize=False) / self._programme_tech_size[j]
+        )
         if self.firm_vectors is not None and self.programme_vectors is not None:
             text = np.clip(np.einsum("ij,j->i", self.firm_vectors, self.programme_vectors[j], optimize=False), 0, 1)
         else:
@@ -262,8 +312,11 @@ class Matcher:
 
     def eligibility_matrix(self) -> np.ndarray:
         """(programmes x firms) status codes for every pair."""
-        return np.stack([self.programme_statuses(j) for j in range(len(self.programmes))]) if self.programmes \
+        return (
+            np.stack([self.programme_statuses(j) for j in range(len(self.programmes))])
+            if self.programmes
             else np.zeros((0, len(self.firms)), dtype=np.int8)
+        )
 
     def score_matrix(self) -> np.ndarray:
         """(programmes x firms) ranking scores for every pair."""
@@ -322,7 +375,6 @@ class Matcher:
         if kind == MANUAL:
             return np.ones(n, dtype=np.int8)
         raise ValueError(f"no vectorised check for rule kind {kind!r}")
-
 
 
 class _Categorical:

@@ -25,14 +25,21 @@ KSIC, CERT, STAGE, MANUAL = "ksic", "cert", "stage", "manual"
 RULE_KINDS = (REGION, DISTRICT, KSIC, STAGE, AGE_MAX, AGE_MIN, EMP_MAX, EMP_MIN, REV_MAX, REV_MIN, CERT, MANUAL)
 
 CERT_NAMES = {
-    "venture": ("벤처기업", "venture company"), "innobiz": ("이노비즈", "INNOBIZ"),
-    "mainbiz": ("메인비즈", "MAINBIZ"), "social": ("사회적기업", "social enterprise"),
-    "women": ("여성기업", "women-owned business"), "research_lab": ("기업부설연구소", "corporate research institute"),
+    "venture": ("벤처기업", "venture company"),
+    "innobiz": ("이노비즈", "INNOBIZ"),
+    "mainbiz": ("메인비즈", "MAINBIZ"),
+    "social": ("사회적기업", "social enterprise"),
+    "women": ("여성기업", "women-owned business"),
+    "research_lab": ("기업부설연구소", "corporate research institute"),
     "gs": ("GS인증", "GS certification"),
 }
 STAGE_NAMES = {
-    "pre_startup": ("예비창업", "pre-startup"), "startup": ("창업기", "startup"), "growth": ("성장기", "growth"),
-    "sme": ("중소기업", "SME"), "midsize": ("중견기업", "mid-sized company"), "listed": ("상장기업", "listed company"),
+    "pre_startup": ("예비창업", "pre-startup"),
+    "startup": ("창업기", "startup"),
+    "growth": ("성장기", "growth"),
+    "sme": ("중소기업", "SME"),
+    "midsize": ("중견기업", "mid-sized company"),
+    "listed": ("상장기업", "listed company"),
     "large": ("대기업", "large company"),
 }
 
@@ -114,14 +121,19 @@ def _numeric(rule: Rule, value: int | None, label_ko: str, label_en: str, unit_k
     if value is None:
         bound_ko = f"{limit}{unit_ko} {'이내' if upper else '이상'}"
         bound_en = f"{'at most' if upper else 'at least'} {limit} {unit_en}".rstrip()
-        return Verdict(rule.kind, UNKNOWN, f"{label_ko} 정보 없음 (조건: {bound_ko}) ?",
-                       f"{label_en} unknown (needs {bound_en}) ?")
+        return Verdict(
+            rule.kind, UNKNOWN, f"{label_ko} 정보 없음 (조건: {bound_ko}) ?", f"{label_en} unknown (needs {bound_en}) ?"
+        )
     ok = _cmp(value, limit, upper, inclusive)
     op = _op(upper, inclusive, ok)
     status = PASS if ok else FAIL
     en_unit = f" {unit_en}" if unit_en else ""
-    return Verdict(rule.kind, status, f"{label_ko} {value}{unit_ko} {op} {limit}{unit_ko} {MARK[status]}",
-                   f"{label_en} {value}{en_unit} {op} {limit}{en_unit} {MARK[status]}")
+    return Verdict(
+        rule.kind,
+        status,
+        f"{label_ko} {value}{unit_ko} {op} {limit}{unit_ko} {MARK[status]}",
+        f"{label_en} {value}{en_unit} {op} {limit}{en_unit} {MARK[status]}",
+    )
 
 
 def _revenue(rule: Rule, firm: FirmProfile) -> Verdict:
@@ -129,9 +141,13 @@ def _revenue(rule: Rule, firm: FirmProfile) -> Verdict:
     limit: int = rule.params["max" if upper else "min"]
     inclusive = rule.params.get("inclusive", True)
     cond_ko = f"{_krw_ko(limit)} {('이하' if inclusive else '미만') if upper else ('이상' if inclusive else '초과')}"
-    cond_en = f"{('at most' if inclusive else 'under') if upper else ('at least' if inclusive else 'over')} {_krw_en(limit)}"
+    cond_en = (
+        f"{('at most' if inclusive else 'under') if upper else ('at least' if inclusive else 'over')} {_krw_en(limit)}"
+    )
     if firm.revenue_range is None:
-        return Verdict(rule.kind, UNKNOWN, f"매출 정보 없음 (조건: {cond_ko}) ?", f"revenue unknown (needs {cond_en}) ?")
+        return Verdict(
+            rule.kind, UNKNOWN, f"매출 정보 없음 (조건: {cond_ko}) ?", f"revenue unknown (needs {cond_en}) ?"
+        )
     low, high = firm.revenue_range
     band_ko = f"{_krw_ko(low)}~{_krw_ko(high)}" if high else f"{_krw_ko(low)} 이상"
     band_en = f"{_krw_en(low)}-{_krw_en(high)}" if high else f"over {_krw_en(low)}"
@@ -143,8 +159,12 @@ def _revenue(rule: Rule, firm: FirmProfile) -> Verdict:
         ok = low >= limit if inclusive else low > limit
         bad = high is not None and high <= limit
     status = PASS if ok else FAIL if bad else UNKNOWN
-    return Verdict(rule.kind, status, f"매출 {band_ko} / 조건 {cond_ko} {MARK[status]}",
-                   f"revenue {band_en} / needs {cond_en} {MARK[status]}")
+    return Verdict(
+        rule.kind,
+        status,
+        f"매출 {band_ko} / 조건 {cond_ko} {MARK[status]}",
+        f"revenue {band_en} / needs {cond_en} {MARK[status]}",
+    )
 
 
 def check(rule: Rule, firm: FirmProfile) -> Verdict:
@@ -162,50 +182,82 @@ def check(rule: Rule, firm: FirmProfile) -> Verdict:
             return Verdict(kind, PASS, "전국 대상 ✓", "open nationwide ✓")
         shown = "·".join(regions)
         if firm.region is None:
-            return Verdict(kind, UNKNOWN, f"소재지 정보 없음 (대상 지역: {shown}) ?", f"location unknown (regions: {shown}) ?")
+            return Verdict(
+                kind, UNKNOWN, f"소재지 정보 없음 (대상 지역: {shown}) ?", f"location unknown (regions: {shown}) ?"
+            )
         ok = firm.region in regions
-        return Verdict(kind, PASS if ok else FAIL,
-                       f"소재지 {firm.region} {'∈' if ok else '∉'} {shown} {MARK[PASS if ok else FAIL]}",
-                       f"located in {firm.region} {'∈' if ok else '∉'} {shown} {MARK[PASS if ok else FAIL]}")
+        return Verdict(
+            kind,
+            PASS if ok else FAIL,
+            f"소재지 {firm.region} {'∈' if ok else '∉'} {shown} {MARK[PASS if ok else FAIL]}",
+            f"located in {firm.region} {'∈' if ok else '∉'} {shown} {MARK[PASS if ok else FAIL]}",
+        )
     if kind == DISTRICT:
         districts = list(p.get("districts", []))
         shown = "·".join(districts)
         if firm.district is None:
-            return Verdict(kind, UNKNOWN, f"소재 구 정보 없음 (대상: {shown}) ?", f"district unknown (districts: {shown}) ?")
+            return Verdict(
+                kind, UNKNOWN, f"소재 구 정보 없음 (대상: {shown}) ?", f"district unknown (districts: {shown}) ?"
+            )
         ok = firm.district in districts
         status = PASS if ok else FAIL
-        return Verdict(kind, status, f"소재 구 {firm.district} {'∈' if ok else '∉'} {shown} {MARK[status]}",
-                       f"district {firm.district} {'∈' if ok else '∉'} {shown} {MARK[status]}")
+        return Verdict(
+            kind,
+            status,
+            f"소재 구 {firm.district} {'∈' if ok else '∉'} {shown} {MARK[status]}",
+            f"district {firm.district} {'∈' if ok else '∉'} {shown} {MARK[status]}",
+        )
     if kind == KSIC:
         sections = list(p.get("sections", []))
         shown = ",".join(sections)
         if firm.ksic_section is None:
-            return Verdict(kind, UNKNOWN, f"업종(KSIC) 정보 없음 (대상 대분류: {shown}) ?", f"industry (KSIC) unknown (sections: {shown}) ?")
+            return Verdict(
+                kind,
+                UNKNOWN,
+                f"업종(KSIC) 정보 없음 (대상 대분류: {shown}) ?",
+                f"industry (KSIC) unknown (sections: {shown}) ?",
+            )
         ok = firm.ksic_section in sections
         status = PASS if ok else FAIL
-        return Verdict(kind, status, f"업종 대분류 {firm.ksic_section} {'∈' if ok else '∉'} {{{shown}}} {MARK[status]}",
-                       f"KSIC section {firm.ksic_section} {'∈' if ok else '∉'} {{{shown}}} {MARK[status]}")
+        return Verdict(
+            kind,
+            status,
+            f"업종 대분류 {firm.ksic_section} {'∈' if ok else '∉'} {{{shown}}} {MARK[status]}",
+            f"KSIC section {firm.ksic_section} {'∈' if ok else '∉'} {{{shown}}} {MARK[status]}",
+        )
     if kind == CERT:
         wanted = list(p.get("any", []))
         names_ko = "·".join(CERT_NAMES.get(c, (c, c))[0] for c in wanted)
         names_en = ", ".join(CERT_NAMES.get(c, (c, c))[1] for c in wanted)
         held = [c for c in wanted if c in firm.certifications]
         if held:
-            return Verdict(kind, PASS, f"인증 보유: {CERT_NAMES.get(held[0], (held[0],))[0]} ✓",
-                           f"holds {CERT_NAMES.get(held[0], (held[0], held[0]))[1]} ✓")
+            return Verdict(
+                kind,
+                PASS,
+                f"인증 보유: {CERT_NAMES.get(held[0], (held[0],))[0]} ✓",
+                f"holds {CERT_NAMES.get(held[0], (held[0], held[0]))[1]} ✓",
+            )
         # Certifications are recorded only when the firm says so: absence is unknown, not a no.
-        return Verdict(kind, UNKNOWN, f"인증 확인 필요: {names_ko} 중 하나 ?", f"certification to confirm: one of {names_en} ?")
+        return Verdict(
+            kind, UNKNOWN, f"인증 확인 필요: {names_ko} 중 하나 ?", f"certification to confirm: one of {names_en} ?"
+        )
     if kind == STAGE:
         wanted = list(p.get("any", []))
         names_ko = "·".join(STAGE_NAMES.get(s, (s, s))[0] for s in wanted)
         names_en = ", ".join(STAGE_NAMES.get(s, (s, s))[1] for s in wanted)
         if firm.stage is None:
-            return Verdict(kind, UNKNOWN, f"기업 단계 정보 없음 (대상: {names_ko}) ?", f"stage unknown (for: {names_en}) ?")
+            return Verdict(
+                kind, UNKNOWN, f"기업 단계 정보 없음 (대상: {names_ko}) ?", f"stage unknown (for: {names_en}) ?"
+            )
         ok = firm.stage in wanted
         status = PASS if ok else FAIL
         stage_ko, stage_en = STAGE_NAMES.get(firm.stage, (firm.stage, firm.stage))
-        return Verdict(kind, status, f"기업 단계 {stage_ko} {'∈' if ok else '∉'} {{{names_ko}}} {MARK[status]}",
-                       f"stage {stage_en} {'∈' if ok else '∉'} {{{names_en}}} {MARK[status]}")
+        return Verdict(
+            kind,
+            status,
+            f"기업 단계 {stage_ko} {'∈' if ok else '∉'} {{{names_ko}}} {MARK[status]}",
+            f"stage {stage_en} {'∈' if ok else '∉'} {{{names_en}}} {MARK[status]}",
+        )
     text = rule.source_text or p.get("text", "")
     return Verdict(kind, UNKNOWN, f"확인 필요: {text} ?", f"check manually: {text} ?")
 

@@ -59,8 +59,9 @@ def harmonic(n: int) -> float:
     return sum(1.0 / i for i in range(1, n + 1))
 
 
-def _normalise(universe: Iterable[Hashable], sets: Mapping[Hashable, Iterable[Hashable]],
-               costs: Mapping[Hashable, float] | None) -> tuple[frozenset, dict, dict, frozenset]:
+def _normalise(
+    universe: Iterable[Hashable], sets: Mapping[Hashable, Iterable[Hashable]], costs: Mapping[Hashable, float] | None
+) -> tuple[frozenset, dict, dict, frozenset]:
     target = frozenset(universe)
     useful: dict[Hashable, frozenset] = {}
     weights: dict[Hashable, float] = {}
@@ -78,25 +79,35 @@ def _normalise(universe: Iterable[Hashable], sets: Mapping[Hashable, Iterable[Ha
     return target & reachable, useful, weights, target - reachable
 
 
-def greedy_cover(universe: Iterable[Hashable], sets: Mapping[Hashable, Iterable[Hashable]],
-                 costs: Mapping[Hashable, float] | None = None) -> CoverResult:
+def greedy_cover(
+    universe: Iterable[Hashable],
+    sets: Mapping[Hashable, Iterable[Hashable]],
+    costs: Mapping[Hashable, float] | None = None,
+) -> CoverResult:
     target, useful, weights, uncoverable = _normalise(universe, sets, costs)
     uncovered = set(target)
     chosen: list[Hashable] = []
     total = 0.0
     while uncovered:
         # Ties broken by key order so the answer is deterministic.
-        key = min(useful, key=lambda k: (weights[k] / len(useful[k] & uncovered) if useful[k] & uncovered
-                                         else math.inf, str(k)))
+        key = min(
+            useful,
+            key=lambda k: (weights[k] / len(useful[k] & uncovered) if useful[k] & uncovered else math.inf, str(k)),
+        )
         chosen.append(key)
         total += weights[key]
         uncovered -= useful[key]
     largest = max((len(s) for s in useful.values()), default=0)
     cover = [Cover(tuple(chosen), total)] if target else [Cover((), 0.0)]
-    return CoverResult(covers=cover, method="greedy", uncoverable=uncoverable,
-                       ratio_bound=harmonic(largest) if largest else 1.0,
-                       notes=[f"greedy cost <= H({largest}) = {harmonic(largest):.3f} x optimum "
-                              f"(<= ln({largest}) + 1)"] if largest else [])
+    return CoverResult(
+        covers=cover,
+        method="greedy",
+        uncoverable=uncoverable,
+        ratio_bound=harmonic(largest) if largest else 1.0,
+        notes=[f"greedy cost <= H({largest}) = {harmonic(largest):.3f} x optimum (<= ln({largest}) + 1)"]
+        if largest
+        else [],
+    )
 
 
 def _irredundant(members: tuple, useful: dict, weights: dict, target: frozenset) -> tuple:
@@ -109,9 +120,14 @@ def _irredundant(members: tuple, useful: dict, weights: dict, target: frozenset)
     return tuple(kept)
 
 
-def exact_covers(universe: Iterable[Hashable], sets: Mapping[Hashable, Iterable[Hashable]],
-                 costs: Mapping[Hashable, float] | None = None, k: int = 1,
-                 max_members: int | None = None, node_limit: int = DEFAULT_NODE_LIMIT) -> CoverResult:
+def exact_covers(
+    universe: Iterable[Hashable],
+    sets: Mapping[Hashable, Iterable[Hashable]],
+    costs: Mapping[Hashable, float] | None = None,
+    k: int = 1,
+    max_members: int | None = None,
+    node_limit: int = DEFAULT_NODE_LIMIT,
+) -> CoverResult:
     """The k cheapest irredundant covers (cheapest first; ties by fewer members, then keys)."""
     if k < 1:
         raise SetCoverError("k must be at least 1")
@@ -164,8 +180,10 @@ def exact_covers(universe: Iterable[Hashable], sets: Mapping[Hashable, Iterable[
         if max_members is not None and len(chosen) >= max_members:
             return
         # The element with the fewest remaining options: every cover must contain one of them.
-        element = min((j for j in range(len(elements)) if (uncovered >> j) & 1),
-                      key=lambda j: ((covering_mask[j] & ~banned).bit_count(), j))
+        element = min(
+            (j for j in range(len(elements)) if (uncovered >> j) & 1),
+            key=lambda j: ((covering_mask[j] & ~banned).bit_count(), j),
+        )
         options = [i for i in covering[element] if not (banned >> i) & 1]
         if not options or cost + lower_bound(uncovered, banned) >= kth_best() - 1e-9:
             return
@@ -177,13 +195,25 @@ def exact_covers(universe: Iterable[Hashable], sets: Mapping[Hashable, Iterable[
     search((), 0, (1 << len(elements)) - 1, 0.0)
     ordered = sorted(found.values(), key=lambda c: (c.cost, len(c.members), [str(m) for m in c.members]))
     notes = [] if complete else [f"search stopped after {node_limit} nodes; covers may not be optimal"]
-    return CoverResult(covers=ordered[:k], method="exact", uncoverable=uncoverable, complete=complete,
-                       nodes=nodes, ratio_bound=1.0 if complete else math.inf, notes=notes)
+    return CoverResult(
+        covers=ordered[:k],
+        method="exact",
+        uncoverable=uncoverable,
+        complete=complete,
+        nodes=nodes,
+        ratio_bound=1.0 if complete else math.inf,
+        notes=notes,
+    )
 
 
-def solve(universe: Iterable[Hashable], sets: Mapping[Hashable, Iterable[Hashable]],
-          costs: Mapping[Hashable, float] | None = None, k: int = 1, max_members: int | None = None,
-          exact_max_candidates: int = EXACT_MAX_CANDIDATES) -> CoverResult:
+def solve(
+    universe: Iterable[Hashable],
+    sets: Mapping[Hashable, Iterable[Hashable]],
+    costs: Mapping[Hashable, float] | None = None,
+    k: int = 1,
+    max_members: int | None = None,
+    exact_max_candidates: int = EXACT_MAX_CANDIDATES,
+) -> CoverResult:
     """Exact when at most `exact_max_candidates` candidates cover something required, else greedy."""
     target = frozenset(universe)
     relevant = sum(1 for members in sets.values() if frozenset(members) & target)

@@ -24,7 +24,18 @@ class DigitalSectorAdmin(admin.ModelAdmin):
 class KPIInline(admin.TabularInline):
     model = KPI
     extra = 0
-    fields = ["name_ko", "name_en", "unit", "computation", "value", "value_as_of", "target", "target_note", "source", "order"]
+    fields = [
+        "name_ko",
+        "name_en",
+        "unit",
+        "computation",
+        "value",
+        "value_as_of",
+        "target",
+        "target_note",
+        "source",
+        "order",
+    ]
 
 
 @admin.register(PolicyRole)

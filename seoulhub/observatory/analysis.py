@@ -61,8 +61,11 @@ class IndicatorTable:
 def find_district(code: str) -> District | None:
     """By administrative code (11680), else KOSTAT census code (where no administrative code has
     the same number: the schemes share 11140, 11170, 11200 and 11230), else Korean name."""
-    return (District.objects.filter(adm_code=code).first() or District.objects.filter(kostat_code=code).first()
-            or District.objects.filter(name_ko=code).first())
+    return (
+        District.objects.filter(adm_code=code).first()
+        or District.objects.filter(kostat_code=code).first()
+        or District.objects.filter(name_ko=code).first()
+    )
 
 
 def default_source() -> str:
@@ -87,12 +90,18 @@ def sector_choices(source: str) -> list[tuple[str, str]]:
         digital = [(key, label) for key, label in digital if sector_years(key)[0]]
     choices += digital
     if source == STATS:
-        codes = (IndustryStat.objects.exclude(ksic_code=TOTAL).values_list("revision", "ksic_code").distinct()
-                 .order_by("revision", "ksic_code"))
+        codes = (
+            IndustryStat.objects.exclude(ksic_code=TOTAL)
+            .values_list("revision", "ksic_code")
+            .distinct()
+            .order_by("revision", "ksic_code")
+        )
         names = {(k.revision, k.code): k.name for k in KsicCode.objects.filter(level__lte=2)}
         for revision, code in codes:
             if len(code) <= 2:
-                choices.append((f"ksic:{revision}:{code}", f"KSIC{revision} {code} {names.get((revision, code), '')}".strip()))
+                choices.append(
+                    (f"ksic:{revision}:{code}", f"KSIC{revision} {code} {names.get((revision, code), '')}".strip())
+                )
     return choices
 
 
@@ -121,13 +130,15 @@ def _memo(cache: dict | None, key, compute):
 def _year_values(year: int, measure: str) -> dict[int, dict[tuple[str, str], int | None]]:
     values: dict[int, dict[tuple[str, str], int | None]] = defaultdict(dict)
     for district_id, revision, code, value in IndustryStat.objects.filter(year=year).values_list(
-            "district_id", "revision", "ksic_code", measure):
+        "district_id", "revision", "ksic_code", measure
+    ):
         values[district_id][(revision, code)] = value
     return values
 
 
-def stat_counts(year: int, sector: str, measure: str, cache: dict | None = None
-                ) -> tuple[dict[int, int | None], dict[int, int | None], set[int]]:
+def stat_counts(
+    year: int, sector: str, measure: str, cache: dict | None = None
+) -> tuple[dict[int, int | None], dict[int, int | None], set[int]]:
     """(sector counts, all-industry totals, districts with incomplete counts), by district id."""
     values = _memo(cache, ("year", year, measure), lambda: _year_values(year, measure))
     prefixes = _memo(cache, ("prefixes", sector), lambda: _prefixes_for(sector))
@@ -167,7 +178,9 @@ def _stat_keys(measure: str) -> dict[int, set[tuple[str, str]]]:
     return keys
 
 
-def sector_years(sector: str, measure: str = "establishments", cache: dict | None = None) -> tuple[list[int], list[int]]:
+def sector_years(
+    sector: str, measure: str = "establishments", cache: dict | None = None
+) -> tuple[list[int], list[int]]:
     """(years with figures for the sector, years where only section J can stand in for it)."""
     keys = _memo(cache, ("keys", measure), lambda: _stat_keys(measure))
     prefixes = _memo(cache, ("prefixes", sector), lambda: _prefixes_for(sector))
@@ -198,12 +211,19 @@ def _proxy_key(year: int, measure: str, cache: dict | None) -> str:
 def _sources(years: list[int]) -> list[dict]:
     from .models import StatImport
 
-    ids = (IndustryStat.objects.filter(year__in=years).exclude(source_import=None).order_by()
-           .values_list("source_import", flat=True).distinct())
+    ids = (
+        IndustryStat.objects.filter(year__in=years)
+        .exclude(source_import=None)
+        .order_by()
+        .values_list("source_import", flat=True)
+        .distinct()
+    )
     sources: dict[tuple[str, str], dict] = {}
     for run in StatImport.objects.filter(pk__in=list(ids)).order_by("-created_at"):
-        sources.setdefault((run.source or run.file_name, run.notes),
-                           {"source": run.source or run.file_name, "notes": run.notes, "imported": run.created_at})
+        sources.setdefault(
+            (run.source or run.file_name, run.notes),
+            {"source": run.source or run.file_name, "notes": run.notes, "imported": run.created_at},
+        )
     return list(sources.values())
 
 
@@ -240,6 +260,7 @@ def digital_firm_filter(prefixes: dict[str, list[str]]):
             revision = ksic_revision or "10"
             return matches(ksic_code, prefixes.get(revision, [])) or ksic_code in inside.get(revision, set())
         return bool(industry_text) and normalise_name(industry_text) in names["10"]
+
     return is_in
 
 
@@ -247,7 +268,11 @@ def registry_counts(sector: str, cache: dict | None = None) -> tuple[dict[int, i
     """Firms of the registry per district id in the sector, all registry firms per district,
     and facts about the registry (total, without district)."""
     Firm = apps.get_model("support", "Firm")
-    rows = _memo(cache, "firms", lambda: list(Firm.objects.values_list("district_id", "ksic__revision", "ksic__code", "industry_text")))
+    rows = _memo(
+        cache,
+        "firms",
+        lambda: list(Firm.objects.values_list("district_id", "ksic__revision", "ksic__code", "industry_text")),
+    )
     prefixes = _prefixes_for(sector) if sector.startswith("digital") else None
     is_in = digital_firm_filter(prefixes) if prefixes is not None else None
     counts: dict[int, int] = defaultdict(int)
@@ -265,8 +290,13 @@ def registry_counts(sector: str, cache: dict | None = None) -> tuple[dict[int, i
     return counts, totals, facts
 
 
-def indicator_table(source: str | None = None, year: int | None = None, sector: str = ALL_DIGITAL,
-                    measure: str = "establishments", cache: dict | None = None) -> IndicatorTable:
+def indicator_table(
+    source: str | None = None,
+    year: int | None = None,
+    sector: str = ALL_DIGITAL,
+    measure: str = "establishments",
+    cache: dict | None = None,
+) -> IndicatorTable:
     source = source if source in (STATS, REGISTRY) else _memo(cache, "source", default_source)
     measure = measure if measure in MEASURES else "establishments"
     labels = dict(_memo(cache, ("choices", source), lambda: sector_choices(source)))
@@ -284,9 +314,11 @@ def indicator_table(source: str | None = None, year: int | None = None, sector: 
         if year is None:
             counts, totals = {}, {}
         else:
+
             def counts_for(a_year):
                 key = _proxy_key(a_year, measure, cache) if a_year in proxied else sector
                 return stat_counts(a_year, key, measure, cache)
+
             counts, totals, incomplete = counts_for(year)
             if year in proxied:
                 table.proxy = PROXY_SECTION
@@ -297,8 +329,11 @@ def indicator_table(source: str | None = None, year: int | None = None, sector: 
                 table.previous_year = earlier_years[-1]
                 earlier, _t, _i = counts_for(table.previous_year)
                 table.series_break = table.previous_year < SURVEY_BREAK_YEAR <= year
-            table.sources = _memo(cache, ("sources", year, table.previous_year),
-                                  lambda: _sources([y for y in (year, table.previous_year) if y]))
+            table.sources = _memo(
+                cache,
+                ("sources", year, table.previous_year),
+                lambda: _sources([y for y in (year, table.previous_year) if y]),
+            )
     else:
         table.measure = "firms"
         counts, totals, facts = registry_counts(sector, cache)
@@ -308,13 +343,22 @@ def indicator_table(source: str | None = None, year: int | None = None, sector: 
             "Counts of firms in the hub's own registry, not official statistics: %(firms)s firms in the "
             "registry, %(without)s of them without a district (KRX listings give only a province), "
             "%(sector_without)s of those in this sector."
-        ) % {"firms": facts["firms"], "without": facts["without_district"], "sector_without": facts["in_sector_without_district"]}
+        ) % {
+            "firms": facts["firms"],
+            "without": facts["without_district"],
+            "sector_without": facts["in_sector_without_district"],
+        }
         in_sector = sum(counts.values())
         districts_in_sector = sum(1 for v in counts.values() if v)
         if in_sector < MIN_REGISTRY_FIRMS or districts_in_sector < MIN_REGISTRY_DISTRICTS:
-            table.too_few = {"firms": facts["firms"], "with_district": facts["firms"] - facts["without_district"],
-                             "in_sector": in_sector, "districts": districts_in_sector,
-                             "min_firms": MIN_REGISTRY_FIRMS, "min_districts": MIN_REGISTRY_DISTRICTS}
+            table.too_few = {
+                "firms": facts["firms"],
+                "with_district": facts["firms"] - facts["without_district"],
+                "in_sector": in_sector,
+                "districts": districts_in_sector,
+                "min_firms": MIN_REGISTRY_FIRMS,
+                "min_districts": MIN_REGISTRY_DISTRICTS,
+            }
     by_id = {d.pk: d for d in districts}
     key = {d.pk: d.adm_code for d in districts}
     results = indicators.district_indicators(
@@ -326,9 +370,18 @@ def indicator_table(source: str | None = None, year: int | None = None, sector: 
     by_code = {d.adm_code: d for d in districts}
     for result in results:
         district = by_code[result.district]
-        table.rows.append({**result.as_dict(), "adm_code": district.adm_code, "kostat_code": district.kostat_code,
-                           "name_ko": district.name_ko, "name_en": district.name_en, "name": district.name,
-                           "total": totals.get(district.pk), "incomplete": district.pk in incomplete})
+        table.rows.append(
+            {
+                **result.as_dict(),
+                "adm_code": district.adm_code,
+                "kostat_code": district.kostat_code,
+                "name_ko": district.name_ko,
+                "name_en": district.name_en,
+                "name": district.name,
+                "total": totals.get(district.pk),
+                "incomplete": district.pk in incomplete,
+            }
+        )
     if sector == ALL_INDUSTRIES:  # the all-industry LQ is 1 everywhere by definition
         for row in table.rows:
             row["location_quotient"] = None
@@ -350,8 +403,12 @@ def plain_note(table: IndicatorTable) -> str:
     if table.proxy:
         parts.append("only KSIC sections are available for this year: the digital industry is section J (정보통신업)")
     if table.series_break:
-        parts.append("growth crosses the 2019->2020 change of the 전국사업체조사 (household businesses counted from 2020)")
+        parts.append(
+            "growth crosses the 2019->2020 change of the 전국사업체조사 (household businesses counted from 2020)"
+        )
     if table.too_few:
-        parts.append(f"only {table.too_few['with_district']} of {table.too_few['firms']} firms have a district: "
-                     "counts only, no share, LQ, rank or concentration")
+        parts.append(
+            f"only {table.too_few['with_district']} of {table.too_few['firms']} firms have a district: "
+            "counts only, no share, LQ, rank or concentration"
+        )
     return "; ".join(parts)

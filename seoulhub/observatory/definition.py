@@ -29,7 +29,7 @@ class SectorDefinition:
 
 @dataclass
 class Translation:
-    full: list[str] = field(default_factory=list)     # 5-digit codes wholly in the sector
+    full: list[str] = field(default_factory=list)  # 5-digit codes wholly in the sector
     partial: list[str] = field(default_factory=list)  # 5-digit codes only partly in it (not counted)
     compact: list[str] = field(default_factory=list)  # `full` with complete groups folded to prefixes
 
@@ -50,7 +50,9 @@ def read_definition(path: Path) -> tuple[str, list[SectorDefinition]]:
                 if code.startswith(other) or other.startswith(code):
                     raise ValueError(f"{path}: {code} ({entry['slug']}) overlaps {other} ({owner})")
             seen_codes[code] = entry["slug"]
-        sectors.append(SectorDefinition(entry["slug"], entry["name_ko"], entry["name_en"], codes, entry.get("note", "")))
+        sectors.append(
+            SectorDefinition(entry["slug"], entry["name_ko"], entry["name_en"], codes, entry.get("note", ""))
+        )
     return revision, sectors
 
 
@@ -59,15 +61,18 @@ def read_concordance(path: Path) -> list[tuple[str, str]]:
     with Path(path).open(encoding="utf-8") as handle:
         reader = csv.reader(handle)
         next(reader)
-        return [(row[0].strip(), row[2].strip()) for row in reader if len(row) > 2 and row[0].strip() and row[2].strip()]
+        return [
+            (row[0].strip(), row[2].strip()) for row in reader if len(row) > 2 and row[0].strip() and row[2].strip()
+        ]
 
 
 def matches(code: str, prefixes: Iterable[str]) -> bool:
     return any(code.startswith(prefix) for prefix in prefixes)
 
 
-def translate(prefixes: Iterable[str], pairs: Iterable[tuple[str, str]],
-              target_codes: Iterable[str] = ()) -> Translation:
+def translate(
+    prefixes: Iterable[str], pairs: Iterable[tuple[str, str]], target_codes: Iterable[str] = ()
+) -> Translation:
     """Carry a sector's prefixes across a concordance given as (source, target) pairs.
 
     `target_codes` are all 5-digit codes of the target revision, used to fold complete groups

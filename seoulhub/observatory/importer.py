@@ -41,9 +41,11 @@ class ImportReport:
 
     def lines(self) -> list[str]:
         verb = "would be" if self.dry_run else "were"
-        out = [f"{self.file_name}: layout {self.layout}, {self.rows_read} statistics read; "
-               f"{self.created} {verb} created, {self.updated} updated, {self.unchanged} unchanged, "
-               f"{len(self.problems)} problems"]
+        out = [
+            f"{self.file_name}: layout {self.layout}, {self.rows_read} statistics read; "
+            f"{self.created} {verb} created, {self.updated} updated, {self.unchanged} unchanged, "
+            f"{len(self.problems)} problems"
+        ]
         out += [f"  skipped: {count} {reason}" for reason, count in self.skipped.items()]
         out += [f"  rejected {problem}" for problem in self.problems]
         return out
@@ -73,31 +75,45 @@ def _resolve_district(row: StatRow, by_name, by_code) -> tuple[District | None, 
         by_its_code = by_code.get(("adm", row.district_adm_code))
         if by_its_code is None:
             return None, _("%(value)r is not the administrative code of a Seoul gu (e.g. 11680 = 강남구)") % {
-                "value": row.district_adm_code}
+                "value": row.district_adm_code
+            }
         if by_its_name is not None and by_its_name != by_its_code:
             return None, _("code %(code)s is %(gu)s but the name says %(name)s") % {
-                "code": row.district_adm_code, "gu": by_its_code.name_ko, "name": name}
+                "code": row.district_adm_code,
+                "gu": by_its_code.name_ko,
+                "name": name,
+            }
         return by_its_code, None
     if row.district_code:
         by_its_code = by_code.get(row.district_code)
         if by_its_code is None:
             return None, _("%(value)r is not the KOSTAT census code of a Seoul gu (e.g. 11230 = 강남구)") % {
-                "value": row.district_code}
+                "value": row.district_code
+            }
         if by_its_name is not None and by_its_name != by_its_code:
             return None, _("code %(code)s is %(gu)s but the name says %(name)s") % {
-                "code": row.district_code, "gu": by_its_code.name_ko, "name": name}
+                "code": row.district_code,
+                "gu": by_its_code.name_ko,
+                "name": name,
+            }
         return by_its_code, None
     if by_its_name is None:
         return None, _("%(value)r is not one of Seoul's 25 gu (expected e.g. 강남구)") % {"value": row.district_name}
     return by_its_name, None
 
 
-def import_stats(data: bytes, file_name: str, *, dry_run: bool = False, user=None, source: str = "",
-                 notes: str = "") -> ImportReport:
+def import_stats(
+    data: bytes, file_name: str, *, dry_run: bool = False, user=None, source: str = "", notes: str = ""
+) -> ImportReport:
     """Parse, validate and store one statistics file. Raises LayoutError for an unreadable file."""
     parsed = parse_stats_file(data, section_names())
-    report = ImportReport(file_name=file_name, layout=parsed.layout, dry_run=dry_run,
-                          problems=list(parsed.problems), skipped=dict(parsed.skipped))
+    report = ImportReport(
+        file_name=file_name,
+        layout=parsed.layout,
+        dry_run=dry_run,
+        problems=list(parsed.problems),
+        skipped=dict(parsed.skipped),
+    )
     by_name, by_code = _district_lookup()
     known_codes = set(KsicCode.objects.values_list("revision", "code"))
     accepted: dict[tuple, tuple[StatRow, District]] = {}
@@ -108,16 +124,25 @@ def import_stats(data: bytes, file_name: str, *, dry_run: bool = False, user=Non
             report.problems.append(RowProblem(row.line, parsed.district_column, error))
             continue
         if row.ksic_code != TOTAL and (row.revision, row.ksic_code) not in known_codes:
-            report.problems.append(RowProblem(row.line, parsed.code_column,
-                                              _("%(value)r is not a KSIC rev. %(revision)s code") % {
-                                                  "value": row.ksic_code, "revision": row.revision}))
+            report.problems.append(
+                RowProblem(
+                    row.line,
+                    parsed.code_column,
+                    _("%(value)r is not a KSIC rev. %(revision)s code")
+                    % {"value": row.ksic_code, "revision": row.revision},
+                )
+            )
             continue
         key = (row.year, district.pk, row.revision, row.ksic_code)
         if key in accepted:
-            report.problems.append(RowProblem(row.line, parsed.code_column,
-                                              _("%(gu)s %(year)s %(code)s repeats line %(line)s") % {
-                                                  "gu": district.name_ko, "year": row.year, "code": row.ksic_code,
-                                                  "line": first_line[key]}))
+            report.problems.append(
+                RowProblem(
+                    row.line,
+                    parsed.code_column,
+                    _("%(gu)s %(year)s %(code)s repeats line %(line)s")
+                    % {"gu": district.name_ko, "year": row.year, "code": row.ksic_code, "line": first_line[key]},
+                )
+            )
             continue
         accepted[key] = (row, district)
         first_line[key] = row.line
@@ -133,16 +158,33 @@ def import_stats(data: bytes, file_name: str, *, dry_run: bool = False, user=Non
         record = None
         if not dry_run:
             record = StatImport.objects.create(
-                file_name=file_name[:300], sha256=hashlib.sha256(data).hexdigest(), layout=parsed.layout,
-                source=source[:300], notes=notes, imported_by=user if getattr(user, "pk", None) else None)
+                file_name=file_name[:300],
+                sha256=hashlib.sha256(data).hexdigest(),
+                layout=parsed.layout,
+                source=source[:300],
+                notes=notes,
+                imported_by=user if getattr(user, "pk", None) else None,
+            )
         to_create, to_update = [], []
         for key, (row, district) in accepted.items():
-            values = {"ksic_name": row.ksic_name[:200], "establishments": row.establishments,
-                      "workers": row.workers, "workers_suppressed": row.workers_suppressed}
+            values = {
+                "ksic_name": row.ksic_name[:200],
+                "establishments": row.establishments,
+                "workers": row.workers,
+                "workers_suppressed": row.workers_suppressed,
+            }
             stat = existing.get(key)
             if stat is None:
-                to_create.append(IndustryStat(year=row.year, district=district, revision=row.revision,
-                                              ksic_code=row.ksic_code, source_import=record, **values))
+                to_create.append(
+                    IndustryStat(
+                        year=row.year,
+                        district=district,
+                        revision=row.revision,
+                        ksic_code=row.ksic_code,
+                        source_import=record,
+                        **values,
+                    )
+                )
             elif any(getattr(stat, name) != value for name, value in values.items()):
                 for name, value in values.items():
                     setattr(stat, name, value)
@@ -153,8 +195,11 @@ def import_stats(data: bytes, file_name: str, *, dry_run: bool = False, user=Non
         report.created, report.updated = len(to_create), len(to_update)
         if record is not None:
             IndustryStat.objects.bulk_create(to_create, batch_size=500)
-            IndustryStat.objects.bulk_update(to_update, ["ksic_name", "establishments", "workers",
-                                                         "workers_suppressed", "source_import"], batch_size=500)
+            IndustryStat.objects.bulk_update(
+                to_update,
+                ["ksic_name", "establishments", "workers", "workers_suppressed", "source_import"],
+                batch_size=500,
+            )
             record.rows_read = report.rows_read
             record.created, record.updated, record.unchanged = report.created, report.updated, report.unchanged
             record.rejected = len({p.line for p in report.problems})

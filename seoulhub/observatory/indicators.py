@@ -39,8 +39,9 @@ def annual_growth_rate(current: float | None, earlier: float | None, years: int)
     return (current / earlier) ** (1 / years) - 1
 
 
-def location_quotient(local_sector: float | None, local_total: float | None,
-                      city_sector: float | None, city_total: float | None) -> float | None:
+def location_quotient(
+    local_sector: float | None, local_total: float | None, city_sector: float | None, city_total: float | None
+) -> float | None:
     """LQ > 1: the sector is more concentrated in the district than in Seoul as a whole."""
     local_share = share(local_sector, local_total)
     city_share = share(city_sector, city_total)
@@ -122,7 +123,8 @@ def district_indicators(
                 growth=growth(count, earlier),
                 annual_growth=annual_growth_rate(count, earlier, years_between),
                 location_quotient=location_quotient(count, (totals or {}).get(district), city_sector, city_total)
-                if city_total is not None else None,
+                if city_total is not None
+                else None,
                 rank=ranking.get(district),
             )
         )

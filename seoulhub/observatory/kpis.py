@@ -48,6 +48,7 @@ def computation(name: str, label, unit, description, role: str):
     def register(function):
         REGISTRY[name] = Computation(name, label, unit, description, role, function)
         return function
+
     return register
 
 
@@ -91,14 +92,24 @@ def start_of_week(now: datetime.datetime) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(monday, datetime.time.min), timezone.get_current_timezone())
 
 
-@computation("firms_registered", _("Firms in the registry"), _("firms"),
-             _("every firm in the hub's firm registry"), "accelerator")
+@computation(
+    "firms_registered",
+    _("Firms in the registry"),
+    _("firms"),
+    _("every firm in the hub's firm registry"),
+    "accelerator",
+)
 def firms_registered(now):
     return model("support.Firm").objects.filter(created_at__lte=recorded_by(now)).count()
 
 
-@computation("programmes_open", _("Support programmes open for application"), _("programmes"),
-             _("programmes whose application window includes today"), "accelerator")
+@computation(
+    "programmes_open",
+    _("Support programmes open for application"),
+    _("programmes"),
+    _("programmes whose application window includes today"),
+    "accelerator",
+)
 def programmes_open(now):
     from django.db.models import Q
 
@@ -107,29 +118,49 @@ def programmes_open(now):
     return Programme.objects.filter(Q(opens_on__isnull=True) | Q(opens_on__lte=today), closes_on__gte=today).count()
 
 
-@computation("active_sources", _("Active radar sources"), _("sources"),
-             _("radar sources switched on, not paused, and fetched successfully in the last 7 days"), "pre-adopter")
+@computation(
+    "active_sources",
+    _("Active radar sources"),
+    _("sources"),
+    _("radar sources switched on, not paused, and fetched successfully in the last 7 days"),
+    "pre-adopter",
+)
 def active_sources(now):
     Source = model("radar.Source")
     now = recorded_by(now)
-    return Source.objects.filter(active=True, paused_at__isnull=True, last_success_at__gt=now - datetime.timedelta(days=7),
-                                 last_success_at__lte=now).count()
+    return Source.objects.filter(
+        active=True,
+        paused_at__isnull=True,
+        last_success_at__gt=now - datetime.timedelta(days=7),
+        last_success_at__lte=now,
+    ).count()
 
 
-@computation("items_delivered_this_week", _("Radar items delivered this week"), _("items"),
-             _("items sent in digests (e-mail and webhook) since Monday 00:00 (Seoul time)"), "pre-adopter")
+@computation(
+    "items_delivered_this_week",
+    _("Radar items delivered this week"),
+    _("items"),
+    _("items sent in digests (e-mail and webhook) since Monday 00:00 (Seoul time)"),
+    "pre-adopter",
+)
 def items_delivered_this_week(now):
     from django.db.models import Sum
 
     Delivery = model("alerts.Delivery")
     now = recorded_by(now)
     total = Delivery.objects.filter(status="sent", sent_at__gte=start_of_week(now), sent_at__lte=now).aggregate(
-        n=Sum("item_count"))["n"]
+        n=Sum("item_count")
+    )["n"]
     return int(total or 0)
 
 
-@computation("firms_with_matched_programme", _("Firms with a matched programme"), _("firms"),
-             _("firms eligible, by every machine-checkable rule, for at least one programme open today"), "accelerator")
+@computation(
+    "firms_with_matched_programme",
+    _("Firms with a matched programme"),
+    _("firms"),
+    _("firms eligible, by every machine-checkable rule, for at least one programme open today"),
+    "accelerator",
+)
 def firms_with_matched_programme(now):
     model("support.Programme")
     from seoulhub.support.services import current_matcher
@@ -144,18 +175,36 @@ def firms_with_matched_programme(now):
     return int(((statuses[open_rows] == 0).any(axis=0)).sum())
 
 
-@computation("pilots_started", _("Pilots started"), _("pilots"),
-             _("proposals moved to 'running' in the pilots' audit trail (examples excluded)"), "synthesizer")
+@computation(
+    "pilots_started",
+    _("Pilots started"),
+    _("pilots"),
+    _("proposals moved to 'running' in the pilots' audit trail (examples excluded)"),
+    "synthesizer",
+)
 def pilots_started(now):
     AuditEntry = model("pilots.AuditEntry")
-    return (AuditEntry.objects.filter(to_state="running", at__lte=recorded_by(now), proposal__is_example=False,
-                                      proposal__demand__is_example=False)
-            .values("proposal").distinct().count())
+    return (
+        AuditEntry.objects.filter(
+            to_state="running", at__lte=recorded_by(now), proposal__is_example=False, proposal__demand__is_example=False
+        )
+        .values("proposal")
+        .distinct()
+        .count()
+    )
 
 
-@computation("certificates_issued", _("Pilot certificates issued"), _("certificates"),
-             _("pilot certificates with a number and an issue date (examples excluded)"), "synthesizer")
+@computation(
+    "certificates_issued",
+    _("Pilot certificates issued"),
+    _("certificates"),
+    _("pilot certificates with a number and an issue date (examples excluded)"),
+    "synthesizer",
+)
 def certificates_issued(now):
     Proposal = model("pilots.Proposal")
-    return (Proposal.objects.exclude(certificate_number="").filter(
-        certificate_issued_on__lte=timezone.localtime(now).date(), is_example=False, demand__is_example=False).count())
+    return (
+        Proposal.objects.exclude(certificate_number="")
+        .filter(certificate_issued_on__lte=timezone.localtime(now).date(), is_example=False, demand__is_example=False)
+        .count()
+    )

@@ -62,22 +62,61 @@ def choropleth_html(rows: list[dict], value_key: str, colorbar_title: str, div_i
             else:
                 label = f"{row['name']}: {value:,.3g}" if isinstance(value, float) else f"{row['name']}: {value:,}"
         xs, ys = _outline(feature["geometry"])
-        figure.add_trace(go.Scatter(x=xs, y=ys, fill="toself", fillcolor=colour, mode="lines", line={"color": "white", "width": 1},
-                                    hoveron="fills", hoverinfo="text", text=label, name=row["name"], meta=code, showlegend=False))
+        figure.add_trace(
+            go.Scatter(
+                x=xs,
+                y=ys,
+                fill="toself",
+                fillcolor=colour,
+                mode="lines",
+                line={"color": "white", "width": 1},
+                hoveron="fills",
+                hoverinfo="text",
+                text=label,
+                name=row["name"],
+                meta=code,
+                showlegend=False,
+            )
+        )
     if values:  # an invisible marker carries the colour bar
-        figure.add_trace(go.Scatter(x=[None], y=[None], mode="markers", showlegend=False, hoverinfo="skip",
-                                    marker={"colorscale": COLOURS, "cmin": low, "cmax": high, "color": [low], "showscale": True,
-                                            "colorbar": {"title": {"text": colorbar_title, "side": "top"}, "orientation": "h",
-                                                         "y": -0.02, "yanchor": "top", "thickness": 12, "len": 0.8,
-                                                         "tickformat": ".0%" if value_key in PERCENT_VALUES else ""}}))
+        figure.add_trace(
+            go.Scatter(
+                x=[None],
+                y=[None],
+                mode="markers",
+                showlegend=False,
+                hoverinfo="skip",
+                marker={
+                    "colorscale": COLOURS,
+                    "cmin": low,
+                    "cmax": high,
+                    "color": [low],
+                    "showscale": True,
+                    "colorbar": {
+                        "title": {"text": colorbar_title, "side": "top"},
+                        "orientation": "h",
+                        "y": -0.02,
+                        "yanchor": "top",
+                        "thickness": 12,
+                        "len": 0.8,
+                        "tickformat": ".0%" if value_key in PERCENT_VALUES else "",
+                    },
+                },
+            )
+        )
     hidden = {"visible": False, "showgrid": False, "zeroline": False}
     figure.update_xaxes(**hidden)
     figure.update_yaxes(**hidden, scaleanchor="x", scaleratio=1 / math.cos(math.radians(SEOUL_LATITUDE)))
     # The title goes in the page (a figcaption wraps on a phone; a plot title would be cut off).
-    figure.update_layout(margin={"l": 0, "r": 0, "t": 10, "b": 60}, plot_bgcolor="white", paper_bgcolor="white",
-                         font={"family": "NanumGothic, 'Noto Sans KR', sans-serif"})
-    return figure_div(figure, div_id, {"displaylogo": False, "responsive": True, "displayModeBar": False},
-                      css_class="map-figure")
+    figure.update_layout(
+        margin={"l": 0, "r": 0, "t": 10, "b": 60},
+        plot_bgcolor="white",
+        paper_bgcolor="white",
+        font={"family": "NanumGothic, 'Noto Sans KR', sans-serif"},
+    )
+    return figure_div(
+        figure, div_id, {"displaylogo": False, "responsive": True, "displayModeBar": False}, css_class="map-figure"
+    )
 
 
 def bar_html(labels: list[str], values: list[float], title: str, div_id: str) -> str:
@@ -89,10 +128,19 @@ def bar_html(labels: list[str], values: list[float], title: str, div_id: str) ->
 def grouped_bar_html(labels: list[str], series: dict[str, list[float]], title: str, div_id: str) -> str:
     """Bars of several series side by side (e.g. last month and this month)."""
     colours = ["#a0aec0", "#2b6cb0", "#2f855a"]
-    figure = go.Figure([go.Bar(name=name, x=labels, y=values, marker_color=colours[i % len(colours)])
-                        for i, (name, values) in enumerate(series.items())])
-    figure.update_layout(title={"text": title}, barmode="group", margin={"l": 40, "r": 10, "t": 40, "b": 100}, height=340,
-                         legend={"orientation": "h", "y": 1.1})
+    figure = go.Figure(
+        [
+            go.Bar(name=name, x=labels, y=values, marker_color=colours[i % len(colours)])
+            for i, (name, values) in enumerate(series.items())
+        ]
+    )
+    figure.update_layout(
+        title={"text": title},
+        barmode="group",
+        margin={"l": 40, "r": 10, "t": 40, "b": 100},
+        height=340,
+        legend={"orientation": "h", "y": 1.1},
+    )
     return figure_div(figure, div_id, {"displaylogo": False, "responsive": True, "displayModeBar": False})
 
 
@@ -101,5 +149,10 @@ def figure_div(figure: go.Figure, div_id: str, config: dict, css_class: str = ""
     (figure.to_html would add an inline <script>, which the Content-Security-Policy refuses, and
     its default_height a style attribute: give the box's size to a CSS class instead, e.g.
     "map-figure" in seoulhub.css.)"""
-    return format_html('<div id="{}" class="{}" data-figure="{}" data-config="{}"></div>',
-                       div_id, f"plotly-figure {css_class}".strip(), figure.to_json(), json.dumps(config))
+    return format_html(
+        '<div id="{}" class="{}" data-figure="{}" data-config="{}"></div>',
+        div_id,
+        f"plotly-figure {css_class}".strip(),
+        figure.to_json(),
+        json.dumps(config),
+    )

@@ -68,7 +68,9 @@ class DigitalSectorCode(models.Model):
         clash = DigitalSectorCode.objects.filter(revision=self.revision).exclude(pk=self.pk)
         for other in clash:
             if other.code.startswith(self.code) or self.code.startswith(other.code):
-                raise ValidationError({"code": _("overlaps %(code)s of %(sector)s") % {"code": other.code, "sector": other.sector}})
+                raise ValidationError(
+                    {"code": _("overlaps %(code)s of %(sector)s") % {"code": other.code, "sector": other.sector}}
+                )
 
 
 class StatImport(models.Model):
@@ -104,24 +106,30 @@ class IndustryStat(models.Model):
     TOTAL = "TOTAL"
 
     year = models.PositiveSmallIntegerField(_("year"))
-    district = models.ForeignKey("taxonomy.District", on_delete=models.PROTECT, related_name="industry_stats",
-                                 verbose_name=_("district"))
+    district = models.ForeignKey(
+        "taxonomy.District", on_delete=models.PROTECT, related_name="industry_stats", verbose_name=_("district")
+    )
     revision = models.CharField(_("KSIC revision"), max_length=2)
     ksic_code = models.CharField(_("KSIC code"), max_length=6, help_text=_("TOTAL = all industries"))
     ksic_name = models.CharField(_("industry name as given"), max_length=200, blank=True)
     establishments = models.PositiveIntegerField(_("establishments"), null=True, blank=True)
     workers = models.PositiveIntegerField(_("workers"), null=True, blank=True)
-    workers_suppressed = models.BooleanField(_("workers suppressed"), default=False,
-                                             help_text=_("not published: two or fewer establishments"))
-    source_import = models.ForeignKey(StatImport, null=True, blank=True, on_delete=models.SET_NULL,
-                                      related_name="stats", verbose_name=_("import"))
+    workers_suppressed = models.BooleanField(
+        _("workers suppressed"), default=False, help_text=_("not published: two or fewer establishments")
+    )
+    source_import = models.ForeignKey(
+        StatImport, null=True, blank=True, on_delete=models.SET_NULL, related_name="stats", verbose_name=_("import")
+    )
 
     class Meta:
         ordering = ["year", "district", "revision", "ksic_code"]
         verbose_name = _("industry statistic")
         verbose_name_plural = _("industry statistics")
-        constraints = [models.UniqueConstraint(fields=["year", "district", "revision", "ksic_code"],
-                                               name="observatory_one_stat_per_key")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "district", "revision", "ksic_code"], name="observatory_one_stat_per_key"
+            )
+        ]
         indexes = [models.Index(fields=["year", "ksic_code"])]
 
     def __str__(self) -> str:
@@ -162,12 +170,21 @@ class Policy(models.Model):
         ENDED = "ended", _("ended")
         UNKNOWN = "unknown", _("unknown")
 
-    role = models.ForeignKey(PolicyRole, null=True, blank=True, on_delete=models.PROTECT, related_name="policies",
-                             verbose_name=_("city role"), help_text=_("empty when the policy spans several roles"))
+    role = models.ForeignKey(
+        PolicyRole,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="policies",
+        verbose_name=_("city role"),
+        help_text=_("empty when the policy spans several roles"),
+    )
     title_ko = models.CharField(_("Korean title"), max_length=200)
     title_en = models.CharField(_("English title"), max_length=200, blank=True)
     summary = models.TextField(_("summary"), blank=True)
-    owner = models.CharField(_("owner"), max_length=200, blank=True, help_text=_("the responsible organisation or office"))
+    owner = models.CharField(
+        _("owner"), max_length=200, blank=True, help_text=_("the responsible organisation or office")
+    )
     budget_krw = models.BigIntegerField(_("budget (KRW)"), null=True, blank=True)
     budget_note = models.CharField(_("budget as stated"), max_length=200, blank=True)
     starts_on = models.DateField(_("starts"), null=True, blank=True)
@@ -204,21 +221,35 @@ class KPI(models.Model):
     the KPI registry (observatory/kpis.py) computed live from platform data; otherwise the value
     is entered by hand and must say where it comes from."""
 
-    role = models.ForeignKey(PolicyRole, null=True, blank=True, on_delete=models.CASCADE, related_name="kpis",
-                             verbose_name=_("city role"))
-    policy = models.ForeignKey(Policy, null=True, blank=True, on_delete=models.CASCADE, related_name="kpis",
-                               verbose_name=_("policy"))
+    role = models.ForeignKey(
+        PolicyRole, null=True, blank=True, on_delete=models.CASCADE, related_name="kpis", verbose_name=_("city role")
+    )
+    policy = models.ForeignKey(
+        Policy, null=True, blank=True, on_delete=models.CASCADE, related_name="kpis", verbose_name=_("policy")
+    )
     name_ko = models.CharField(_("Korean name"), max_length=200)
     name_en = models.CharField(_("English name"), max_length=200, blank=True)
     unit = models.CharField(_("unit"), max_length=30, blank=True)
-    computation = models.CharField(_("live computation"), max_length=40, blank=True,
-                                   help_text=_("a name from the KPI registry; empty for a value entered by hand"))
+    computation = models.CharField(
+        _("live computation"),
+        max_length=40,
+        blank=True,
+        help_text=_("a name from the KPI registry; empty for a value entered by hand"),
+    )
     value = models.DecimalField(_("value (entered)"), max_digits=18, decimal_places=2, null=True, blank=True)
     value_as_of = models.DateField(_("value as of"), null=True, blank=True)
-    as_of_text = models.CharField(_("as of (as published)"), max_length=20, blank=True,
-                                  help_text=_("when the source gives only a month or a year, e.g. 2021-02"))
-    value_text = models.CharField(_("value as stated"), max_length=60, blank=True,
-                                  help_text=_("when the source states it as text, e.g. two values \"33 / 51\""))
+    as_of_text = models.CharField(
+        _("as of (as published)"),
+        max_length=20,
+        blank=True,
+        help_text=_("when the source gives only a month or a year, e.g. 2021-02"),
+    )
+    value_text = models.CharField(
+        _("value as stated"),
+        max_length=60,
+        blank=True,
+        help_text=_('when the source states it as text, e.g. two values "33 / 51"'),
+    )
     note = models.CharField(_("note"), max_length=300, blank=True)
     target = models.DecimalField(_("target"), max_digits=18, decimal_places=2, null=True, blank=True)
     target_note = models.CharField(_("target as stated"), max_length=200, blank=True)
@@ -231,8 +262,10 @@ class KPI(models.Model):
         verbose_name = _("KPI")
         verbose_name_plural = _("KPIs")
         constraints = [
-            models.CheckConstraint(condition=models.Q(role__isnull=False) | models.Q(policy__isnull=False),
-                                   name="observatory_kpi_has_owner"),
+            models.CheckConstraint(
+                condition=models.Q(role__isnull=False) | models.Q(policy__isnull=False),
+                name="observatory_kpi_has_owner",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -253,8 +286,12 @@ class KPI(models.Model):
         if self.role_id is None and self.policy_id is None:
             raise ValidationError(_("a KPI belongs to a policy or to a city role"))
         if self.computation and self.computation not in REGISTRY:
-            raise ValidationError({"computation": _("unknown computation; choose one of: %(names)s")
-                                   % {"names": ", ".join(sorted(REGISTRY))}})
+            raise ValidationError(
+                {
+                    "computation": _("unknown computation; choose one of: %(names)s")
+                    % {"names": ", ".join(sorted(REGISTRY))}
+                }
+            )
         if self.computation and self.value is not None:
             raise ValidationError({"value": _("a live KPI is computed; leave the entered value empty")})
         if self.computation and self.value_text:

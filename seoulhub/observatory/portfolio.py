@@ -32,13 +32,21 @@ class KpiRow:
 
     def as_dict(self) -> dict:
         return {
-            "id": self.kpi.pk, "name_ko": self.kpi.name_ko, "name_en": self.kpi.name_en, "unit": self.kpi.unit,
-            "live": self.live, "computation": self.kpi.computation or None,
+            "id": self.kpi.pk,
+            "name_ko": self.kpi.name_ko,
+            "name_en": self.kpi.name_en,
+            "unit": self.kpi.unit,
+            "live": self.live,
+            "computation": self.kpi.computation or None,
             "value": None if self.value is None else float(self.value),
             "as_of": self.as_of.isoformat() if self.as_of else (self.kpi.as_of_text or None),
             "target": None if self.kpi.target is None else float(self.kpi.target),
-            "target_note": self.kpi.target_note, "progress": self.progress, "value_text": self.kpi.value_text,
-            "source": self.source, "source_url": self.kpi.source_url, "note": self.note or self.kpi.note,
+            "target_note": self.kpi.target_note,
+            "progress": self.progress,
+            "value_text": self.kpi.value_text,
+            "source": self.source,
+            "source_url": self.kpi.source_url,
+            "note": self.note or self.kpi.note,
         }
 
 
@@ -60,12 +68,20 @@ def portfolio(now: datetime.datetime | None = None) -> list[dict]:
     policies = Policy.objects.prefetch_related(kpis).select_related("role")
     groups = []
     for role in PolicyRole.objects.prefetch_related(kpis):
-        groups.append({
-            "role": role,
-            "kpis": [evaluate(k, now) for k in role.kpis.all()],
-            "policies": [{"policy": p, "kpis": [evaluate(k, now) for k in p.kpis.all()]} for p in policies if p.role_id == role.pk],
-        })
-    unassigned = [{"policy": p, "kpis": [evaluate(k, now) for k in p.kpis.all()]} for p in policies if p.role_id is None]
+        groups.append(
+            {
+                "role": role,
+                "kpis": [evaluate(k, now) for k in role.kpis.all()],
+                "policies": [
+                    {"policy": p, "kpis": [evaluate(k, now) for k in p.kpis.all()]}
+                    for p in policies
+                    if p.role_id == role.pk
+                ],
+            }
+        )
+    unassigned = [
+        {"policy": p, "kpis": [evaluate(k, now) for k in p.kpis.all()]} for p in policies if p.role_id is None
+    ]
     if unassigned:
         groups.append({"role": None, "kpis": [], "policies": unassigned})
     return groups
@@ -73,9 +89,17 @@ def portfolio(now: datetime.datetime | None = None) -> list[dict]:
 
 def policy_dict(policy: Policy, now: datetime.datetime | None = None) -> dict:
     return {
-        "id": policy.pk, "role": policy.role.slug if policy.role_id else None,
-        "title_ko": policy.title_ko, "title_en": policy.title_en, "summary": policy.summary, "owner": policy.owner,
-        "budget_krw": policy.budget_krw, "budget_note": policy.budget_note,
-        "starts_on": policy.starts_on, "ends_on": policy.ends_on, "status": policy.status, "source": policy.source,
+        "id": policy.pk,
+        "role": policy.role.slug if policy.role_id else None,
+        "title_ko": policy.title_ko,
+        "title_en": policy.title_en,
+        "summary": policy.summary,
+        "owner": policy.owner,
+        "budget_krw": policy.budget_krw,
+        "budget_note": policy.budget_note,
+        "starts_on": policy.starts_on,
+        "ends_on": policy.ends_on,
+        "status": policy.status,
+        "source": policy.source,
         "kpis": [evaluate(k, now).as_dict() for k in policy.kpis.all()],
     }

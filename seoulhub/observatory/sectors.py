@@ -31,14 +31,16 @@ def load_definition(path: Path | None = None) -> dict[str, int]:
     with transaction.atomic():
         for order, entry in enumerate(sectors):
             sector, was_created = DigitalSector.objects.get_or_create(
-                slug=entry.slug, defaults={"name_ko": entry.name_ko, "name_en": entry.name_en,
-                                           "note": entry.note, "order": order})
+                slug=entry.slug,
+                defaults={"name_ko": entry.name_ko, "name_en": entry.name_en, "note": entry.note, "order": order},
+            )
             created_sectors += was_created
             if not was_created:
                 continue
             for code in entry.codes:
-                _c, made = DigitalSectorCode.objects.get_or_create(revision=revision, code=code,
-                                                                   defaults={"sector": sector})
+                _c, made = DigitalSectorCode.objects.get_or_create(
+                    revision=revision, code=code, defaults={"sector": sector}
+                )
                 created_codes += made
         derived = rebuild_derived_codes()
     return {"sectors created": created_sectors, "codes created": created_codes, "rev. 9 codes derived": derived}

@@ -76,7 +76,10 @@ class RowProblem:
 
     def __str__(self) -> str:
         return _("line %(line)s, column %(column)s: %(reason)s") % {
-            "line": self.line, "column": self.column, "reason": self.message}
+            "line": self.line,
+            "column": self.column,
+            "reason": self.message,
+        }
 
 
 @dataclass
@@ -122,8 +125,12 @@ def parse_count(raw: str) -> tuple[int | None, bool, str | None]:
     if fraction.strip("0"):
         return None, False, _("%(value)r is not a whole number of zero or more") % {"value": raw}
     if len(whole) > 10 or int(whole) > MAX_COUNT:
-        return None, False, _("%(value)r is larger than %(limit)s, the largest count the hub can store") % {
-            "value": raw, "limit": f"{MAX_COUNT:,}"}
+        return (
+            None,
+            False,
+            _("%(value)r is larger than %(limit)s, the largest count the hub can store")
+            % {"value": raw, "limit": f"{MAX_COUNT:,}"},
+        )
     return int(whole), False, None
 
 
@@ -142,8 +149,9 @@ def _parse_year(raw: str) -> tuple[int | None, str | None]:
         return None, _("%(value)r is not a year (expected e.g. 2019)") % {"value": raw}
     year = int(match.group(1))
     if not EARLIEST_YEAR <= year <= LATEST_YEAR:
-        return None, _("year %(year)s is outside %(earliest)s..: earlier surveys use KSIC rev. 8, which is not "
-                       "supported") % {"year": year, "earliest": EARLIEST_YEAR}
+        return None, _(
+            "year %(year)s is outside %(earliest)s..: earlier surveys use KSIC rev. 8, which is not supported"
+        ) % {"year": year, "earliest": EARLIEST_YEAR}
     return year, None
 
 
@@ -164,10 +172,12 @@ def parse_stats_file(data: bytes | str, section_names: dict[str, dict[str, str]]
     if ("기간" in header or "gigan" in lowered) and ("자치구" in header or "jachigu" in lowered):
         return _parse_seoul(records, header, section_names)
     raise LayoutError(
-        _("unrecognised columns: expected the Seoul Open Data layout (기간/GIGAN, 자치구/JACHIGU, 동/DONG, "
-          "then 사업체수/종사자수 per KSIC section) or the sanup_num_wrk layout (%(sanup)s) or the KOSIS gu "
-          "layout (%(kosis)s, then workers or ksic_section); found %(found)s") % {
-            "sanup": ", ".join(SANUP_COLUMNS), "kosis": ", ".join(KOSIS_GU_COLUMNS), "found": ", ".join(header[:12])}
+        _(
+            "unrecognised columns: expected the Seoul Open Data layout (기간/GIGAN, 자치구/JACHIGU, 동/DONG, "
+            "then 사업체수/종사자수 per KSIC section) or the sanup_num_wrk layout (%(sanup)s) or the KOSIS gu "
+            "layout (%(kosis)s, then workers or ksic_section); found %(found)s"
+        )
+        % {"sanup": ", ".join(SANUP_COLUMNS), "kosis": ", ".join(KOSIS_GU_COLUMNS), "found": ", ".join(header[:12])}
     )
 
 
@@ -177,8 +187,13 @@ def _complete_rows(records, header: list[str], parsed: ParsedFile):
     index = {name: i for i, name in enumerate(header)}
     for line, row in records[1:]:
         if len(row) < len(header):
-            parsed.problems.append(RowProblem(line, "-", _("%(count)s columns, the header has %(expected)s") % {
-                "count": len(row), "expected": len(header)}))
+            parsed.problems.append(
+                RowProblem(
+                    line,
+                    "-",
+                    _("%(count)s columns, the header has %(expected)s") % {"count": len(row), "expected": len(header)},
+                )
+            )
             continue
         yield line, lambda name, row=row: row[index[name]].strip() if name in index else ""
 
@@ -201,7 +216,14 @@ def _parse_sanup(records, header: list[str]) -> ParsedFile:
             continue
         revision = cell("ksic_rev") or revision_for_year(year)
         if revision not in {"9", "10"}:
-            parsed.problems.append(RowProblem(line, "year", _("%(year)s was published under KSIC rev. 9 and 10: add a ksic_rev column (9 or 10)") % {"year": year}))
+            parsed.problems.append(
+                RowProblem(
+                    line,
+                    "year",
+                    _("%(year)s was published under KSIC rev. 9 and 10: add a ksic_rev column (9 or 10)")
+                    % {"year": year},
+                )
+            )
             continue
         category = cell("indst_ctg")
         ksic = cell("indst_cd").upper()
@@ -211,7 +233,9 @@ def _parse_sanup(records, header: list[str]) -> ParsedFile:
             parsed.problems.append(RowProblem(line, "indst_cd", _("no industry code")))
             continue
         if not re.fullmatch(r"[0-9]{5}(?:[0-9]{2})?", code):
-            parsed.problems.append(RowProblem(line, "sgis_cd", _("%(value)r is not a 5- or 7-digit KOSTAT code") % {"value": code}))
+            parsed.problems.append(
+                RowProblem(line, "sgis_cd", _("%(value)r is not a 5- or 7-digit KOSTAT code") % {"value": code})
+            )
             continue
         establishments, _s, error = parse_count(cell("num_estbl"))
         if error:
@@ -224,8 +248,20 @@ def _parse_sanup(records, header: list[str]) -> ParsedFile:
         if establishments is None and workers is None and not suppressed:
             parsed.problems.append(RowProblem(line, "num_estbl", _("neither an establishment nor a worker count")))
             continue
-        parsed.rows.append(StatRow(line, year, code[:5], cell("sgis_gu") or cell("sgis_nm"), revision, ksic,
-                                   cell("indst_nm"), establishments, workers, suppressed))
+        parsed.rows.append(
+            StatRow(
+                line,
+                year,
+                code[:5],
+                cell("sgis_gu") or cell("sgis_nm"),
+                revision,
+                ksic,
+                cell("indst_nm"),
+                establishments,
+                workers,
+                suppressed,
+            )
+        )
     return parsed
 
 
@@ -234,8 +270,11 @@ def _parse_kosis_gu(records, header: list[str]) -> ParsedFile:
     by_section = "ksic_section" in header
     if not by_section and "workers" not in header:
         raise LayoutError(_("a KOSIS gu file has either a ksic_section column or a workers column"))
-    parsed = ParsedFile(layout=KOSIS_GU_LAYOUT, district_column="gu_code",
-                        code_column="ksic_section" if by_section else "establishments")
+    parsed = ParsedFile(
+        layout=KOSIS_GU_LAYOUT,
+        district_column="gu_code",
+        code_column="ksic_section" if by_section else "establishments",
+    )
     for line, cell in _complete_rows(records, header, parsed):
         year, error = _parse_year(cell("year"))
         if error:
@@ -243,7 +282,13 @@ def _parse_kosis_gu(records, header: list[str]) -> ParsedFile:
             continue
         code = cell("gu_code")
         if len(code) != 5 or not code.isascii() or not code.isdigit():
-            parsed.problems.append(RowProblem(line, "gu_code", _("%(value)r is not a 5-digit administrative code (e.g. 11680 = 강남구)") % {"value": code}))
+            parsed.problems.append(
+                RowProblem(
+                    line,
+                    "gu_code",
+                    _("%(value)r is not a 5-digit administrative code (e.g. 11680 = 강남구)") % {"value": code},
+                )
+            )
             continue
         establishments, _s, error = parse_count(cell("establishments"))
         if error:
@@ -252,18 +297,40 @@ def _parse_kosis_gu(records, header: list[str]) -> ParsedFile:
         if by_section:
             section = cell("ksic_section").upper()
             if not re.fullmatch(r"[A-U]", section):
-                parsed.problems.append(RowProblem(line, "ksic_section", _("%(value)r is not a KSIC section letter (A-U)") % {"value": section}))
+                parsed.problems.append(
+                    RowProblem(
+                        line, "ksic_section", _("%(value)r is not a KSIC section letter (A-U)") % {"value": section}
+                    )
+                )
                 continue
             revision = cell("ksic_rev") or revision_for_year(year)
             if revision not in {"9", "10"}:
-                parsed.problems.append(RowProblem(line, "year", _("%(year)s was published under KSIC rev. 9 and 10: add a ksic_rev column (9 or 10)") % {"year": year}))
+                parsed.problems.append(
+                    RowProblem(
+                        line,
+                        "year",
+                        _("%(year)s was published under KSIC rev. 9 and 10: add a ksic_rev column (9 or 10)")
+                        % {"year": year},
+                    )
+                )
                 continue
             if establishments is None:
                 parsed.skipped["rows without a value in the source"] += 1
                 continue
-            parsed.rows.append(StatRow(line, year, "", cell("gu_name"), revision, section,
-                                       cell("ksic_section_name"), establishments, None,
-                                       district_adm_code=code))
+            parsed.rows.append(
+                StatRow(
+                    line,
+                    year,
+                    "",
+                    cell("gu_name"),
+                    revision,
+                    section,
+                    cell("ksic_section_name"),
+                    establishments,
+                    None,
+                    district_adm_code=code,
+                )
+            )
             continue
         workers, suppressed, error = parse_count(cell("workers"))
         if error:
@@ -275,8 +342,21 @@ def _parse_kosis_gu(records, header: list[str]) -> ParsedFile:
         # An all-industry total does not depend on the KSIC revision; 2016 (published under both)
         # is filed under rev. 10.
         revision = cell("ksic_rev") or revision_for_year(year) or "10"
-        parsed.rows.append(StatRow(line, year, "", cell("gu_name"), revision, TOTAL, "", establishments, workers,
-                                   suppressed, district_adm_code=code))
+        parsed.rows.append(
+            StatRow(
+                line,
+                year,
+                "",
+                cell("gu_name"),
+                revision,
+                TOTAL,
+                "",
+                establishments,
+                workers,
+                suppressed,
+                district_adm_code=code,
+            )
+        )
     return parsed
 
 
@@ -334,8 +414,10 @@ def _parse_seoul(records, header: list[str], section_names: dict[str, dict[str, 
     parsed = ParsedFile(layout=SEOUL_LAYOUT, district_column=header[gu_i])
     fixed = {year_i, gu_i, dong_i, rev_i}
     # Which revision's section names fit the header best decides a file-wide revision.
-    scores = {rev: sum(1 for i, label in enumerate(labels) if i not in fixed and _names_section(label, names))
-              for rev, names in section_names.items()}
+    scores = {
+        rev: sum(1 for i, label in enumerate(labels) if i not in fixed and _names_section(label, names))
+        for rev, names in section_names.items()
+    }
     ranked = sorted(scores, key=lambda r: -scores[r])
     header_revision = None
     if ranked and scores[ranked[0]] and (len(ranked) == 1 or scores[ranked[0]] > scores[ranked[1]]):
@@ -349,16 +431,23 @@ def _parse_seoul(records, header: list[str], section_names: dict[str, dict[str, 
         if section is None and header_revision is None:
             section = _section(label, section_names.get("9", {}))
         if measure is None or section is None:
-            parsed.problems.append(RowProblem(first_data, label or f"#{i + 1}",
-                                              _("column not understood (needs a KSIC section or 합계, and 사업체수 or 종사자수); ignored")))
+            parsed.problems.append(
+                RowProblem(
+                    first_data,
+                    label or f"#{i + 1}",
+                    _("column not understood (needs a KSIC section or 합계, and 사업체수 or 종사자수); ignored"),
+                )
+            )
             continue
         columns[i] = (section, measure)
     if not columns:
         raise LayoutError(_("no establishment or worker columns found (e.g. '정보통신업 사업체수' or two header rows)"))
     parsed.code_column = ", ".join(sorted({labels[i] for i in columns}))[:200]
     for line, row in records[first_data:]:
+
         def cell(i):
             return row[i].strip() if i is not None and i < len(row) else ""
+
         district = cell(gu_i)
         if district in SEOUL_TOTAL_DISTRICTS:
             parsed.skipped["Seoul total rows"] += 1
@@ -375,8 +464,17 @@ def _parse_seoul(records, header: list[str], section_names: dict[str, dict[str, 
             continue
         revision = cell(rev_i) or header_revision or revision_for_year(year)
         if revision not in {"9", "10"}:
-            parsed.problems.append(RowProblem(line, header[year_i], _("%(year)s was published under KSIC rev. 9 and 10 and the column names do not tell "
-                                                "which: add a ksic_rev column (9 or 10)") % {"year": year}))
+            parsed.problems.append(
+                RowProblem(
+                    line,
+                    header[year_i],
+                    _(
+                        "%(year)s was published under KSIC rev. 9 and 10 and the column names do not tell "
+                        "which: add a ksic_rev column (9 or 10)"
+                    )
+                    % {"year": year},
+                )
+            )
             continue
         values: dict[str, dict[str, tuple[int | None, bool]]] = {}
         bad = False
@@ -395,5 +493,7 @@ def _parse_seoul(records, header: list[str], section_names: dict[str, dict[str, 
             if establishments is None and workers is None and not suppressed:
                 continue
             name = "" if section == TOTAL else section_names.get(revision, {}).get(section, "")
-            parsed.rows.append(StatRow(line, year, "", district, revision, section, name, establishments, workers, suppressed))
+            parsed.rows.append(
+                StatRow(line, year, "", district, revision, section, name, establishments, workers, suppressed)
+            )
     return parsed

@@ -1,6 +1,17 @@
 from django.contrib import admin
 
-from .models import AuditEntry, ConflictDeclaration, Criterion, Demand, Kpi, Milestone, Proposal, Reference, Review, Solution
+from .models import (
+    AuditEntry,
+    ConflictDeclaration,
+    Criterion,
+    Demand,
+    Kpi,
+    Milestone,
+    Proposal,
+    Reference,
+    Review,
+    Solution,
+)
 
 
 class CriterionInline(admin.TabularInline):

@@ -34,8 +34,11 @@ def cooccurrence(pilots: Iterable[Iterable[str]], min_together: int = 1) -> list
     n = len(sets)
     single = Counter(t for s in sets for t in s)
     pairs = Counter(pair for s in sets for pair in combinations(sorted(s), 2))
-    found = [Pair(a, b, together, round(together * n / (single[a] * single[b]), 3))
-             for (a, b), together in pairs.items() if together >= min_together]
+    found = [
+        Pair(a, b, together, round(together * n / (single[a] * single[b]), 3))
+        for (a, b), together in pairs.items()
+        if together >= min_together
+    ]
     found.sort(key=lambda p: (-p.together, -p.lift, p.a, p.b))
     return found
 

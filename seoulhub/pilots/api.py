@@ -27,9 +27,33 @@ from .matchmaking import demand_consortia, demand_ranking, open_demands_for_firm
 from .models import Demand, Kpi, Milestone, PastPilot, Proposal, Reference, Solution
 from .reports import pilot_analytics
 from .schemas import (
-    MAX_ID, AnalyticsOut, CertificateOut, has_nul, AuditOut, MilestoneDoneIn, PastPilotOut, ConflictIn, ConsortiumOut, DemandFitOut, DemandIn, DemandOut, KpiActualIn, KpiIn,
-    KpiOut, MilestoneIn, MilestoneOut, ProposalIn, ProposalOut, RankedFirmOut, ReferenceIn, ReferenceOut, ReviewIn,
-    ReviewOut, SolutionIn, SolutionOut, TransitionIn,
+    MAX_ID,
+    AnalyticsOut,
+    CertificateOut,
+    has_nul,
+    AuditOut,
+    MilestoneDoneIn,
+    PastPilotOut,
+    ConflictIn,
+    ConsortiumOut,
+    DemandFitOut,
+    DemandIn,
+    DemandOut,
+    KpiActualIn,
+    KpiIn,
+    KpiOut,
+    MilestoneIn,
+    MilestoneOut,
+    ProposalIn,
+    ProposalOut,
+    RankedFirmOut,
+    ReferenceIn,
+    ReferenceOut,
+    ReviewIn,
+    ReviewOut,
+    SolutionIn,
+    SolutionOut,
+    TransitionIn,
 )
 
 router = Router(tags=["pilots"])
@@ -69,12 +93,16 @@ def _refused(exc: Exception) -> HttpError:
     return HttpError(409, str(exc))
 
 
-DemandQuery = query_schema(DemandFilter, "DemandQuery", {
-    "open_only": "true (the default): demands taking proposals today; false adds closed ones",
-    "technology": "a technology slug (see /api/v1/technologies)",
-    "q": "matches the title and the problem",
-    "examples": "false leaves out the demands marked 예시 / Example",
-})
+DemandQuery = query_schema(
+    DemandFilter,
+    "DemandQuery",
+    {
+        "open_only": "true (the default): demands taking proposals today; false adds closed ones",
+        "technology": "a technology slug (see /api/v1/technologies)",
+        "q": "matches the title and the problem",
+        "examples": "false leaves out the demands marked 예시 / Example",
+    },
+)
 
 
 @router.get("/demands", response=list[DemandOut], summary="Demands and open calls")
@@ -107,37 +135,64 @@ def get_demand(request, demand_id: int = Path(..., ge=1, le=MAX_ID)):
     return _demand(demand_id, request.user)
 
 
-@router.get("/demands/{demand_id}/firms", response=list[RankedFirmOut], summary="Firms ranked for a demand, with reasons")
+@router.get(
+    "/demands/{demand_id}/firms", response=list[RankedFirmOut], summary="Firms ranked for a demand, with reasons"
+)
 @paginate
 def ranked_firms(request, demand_id: int = Path(..., ge=1, le=MAX_ID)):
     demand = _demand(demand_id, request.user)
     ranking = demand_ranking(demand, limit=200)
-    return [{"firm": {"id": r.firm.id, "name": r.firm.name}, "score": r.score, "covered": sorted(r.covered),
-             "missing": sorted(r.missing), "reasons": [_reason(x) for x in r.reasons]} for r in ranking]
+    return [
+        {
+            "firm": {"id": r.firm.id, "name": r.firm.name},
+            "score": r.score,
+            "covered": sorted(r.covered),
+            "missing": sorted(r.missing),
+            "reasons": [_reason(x) for x in r.reasons],
+        }
+        for r in ranking
+    ]
 
 
-@router.get("/demands/{demand_id}/consortia", response=list[ConsortiumOut],
-            summary="Smallest consortia covering every required technology")
+@router.get(
+    "/demands/{demand_id}/consortia",
+    response=list[ConsortiumOut],
+    summary="Smallest consortia covering every required technology",
+)
 @paginate
 def consortia(request, demand_id: int = Path(..., ge=1, le=MAX_ID), k: int = Query(3, ge=1, le=10)):
     """The k best consortia by weighted set cover (fewest firms, then relevant references)."""
     plan = demand_consortia(_demand(demand_id, request.user), k=k)
-    return [{"rank": rank, "size": c.size, "cost": c.cost,
-             "members": [{"id": m.id, "name": m.name} for m in c.members],
-             "assignment": c.assignment, "reasons": [_reason(x) for x in c.reasons], "method": plan.method,
-             "ratio_bound": plan.ratio_bound, "uncoverable": sorted(plan.uncoverable)}
-            for rank, c in enumerate(plan.consortia, start=1)]
+    return [
+        {
+            "rank": rank,
+            "size": c.size,
+            "cost": c.cost,
+            "members": [{"id": m.id, "name": m.name} for m in c.members],
+            "assignment": c.assignment,
+            "reasons": [_reason(x) for x in c.reasons],
+            "method": plan.method,
+            "ratio_bound": plan.ratio_bound,
+            "uncoverable": sorted(plan.uncoverable),
+        }
+        for rank, c in enumerate(plan.consortia, start=1)
+    ]
 
 
 def _proposals_queryset():
     return Proposal.objects.select_related("demand", "lead_firm").prefetch_related(
-        "partners", "technologies", "milestones", "kpis")
+        "partners", "technologies", "milestones", "kpis"
+    )
 
 
 @router.get("/proposals", response=list[ProposalOut], summary="Proposals and pilots you may see")
 @paginate
-def list_proposals(request, demand: int | None = Query(None, ge=1, le=MAX_ID), state: str = "",
-                   firm: int | None = Query(None, ge=1, le=MAX_ID)):
+def list_proposals(
+    request,
+    demand: int | None = Query(None, ge=1, le=MAX_ID),
+    state: str = "",
+    firm: int | None = Query(None, ge=1, le=MAX_ID),
+):
     """The public sees pilots (selected onwards); firms also see their own; officials see all."""
     if has_nul(state):
         raise HttpError(422, "Invalid input: text must not contain NUL (\\x00) characters.")
@@ -163,8 +218,15 @@ def create_proposal(request, payload: ProposalIn):
         raise HttpError(422, "One or more partner firms do not exist.")
     try:
         proposal = services.create_proposal(
-            user, demand, lead, partners=partners, technologies=_technologies(payload.technologies),
-            title=payload.title, summary=payload.summary, requested_krw=payload.requested_krw)
+            user,
+            demand,
+            lead,
+            partners=partners,
+            technologies=_technologies(payload.technologies),
+            title=payload.title,
+            summary=payload.summary,
+            requested_krw=payload.requested_krw,
+        )
     except (services.ActionRefused, ValidationError) as exc:
         raise _refused(exc) from exc
     return Status(201, _proposals_queryset().get(pk=proposal.pk))
@@ -175,14 +237,17 @@ def get_proposal(request, proposal_id: int = Path(..., ge=1, le=MAX_ID)):
     return _proposal(proposal_id, request.user)
 
 
-@router.post("/proposals/{proposal_id}/transitions", response=ProposalOut, summary="Move a proposal along its lifecycle")
+@router.post(
+    "/proposals/{proposal_id}/transitions", response=ProposalOut, summary="Move a proposal along its lifecycle"
+)
 def post_transition(request, payload: TransitionIn, proposal_id: int = Path(..., ge=1, le=MAX_ID)):
     """Refused with 409 and the reason when the move is illegal, 403 when you may not make it."""
     user = require_user(request)
     proposal = _proposal(proposal_id, user)
     try:
-        services.transition(proposal.pk, payload.to, user, note=payload.note, outcome=payload.outcome,
-                            evaluation=payload.evaluation)
+        services.transition(
+            proposal.pk, payload.to, user, note=payload.note, outcome=payload.outcome, evaluation=payload.evaluation
+        )
     except services.ActionRefused as exc:
         raise _refused(exc) from exc
     return _proposals_queryset().get(pk=proposal.pk)
@@ -196,7 +261,9 @@ def audit_log(request, proposal_id: int = Path(..., ge=1, le=MAX_ID)):
     return audit_entries_for(request.user, _proposal(proposal_id, request.user))
 
 
-@router.post("/proposals/{proposal_id}/conflicts", response={201: dict}, summary="Declare a conflict of interest (reviewers)")
+@router.post(
+    "/proposals/{proposal_id}/conflicts", response={201: dict}, summary="Declare a conflict of interest (reviewers)"
+)
 def post_conflict(request, payload: ConflictIn, proposal_id: int = Path(..., ge=1, le=MAX_ID)):
     user = require_user(request)
     proposal = _proposal(proposal_id, user)
@@ -248,10 +315,15 @@ def post_milestone(request, payload: MilestoneIn, proposal_id: int = Path(..., g
     return Status(201, milestone)
 
 
-@router.put("/proposals/{proposal_id}/milestones/{milestone_id}/done", response=MilestoneOut,
-            summary="Mark a milestone done")
-def put_milestone_done(request, payload: MilestoneDoneIn, proposal_id: int = Path(..., ge=1, le=MAX_ID),
-                       milestone_id: int = Path(..., ge=1, le=MAX_ID)):
+@router.put(
+    "/proposals/{proposal_id}/milestones/{milestone_id}/done", response=MilestoneOut, summary="Mark a milestone done"
+)
+def put_milestone_done(
+    request,
+    payload: MilestoneDoneIn,
+    proposal_id: int = Path(..., ge=1, le=MAX_ID),
+    milestone_id: int = Path(..., ge=1, le=MAX_ID),
+):
     """While the pilot runs; the day may not be after today (409 otherwise)."""
     user = require_user(request)
     proposal = _managed_pilot(proposal_id, user)
@@ -271,8 +343,12 @@ def post_kpi(request, payload: KpiIn, proposal_id: int = Path(..., ge=1, le=MAX_
 
 
 @router.put("/proposals/{proposal_id}/kpis/{kpi_id}/actual", response=KpiOut, summary="Record a KPI's actual value")
-def put_kpi_actual(request, payload: KpiActualIn, proposal_id: int = Path(..., ge=1, le=MAX_ID),
-                   kpi_id: int = Path(..., ge=1, le=MAX_ID)):
+def put_kpi_actual(
+    request,
+    payload: KpiActualIn,
+    proposal_id: int = Path(..., ge=1, le=MAX_ID),
+    kpi_id: int = Path(..., ge=1, le=MAX_ID),
+):
     user = require_user(request)
     proposal = _managed_pilot(proposal_id, user)
     kpi = Kpi.objects.filter(pk=kpi_id, proposal=proposal).first()
@@ -284,15 +360,27 @@ def put_kpi_actual(request, payload: KpiActualIn, proposal_id: int = Path(..., g
         raise _refused(exc) from exc
 
 
-@router.get("/pilots/firms/{firm_id}/demands", response=list[DemandFitOut],
-            summary="Open demands a firm could answer alone or with partners")
+@router.get(
+    "/pilots/firms/{firm_id}/demands",
+    response=list[DemandFitOut],
+    summary="Open demands a firm could answer alone or with partners",
+)
 @paginate
 def firm_demand_fits(request, firm_id: int = Path(..., ge=1, le=MAX_ID)):
     fits = open_demands_for_firm(_firm(firm_id))
-    return [{"demand": d.pk, "title": d.title, "is_example": d.is_example, "alone": fit.alone,
-             "covered": sorted(fit.covered), "missing": sorted(fit.missing),
-             "partners": [{"id": m.id, "name": m.name} for m in fit.partners.members] if fit.partners else [],
-             "uncoverable": sorted(fit.uncoverable)} for d, fit in fits]
+    return [
+        {
+            "demand": d.pk,
+            "title": d.title,
+            "is_example": d.is_example,
+            "alone": fit.alone,
+            "covered": sorted(fit.covered),
+            "missing": sorted(fit.missing),
+            "partners": [{"id": m.id, "name": m.name} for m in fit.partners.members] if fit.partners else [],
+            "uncoverable": sorted(fit.uncoverable),
+        }
+        for d, fit in fits
+    ]
 
 
 def _firm(firm_id: int) -> Firm:
@@ -315,13 +403,16 @@ def list_solutions(request, firm_id: int = Path(..., ge=1, le=MAX_ID)):
     return _firm(firm_id).solutions.prefetch_related("technologies").order_by("title", "pk")
 
 
-@router.post("/pilots/firms/{firm_id}/solutions", response={201: SolutionOut}, summary="Describe a solution (firm members)")
+@router.post(
+    "/pilots/firms/{firm_id}/solutions", response={201: SolutionOut}, summary="Describe a solution (firm members)"
+)
 def post_solution(request, payload: SolutionIn, firm_id: int = Path(..., ge=1, le=MAX_ID)):
     firm = _member_firm(firm_id, require_user(request))
     technologies = _technologies(payload.technologies)
     with transaction.atomic():
-        solution = Solution.objects.create(firm=firm, title=payload.title, description=payload.description,
-                                           trl=payload.trl)
+        solution = Solution.objects.create(
+            firm=firm, title=payload.title, description=payload.description, trl=payload.trl
+        )
         solution.technologies.set(technologies)
     return Status(201, solution)
 
@@ -332,13 +423,16 @@ def list_references(request, firm_id: int = Path(..., ge=1, le=MAX_ID)):
     return _firm(firm_id).pilot_references.prefetch_related("technologies").order_by("-year", "title", "pk")
 
 
-@router.post("/pilots/firms/{firm_id}/references", response={201: ReferenceOut}, summary="Add a reference (firm members)")
+@router.post(
+    "/pilots/firms/{firm_id}/references", response={201: ReferenceOut}, summary="Add a reference (firm members)"
+)
 def post_reference(request, payload: ReferenceIn, firm_id: int = Path(..., ge=1, le=MAX_ID)):
     firm = _member_firm(firm_id, require_user(request))
     technologies = _technologies(payload.technologies)
     with transaction.atomic():
-        reference = Reference.objects.create(firm=firm, title=payload.title, client=payload.client,
-                                             year=payload.year, url=payload.url)
+        reference = Reference.objects.create(
+            firm=firm, title=payload.title, client=payload.client, year=payload.year, url=payload.url
+        )
         reference.technologies.set(technologies)
     return Status(201, reference)
 
@@ -349,12 +443,20 @@ def verify_certificate(request, code: str = Path(..., max_length=64)):
     proposal = services.certificate_for_code(code)
     if proposal is None:
         raise Http404("No certificate has this verification code. Check the code printed on the certificate.")
-    return {"valid": True, "certificate_number": proposal.certificate_number,
-            "code": certificates.display(proposal.certificate_code),
-            "issued_on": proposal.certificate_issued_on, "proposal": proposal.pk, "title": proposal.title,
-            "demand": proposal.demand.title, "lead_firm": {"id": proposal.lead_firm_id, "name": proposal.lead_firm.name},
-            "partners": [{"id": f.pk, "name": f.name} for f in proposal.partners.all()],
-            "outcome": proposal.outcome, "is_example": proposal.is_example, "url": proposal.get_absolute_url()}
+    return {
+        "valid": True,
+        "certificate_number": proposal.certificate_number,
+        "code": certificates.display(proposal.certificate_code),
+        "issued_on": proposal.certificate_issued_on,
+        "proposal": proposal.pk,
+        "title": proposal.title,
+        "demand": proposal.demand.title,
+        "lead_firm": {"id": proposal.lead_firm_id, "name": proposal.lead_firm.name},
+        "partners": [{"id": f.pk, "name": f.name} for f in proposal.partners.all()],
+        "outcome": proposal.outcome,
+        "is_example": proposal.is_example,
+        "url": proposal.get_absolute_url(),
+    }
 
 
 @router.get("/pilots/past", response=list[PastPilotOut], summary="Published Testbed Seoul pilots (track record)")
@@ -367,8 +469,15 @@ def past_pilots(request):
 @router.get("/pilots/analytics", response=AnalyticsOut, summary="Technology co-occurrence and success rates")
 def analytics(request, examples: bool = False):
     data = pilot_analytics(include_examples=examples)
-    return {"include_examples": examples, "proposal_count": data["proposal_count"], "pilot_count": data["pilot_count"],
-            "selected": data["selection"]["selected"], "decided": data["selection"]["decided"],
-            "evaluated": data["success"].total, "successful": data["success"].successes,
-            "pairs": [{"a": p["a_slug"], "b": p["b_slug"], "together": p["together"], "lift": p["lift"]}
-                      for p in data["pairs"]]}
+    return {
+        "include_examples": examples,
+        "proposal_count": data["proposal_count"],
+        "pilot_count": data["pilot_count"],
+        "selected": data["selection"]["selected"],
+        "decided": data["selection"]["decided"],
+        "evaluated": data["success"].total,
+        "successful": data["success"].successes,
+        "pairs": [
+            {"a": p["a_slug"], "b": p["b_slug"], "together": p["together"], "lift": p["lift"]} for p in data["pairs"]
+        ],
+    }

@@ -30,4 +30,4 @@ def normalise(text: str) -> str | None:
 
 
 def display(code: str) -> str:
-    return "-".join(code[i:i + 4] for i in range(0, len(code), 4))
+    return "-".join(code[i : i + 4] for i in range(0, len(code), 4))

@@ -22,8 +22,9 @@ def parse_criteria(text: str) -> list[tuple[str, int]]:
             continue
         match = _CRITERION_LINE.match(line)
         if not match:
-            raise forms.ValidationError(_("Line %(n)s: write a criterion as 'name: weight', e.g. 'Technical merit: 40'."),
-                                        params={"n": number})
+            raise forms.ValidationError(
+                _("Line %(n)s: write a criterion as 'name: weight', e.g. 'Technical merit: 40'."), params={"n": number}
+            )
         criteria.append((match["name"].strip(), int(match["weight"])))
     if not criteria:
         raise forms.ValidationError(_("Give at least one evaluation criterion."))
@@ -36,12 +37,16 @@ class TechnologyChoices(ModelIdsField):
 
 
 class DemandForm(forms.ModelForm):
-    technologies = TechnologyChoices(queryset=Technology.objects.filter(active=True).order_by("name_ko"),
-                                     required=False, widget=forms.CheckboxSelectMultiple,
-                                     label=_("Required technologies"),
-                                     help_text=_("Leave empty for an open call where firms propose anything."))
+    technologies = TechnologyChoices(
+        queryset=Technology.objects.filter(active=True).order_by("name_ko"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label=_("Required technologies"),
+        help_text=_("Leave empty for an open call where firms propose anything."),
+    )
     criteria = forms.CharField(
-        label=_("Evaluation criteria"), widget=forms.Textarea(attrs={"rows": 4}),
+        label=_("Evaluation criteria"),
+        widget=forms.Textarea(attrs={"rows": 4}),
         initial=_("Technical merit: 40\nFeasibility on the site: 30\nCost: 30"),
         help_text=_("One per line as 'name: weight (%)'."),
     )
@@ -49,10 +54,26 @@ class DemandForm(forms.ModelForm):
 
     class Meta:
         model = Demand
-        fields = ["kind", "title", "problem", "place", "district", "technologies", "budget_krw", "opens_on",
-                  "closes_on", "pilot_starts_on", "pilot_ends_on", "is_example", "source_note", "source_url"]
-        widgets = {f: forms.DateInput(attrs={"type": "date"})
-                   for f in ["opens_on", "closes_on", "pilot_starts_on", "pilot_ends_on"]}
+        fields = [
+            "kind",
+            "title",
+            "problem",
+            "place",
+            "district",
+            "technologies",
+            "budget_krw",
+            "opens_on",
+            "closes_on",
+            "pilot_starts_on",
+            "pilot_ends_on",
+            "is_example",
+            "source_note",
+            "source_url",
+        ]
+        widgets = {
+            f: forms.DateInput(attrs={"type": "date"})
+            for f in ["opens_on", "closes_on", "pilot_starts_on", "pilot_ends_on"]
+        }
         field_classes = {"district": ModelIdField}
 
     def clean_criteria(self):
@@ -73,26 +94,30 @@ class ProposalForm(forms.ModelForm):
         model = Proposal
         fields = ["lead_firm", "partners", "title", "summary", "technologies", "requested_krw"]
         field_classes = {"lead_firm": ModelIdField, "partners": ModelIdsField, "technologies": ModelIdsField}
-        widgets = {"partners": forms.CheckboxSelectMultiple,
-                   "technologies": forms.CheckboxSelectMultiple}
+        widgets = {"partners": forms.CheckboxSelectMultiple, "technologies": forms.CheckboxSelectMultiple}
 
 
 class TransitionForm(forms.Form):
     target = forms.CharField(widget=forms.HiddenInput)
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    outcome = forms.ChoiceField(label=_("Evaluation outcome"), required=False,
-                                choices=[("", "—"), *Proposal.Outcome.choices])
-    evaluation = forms.CharField(label=_("Evaluation summary"), required=False,
-                                 widget=forms.Textarea(attrs={"rows": 2}))
+    outcome = forms.ChoiceField(
+        label=_("Evaluation outcome"), required=False, choices=[("", "—"), *Proposal.Outcome.choices]
+    )
+    evaluation = forms.CharField(
+        label=_("Evaluation summary"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class ConflictForm(forms.Form):
     has_conflict = forms.TypedChoiceField(
         label=_("Do you have a conflict of interest with this proposal?"),
         choices=[("no", _("No conflict")), ("yes", _("I have a conflict"))],
-        coerce=lambda v: v == "yes", widget=forms.RadioSelect)
-    statement = forms.CharField(label=_("Statement (required if there is a conflict)"), required=False,
-                                widget=forms.Textarea(attrs={"rows": 2}))
+        coerce=lambda v: v == "yes",
+        widget=forms.RadioSelect,
+    )
+    statement = forms.CharField(
+        label=_("Statement (required if there is a conflict)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class ReviewForm(forms.Form):
@@ -103,7 +128,8 @@ class ReviewForm(forms.Form):
         self.criteria = list(criteria)
         for criterion in self.criteria:
             self.fields[f"score_{criterion.pk}"] = forms.IntegerField(
-                label=f"{criterion.name} ({criterion.weight}%)", min_value=0, max_value=5)
+                label=f"{criterion.name} ({criterion.weight}%)", min_value=0, max_value=5
+            )
 
     def scores(self) -> dict[int, int]:
         return {c.pk: self.cleaned_data[f"score_{c.pk}"] for c in self.criteria}
@@ -113,7 +139,10 @@ class MilestoneForm(forms.ModelForm):
     class Meta:
         model = Milestone
         fields = ["title", "due_on", "done_on"]
-        widgets = {"due_on": forms.DateInput(attrs={"type": "date"}), "done_on": forms.DateInput(attrs={"type": "date"})}
+        widgets = {
+            "due_on": forms.DateInput(attrs={"type": "date"}),
+            "done_on": forms.DateInput(attrs={"type": "date"}),
+        }
 
 
 class MilestoneDoneForm(forms.Form):
@@ -127,8 +156,11 @@ class KpiForm(forms.ModelForm):
 
 
 class SolutionForm(forms.ModelForm):
-    technologies = TechnologyChoices(queryset=Technology.objects.filter(active=True).order_by("name_ko"),
-                                     widget=forms.CheckboxSelectMultiple, label=_("Technologies"))
+    technologies = TechnologyChoices(
+        queryset=Technology.objects.filter(active=True).order_by("name_ko"),
+        widget=forms.CheckboxSelectMultiple,
+        label=_("Technologies"),
+    )
 
     class Meta:
         model = Solution
@@ -137,8 +169,11 @@ class SolutionForm(forms.ModelForm):
 
 class ReferenceForm(forms.ModelForm):
     url = forms.URLField(label=_("link"), required=False, assume_scheme="https")
-    technologies = TechnologyChoices(queryset=Technology.objects.filter(active=True).order_by("name_ko"),
-                                     widget=forms.CheckboxSelectMultiple, label=_("Technologies"))
+    technologies = TechnologyChoices(
+        queryset=Technology.objects.filter(active=True).order_by("name_ko"),
+        widget=forms.CheckboxSelectMultiple,
+        label=_("Technologies"),
+    )
 
     class Meta:
         model = Reference

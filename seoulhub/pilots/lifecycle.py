@@ -68,8 +68,15 @@ class TransitionRefused(Exception):
     """The message (English) says what was refused and what would be allowed; the attributes
     let a caller word the same refusal in another language."""
 
-    def __init__(self, message: str, source: str = "", target: str = "", options: tuple[str, ...] = (),
-                 transition: "Transition | None" = None, reason: str = ""):
+    def __init__(
+        self,
+        message: str,
+        source: str = "",
+        target: str = "",
+        options: tuple[str, ...] = (),
+        transition: "Transition | None" = None,
+        reason: str = "",
+    ):
         super().__init__(message)
         self.source, self.target, self.options = source, target, options
         self.transition, self.reason = transition, reason
@@ -97,22 +104,42 @@ def check(state: str, target: str, capacities: set[str] | frozenset[str], note: 
     if state not in STATES:
         raise IllegalTransition(f"Unknown current state {state!r}.", state, target, reason="unknown_source")
     if target not in STATES:
-        raise IllegalTransition(f"Unknown state {target!r}; states are: {', '.join(STATES)}.", state, target,
-                                tuple(STATES), reason="unknown_target")
+        raise IllegalTransition(
+            f"Unknown state {target!r}; states are: {', '.join(STATES)}.",
+            state,
+            target,
+            tuple(STATES),
+            reason="unknown_target",
+        )
     transition = _BY_EDGE.get((state, target))
     if transition is None:
         options = tuple(next_states(state))
         allowed = ", ".join(options) if options else "none (this state is final)"
-        raise IllegalTransition(f"A proposal cannot go from {state} to {target}. From {state} it can go to: {allowed}.",
-                                state, target, options, reason="no_edge")
+        raise IllegalTransition(
+            f"A proposal cannot go from {state} to {target}. From {state} it can go to: {allowed}.",
+            state,
+            target,
+            options,
+            reason="no_edge",
+        )
     unknown = set(capacities) - CAPACITIES
     if unknown:
         raise ValueError(f"unknown capacities {sorted(unknown)}")
     if not transition.allowed & set(capacities):
         who = " or ".join(c for c in (PROPOSER, OWNER, OFFICIAL, OPERATOR) if c in transition.allowed)
-        raise NotPermitted(f"Only the {who} may {transition.action} (from {state} to {target}).", state, target,
-                           transition=transition, reason="not_permitted")
+        raise NotPermitted(
+            f"Only the {who} may {transition.action} (from {state} to {target}).",
+            state,
+            target,
+            transition=transition,
+            reason="not_permitted",
+        )
     if transition.needs_note and not note.strip():
-        raise IllegalTransition(f"To {transition.action} a proposal, give a note saying why.", state, target,
-                                transition=transition, reason="needs_note")
+        raise IllegalTransition(
+            f"To {transition.action} a proposal, give a note saying why.",
+            state,
+            target,
+            transition=transition,
+            reason="needs_note",
+        )
     return transition

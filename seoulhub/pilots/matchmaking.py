@@ -62,14 +62,17 @@ def firm_profiles(firms=None) -> list[FirmProfile]:
             confidence[firm_id][slug] = max(weight, confidence[firm_id].get(slug, 0.0))
 
     for firm_id, tech_id, weight in FirmTechnology.objects.filter(firm_id__in=ids).values_list(
-            "firm_id", "technology_id", "confidence"):
+        "firm_id", "technology_id", "confidence"
+    ):
         note(firm_id, tech_id, weight)
-    for firm_id, tech_id in Solution.technologies.through.objects.filter(
-            solution__firm_id__in=ids).values_list("solution__firm_id", "technology_id"):
+    for firm_id, tech_id in Solution.technologies.through.objects.filter(solution__firm_id__in=ids).values_list(
+        "solution__firm_id", "technology_id"
+    ):
         note(firm_id, tech_id, 1.0)  # a solution the firm registered is its own declaration
     references: dict[int, dict[object, set[int]]] = defaultdict(lambda: defaultdict(set))
     for firm_id, ref_id, tech_id in Reference.technologies.through.objects.filter(
-            reference__firm_id__in=ids).values_list("reference__firm_id", "reference_id", "technology_id"):
+        reference__firm_id__in=ids
+    ).values_list("reference__firm_id", "reference_id", "technology_id"):
         references[firm_id][("ref", ref_id)].add(tech_id)
     certified = Proposal.objects.real().filter(state__in=[lc.CERTIFIED, lc.SCALED_UP])
     for proposal in certified.prefetch_related("technologies", "partners"):
@@ -77,13 +80,20 @@ def firm_profiles(firms=None) -> list[FirmProfile]:
         for firm in [proposal.lead_firm_id, *(p.pk for p in proposal.partners.all())]:
             if firm in wanted:
                 references[firm][("pilot", proposal.pk)] |= tech_ids
-    trl = dict(Solution.objects.filter(firm_id__in=ids).values("firm_id").annotate(best=Max("trl"))
-               .values_list("firm_id", "best"))
+    trl = dict(
+        Solution.objects.filter(firm_id__in=ids)
+        .values("firm_id")
+        .annotate(best=Max("trl"))
+        .values_list("firm_id", "best")
+    )
     return [
         FirmProfile(
-            id=f.pk, name=f.name, technologies=_expand(techs[f.pk], ancestors),
+            id=f.pk,
+            name=f.name,
+            technologies=_expand(techs[f.pk], ancestors),
             references=tuple(_expand(r, ancestors) for r in references[f.pk].values()),
-            trl=trl.get(f.pk), tech_confidence=dict(confidence[f.pk]),
+            trl=trl.get(f.pk),
+            tech_confidence=dict(confidence[f.pk]),
         )
         for f in firms
     ]

@@ -29,8 +29,11 @@ class DemandQuerySet(models.QuerySet):
         """Demands taking proposals on `on` (clock.today() by default), in the database; `Demand.is_open`
         says the same of one demand in memory."""
         on = on or clock.today()
-        return self.filter(models.Q(opens_on__isnull=True) | models.Q(opens_on__lte=on),
-                           models.Q(closes_on__isnull=True) | models.Q(closes_on__gte=on), status=Demand.Status.OPEN)
+        return self.filter(
+            models.Q(opens_on__isnull=True) | models.Q(opens_on__lte=on),
+            models.Q(closes_on__isnull=True) | models.Q(closes_on__gte=on),
+            status=Demand.Status.OPEN,
+        )
 
 
 class Demand(models.Model):
@@ -50,22 +53,39 @@ class Demand(models.Model):
     title = models.CharField(_("title"), max_length=200)
     problem = models.TextField(_("problem to solve"))
     place = models.CharField(_("place / testbed site"), max_length=200, blank=True)
-    district = models.ForeignKey("taxonomy.District", null=True, blank=True, on_delete=models.PROTECT,
-                                 related_name="demands", verbose_name=_("district (gu)"))
-    technologies = models.ManyToManyField("taxonomy.Technology", blank=True, related_name="demands",
-                                          verbose_name=_("required technologies"))
+    district = models.ForeignKey(
+        "taxonomy.District",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="demands",
+        verbose_name=_("district (gu)"),
+    )
+    technologies = models.ManyToManyField(
+        "taxonomy.Technology", blank=True, related_name="demands", verbose_name=_("required technologies")
+    )
     budget_krw = models.BigIntegerField(_("budget (KRW)"), null=True, blank=True, validators=[MinValueValidator(0)])
     opens_on = models.DateField(_("proposals open"), null=True, blank=True)
     closes_on = models.DateField(_("proposals close"), null=True, blank=True)
     pilot_starts_on = models.DateField(_("pilot starts"), null=True, blank=True)
     pilot_ends_on = models.DateField(_("pilot ends"), null=True, blank=True)
-    posted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
-                                  related_name="posted_demands", verbose_name=_("posted by"))
-    is_example = models.BooleanField(_("example"), default=False,
-                                     help_text=_("an illustration, not a real call of the city"))
+    posted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="posted_demands",
+        verbose_name=_("posted by"),
+    )
+    is_example = models.BooleanField(
+        _("example"), default=False, help_text=_("an illustration, not a real call of the city")
+    )
     source_note = models.TextField(_("source / programme context"), blank=True)
-    source_url = models.URLField(_("source link"), max_length=500, blank=True,
-                                 help_text=_("where a real demand was published (e.g. the city's call)"))
+    source_url = models.URLField(
+        _("source link"),
+        max_length=500,
+        blank=True,
+        help_text=_("where a real demand was published (e.g. the city's call)"),
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -104,8 +124,9 @@ class Criterion(models.Model):
 
     demand = models.ForeignKey(Demand, on_delete=models.CASCADE, related_name="criteria", verbose_name=_("demand"))
     name = models.CharField(_("criterion"), max_length=200)
-    weight = models.PositiveSmallIntegerField(_("weight (%)"), default=25,
-                                              validators=[MinValueValidator(1), MaxValueValidator(100)])
+    weight = models.PositiveSmallIntegerField(
+        _("weight (%)"), default=25, validators=[MinValueValidator(1), MaxValueValidator(100)]
+    )
 
     class Meta:
         ordering = ["demand", "pk"]
@@ -120,14 +141,18 @@ class Criterion(models.Model):
 class Solution(models.Model):
     """What a firm offers: technologies, technology readiness level (TRL 1-9)."""
 
-    firm = models.ForeignKey("support.Firm", on_delete=models.CASCADE, related_name="solutions",
-                             verbose_name=_("firm"))
+    firm = models.ForeignKey("support.Firm", on_delete=models.CASCADE, related_name="solutions", verbose_name=_("firm"))
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
-    technologies = models.ManyToManyField("taxonomy.Technology", blank=True, related_name="solutions",
-                                          verbose_name=_("technologies"))
-    trl = models.PositiveSmallIntegerField(_("technology readiness level (1-9)"), null=True, blank=True,
-                                           validators=[MinValueValidator(1), MaxValueValidator(9)])
+    technologies = models.ManyToManyField(
+        "taxonomy.Technology", blank=True, related_name="solutions", verbose_name=_("technologies")
+    )
+    trl = models.PositiveSmallIntegerField(
+        _("technology readiness level (1-9)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(9)],
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
@@ -143,14 +168,17 @@ class Reference(models.Model):
     """A past project of a firm (who for, when, which technologies) that backs its claims.
     Certified non-example pilots on the hub count as references too (see matchmaking)."""
 
-    firm = models.ForeignKey("support.Firm", on_delete=models.CASCADE, related_name="pilot_references",
-                             verbose_name=_("firm"))
+    firm = models.ForeignKey(
+        "support.Firm", on_delete=models.CASCADE, related_name="pilot_references", verbose_name=_("firm")
+    )
     title = models.CharField(_("project"), max_length=200)
     client = models.CharField(_("client"), max_length=200, blank=True)
-    year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True,
-                                            validators=[MinValueValidator(1950), MaxValueValidator(2100)])
-    technologies = models.ManyToManyField("taxonomy.Technology", blank=True, related_name="references",
-                                          verbose_name=_("technologies"))
+    year = models.PositiveSmallIntegerField(
+        _("year"), null=True, blank=True, validators=[MinValueValidator(1950), MaxValueValidator(2100)]
+    )
+    technologies = models.ManyToManyField(
+        "taxonomy.Technology", blank=True, related_name="references", verbose_name=_("technologies")
+    )
     url = models.URLField(_("link"), blank=True)
 
     class Meta:
@@ -178,22 +206,31 @@ class Proposal(models.Model):
         FAILURE = "failure", _("not successful")
 
     demand = models.ForeignKey(Demand, on_delete=models.PROTECT, related_name="proposals", verbose_name=_("demand"))
-    lead_firm = models.ForeignKey("support.Firm", on_delete=models.PROTECT, related_name="led_proposals",
-                                  verbose_name=_("lead firm"))
-    partners = models.ManyToManyField("support.Firm", blank=True, related_name="partner_proposals",
-                                      verbose_name=_("partner firms"))
-    solution = models.ForeignKey(Solution, null=True, blank=True, on_delete=models.SET_NULL,
-                                 related_name="proposals", verbose_name=_("solution"))
+    lead_firm = models.ForeignKey(
+        "support.Firm", on_delete=models.PROTECT, related_name="led_proposals", verbose_name=_("lead firm")
+    )
+    partners = models.ManyToManyField(
+        "support.Firm", blank=True, related_name="partner_proposals", verbose_name=_("partner firms")
+    )
+    solution = models.ForeignKey(
+        Solution, null=True, blank=True, on_delete=models.SET_NULL, related_name="proposals", verbose_name=_("solution")
+    )
     title = models.CharField(_("title"), max_length=200)
     summary = models.TextField(_("summary"))
-    technologies = models.ManyToManyField("taxonomy.Technology", blank=True, related_name="proposals",
-                                          verbose_name=_("technologies used"))
-    requested_krw = models.BigIntegerField(_("requested budget (KRW)"), null=True, blank=True,
-                                           validators=[MinValueValidator(0)])
-    state = models.CharField(_("state"), max_length=20, default=lc.DRAFT,
-                             choices=[(s, s) for s in lc.STATES])
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
-                                   related_name="pilot_proposals", verbose_name=_("created by"))
+    technologies = models.ManyToManyField(
+        "taxonomy.Technology", blank=True, related_name="proposals", verbose_name=_("technologies used")
+    )
+    requested_krw = models.BigIntegerField(
+        _("requested budget (KRW)"), null=True, blank=True, validators=[MinValueValidator(0)]
+    )
+    state = models.CharField(_("state"), max_length=20, default=lc.DRAFT, choices=[(s, s) for s in lc.STATES])
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="pilot_proposals",
+        verbose_name=_("created by"),
+    )
     is_example = models.BooleanField(_("example"), default=False)
     outcome = models.CharField(_("evaluation outcome"), max_length=10, choices=Outcome.choices, blank=True)
     evaluation = models.TextField(_("evaluation summary"), blank=True)
@@ -213,10 +250,16 @@ class Proposal(models.Model):
         verbose_name_plural = _("proposals")
         indexes = [models.Index(fields=["state"])]
         constraints = [
-            models.UniqueConstraint(fields=["certificate_number"], condition=~models.Q(certificate_number=""),
-                                    name="pilots_certificate_number_unique"),
-            models.UniqueConstraint(fields=["certificate_code"], condition=~models.Q(certificate_code=""),
-                                    name="pilots_certificate_code_unique"),
+            models.UniqueConstraint(
+                fields=["certificate_number"],
+                condition=~models.Q(certificate_number=""),
+                name="pilots_certificate_number_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["certificate_code"],
+                condition=~models.Q(certificate_code=""),
+                name="pilots_certificate_code_unique",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -244,8 +287,7 @@ class Proposal(models.Model):
 
 
 class Milestone(models.Model):
-    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="milestones",
-                                 verbose_name=_("pilot"))
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="milestones", verbose_name=_("pilot"))
     title = models.CharField(_("milestone"), max_length=200)
     due_on = models.DateField(_("due on"))
     done_on = models.DateField(_("done on"), null=True, blank=True)
@@ -288,10 +330,15 @@ class ConflictDeclaration(models.Model):
     """A reviewer's declaration for one proposal, required before scoring. A declared conflict
     bars the reviewer from scoring that proposal."""
 
-    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="conflict_declarations",
-                                 verbose_name=_("proposal"))
-    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                 related_name="conflict_declarations", verbose_name=_("reviewer"))
+    proposal = models.ForeignKey(
+        Proposal, on_delete=models.CASCADE, related_name="conflict_declarations", verbose_name=_("proposal")
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="conflict_declarations",
+        verbose_name=_("reviewer"),
+    )
     has_conflict = models.BooleanField(_("has a conflict of interest"))
     statement = models.TextField(_("statement"), blank=True)
     declared_at = models.DateTimeField(default=timezone.now, editable=False)
@@ -303,10 +350,10 @@ class ConflictDeclaration(models.Model):
 
 
 class Review(models.Model):
-    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="reviews",
-                                 verbose_name=_("proposal"))
-    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="pilot_reviews",
-                                 verbose_name=_("reviewer"))
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="reviews", verbose_name=_("proposal"))
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="pilot_reviews", verbose_name=_("reviewer")
+    )
     comment = models.TextField(_("comment"), blank=True)
     total = models.FloatField(_("weighted score (0-100)"))
     submitted_at = models.DateTimeField(default=timezone.now, editable=False)
@@ -330,10 +377,16 @@ class Score(models.Model):
 class AuditEntry(models.Model):
     """Append-only record of every lifecycle transition: who, when, from, to, note."""
 
-    proposal = models.ForeignKey(Proposal, on_delete=models.PROTECT, related_name="audit_entries",
-                                 verbose_name=_("proposal"))
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
-                              related_name="pilot_audit_entries", verbose_name=_("who"))
+    proposal = models.ForeignKey(
+        Proposal, on_delete=models.PROTECT, related_name="audit_entries", verbose_name=_("proposal")
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="pilot_audit_entries",
+        verbose_name=_("who"),
+    )
     actor_name = models.CharField(_("who (name at the time)"), max_length=150)
     capacity = models.CharField(_("acting as"), max_length=40)
     at = models.DateTimeField(_("when"), default=timezone.now, editable=False)
@@ -364,12 +417,14 @@ class PastPilot(models.Model):
 
     programme = models.CharField(_("programme"), max_length=100)
     period = models.CharField(_("year(s) as published"), max_length=60)
-    year = models.PositiveSmallIntegerField(_("first year"), null=True, blank=True,
-                                            help_text=_("for sorting; empty when the source gives no year"))
+    year = models.PositiveSmallIntegerField(
+        _("first year"), null=True, blank=True, help_text=_("for sorting; empty when the source gives no year")
+    )
     firm_name = models.CharField(_("firm (as named by the source)"), max_length=100, blank=True)
     technology = models.CharField(_("technology (as published)"), max_length=200)
-    technologies = models.ManyToManyField("taxonomy.Technology", blank=True, related_name="past_pilots",
-                                          verbose_name=_("technologies (taxonomy)"))
+    technologies = models.ManyToManyField(
+        "taxonomy.Technology", blank=True, related_name="past_pilots", verbose_name=_("technologies (taxonomy)")
+    )
     site = models.CharField(_("pilot site"), max_length=200, blank=True)
     outcome = models.CharField(_("status or outcome"), max_length=300, blank=True)
     source_url = models.URLField(_("source link"), max_length=500)
@@ -379,8 +434,9 @@ class PastPilot(models.Model):
         ordering = [models.F("year").desc(nulls_last=True), "programme", "pk"]
         verbose_name = _("past pilot")
         verbose_name_plural = _("past pilots")
-        constraints = [models.UniqueConstraint(fields=["programme", "firm_name", "technology"],
-                                               name="pilots_past_pilot_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "firm_name", "technology"], name="pilots_past_pilot_unique")
+        ]
 
     def __str__(self) -> str:
         return self.technology

@@ -37,9 +37,14 @@ def is_partner_candidate(firm: Firm) -> bool:
 
 def _shell_q() -> Q:
     reit_name = Q(name_ko__endswith="리츠") & ~Q(name_ko__endswith="메리츠")
-    return (Q(name_ko__contains="스팩") | Q(name_en__icontains="SPAC") | Q(name_ko__icontains="SPAC")
-            | Q(name_ko__icontains="REIT") | Q(name_en__icontains="REIT")
-            | (Q(name_ko__contains="리츠") & (reit_name | Q(industry_text__in=REIT_INDUSTRIES))))
+    return (
+        Q(name_ko__contains="스팩")
+        | Q(name_en__icontains="SPAC")
+        | Q(name_ko__icontains="SPAC")
+        | Q(name_ko__icontains="REIT")
+        | Q(name_en__icontains="REIT")
+        | (Q(name_ko__contains="리츠") & (reit_name | Q(industry_text__in=REIT_INDUSTRIES)))
+    )
 
 
 def partner_candidates():
@@ -54,13 +59,26 @@ def search_partners(query: str, exclude_ids=(), limit: int = SEARCH_LIMIT) -> li
     query = " ".join("".join(ch for ch in query if ch.isprintable()).split())[:100]
     if not query:
         return []
-    matches = (partner_candidates().exclude(pk__in=list(exclude_ids))
-               .filter(Q(name_ko__icontains=query) | Q(name_en__icontains=query) | Q(products__icontains=query)
-                       | Q(industry_text__icontains=query)))
+    matches = (
+        partner_candidates()
+        .exclude(pk__in=list(exclude_ids))
+        .filter(
+            Q(name_ko__icontains=query)
+            | Q(name_en__icontains=query)
+            | Q(products__icontains=query)
+            | Q(industry_text__icontains=query)
+        )
+    )
     found = list(matches.only("pk", "name_ko", "name_en", "industry_text", "products")[:200])
     lowered = query.lower()
-    found.sort(key=lambda f: (not f.name_ko.lower().startswith(lowered) and not f.name_en.lower().startswith(lowered),
-                              lowered not in f"{f.name_ko} {f.name_en}".lower(), f.name_ko, f.pk))
+    found.sort(
+        key=lambda f: (
+            not f.name_ko.lower().startswith(lowered) and not f.name_en.lower().startswith(lowered),
+            lowered not in f"{f.name_ko} {f.name_en}".lower(),
+            f.name_ko,
+            f.pk,
+        )
+    )
     return found[:limit]
 
 

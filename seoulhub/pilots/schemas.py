@@ -28,6 +28,7 @@ class In(Schema):
             raise ValueError("text must not contain NUL (\\x00) characters")
         return self
 
+
 MAX_KRW = 10**15  # a quadrillion won: above any city budget, below 64-bit overflow
 
 
@@ -243,7 +244,8 @@ class ConflictIn(In):
 
 class ReviewIn(In):
     scores: dict[Id, Annotated[int, Field(ge=0, le=5)]] = Field(
-        description="criterion id -> score 0..5, every criterion of the demand", max_length=50)
+        description="criterion id -> score 0..5, every criterion of the demand", max_length=50
+    )
     comment: str = Field("", max_length=5000)
 
 

@@ -29,27 +29,38 @@ log = logging.getLogger(__name__)
 
 # English source words of each state; translated where shown ({% translate %} / gettext).
 STATE_LABELS = {
-    lc.DRAFT: gettext_noop("draft"), lc.SUBMITTED: gettext_noop("submitted"),
-    lc.UNDER_REVIEW: gettext_noop("under review"), lc.SELECTED: gettext_noop("selected"),
-    lc.REJECTED: "rejected", lc.RUNNING: gettext_noop("pilot running"),
-    lc.EVALUATED: gettext_noop("evaluated"), lc.CERTIFIED: gettext_noop("certificate issued"),
-    lc.SCALED_UP: gettext_noop("scaled up"), lc.WITHDRAWN: gettext_noop("withdrawn"),
+    lc.DRAFT: gettext_noop("draft"),
+    lc.SUBMITTED: gettext_noop("submitted"),
+    lc.UNDER_REVIEW: gettext_noop("under review"),
+    lc.SELECTED: gettext_noop("selected"),
+    lc.REJECTED: "rejected",
+    lc.RUNNING: gettext_noop("pilot running"),
+    lc.EVALUATED: gettext_noop("evaluated"),
+    lc.CERTIFIED: gettext_noop("certificate issued"),
+    lc.SCALED_UP: gettext_noop("scaled up"),
+    lc.WITHDRAWN: gettext_noop("withdrawn"),
 }
 # "rejected" is worded in its own context (other apps translate the bare word differently);
 # this line only makes makemessages extract it.
 _EXTRACTED = [pgettext_lazy("pilot state", "rejected")]
 ACTION_LABELS = {
-    "submit": gettext_noop("submit"), "withdraw": gettext_noop("withdraw"),
-    "start review": gettext_noop("start review"), "select": gettext_noop("select"),
-    "reject": gettext_noop("reject"), "start pilot": gettext_noop("start pilot"),
-    "evaluate": gettext_noop("evaluate"), "issue certificate": gettext_noop("issue certificate"),
+    "submit": gettext_noop("submit"),
+    "withdraw": gettext_noop("withdraw"),
+    "start review": gettext_noop("start review"),
+    "select": gettext_noop("select"),
+    "reject": gettext_noop("reject"),
+    "start pilot": gettext_noop("start pilot"),
+    "evaluate": gettext_noop("evaluate"),
+    "issue certificate": gettext_noop("issue certificate"),
     "scale up": gettext_noop("scale up"),
 }
 
 
 CAPACITY_LABELS = {
-    lc.PROPOSER: gettext_noop("proposing firm"), lc.OWNER: gettext_noop("demand's owner"),
-    lc.OFFICIAL: gettext_noop("official"), lc.OPERATOR: gettext_noop("operator"),
+    lc.PROPOSER: gettext_noop("proposing firm"),
+    lc.OWNER: gettext_noop("demand's owner"),
+    lc.OFFICIAL: gettext_noop("official"),
+    lc.OPERATOR: gettext_noop("operator"),
 }
 
 
@@ -71,16 +82,31 @@ def refusal_message(exc: lc.TransitionRefused) -> str:
     if exc.reason == "no_edge":
         options = ", ".join(f"{state_word(o)} ({o})" for o in exc.options) or _("nothing: this state is final")
         return _("A proposal cannot go from %(source)s to %(target)s. From %(source)s it can go to: %(options)s.") % {
-            "source": source, "target": target, "options": options}
+            "source": source,
+            "target": target,
+            "options": options,
+        }
     if exc.reason == "not_permitted":
-        who = _(" or ").join(_(CAPACITY_LABELS[c]) for c in (lc.PROPOSER, lc.OWNER, lc.OFFICIAL, lc.OPERATOR)
-                             if c in exc.transition.allowed)
+        who = _(" or ").join(
+            _(CAPACITY_LABELS[c])
+            for c in (lc.PROPOSER, lc.OWNER, lc.OFFICIAL, lc.OPERATOR)
+            if c in exc.transition.allowed
+        )
         return _("Only the %(who)s may %(action)s (from %(source)s to %(target)s).") % {
-            "who": who, "action": _(ACTION_LABELS[exc.transition.action]), "source": source, "target": target}
+            "who": who,
+            "action": _(ACTION_LABELS[exc.transition.action]),
+            "source": source,
+            "target": target,
+        }
     if exc.reason == "needs_note":
-        return _("To %(action)s a proposal, give a note saying why.") % {"action": _(ACTION_LABELS[exc.transition.action])}
+        return _("To %(action)s a proposal, give a note saying why.") % {
+            "action": _(ACTION_LABELS[exc.transition.action])
+        }
     if exc.reason == "unknown_target":
-        return _("Unknown state %(target)r; states are: %(states)s.") % {"target": exc.target, "states": ", ".join(lc.STATES)}
+        return _("Unknown state %(target)r; states are: %(states)s.") % {
+            "target": exc.target,
+            "states": ", ".join(lc.STATES),
+        }
     return str(exc)
 
 
@@ -131,6 +157,7 @@ def can_review(user) -> bool:
 
 # --- demands -------------------------------------------------------------------------------
 
+
 def create_demand(user, *, criteria: list[tuple[str, int]], technologies=(), **fields) -> Demand:
     if not has_role(user, Role.OFFICIAL):
         raise PermissionDenied(_("Only city officials and operators may post demands."))
@@ -146,12 +173,14 @@ def create_demand(user, *, criteria: list[tuple[str, int]], technologies=(), **f
         demand.full_clean()
         demand.save()
         demand.technologies.set(technologies)
-        Criterion.objects.bulk_create([Criterion(demand=demand, name=n, weight=int(w))
-                                       for n, (_, w) in zip(names, criteria)])
+        Criterion.objects.bulk_create(
+            [Criterion(demand=demand, name=n, weight=int(w)) for n, (_, w) in zip(names, criteria)]
+        )
     return demand
 
 
 # --- proposals -----------------------------------------------------------------------------
+
 
 def create_proposal(user, demand: Demand, lead_firm: Firm, *, partners=(), technologies=(), **fields) -> Proposal:
     if lead_firm.pk not in member_firm_ids(user):
@@ -161,8 +190,10 @@ def create_proposal(user, demand: Demand, lead_firm: Firm, *, partners=(), techn
     partners = [p for p in partners if p.pk != lead_firm.pk]
     shells = [p.name for p in partners if not is_partner_candidate(p)]
     if shells:
-        raise ActionRefused(_("Special purpose acquisition companies (SPACs) and REITs cannot be pilot partners: "
-                              "%(firms)s.") % {"firms": ", ".join(shells)})
+        raise ActionRefused(
+            _("Special purpose acquisition companies (SPACs) and REITs cannot be pilot partners: %(firms)s.")
+            % {"firms": ", ".join(shells)}
+        )
     with transaction.atomic():
         proposal = Proposal(demand=demand, lead_firm=lead_firm, created_by=user, **fields)
         proposal.full_clean()
@@ -175,8 +206,9 @@ def create_proposal(user, demand: Demand, lead_firm: Firm, *, partners=(), techn
 
 def _audit(proposal, user, capacity: str, source: str, target: str, note: str) -> AuditEntry:
     name = user.get_username() if user is not None else "system"
-    return AuditEntry.objects.create(proposal=proposal, actor=user, actor_name=name, capacity=capacity,
-                                     from_state=source, to_state=target, note=note)
+    return AuditEntry.objects.create(
+        proposal=proposal, actor=user, actor_name=name, capacity=capacity, from_state=source, to_state=target, note=note
+    )
 
 
 def _day(value) -> str:
@@ -202,9 +234,10 @@ def _preconditions(proposal: Proposal, target: str, outcome: str) -> None:
         if not proposal.milestones.exists() or not proposal.kpis.exists():
             raise ActionRefused(_("Add at least one milestone and one KPI before starting the pilot."))
         if demand.pilot_starts_on and today < demand.pilot_starts_on:
-            raise ActionRefused(_("The pilot is planned to start on %(start)s; it cannot be started before then "
-                                  "(today is %(today)s).") % {"start": _day(demand.pilot_starts_on),
-                                                              "today": _day(today)})
+            raise ActionRefused(
+                _("The pilot is planned to start on %(start)s; it cannot be started before then (today is %(today)s).")
+                % {"start": _day(demand.pilot_starts_on), "today": _day(today)}
+            )
     elif target == lc.EVALUATED:
         if outcome not in Proposal.Outcome.values:
             raise ActionRefused(_("Give the evaluation outcome: success, partial or failure."))
@@ -221,21 +254,31 @@ def _must_have_run(proposal: Proposal, today, target: str) -> None:
     """A pilot is judged only after it has run: its planned end has come and no milestone is open."""
     ends = proposal.demand.pilot_ends_on
     if ends and today < ends:
-        message = (_("The pilot runs until %(end)s, so it cannot be evaluated yet (today is %(today)s).")
-                   if target == lc.EVALUATED else
-                   _("The pilot runs until %(end)s, so no certificate can be issued yet (today is %(today)s)."))
+        message = (
+            _("The pilot runs until %(end)s, so it cannot be evaluated yet (today is %(today)s).")
+            if target == lc.EVALUATED
+            else _("The pilot runs until %(end)s, so no certificate can be issued yet (today is %(today)s).")
+        )
         raise ActionRefused(message % {"end": _day(ends), "today": _day(today)})
     still_open = _open_milestones(proposal)
     if still_open:
-        message = (_("The pilot has an open milestone, so it cannot be evaluated. Mark these milestones done "
-                     "first: %(titles)s.") if target == lc.EVALUATED else
-                   _("The pilot has an open milestone, so no certificate can be issued. Mark these milestones "
-                     "done first: %(titles)s."))
+        message = (
+            _(
+                "The pilot has an open milestone, so it cannot be evaluated. Mark these milestones done "
+                "first: %(titles)s."
+            )
+            if target == lc.EVALUATED
+            else _(
+                "The pilot has an open milestone, so no certificate can be issued. Mark these milestones "
+                "done first: %(titles)s."
+            )
+        )
         raise ActionRefused(message % {"titles": ", ".join(still_open)})
 
 
-def transition(proposal_id: int, target: str, user, note: str = "", outcome: str = "",
-               evaluation: str = "") -> Proposal:
+def transition(
+    proposal_id: int, target: str, user, note: str = "", outcome: str = "", evaluation: str = ""
+) -> Proposal:
     """Move a proposal to `target`, or raise ActionRefused / PermissionDenied with the reason.
     One transaction: the state, the audit entry and the side data change together or not at all."""
     with transaction.atomic():
@@ -276,8 +319,12 @@ def certificate_for_code(text: str) -> Proposal | None:
     code = certificates.normalise(text)
     if code is None:
         return None
-    return (Proposal.objects.select_related("demand", "lead_firm").exclude(certificate_number="")
-            .filter(certificate_code=code).first())
+    return (
+        Proposal.objects.select_related("demand", "lead_firm")
+        .exclude(certificate_number="")
+        .filter(certificate_code=code)
+        .first()
+    )
 
 
 def can_view_certificate(user, proposal: Proposal) -> bool:
@@ -307,8 +354,10 @@ def _check_done_on(proposal: Proposal, done_on) -> None:
     if proposal.state != lc.RUNNING:
         raise ActionRefused(_("A milestone is marked done while the pilot is running, not before it starts."))
     if done_on > clock.today():
-        raise ActionRefused(_("A milestone cannot be done on a future day (%(day)s; today is %(today)s).")
-                            % {"day": _day(done_on), "today": _day(clock.today())})
+        raise ActionRefused(
+            _("A milestone cannot be done on a future day (%(day)s; today is %(today)s).")
+            % {"day": _day(done_on), "today": _day(clock.today())}
+        )
 
 
 def add_milestone(proposal: Proposal, user, *, title: str, due_on, done_on=None) -> Milestone:
@@ -346,9 +395,13 @@ def notify(entry_id: int) -> int:
     if not recipients:
         return 0
     with translation.override(settings.LANGUAGE_CODE):
-        context = {"entry": entry, "proposal": proposal, "site_url": settings.SITE_URL,
-                   "from_label": state_word(entry.from_state) if entry.from_state else "—",
-                   "to_label": state_word(entry.to_state)}
+        context = {
+            "entry": entry,
+            "proposal": proposal,
+            "site_url": settings.SITE_URL,
+            "from_label": state_word(entry.from_state) if entry.from_state else "—",
+            "to_label": state_word(entry.to_state),
+        }
         subject = render_to_string("pilots/email/transition_subject.txt", context).strip()
         body = render_to_string("pilots/email/transition.txt", context)
     try:
@@ -359,6 +412,7 @@ def notify(entry_id: int) -> int:
 
 
 # --- reviews -------------------------------------------------------------------------------
+
 
 def _firm_member_of(user, proposal: Proposal) -> bool:
     firms = {proposal.lead_firm_id, *proposal.partners.values_list("pk", flat=True)}
@@ -378,8 +432,9 @@ def declare_conflict(proposal: Proposal, reviewer, has_conflict: bool, statement
     with transaction.atomic():
         if ConflictDeclaration.objects.filter(proposal=proposal, reviewer=reviewer).exists():
             raise ActionRefused(_("You have already declared for this proposal; declarations cannot be changed."))
-        return ConflictDeclaration.objects.create(proposal=proposal, reviewer=reviewer,
-                                                  has_conflict=has_conflict, statement=statement)
+        return ConflictDeclaration.objects.create(
+            proposal=proposal, reviewer=reviewer, has_conflict=has_conflict, statement=statement
+        )
 
 
 def weighted_total(scores: dict[int, int], weights: dict[int, int]) -> float:
@@ -409,8 +464,9 @@ def submit_review(proposal: Proposal, reviewer, scores: dict[int, int], comment:
     with transaction.atomic():
         if Review.objects.filter(proposal=proposal, reviewer=reviewer).exists():
             raise ActionRefused(_("You have already reviewed this proposal."))
-        review = Review.objects.create(proposal=proposal, reviewer=reviewer, comment=comment,
-                                       total=weighted_total(scores, weights))
+        review = Review.objects.create(
+            proposal=proposal, reviewer=reviewer, comment=comment, total=weighted_total(scores, weights)
+        )
         Score.objects.bulk_create([Score(review=review, criterion_id=c, score=s) for c, s in scores.items()])
     return review
 

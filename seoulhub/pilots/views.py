@@ -19,11 +19,23 @@ from . import lifecycle as lc
 from . import services
 from .filters import DemandFilter, demands_visible_to
 from .forms import (
-    ConflictForm, DemandForm, KpiForm, MilestoneDoneForm, MilestoneForm, ProposalForm, ReferenceForm, ReviewForm,
-    SolutionForm, TransitionForm,
+    ConflictForm,
+    DemandForm,
+    KpiForm,
+    MilestoneDoneForm,
+    MilestoneForm,
+    ProposalForm,
+    ReferenceForm,
+    ReviewForm,
+    SolutionForm,
+    TransitionForm,
 )
 from .matchmaking import (
-    demand_consortia, demand_ranking, firms_by_id, open_demands_for_firm, partner_suggestion,
+    demand_consortia,
+    demand_ranking,
+    firms_by_id,
+    open_demands_for_firm,
+    partner_suggestion,
 )
 from .models import ConflictDeclaration, Demand, PastPilot, Proposal
 from .partners import parse_ids, partner_candidates, search_partners
@@ -34,20 +46,33 @@ from .audit import audit_entries_for, sees_audit_details
 @require_GET
 def index(request):
     pilots = services.visible_proposals(request.user, Proposal.objects.filter(state__in=lc.PILOT_STATES))
-    demands, filterset, errors = filter_page(DemandFilter, request, demands_visible_to(request.user).order_by(
-        "-created_at", "-pk"))
+    demands, filterset, errors = filter_page(
+        DemandFilter, request, demands_visible_to(request.user).order_by("-created_at", "-pk")
+    )
     demands = list(demands)
     open_ids = list(Demand.objects.open().values_list("pk", flat=True))
-    return render(request, "pilots/index.html", {
-        "demands": demands, "filter_errors": errors, "open_only": filterset.form.cleaned_data.get("open_only") is not False,
-        "q": filterset.data.get("q", ""), "technology": filterset.data.get("technology", ""),
-        "technologies": Technology.objects.filter(active=True).order_by("name_ko"),
-        "real_demands": (Demand.objects.real().exclude(status=Demand.Status.DRAFT).exclude(pk__in=open_ids)
-                         .prefetch_related("technologies")),
-        "pilots": pilots.select_related("demand", "lead_firm")[:20],
-        "past_pilots": PastPilot.objects.prefetch_related("technologies"),
-        "can_post": has_role(request.user, Role.OFFICIAL),
-    }, status=400 if errors else 200)
+    return render(
+        request,
+        "pilots/index.html",
+        {
+            "demands": demands,
+            "filter_errors": errors,
+            "open_only": filterset.form.cleaned_data.get("open_only") is not False,
+            "q": filterset.data.get("q", ""),
+            "technology": filterset.data.get("technology", ""),
+            "technologies": Technology.objects.filter(active=True).order_by("name_ko"),
+            "real_demands": (
+                Demand.objects.real()
+                .exclude(status=Demand.Status.DRAFT)
+                .exclude(pk__in=open_ids)
+                .prefetch_related("technologies")
+            ),
+            "pilots": pilots.select_related("demand", "lead_firm")[:20],
+            "past_pilots": PastPilot.objects.prefetch_related("technologies"),
+            "can_post": has_role(request.user, Role.OFFICIAL),
+        },
+        status=400 if errors else 200,
+    )
 
 
 @login_required
@@ -59,8 +84,12 @@ def demand_create(request):
     if request.method == "POST" and form.is_valid():
         fields = {k: v for k, v in form.cleaned_data.items() if k not in ("technologies", "criteria")}
         try:
-            demand = services.create_demand(request.user, criteria=form.cleaned_data["criteria"],
-                                            technologies=form.cleaned_data["technologies"], **fields)
+            demand = services.create_demand(
+                request.user,
+                criteria=form.cleaned_data["criteria"],
+                technologies=form.cleaned_data["technologies"],
+                **fields,
+            )
         except services.ActionRefused as exc:
             form.add_error(None, str(exc))
         except ValidationError as exc:
@@ -74,9 +103,15 @@ def demand_create(request):
 def _consortium_rows(plan):
     firms = firms_by_id({m.id for c in plan.consortia for m in c.members})
     # _consortium() gives one "covers" reason per member, in member order, then shared reasons.
-    return [{"consortium": c, "members": [(firms[m.id], r) for m, r in zip(c.members, c.reasons)],
-             "shared_reasons": c.reasons[len(c.members):],
-             "partner_ids": ",".join(str(m.id) for m in c.members)} for c in plan.consortia]
+    return [
+        {
+            "consortium": c,
+            "members": [(firms[m.id], r) for m, r in zip(c.members, c.reasons)],
+            "shared_reasons": c.reasons[len(c.members) :],
+            "partner_ids": ",".join(str(m.id) for m in c.members),
+        }
+        for c in plan.consortia
+    ]
 
 
 @require_GET
@@ -90,14 +125,22 @@ def demand_detail(request, pk: int):
     my_firms = Firm.objects.filter(members__user=request.user) if request.user.is_authenticated else Firm.objects.none()
     proposals = services.visible_proposals(request.user, demand.proposals.all()).select_related("lead_firm")
     suggestions = _suggestions(demand, my_firms) if demand.is_open() else []
-    return render(request, "pilots/demand_detail.html", {
-        "suggestions": suggestions,
-        "demand": demand, "criteria": demand.criteria.all(), "technologies": demand.technologies.all(),
-        "ranking": [(r, ranked_firms[r.firm.id]) for r in ranking],
-        "plan": plan, "consortia": _consortium_rows(plan),
-        "uncoverable": sorted(plan.uncoverable), "proposals": proposals,
-        "can_propose": demand.is_open() and my_firms.exists(),
-    })
+    return render(
+        request,
+        "pilots/demand_detail.html",
+        {
+            "suggestions": suggestions,
+            "demand": demand,
+            "criteria": demand.criteria.all(),
+            "technologies": demand.technologies.all(),
+            "ranking": [(r, ranked_firms[r.firm.id]) for r in ranking],
+            "plan": plan,
+            "consortia": _consortium_rows(plan),
+            "uncoverable": sorted(plan.uncoverable),
+            "proposals": proposals,
+            "can_propose": demand.is_open() and my_firms.exists(),
+        },
+    )
 
 
 def _suggestions(demand: Demand, firms) -> list[dict]:
@@ -108,8 +151,9 @@ def _suggestions(demand: Demand, firms) -> list[dict]:
         if fit is None:
             continue
         partners = list(firms_by_id([m.id for m in fit.partners.members]).values()) if fit.partners else []
-        rows.append({"firm": firm, "fit": fit, "partners": partners,
-                     "partner_ids": ",".join(str(p.pk) for p in partners)})
+        rows.append(
+            {"firm": firm, "fit": fit, "partners": partners, "partner_ids": ",".join(str(p.pk) for p in partners)}
+        )
     return rows
 
 
@@ -141,9 +185,15 @@ def proposal_create(request, pk: int):
             data = form.cleaned_data
             try:
                 proposal = services.create_proposal(
-                    request.user, demand, data["lead_firm"], partners=data["partners"],
-                    technologies=data["technologies"], title=data["title"], summary=data["summary"],
-                    requested_krw=data["requested_krw"])
+                    request.user,
+                    demand,
+                    data["lead_firm"],
+                    partners=data["partners"],
+                    technologies=data["technologies"],
+                    title=data["title"],
+                    summary=data["summary"],
+                    requested_krw=data["requested_krw"],
+                )
             except services.ActionRefused as exc:
                 form.add_error(None, str(exc))
             else:
@@ -153,8 +203,11 @@ def proposal_create(request, pk: int):
         lead_ids = parse_ids([request.POST.get("lead_firm", "")])
     elif searching:
         # The partner search without JavaScript: the whole form comes back as typed, nothing is saved.
-        initial = {k: (request.POST.getlist(k) if k in _MULTI_FIELDS else request.POST.get(k))
-                   for k in ProposalForm.Meta.fields if k in request.POST}
+        initial = {
+            k: (request.POST.getlist(k) if k in _MULTI_FIELDS else request.POST.get(k))
+            for k in ProposalForm.Meta.fields
+            if k in request.POST
+        }
         form = ProposalForm(user_firms=user_firms, initial=initial)
         partner_ids = parse_ids(request.POST.getlist("partners"))
         lead_ids = parse_ids([request.POST.get("lead_firm", "")])
@@ -162,29 +215,44 @@ def proposal_create(request, pk: int):
         asked = parse_ids(request.GET.getlist("partners"))
         lead_ids = [p for p in parse_ids(request.GET.getlist("lead")) + asked if p in mine][:1]
         partner_ids = [p for p in asked if p not in lead_ids]
-        initial = {"technologies": demand.technologies.all(), "partners": partner_ids,
-                   "lead_firm": lead_ids[0] if lead_ids else user_firms.order_by("pk").first().pk}
+        initial = {
+            "technologies": demand.technologies.all(),
+            "partners": partner_ids,
+            "lead_firm": lead_ids[0] if lead_ids else user_firms.order_by("pk").first().pk,
+        }
         form = ProposalForm(user_firms=user_firms, initial=initial)
     lead = user_firms.filter(pk__in=lead_ids).first() or user_firms.order_by("pk").first()
-    query = (request.POST.get("partner_q", "") if searching else request.GET.get("partner_q", ""))
-    return render(request, "pilots/proposal_form.html", {
-        "form": form, "demand": demand, "suggestion": _suggestions(demand, [lead])[:1],
-        **_partner_choices(partner_ids, query, exclude=[lead.pk] if lead else []),
-    })
+    query = request.POST.get("partner_q", "") if searching else request.GET.get("partner_q", "")
+    return render(
+        request,
+        "pilots/proposal_form.html",
+        {
+            "form": form,
+            "demand": demand,
+            "suggestion": _suggestions(demand, [lead])[:1],
+            **_partner_choices(partner_ids, query, exclude=[lead.pk] if lead else []),
+        },
+    )
 
 
 def _partner_choices(selected_ids, query: str, exclude=()) -> dict:
     selected = list(partner_candidates().filter(pk__in=selected_ids).exclude(pk__in=list(exclude)))
     query = "".join(ch for ch in query if ch.isprintable())[:100]
-    return {"selected_partners": selected, "partner_query": query,
-            "partner_hits": search_partners(query, exclude_ids=[f.pk for f in selected] + list(exclude))}
+    return {
+        "selected_partners": selected,
+        "partner_query": query,
+        "partner_hits": search_partners(query, exclude_ids=[f.pk for f in selected] + list(exclude)),
+    }
 
 
 @require_GET
 def partner_search(request):
     """htmx: the partner checkboxes for a search (those already ticked stay ticked, first)."""
-    context = _partner_choices(parse_ids(request.GET.getlist("partners")), request.GET.get("partner_q", ""),
-                               exclude=parse_ids(request.GET.getlist("lead_firm"))[:1])
+    context = _partner_choices(
+        parse_ids(request.GET.getlist("partners")),
+        request.GET.get("partner_q", ""),
+        exclude=parse_ids(request.GET.getlist("lead_firm"))[:1],
+    )
     return render(request, "pilots/_partner_choices.html", context)
 
 
@@ -200,28 +268,44 @@ def proposal_detail(request, pk: int):
     proposal = _visible_proposal(request, pk)
     held = services.capacities(request.user, proposal)
     reviewer = services.can_review(request.user)
-    declaration = (ConflictDeclaration.objects.filter(proposal=proposal, reviewer=request.user).first()
-                   if reviewer else None)
+    declaration = (
+        ConflictDeclaration.objects.filter(proposal=proposal, reviewer=request.user).first() if reviewer else None
+    )
     manages = bool(held & {lc.OWNER, lc.OPERATOR})
-    return render(request, "pilots/proposal_detail.html", {
-        "proposal": proposal, "partners": proposal.partners.all(), "technologies": proposal.technologies.all(),
-        "actions": [(t, services.ACTION_LABELS[t.action]) for t in lc.available(proposal.state, held)],
-        "transition_form": TransitionForm(),
-        "audit": audit_entries_for(request.user, proposal),
-        "audit_details": sees_audit_details(request.user, proposal),
-        "is_reviewer": reviewer,
-        "reviews": proposal.reviews.select_related("reviewer").prefetch_related("scores__criterion") if reviewer else [],
-        "declaration": declaration,
-        "conflict_form": ConflictForm() if reviewer and declaration is None else None,
-        "review_form": (ReviewForm(criteria=proposal.demand.criteria.all())
-                        if declaration and not declaration.has_conflict and proposal.state == lc.UNDER_REVIEW
-                        and not proposal.reviews.filter(reviewer=request.user).exists() else None),
-        "can_manage_pilot": manages and proposal.state in (lc.SELECTED, lc.RUNNING),
-        "milestones": proposal.milestones.all(), "kpis": proposal.kpis.all(),
-        "milestone_form": MilestoneForm(prefix="m"), "kpi_form": KpiForm(prefix="k"),
-        "today": clock.today(),
-        "can_view_certificate": services.can_view_certificate(request.user, proposal),
-    })
+    return render(
+        request,
+        "pilots/proposal_detail.html",
+        {
+            "proposal": proposal,
+            "partners": proposal.partners.all(),
+            "technologies": proposal.technologies.all(),
+            "actions": [(t, services.ACTION_LABELS[t.action]) for t in lc.available(proposal.state, held)],
+            "transition_form": TransitionForm(),
+            "audit": audit_entries_for(request.user, proposal),
+            "audit_details": sees_audit_details(request.user, proposal),
+            "is_reviewer": reviewer,
+            "reviews": proposal.reviews.select_related("reviewer").prefetch_related("scores__criterion")
+            if reviewer
+            else [],
+            "declaration": declaration,
+            "conflict_form": ConflictForm() if reviewer and declaration is None else None,
+            "review_form": (
+                ReviewForm(criteria=proposal.demand.criteria.all())
+                if declaration
+                and not declaration.has_conflict
+                and proposal.state == lc.UNDER_REVIEW
+                and not proposal.reviews.filter(reviewer=request.user).exists()
+                else None
+            ),
+            "can_manage_pilot": manages and proposal.state in (lc.SELECTED, lc.RUNNING),
+            "milestones": proposal.milestones.all(),
+            "kpis": proposal.kpis.all(),
+            "milestone_form": MilestoneForm(prefix="m"),
+            "kpi_form": KpiForm(prefix="k"),
+            "today": clock.today(),
+            "can_view_certificate": services.can_view_certificate(request.user, proposal),
+        },
+    )
 
 
 @login_required
@@ -234,13 +318,20 @@ def proposal_transition(request, pk: int):
         return redirect(proposal)
     data = form.cleaned_data
     try:
-        services.transition(proposal.pk, data["target"], request.user, note=data["note"],
-                            outcome=data["outcome"], evaluation=data["evaluation"])
+        services.transition(
+            proposal.pk,
+            data["target"],
+            request.user,
+            note=data["note"],
+            outcome=data["outcome"],
+            evaluation=data["evaluation"],
+        )
     except (services.ActionRefused, PermissionDenied) as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, _("Done: the proposal is now %(state)s.")
-                         % {"state": services.state_word(data["target"])})
+        messages.success(
+            request, _("Done: the proposal is now %(state)s.") % {"state": services.state_word(data["target"])}
+        )
     return redirect(proposal)
 
 
@@ -251,8 +342,9 @@ def proposal_conflict(request, pk: int):
     form = ConflictForm(request.POST)
     if form.is_valid():
         try:
-            services.declare_conflict(proposal, request.user, form.cleaned_data["has_conflict"],
-                                      form.cleaned_data["statement"])
+            services.declare_conflict(
+                proposal, request.user, form.cleaned_data["has_conflict"], form.cleaned_data["statement"]
+            )
             messages.success(request, _("Declaration recorded."))
         except (services.ActionRefused, PermissionDenied) as exc:
             messages.error(request, str(exc))
@@ -313,8 +405,10 @@ def pilot_plan(request, pk: int):
 
 
 def _form_errors(form) -> str:
-    return " ".join(f"{form.fields[k].label if k in form.fields else ''}: {' '.join(v)}".lstrip(": ")
-                    for k, v in form.errors.items())
+    return " ".join(
+        f"{form.fields[k].label if k in form.fields else ''}: {' '.join(v)}".lstrip(": ")
+        for k, v in form.errors.items()
+    )
 
 
 def _record_kpi_actual(request, proposal: Proposal) -> None:
@@ -351,11 +445,18 @@ def certificate(request, pk: int):
     if not services.can_view_certificate(request.user, proposal):
         raise Http404(_("No certificate you can see."))
     verify_path = proposal.get_verification_url()
-    return render(request, "pilots/certificate.html", {
-        "proposal": proposal, "partners": proposal.partners.all(), "technologies": proposal.technologies.all(),
-        "code": certificates.display(proposal.certificate_code),
-        "verify_url": settings.SITE_URL.rstrip("/") + verify_path, "verify_path": verify_path,
-    })
+    return render(
+        request,
+        "pilots/certificate.html",
+        {
+            "proposal": proposal,
+            "partners": proposal.partners.all(),
+            "technologies": proposal.technologies.all(),
+            "code": certificates.display(proposal.certificate_code),
+            "verify_url": settings.SITE_URL.rstrip("/") + verify_path,
+            "verify_path": verify_path,
+        },
+    )
 
 
 @require_GET
@@ -366,14 +467,22 @@ def verify(request, code: str | None = None):
     if typed:
         proposal = services.certificate_for_code(typed)
         if proposal is None:
-            error = _("No certificate has this verification code. Check the code printed on the certificate "
-                      "(16 letters and digits, e.g. K7QM-3XWD-9TRA-HZ2P).")
+            error = _(
+                "No certificate has this verification code. Check the code printed on the certificate "
+                "(16 letters and digits, e.g. K7QM-3XWD-9TRA-HZ2P)."
+            )
     shown = "".join(ch for ch in typed if ch.isprintable())[:64]
-    response = render(request, "pilots/verify.html", {
-        "typed": shown, "proposal": proposal, "error": error,
-        "partners": proposal.partners.all() if proposal else [],
-        "code": certificates.display(proposal.certificate_code) if proposal else "",
-    })
+    response = render(
+        request,
+        "pilots/verify.html",
+        {
+            "typed": shown,
+            "proposal": proposal,
+            "error": error,
+            "partners": proposal.partners.all() if proposal else [],
+            "code": certificates.display(proposal.certificate_code) if proposal else "",
+        },
+    )
     if error:
         response.status_code = 404
     return response
@@ -388,16 +497,22 @@ def dashboard(request):
     context = {"is_official": has_role(user, Role.OFFICIAL), "is_operator": is_operator(user)}
     if context["is_official"]:
         context["my_demands"] = Demand.objects.filter(posted_by=user)
-        context["to_decide"] = Proposal.objects.filter(demand__posted_by=user, state__in=[
-            lc.SUBMITTED, lc.UNDER_REVIEW, lc.SELECTED, lc.RUNNING]).select_related("demand", "lead_firm")
+        context["to_decide"] = Proposal.objects.filter(
+            demand__posted_by=user, state__in=[lc.SUBMITTED, lc.UNDER_REVIEW, lc.SELECTED, lc.RUNNING]
+        ).select_related("demand", "lead_firm")
     if context["is_operator"]:
-        context["to_certify"] = Proposal.objects.filter(state=lc.EVALUATED).exclude(
-            outcome=Proposal.Outcome.FAILURE).select_related("demand", "lead_firm")
+        context["to_certify"] = (
+            Proposal.objects.filter(state=lc.EVALUATED)
+            .exclude(outcome=Proposal.Outcome.FAILURE)
+            .select_related("demand", "lead_firm")
+        )
     firms = list(Firm.objects.filter(members__user=user))
     context["firms"] = [
-        {"firm": firm,
-         "proposals": Proposal.objects.filter(lead_firm=firm).select_related("demand"),
-         "fits": open_demands_for_firm(firm)}
+        {
+            "firm": firm,
+            "proposals": Proposal.objects.filter(lead_firm=firm).select_related("demand"),
+            "fits": open_demands_for_firm(firm),
+        }
         for firm in firms
     ]
     return render(request, "pilots/dashboard.html", context)
@@ -413,8 +528,11 @@ def firm_demands(request, firm_id: int):
     if request.method == "POST":
         if not is_member:
             raise PermissionDenied(_("Only the firm's members describe its solutions and references."))
-        form = SolutionForm(request.POST, prefix="s") if "s-title" in request.POST else ReferenceForm(
-            request.POST, prefix="r")
+        form = (
+            SolutionForm(request.POST, prefix="s")
+            if "s-title" in request.POST
+            else ReferenceForm(request.POST, prefix="r")
+        )
         if form.is_valid():
             item = form.save(commit=False)
             item.firm = firm
@@ -428,20 +546,38 @@ def firm_demands(request, firm_id: int):
             reference_form = form
     fits = open_demands_for_firm(firm)
     partner_firms = firms_by_id({m.id for _, fit in fits if fit.partners for m in fit.partners.members})
-    rows = [{"demand": d, "fit": fit,
-             "partners": [partner_firms[m.id] for m in fit.partners.members] if fit.partners else []}
-            for d, fit in fits]
-    return render(request, "pilots/firm_demands.html", {
-        "firm": firm, "rows": rows, "is_member": is_member,
-        "solutions": firm.solutions.prefetch_related("technologies"),
-        "references": firm.pilot_references.prefetch_related("technologies"),
-        "solution_form": solution_form, "reference_form": reference_form,
-    })
+    rows = [
+        {
+            "demand": d,
+            "fit": fit,
+            "partners": [partner_firms[m.id] for m in fit.partners.members] if fit.partners else [],
+        }
+        for d, fit in fits
+    ]
+    return render(
+        request,
+        "pilots/firm_demands.html",
+        {
+            "firm": firm,
+            "rows": rows,
+            "is_member": is_member,
+            "solutions": firm.solutions.prefetch_related("technologies"),
+            "references": firm.pilot_references.prefetch_related("technologies"),
+            "solution_form": solution_form,
+            "reference_form": reference_form,
+        },
+    )
 
 
 @require_GET
 def analytics(request):
     include_examples = request.GET.get("examples") == "1"
-    return render(request, "pilots/analytics.html", {**pilot_analytics(include_examples),
-                                                      "include_examples": include_examples,
-                                                      "track_record": track_record_technologies()})
+    return render(
+        request,
+        "pilots/analytics.html",
+        {
+            **pilot_analytics(include_examples),
+            "include_examples": include_examples,
+            "track_record": track_record_technologies(),
+        },
+    )

@@ -12,8 +12,17 @@ class SourceAdmin(admin.ModelAdmin):
     list_display = ["name", "kind", "active", "paused_at", "consecutive_errors", "last_success_at", "items_seen"]
     list_filter = ["active", "kind", "language_hint", "trust_level", ("paused_at", admin.EmptyFieldListFilter)]
     search_fields = ["name", "url"]
-    readonly_fields = ["last_fetch_at", "last_success_at", "consecutive_errors", "last_error", "paused_at", "etag",
-                       "last_modified", "items_seen", "created_at"]
+    readonly_fields = [
+        "last_fetch_at",
+        "last_success_at",
+        "consecutive_errors",
+        "last_error",
+        "paused_at",
+        "etag",
+        "last_modified",
+        "items_seen",
+        "created_at",
+    ]
     fieldsets = [
         (None, {"fields": ["name", "url", "site_url", "kind", "active", "attribution"]}),
         (_("Fetching"), {"fields": ["fetch_interval_minutes", "full_text", "language_hint", "trust_level"]}),
@@ -25,8 +34,11 @@ class SourceAdmin(admin.ModelAdmin):
     def resume_sources(self, request, queryset):
         for source in queryset:
             source.resume()
-        self.message_user(request, ngettext("%d source resumed.", "%d sources resumed.", queryset.count())
-                          % queryset.count(), messages.SUCCESS)
+        self.message_user(
+            request,
+            ngettext("%d source resumed.", "%d sources resumed.", queryset.count()) % queryset.count(),
+            messages.SUCCESS,
+        )
 
 
 class ArticleTechnologyInline(admin.TabularInline):

@@ -68,7 +68,9 @@ class ClassifyOut(Schema):
     technologies: list[TechnologyScoreOut]
 
 
-@router.get("/articles/{int:article_id}", response=ArticleOut, summary="One radar article with technologies and evidence")
+@router.get(
+    "/articles/{int:article_id}", response=ArticleOut, summary="One radar article with technologies and evidence"
+)
 def get_article(request, article_id: int):
     article = Article.objects.select_related("source").filter(pk=article_id).first()
     if article is None:
@@ -76,16 +78,30 @@ def get_article(request, article_id: int):
     links = ArticleTechnology.objects.filter(article=article).select_related("technology").order_by("-score")
     also = []
     if article.cluster_id:
-        also = [{"id": a.pk, "title": a.title, "source": a.source.name, "url": a.url}
-                for a in Article.objects.filter(cluster_id=article.cluster_id).exclude(pk=article.pk)
-                .select_related("source").order_by("published_at")]
+        also = [
+            {"id": a.pk, "title": a.title, "source": a.source.name, "url": a.url}
+            for a in Article.objects.filter(cluster_id=article.cluster_id)
+            .exclude(pk=article.pk)
+            .select_related("source")
+            .order_by("published_at")
+        ]
     return {
-        "id": article.pk, "title": article.title, "url": article.url, "canonical_url": article.canonical_url,
-        "source": article.source.name, "source_id": article.source_id, "language": article.language,
-        "published_at": article.published_at, "summary_html": article.summary_html, "keywords": article.keywords,
-        "relevance": article.relevance, "is_digital": article.is_digital, "cluster_id": article.cluster_id,
-        "technologies": [{"slug": link.technology.slug, "score": link.score, "evidence": link.evidence}
-                         for link in links],
+        "id": article.pk,
+        "title": article.title,
+        "url": article.url,
+        "canonical_url": article.canonical_url,
+        "source": article.source.name,
+        "source_id": article.source_id,
+        "language": article.language,
+        "published_at": article.published_at,
+        "summary_html": article.summary_html,
+        "keywords": article.keywords,
+        "relevance": article.relevance,
+        "is_digital": article.is_digital,
+        "cluster_id": article.cluster_id,
+        "technologies": [
+            {"slug": link.technology.slug, "score": link.score, "evidence": link.evidence} for link in links
+        ],
         "also_reported_by": also,
     }
 
@@ -96,9 +112,28 @@ def list_sources(request, paused: bool | None = None):
     sources = Source.objects.order_by("name")
     if paused is not None:
         sources = sources.filter(paused_at__isnull=not paused)
-    return [{**{f: getattr(s, f) for f in ("id", "name", "url", "kind", "language_hint", "active", "last_success_at",
-                                           "consecutive_errors", "last_error", "fetch_interval_minutes", "items_seen")},
-             "paused": s.paused_at is not None} for s in sources]
+    return [
+        {
+            **{
+                f: getattr(s, f)
+                for f in (
+                    "id",
+                    "name",
+                    "url",
+                    "kind",
+                    "language_hint",
+                    "active",
+                    "last_success_at",
+                    "consecutive_errors",
+                    "last_error",
+                    "fetch_interval_minutes",
+                    "items_seen",
+                )
+            },
+            "paused": s.paused_at is not None,
+        }
+        for s in sources
+    ]
 
 
 @router.post("/classify", response=ClassifyOut, summary="Classify a text: language, digital relevance, technologies")
@@ -109,10 +144,15 @@ def classify(request, payload: ClassifyIn):
     verdict = classify_text(title, text)
     # One vector (~10 ms) gives the final learned verdict, as `seoulhub classify` does.
     vector = embed.embed([f"{title}. {text[:300]}"])[0]
-    verdict["relevance"], verdict["digital"] = final_verdict(verdict["evidence_features"], vector, verdict["language"],
-                                                             title=title, text=text)
-    return {"language": verdict["language"], "digital": verdict["digital"], "relevance": verdict["relevance"],
-            "technologies": [m.as_dict() for m in verdict["technologies"]]}
+    verdict["relevance"], verdict["digital"] = final_verdict(
+        verdict["evidence_features"], vector, verdict["language"], title=title, text=text
+    )
+    return {
+        "language": verdict["language"],
+        "digital": verdict["digital"],
+        "relevance": verdict["relevance"],
+        "technologies": [m.as_dict() for m in verdict["technologies"]],
+    }
 
 
 from .api_search import router as search_router  # noqa: E402  (search, trends)

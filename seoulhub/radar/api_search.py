@@ -1,6 +1,5 @@
 """Search and trends endpoints of the radar API (mounted under /api/v1/). Subscriptions: seoulhub/alerts/api.py."""
 
-
 from datetime import date, datetime
 
 from ninja import Query, Router, Schema
@@ -79,8 +78,15 @@ SOURCE_ID = Query(None, ge=1, le=2**63 - 1, description="id of a radar source")
 
 @router.get("/articles", response=list[RadarSearchHitOut], summary="Search articles (Korean or English)")
 @paginate
-def search_articles(request, q: str = "", tech: str = "", lang: str = "", source: int | None = SOURCE_ID,
-                    since: date | None = None, until: date | None = None):
+def search_articles(
+    request,
+    q: str = "",
+    tech: str = "",
+    lang: str = "",
+    source: int | None = SOURCE_ID,
+    since: date | None = None,
+    until: date | None = None,
+):
     """Full-text BM25 on normalised tokens fused with multilingual embedding similarity (reciprocal
     rank fusion); one row per story cluster with the first five other sources in `also_reported_by`
     (oldest first) and how many there are in `also_reported_count` (`/api/v1/articles/{id}` lists
@@ -90,8 +96,15 @@ def search_articles(request, q: str = "", tech: str = "", lang: str = "", source
 
 
 @router.get("/articles/facets", response=RadarFacetsOut, summary="Facet counts of a search")
-def search_facets(request, q: str = "", tech: str = "", lang: str = "", source: int | None = SOURCE_ID,
-                  since: date | None = None, until: date | None = None):
+def search_facets(
+    request,
+    q: str = "",
+    tech: str = "",
+    lang: str = "",
+    source: int | None = SOURCE_ID,
+    since: date | None = None,
+    until: date | None = None,
+):
     ranking = _ranking(q, _filters(tech, lang, source, since, until))
     return {"query": ranking.query, "total_matches": ranking.total_matches, **service.facets(ranking)}
 

@@ -25,18 +25,33 @@ from django.conf import settings
 from .models import Source
 
 DEMO_SOURCES = [
-    {"url": "data/feeds/arxiv_cs_full_2025-10_every4th.jsonl.gz",
-     "name": "arXiv cs.CV/cs.CL listings with abstracts, October 2025 (every fourth)",
-     "kind": Source.Kind.ARXIV, "language_hint": "en", "trust_level": Source.Trust.HIGH,
-     "site_url": "https://arxiv.org/", "attribution": "arXiv.org metadata, CC0 1.0"},
-    {"url": "data/feeds/arxiv_cs_titles_every2nd.jsonl.gz",
-     "name": "arXiv cs.CV/cs.CL titles 2025-03 .. 2026-07 (every second)",
-     "kind": Source.Kind.ARXIV, "language_hint": "en", "trust_level": Source.Trust.HIGH,
-     "site_url": "https://arxiv.org/", "attribution": "arXiv.org metadata, CC0 1.0"},
-    {"url": "data/feeds/klue-ynat-it-economy.xml", "name": "연합뉴스 IT과학·경제 헤드라인 (KLUE-YNAT)",
-     "kind": Source.Kind.RSS, "language_hint": "ko", "trust_level": Source.Trust.NORMAL,
-     "site_url": "https://klue-benchmark.com/",
-     "attribution": "KLUE-YNAT (Yonhap News headlines), CC BY-SA 4.0"},
+    {
+        "url": "data/feeds/arxiv_cs_full_2025-10_every4th.jsonl.gz",
+        "name": "arXiv cs.CV/cs.CL listings with abstracts, October 2025 (every fourth)",
+        "kind": Source.Kind.ARXIV,
+        "language_hint": "en",
+        "trust_level": Source.Trust.HIGH,
+        "site_url": "https://arxiv.org/",
+        "attribution": "arXiv.org metadata, CC0 1.0",
+    },
+    {
+        "url": "data/feeds/arxiv_cs_titles_every2nd.jsonl.gz",
+        "name": "arXiv cs.CV/cs.CL titles 2025-03 .. 2026-07 (every second)",
+        "kind": Source.Kind.ARXIV,
+        "language_hint": "en",
+        "trust_level": Source.Trust.HIGH,
+        "site_url": "https://arxiv.org/",
+        "attribution": "arXiv.org metadata, CC0 1.0",
+    },
+    {
+        "url": "data/feeds/klue-ynat-it-economy.xml",
+        "name": "연합뉴스 IT과학·경제 헤드라인 (KLUE-YNAT)",
+        "kind": Source.Kind.RSS,
+        "language_hint": "ko",
+        "trust_level": Source.Trust.NORMAL,
+        "site_url": "https://klue-benchmark.com/",
+        "attribution": "KLUE-YNAT (Yonhap News headlines), CC BY-SA 4.0",
+    },
 ]
 
 
@@ -59,6 +74,7 @@ def load(log) -> dict[str, int]:
 
 # --- builders of the files in data/feeds (run once; the output is committed) -------------
 
+
 def build_klue_feed(csv_path: Path, out_path: Path, sections=("IT과학", "경제")) -> int:
     rows = []
     with open(csv_path, encoding="utf-8") as fh:
@@ -66,8 +82,10 @@ def build_klue_feed(csv_path: Path, out_path: Path, sections=("IT과학", "경�
             if label in sections:
                 rows.append((guid, label, title))
     items = "\n".join(
-        f"    <item><title>{escape(title)}</title><guid isPermaLink=\"false\">klue-ynat-v1.1-dev-{guid}</guid>"
-        f"<category>{escape(label)}</category></item>" for guid, label, title in rows)
+        f'    <item><title>{escape(title)}</title><guid isPermaLink="false">klue-ynat-v1.1-dev-{guid}</guid>'
+        f"<category>{escape(label)}</category></item>"
+        for guid, label, title in rows
+    )
     out_path.write_text(
         '<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0">\n  <channel>\n'
         "    <title>연합뉴스 IT과학·경제 헤드라인 (KLUE-YNAT dev, 홀수 행)</title>\n"
@@ -75,7 +93,9 @@ def build_klue_feed(csv_path: Path, out_path: Path, sections=("IT과학", "경�
         "    <description>Real Yonhap News Agency headlines from KLUE-YNAT v1.1 (CC BY-SA 4.0), "
         "sections IT과학 and 경제. Built by seoulhub.radar.demo.build_klue_feed; KLUE keeps no dates "
         "or links, so items have none.</description>\n"
-        f"{items}\n  </channel>\n</rss>\n", encoding="utf-8")
+        f"{items}\n  </channel>\n</rss>\n",
+        encoding="utf-8",
+    )
     return len(rows)
 
 

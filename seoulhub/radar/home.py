@@ -9,8 +9,11 @@ def figures() -> dict:
         "digital": Article.objects.filter(is_digital=True).count(),
         "sources": Source.objects.filter(active=True).count(),
         # Dated items only: an item of unknown date (backfill) is not news of the moment.
-        "latest": list(Article.objects.filter(is_digital=True, published_at__isnull=False).select_related("source")
-                       .order_by("-published_at", "-id")[:4]),
+        "latest": list(
+            Article.objects.filter(is_digital=True, published_at__isnull=False)
+            .select_related("source")
+            .order_by("-published_at", "-id")[:4]
+        ),
     }
 
 

@@ -38,13 +38,15 @@ def parse_opml(content: bytes) -> list[OpmlFeed]:
             continue
         seen.add(url)
         kind = (outline.get("type") or "rss").lower()
-        feeds.append(OpmlFeed(
-            title=(outline.get("title") or outline.get("text") or url).strip()[:200],
-            xml_url=url,
-            html_url=(outline.get("htmlUrl") or "").strip(),
-            language=(outline.get("language") or "").strip()[:8],
-            kind=kind if kind in ("rss", "atom", "json", "arxiv") else "rss",
-        ))
+        feeds.append(
+            OpmlFeed(
+                title=(outline.get("title") or outline.get("text") or url).strip()[:200],
+                xml_url=url,
+                html_url=(outline.get("htmlUrl") or "").strip(),
+                language=(outline.get("language") or "").strip()[:8],
+                kind=kind if kind in ("rss", "atom", "json", "arxiv") else "rss",
+            )
+        )
     return feeds
 
 

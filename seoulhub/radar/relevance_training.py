@@ -79,8 +79,11 @@ def load_english_dev() -> tuple[list[str], np.ndarray, np.ndarray]:
     """(headlines, digital, science): science marks non-digital science headlines (plant biology,
     space, aircraft), which the Korean gold (IT과학 holds science) teaches the model to call positive."""
     rows = [json.loads(line) for line in ENGLISH_DEV_PATH.read_text(encoding="utf-8").splitlines() if line.strip()]
-    return ([r["title"] for r in rows], np.array([bool(r["digital"]) for r in rows]),
-            np.array([bool(r.get("science")) for r in rows]))
+    return (
+        [r["title"] for r in rows],
+        np.array([bool(r["digital"]) for r in rows]),
+        np.array([bool(r.get("science")) for r in rows]),
+    )
 
 
 def load_english_team() -> tuple[list[str], np.ndarray]:
@@ -100,7 +103,7 @@ def featurise(texts: list[str], embed_batch=None, progress=None) -> tuple[np.nda
         langs.append(verdict["language"])
     vectors = []
     for start in range(0, len(texts), 256):
-        vectors.append((embed_batch or embed.embed)(texts[start:start + 256]))
+        vectors.append((embed_batch or embed.embed)(texts[start : start + 256]))
         if progress:
             progress(min(start + 256, len(texts)), len(texts))
     return np.array(evidence, dtype=np.float64), np.vstack(vectors).astype(np.float64), langs
@@ -150,8 +153,9 @@ def fit_ngram(texts: list[str], gold: np.ndarray, weights: np.ndarray) -> learne
     return learned.NgramModel({g: float(w[i]) for g, i in vocabulary.items()}, float(w[-1]))
 
 
-def with_ngram_scores(evidence: np.ndarray, texts: list[str], gold: np.ndarray, weights: np.ndarray,
-                      train_rows: np.ndarray) -> tuple[np.ndarray, learned.NgramModel]:
+def with_ngram_scores(
+    evidence: np.ndarray, texts: list[str], gold: np.ndarray, weights: np.ndarray, train_rows: np.ndarray
+) -> tuple[np.ndarray, learned.NgramModel]:
     """`evidence` with its n-gram column filled: out of fold for the training rows, by the model
     fitted on all training rows for the others. Returns (evidence, that model)."""
     evidence = evidence.copy()
@@ -190,11 +194,14 @@ def _fit(x: np.ndarray, y: np.ndarray, weights: np.ndarray, korean: np.ndarray) 
 
 
 def _english_figures(predicted: np.ndarray, gold: np.ndarray, science: np.ndarray) -> dict:
-    return {"english_dev": learned.prf(predicted, gold),
-            "english_dev_at_25_percent_digital": learned.prf_at_share(predicted, gold, ENGLISH_SHARE),
-            "english_dev_without_science": learned.prf(predicted[~science], gold[~science]),
-            "english_dev_without_science_at_25_percent_digital": learned.prf_at_share(
-                predicted[~science], gold[~science], ENGLISH_SHARE)}
+    return {
+        "english_dev": learned.prf(predicted, gold),
+        "english_dev_at_25_percent_digital": learned.prf_at_share(predicted, gold, ENGLISH_SHARE),
+        "english_dev_without_science": learned.prf(predicted[~science], gold[~science]),
+        "english_dev_without_science_at_25_percent_digital": learned.prf_at_share(
+            predicted[~science], gold[~science], ENGLISH_SHARE
+        ),
+    }
 
 
 def train(embed_batch=None, progress=None) -> tuple[learned.RelevanceModel, dict]:
@@ -206,18 +213,26 @@ def train(embed_batch=None, progress=None) -> tuple[learned.RelevanceModel, dict
     texts = klue_texts + arxiv_texts + team_texts + dev_texts
     evidence, vectors, _langs = featurise(texts, embed_batch, progress)
     n_klue, n_english = len(klue_texts), len(arxiv_texts) + len(team_texts)
-    gold = np.concatenate([klue_gold, np.ones(len(arxiv_texts), dtype=bool), team_gold,
-                           np.asarray(dev_gold, dtype=bool)])
+    gold = np.concatenate(
+        [klue_gold, np.ones(len(arxiv_texts), dtype=bool), team_gold, np.asarray(dev_gold, dtype=bool)]
+    )
     klue = np.arange(len(texts)) < n_klue
     english_train = (np.arange(len(texts)) >= n_klue) & (np.arange(len(texts)) < n_klue + n_english)
     dev = np.arange(len(texts)) >= n_klue + n_english
     klue_even = klue & (np.arange(len(texts)) % 2 == 0)
     klue_odd = klue & ~klue_even
 
-    figures: dict = {"data": {"klue_headlines": n_klue, "klue_it_science": int(klue_gold.sum()),
-                              "arxiv_titles": len(arxiv_texts), "english_team_headlines": len(team_texts),
-                              "english_team_digital": int(team_gold.sum()),
-                              "english_dev_headlines": len(dev_texts), "english_dev_digital": int(dev_gold.sum())}}
+    figures: dict = {
+        "data": {
+            "klue_headlines": n_klue,
+            "klue_it_science": int(klue_gold.sum()),
+            "arxiv_titles": len(arxiv_texts),
+            "english_team_headlines": len(team_texts),
+            "english_team_digital": int(team_gold.sum()),
+            "english_dev_headlines": len(dev_texts),
+            "english_dev_digital": int(dev_gold.sum()),
+        }
+    }
     n_evidence = len(learned.EVIDENCE_FEATURES)
     # Held out: everything fitted on the even KLUE positions + the English training rows.
     split_train = klue_even | english_train
@@ -229,21 +244,26 @@ def train(embed_batch=None, progress=None) -> tuple[learned.RelevanceModel, dict
     ship_evidence, ngram = with_ngram_scores(evidence, texts, gold, ship_weights, ship_train)
     shipped = {}
     for name in ("provisional", "final"):
+
         def matrix(ev, name=name):
             if name == "final":
                 return np.hstack([ev, vectors])
             ev = ev.copy()  # the per-item verdict stays as cheap as the alias rules were: no n-grams
             ev[:, _NGRAM] = 0.0
             return ev
+
         x_split, x_ship = matrix(split_evidence), matrix(ship_evidence)
         split = _fit(x_split[split_train], gold[split_train], split_weights[split_train], klue[split_train])
         held_out = learned.decide(split, x_split[klue_odd], split.threshold)
         model = _fit(x_ship[ship_train], gold[ship_train], ship_weights[ship_train], klue[ship_train])
         shipped[name] = model
         english = learned.decide(model, x_ship[dev], model.threshold_for("en"))
-        figures[name] = {"klue_held_out_odd_positions": learned.prf(held_out, gold[klue_odd]),
-                         "threshold": model.threshold, "english_threshold": model.threshold_for("en"),
-                         **_english_figures(english, gold[dev], dev_science)}
+        figures[name] = {
+            "klue_held_out_odd_positions": learned.prf(held_out, gold[klue_odd]),
+            "threshold": model.threshold,
+            "english_threshold": model.threshold_for("en"),
+            **_english_figures(english, gold[dev], dev_science),
+        }
         assert x_ship.shape[1] == n_evidence + (0 if name == "provisional" else vectors.shape[1])
     info = {"trained_on": figures["data"], "held_out": {k: figures[k] for k in ("provisional", "final")}}
     return learned.RelevanceModel(shipped["provisional"], shipped["final"], info, ngram), figures

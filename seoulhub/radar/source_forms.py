@@ -36,7 +36,8 @@ def feed_url_problem(url: str) -> str:
         return _("This is not a valid web address.")
     if parts.scheme.lower() not in ("http", "https"):
         return _("Only http:// and https:// feed addresses can be added (this one starts with %(scheme)s).") % {
-            "scheme": repr(parts.scheme + ":") if parts.scheme else _("no scheme")}
+            "scheme": repr(parts.scheme + ":") if parts.scheme else _("no scheme")
+        }
     try:
         URLValidator(schemes=["http", "https"])(url)
     except ValidationError:
@@ -46,8 +47,10 @@ def feed_url_problem(url: str) -> str:
     try:
         fetcher().check_url(url)
     except FetchRefused as exc:
-        return _("This address points inside the hub's network or at a cloud metadata service, so the hub "
-                 "will never fetch it (it would let a feed read internal systems): %(reason)s") % {"reason": exc}
+        return _(
+            "This address points inside the hub's network or at a cloud metadata service, so the hub "
+            "will never fetch it (it would let a feed read internal systems): %(reason)s"
+        ) % {"reason": exc}
     except FetchError as exc:
         return _("The address cannot be reached: %(reason)s") % {"reason": exc}
     return ""
@@ -107,14 +110,26 @@ class SourceAdminForm(forms.ModelForm):
 class FeedForm(forms.ModelForm):
     """An operator adds a web feed (local files are the demo's, loaded by command)."""
 
-    kind = forms.ChoiceField(label=gettext_lazy("kind"), initial=Source.Kind.RSS,
-                             choices=[c for c in Source.Kind.choices if c[0] != Source.Kind.FILE])
+    kind = forms.ChoiceField(
+        label=gettext_lazy("kind"),
+        initial=Source.Kind.RSS,
+        choices=[c for c in Source.Kind.choices if c[0] != Source.Kind.FILE],
+    )
     site_url = _site_url_field()
 
     class Meta:
         model = Source
-        fields = ["url", "name", "site_url", "kind", "language_hint", "trust_level", "fetch_interval_minutes",
-                  "full_text", "attribution"]
+        fields = [
+            "url",
+            "name",
+            "site_url",
+            "kind",
+            "language_hint",
+            "trust_level",
+            "fetch_interval_minutes",
+            "full_text",
+            "attribution",
+        ]
         widgets = {"url": forms.URLInput(attrs={"placeholder": "https://example.org/feed.xml"})}
         labels = {"url": gettext_lazy("feed address")}
 
@@ -122,8 +137,9 @@ class FeedForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["name"].required = False
         self.fields["name"].help_text = gettext_lazy("Left empty, the address's host name is used.")
-        self.fields["language_hint"].widget = forms.Select(choices=[("", "—"), ("ko", gettext_lazy("Korean")),
-                                                                    ("en", gettext_lazy("English"))])
+        self.fields["language_hint"].widget = forms.Select(
+            choices=[("", "—"), ("ko", gettext_lazy("Korean")), ("en", gettext_lazy("English"))]
+        )
         self.fields["fetch_interval_minutes"].min_value = 5
         self.fields["fetch_interval_minutes"].widget.attrs["min"] = 5
 

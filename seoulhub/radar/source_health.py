@@ -16,11 +16,19 @@ from .models import Source
 
 NEVER_FETCHED, QUEUED, OK, FAILING, PAUSED, INACTIVE = "never", "queued", "ok", "failing", "paused", "inactive"
 STATE_LABELS = {
-    NEVER_FETCHED: gettext_lazy("never fetched"), OK: gettext_lazy("ok"), FAILING: gettext_lazy("failing"),
-    PAUSED: gettext_lazy("paused"), INACTIVE: gettext_lazy("inactive"),
+    NEVER_FETCHED: gettext_lazy("never fetched"),
+    OK: gettext_lazy("ok"),
+    FAILING: gettext_lazy("failing"),
+    PAUSED: gettext_lazy("paused"),
+    INACTIVE: gettext_lazy("inactive"),
 }
-STATE_CLASSES = {NEVER_FETCHED: "verdict-check", OK: "verdict-ok", FAILING: "verdict-check",
-                 PAUSED: "verdict-bad", INACTIVE: ""}
+STATE_CLASSES = {
+    NEVER_FETCHED: "verdict-check",
+    OK: "verdict-ok",
+    FAILING: "verdict-check",
+    PAUSED: "verdict-bad",
+    INACTIVE: "",
+}
 
 # Stored errors are written in the worker's language (Korean), but rows written before that, or by a
 # command run in English, are English: the kind of error is recognised in both, and named in words.
@@ -109,15 +117,29 @@ def health_rows(sources, now: datetime | None = None) -> list[SourceHealth]:
     the demo's pinned date: seoulhub.core.clock)."""
     now = now or timezone.now()
     sources = list(sources)
-    counts = {row["pk"]: row for row in Source.objects.filter(pk__in=[s.pk for s in sources]).values("pk").annotate(
-        n7=Count("articles", filter=Q(articles__fetched_at__gte=now - timedelta(days=7))),
-        n30=Count("articles", filter=Q(articles__fetched_at__gte=now - timedelta(days=30))))}
+    counts = {
+        row["pk"]: row
+        for row in Source.objects.filter(pk__in=[s.pk for s in sources])
+        .values("pk")
+        .annotate(
+            n7=Count("articles", filter=Q(articles__fetched_at__gte=now - timedelta(days=7))),
+            n30=Count("articles", filter=Q(articles__fetched_at__gte=now - timedelta(days=30))),
+        )
+    }
     rows = []
     for source in sources:
         n7, n30 = counts.get(source.pk, {}).get("n7", 0), counts.get(source.pk, {}).get("n30", 0)
-        rows.append(SourceHealth(
-            source=source, state=state_of(source), items_7=n7, items_30=n30,
-            per_day_7=round(n7 / 7, 1), per_day_30=round(n30 / 30, 1),
-            next_fetch_at=source.next_fetch_at(), backoff_factor=backoff_factor(source),
-            error_kind=error_kind(source.last_error)))
+        rows.append(
+            SourceHealth(
+                source=source,
+                state=state_of(source),
+                items_7=n7,
+                items_30=n30,
+                per_day_7=round(n7 / 7, 1),
+                per_day_30=round(n30 / 30, 1),
+                next_fetch_at=source.next_fetch_at(),
+                backoff_factor=backoff_factor(source),
+                error_kind=error_kind(source.last_error),
+            )
+        )
     return rows

@@ -61,8 +61,9 @@ def _read(source: Source) -> tuple[bytes, str, str, bool]:
         try:
             return path.read_bytes(), "", "", False
         except OSError as exc:
-            raise SourceFailed(_("cannot read the file %(path)s: %(reason)s") % {
-                "path": path, "reason": exc.strerror or exc}) from exc
+            raise SourceFailed(
+                _("cannot read the file %(path)s: %(reason)s") % {"path": path, "reason": exc.strerror or exc}
+            ) from exc
     try:
         result = fetcher().fetch(source.url, etag=source.etag, last_modified=source.last_modified)
     except FetchError as exc:
@@ -82,8 +83,9 @@ def _add_full_text(items, known_guids: set[str]) -> None:
         except FetchError as exc:
             log.info("full text of %s skipped: %s", item.link, exc)
             continue
-        text = trafilatura.extract(page.content.decode("utf-8", errors="replace"), url=item.link,
-                                   include_comments=False, include_tables=False)
+        text = trafilatura.extract(
+            page.content.decode("utf-8", errors="replace"), url=item.link, include_comments=False, include_tables=False
+        )
         if text and len(text) > len(item.content_html or item.summary_html or ""):
             item.content_html = "\n".join(f"<p>{line}</p>" for line in text.split("\n") if line.strip())
 
@@ -111,9 +113,14 @@ def run_source(source: Source, ingestor: Ingestor | None = None, progress=None, 
         log.info("%s: %s", source.name, feed.warning)
     if stats.errors or feed.skipped:
         # The other items are stored; the source's health record says what was skipped, and why.
-        notes = [ngettext("%(count)s item skipped: %(reasons)s", "%(count)s items skipped: %(reasons)s",
-                          stats.errors) % {"count": stats.errors, "reasons": "; ".join(stats.error_messages[:3])}
-                 ] if stats.errors else []
+        notes = (
+            [
+                ngettext("%(count)s item skipped: %(reasons)s", "%(count)s items skipped: %(reasons)s", stats.errors)
+                % {"count": stats.errors, "reasons": "; ".join(stats.error_messages[:3])}
+            ]
+            if stats.errors
+            else []
+        )
         source.last_error = "; ".join(notes + ([feed.warning] if feed.skipped else []))[:2000]
         source.save(update_fields=["last_error"])
     return stats
@@ -148,8 +155,11 @@ def embed_batch(limit: int = EMBED_BATCH) -> int:
 
     from .ingest.process import final_verdict, text_evidence
 
-    rows = list(Article.objects.filter(embedding__isnull=True).order_by("id")
-                .values_list("id", "title", "text", "language")[:limit])
+    rows = list(
+        Article.objects.filter(embedding__isnull=True)
+        .order_by("id")
+        .values_list("id", "title", "text", "language")[:limit]
+    )
     if not rows:
         return 0
     vectors = embed.embed([f"{title}. {text[:300]}" for _id, title, text, _lang in rows])
@@ -159,7 +169,8 @@ def embed_batch(limit: int = EMBED_BATCH) -> int:
         relevance, digital = final_verdict(evidence, vector, lang)
         with transaction.atomic():
             Article.objects.filter(pk=article_id, embedding__isnull=True).update(
-                embedding=embed.to_bytes(vector), relevance=relevance, is_digital=digital)
+                embedding=embed.to_bytes(vector), relevance=relevance, is_digital=digital
+            )
     # Only now is there a vector to compare: a Korean and an English report of one event join a story.
     join_across_languages([article_id for article_id, *_ in rows])
     from .search.service import refresh_vector_index

@@ -21,9 +21,18 @@ def probe_feed(url: str) -> dict:
         return {"url": url, "error": problem}
     try:
         result = fetcher().fetch(url)
-        feed = parse_feed(result.content, content_type=result.content_type, url=url,
-                          max_unpacked=settings.SEOULHUB_FEED_MAX_UNPACKED_BYTES)
+        feed = parse_feed(
+            result.content,
+            content_type=result.content_type,
+            url=url,
+            max_unpacked=settings.SEOULHUB_FEED_MAX_UNPACKED_BYTES,
+        )
     except (FetchError, ParseError) as exc:
         return {"url": url, "error": str(exc)}
-    return {"url": url, "title": feed.title[:200], "kind": feed.kind, "items": len(feed.items),
-            "titles": [item.title[:200] for item in feed.items[:PROBE_TITLES]]}
+    return {
+        "url": url,
+        "title": feed.title[:200],
+        "kind": feed.kind,
+        "items": len(feed.items),
+        "titles": [item.title[:200] for item in feed.items[:PROBE_TITLES]],
+    }

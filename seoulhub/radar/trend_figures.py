@@ -28,9 +28,13 @@ def periods(granularity: str) -> list[str]:
     """Every period from the first with items to the newest with items, never past the hub's
     clock: windows end at the newest data, not at today (a demo corpus or a stalled feed stops
     before today), and an item dated in the clock's future does not open a period."""
-    known = list(TrendTotal.objects.filter(granularity=granularity, count__gt=0,
-                                           period__lte=period_key(clock.today(), granularity))
-                 .order_by("period").values_list("period", flat=True))
+    known = list(
+        TrendTotal.objects.filter(
+            granularity=granularity, count__gt=0, period__lte=period_key(clock.today(), granularity)
+        )
+        .order_by("period")
+        .values_list("period", flat=True)
+    )
     return period_range(known[0], known[-1]) if known else []
 
 
@@ -60,10 +64,11 @@ def rising(kind: str, granularity: str = Granularity.MONTH, limit: int = 20, unt
         all_periods = [p for p in all_periods if p <= until]
     recent, most_history, least_history = WINDOWS[granularity]
     history = min(most_history, len(all_periods) - recent)
-    window = all_periods[-(recent + max(history, 0)):] if all_periods else []
+    window = all_periods[-(recent + max(history, 0)) :] if all_periods else []
     series: dict[str, dict[str, int]] = {}
-    for term, period, count in (TrendCount.objects.filter(kind=kind, granularity=granularity, period__in=window)
-                                .values_list("term", "period", "count")):
+    for term, period, count in TrendCount.objects.filter(
+        kind=kind, granularity=granularity, period__in=window
+    ).values_list("term", "period", "count"):
         series.setdefault(term, {})[period] = count
     total = totals(granularity)
     options = {}
@@ -76,12 +81,24 @@ def rising(kind: str, granularity: str = Granularity.MONTH, limit: int = 20, unt
     enough = history >= least_history and sum(total.get(p, 0) for p in window[:-recent]) > 0
     ranked = rank_emerging(series, total, window, recent, history, limit=limit, **options) if enough else []
     figures = {
-        "kind": kind, "granularity": granularity, "periods": window, "enough_history": enough,
+        "kind": kind,
+        "granularity": granularity,
+        "periods": window,
+        "enough_history": enough,
         "periods_needed": recent + least_history,
-        "recent_periods": window[-recent:] if enough else [], "history_periods": window[:-recent] if enough else [],
-        "items": [{**e.as_dict(), "series": [series.get(e.term, {}).get(p, 0) for p in window],
-                   "shares": [round(1000 * series.get(e.term, {}).get(p, 0) / total[p], 2) if total.get(p) else 0.0
-                              for p in window]} for e in ranked],
+        "recent_periods": window[-recent:] if enough else [],
+        "history_periods": window[:-recent] if enough else [],
+        "items": [
+            {
+                **e.as_dict(),
+                "series": [series.get(e.term, {}).get(p, 0) for p in window],
+                "shares": [
+                    round(1000 * series.get(e.term, {}).get(p, 0) / total[p], 2) if total.get(p) else 0.0
+                    for p in window
+                ],
+            }
+            for e in ranked
+        ],
     }
     cache.set(key, figures, CACHE_SECONDS)
     return figures
@@ -93,11 +110,15 @@ def timeline(kind: str, term: str, granularity: str = Granularity.MONTH) -> dict
     total = totals(granularity)
     names = terms.spellings_of(term) if kind == TrendKind.KEYWORD else {term}
     counts: dict[str, int] = {}
-    for period, count in (TrendCount.objects.filter(kind=kind, term__in=names, granularity=granularity)
-                          .values_list("period", "count")):
+    for period, count in TrendCount.objects.filter(kind=kind, term__in=names, granularity=granularity).values_list(
+        "period", "count"
+    ):
         counts[period] = min(counts.get(period, 0) + count, total.get(period, 0))
     return {
-        "term": term, "kind": kind, "granularity": granularity, "periods": all_periods,
+        "term": term,
+        "kind": kind,
+        "granularity": granularity,
+        "periods": all_periods,
         "counts": [counts.get(p, 0) for p in all_periods],
         "shares": [round(counts.get(p, 0) / total[p], 5) if total.get(p) else 0.0 for p in all_periods],
     }
@@ -106,8 +127,11 @@ def timeline(kind: str, term: str, granularity: str = Granularity.MONTH) -> dict
 def top_stories(technology_slug: str, limit: int = 10):
     """The technology's most relevant recent articles, one per story cluster."""
     seen, stories = set(), []
-    for article in (Article.objects.filter(technology_links__technology__slug=technology_slug)
-                    .select_related("source").order_by(F("published_at").desc(nulls_last=True), "-technology_links__score")[: limit * 5]):
+    for article in (
+        Article.objects.filter(technology_links__technology__slug=technology_slug)
+        .select_related("source")
+        .order_by(F("published_at").desc(nulls_last=True), "-technology_links__score")[: limit * 5]
+    ):
         key = article.cluster_id or -article.id
         if key in seen:
             continue

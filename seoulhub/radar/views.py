@@ -41,14 +41,24 @@ def index(request):
         source = Source.objects.filter(pk=source_id).first()
         if source:
             articles = articles.filter(source=source)
-    page = Paginator(_with_technologies(articles.order_by(F("published_at").desc(nulls_last=True), "-id")), PAGE_SIZE).get_page(
-        request.GET.get("page"))
-    return render(request, "radar/index.html", {
-        "page": page, "show_all": show_all, "language": language, "technology": tech, "source": source,
-        "technologies": Technology.objects.filter(active=True).order_by("slug"),
-        "total": Article.objects.count(), "digital": Article.objects.filter(is_digital=True).count(),
-        "sources": Source.objects.count(),
-    })
+    page = Paginator(
+        _with_technologies(articles.order_by(F("published_at").desc(nulls_last=True), "-id")), PAGE_SIZE
+    ).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "radar/index.html",
+        {
+            "page": page,
+            "show_all": show_all,
+            "language": language,
+            "technology": tech,
+            "source": source,
+            "technologies": Technology.objects.filter(active=True).order_by("slug"),
+            "total": Article.objects.count(),
+            "digital": Article.objects.filter(is_digital=True).count(),
+            "sources": Source.objects.count(),
+        },
+    )
 
 
 @require_GET
@@ -56,22 +66,37 @@ def article_detail(request, pk: int):
     article = get_object_or_404(_with_technologies(Article.objects.all()), pk=pk)
     also = []
     if article.cluster_id:
-        also = list(Article.objects.filter(cluster_id=article.cluster_id).exclude(pk=article.pk)
-                    .select_related("source").order_by("published_at", "id"))
+        also = list(
+            Article.objects.filter(cluster_id=article.cluster_id)
+            .exclude(pk=article.pk)
+            .select_related("source")
+            .order_by("published_at", "id")
+        )
     # The story's reports in the other of Korean / English (joined by the cross-lingual story join).
-    also_in_languages = [(label, [other for other in also if other.language == code])
-                         for code, label in (("ko", _("Also reported in Korean")), ("en", _("Also reported in English")))
-                         if code != article.language and any(other.language == code for other in also)]
-    return render(request, "radar/article_detail.html",
-                  {"article": article, "also": also, "also_in_languages": also_in_languages})
+    also_in_languages = [
+        (label, [other for other in also if other.language == code])
+        for code, label in (("ko", _("Also reported in Korean")), ("en", _("Also reported in English")))
+        if code != article.language and any(other.language == code for other in also)
+    ]
+    return render(
+        request, "radar/article_detail.html", {"article": article, "also": also, "also_in_languages": also_in_languages}
+    )
 
 
 @require_GET
 def sources_opml(request):
     """Every active feed source as OPML 2.0 (local demo files are not feeds and are left out)."""
-    feeds = [OpmlFeed(title=s.name, xml_url=s.url, html_url=s.site_url, language=s.language_hint,
-                      kind=s.kind if s.kind != Source.Kind.FILE else "rss")
-             for s in Source.objects.filter(active=True).order_by("name") if s.url.startswith(("http://", "https://"))]
+    feeds = [
+        OpmlFeed(
+            title=s.name,
+            xml_url=s.url,
+            html_url=s.site_url,
+            language=s.language_hint,
+            kind=s.kind if s.kind != Source.Kind.FILE else "rss",
+        )
+        for s in Source.objects.filter(active=True).order_by("name")
+        if s.url.startswith(("http://", "https://"))
+    ]
     response = HttpResponse(build_opml(feeds), content_type="text/x-opml; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="seoulhub-radar-sources.opml"'
     return response
@@ -84,7 +109,12 @@ def source_health(request):
         raise PermissionDenied(_("Only operators can see source health."))
     sources = list(Source.objects.all())
     sources.sort(key=lambda s: (s.paused_at is None, s.consecutive_errors == 0, s.name))
-    return render(request, "radar/source_health.html", {
-        "sources": sources,
-        "paused": sum(1 for s in sources if s.paused_at), "failing": sum(1 for s in sources if s.consecutive_errors),
-    })
+    return render(
+        request,
+        "radar/source_health.html",
+        {
+            "sources": sources,
+            "paused": sum(1 for s in sources if s.paused_at),
+            "failing": sum(1 for s in sources if s.consecutive_errors),
+        },
+    )

@@ -48,8 +48,12 @@ def operator_only(view):
 # --- fetch-now bookkeeping (per operator session) --------------------------------------------------
 def _remember_fetch(request, source: Source, result) -> None:
     fetches = request.session.get(SESSION_FETCHES, {})
-    fetches[str(source.pk)] = {"id": str(result.id), "status": str(result.status),
-                               "queued_at": timezone.now().isoformat(), "value": _plain_value(result)}
+    fetches[str(source.pk)] = {
+        "id": str(result.id),
+        "status": str(result.status),
+        "queued_at": timezone.now().isoformat(),
+        "value": _plain_value(result),
+    }
     request.session[SESSION_FETCHES] = dict(list(fetches.items())[-50:])
 
 
@@ -75,8 +79,12 @@ def _task_state(task, entry: dict) -> tuple[str, dict | None]:
 
 
 def _status_label(status: str) -> str:
-    return {"READY": _("queued, waiting for the worker"), "RUNNING": _("running"),
-            "SUCCESSFUL": _("finished"), "FAILED": _("failed")}.get(status, status)
+    return {
+        "READY": _("queued, waiting for the worker"),
+        "RUNNING": _("running"),
+        "SUCCESSFUL": _("finished"),
+        "FAILED": _("failed"),
+    }.get(status, status)
 
 
 def _fetch_status(entry: dict) -> dict:
@@ -88,7 +96,8 @@ def _fetch_status(entry: dict) -> dict:
         error = value["error"]
     elif status == "SUCCESSFUL" and value is not None:
         text = ngettext("finished: %(count)s new item", "finished: %(count)s new items", value.get("new", 0)) % {
-            "count": value.get("new", 0)}
+            "count": value.get("new", 0)
+        }
     return {"status": status, "text": text, "error": error, "queued_at": entry.get("queued_at", "")}
 
 
@@ -119,19 +128,25 @@ def source_add(request):
                 from .tasks_operator import probe_feed
 
                 result = probe_feed.enqueue(form.cleaned_data["url"])
-                request.session[SESSION_PROBE] = {"id": str(result.id), "status": str(result.status),
-                                                  "url": form.cleaned_data["url"], "value": _plain_value(result)}
+                request.session[SESSION_PROBE] = {
+                    "id": str(result.id),
+                    "status": str(result.status),
+                    "url": form.cleaned_data["url"],
+                    "value": _plain_value(result),
+                }
                 kept = {name: request.POST.get(name, "") for name in form.fields if request.POST.get(name)}
                 kept["url"] = form.cleaned_data["url"]
                 return redirect(reverse("operator:source_add") + "?" + urlencode(kept))
             source = form.save()
             request.session.pop(SESSION_PROBE, None)
-            messages.success(request, _("The feed %(name)s was added. It is fetched at its next turn, or now with "
-                                        "“Fetch now”.") % {"name": source.name})
+            messages.success(
+                request,
+                _("The feed %(name)s was added. It is fetched at its next turn, or now with “Fetch now”.")
+                % {"name": source.name},
+            )
             return redirect("operator:sources")
     else:
-        form = FeedForm(initial={name: request.GET.get(name) for name in FeedForm.base_fields
-                                 if request.GET.get(name)})
+        form = FeedForm(initial={name: request.GET.get(name) for name in FeedForm.base_fields if request.GET.get(name)})
     probe = None
     entry = request.session.get(SESSION_PROBE)
     if entry and entry.get("url") == (form.data.get("url") if form.is_bound else form.initial.get("url")):
@@ -139,8 +154,9 @@ def source_add(request):
 
         status, value = _task_state(probe_feed, entry)
         probe = {"status": status, "text": _status_label(status), "value": value or {}}
-    return render(request, "radar/operator/source_add.html", {"form": form, "probe": probe},
-                  status=400 if form.errors else 200)
+    return render(
+        request, "radar/operator/source_add.html", {"form": form, "probe": probe}, status=400 if form.errors else 200
+    )
 
 
 @require_POST
@@ -161,8 +177,9 @@ def source_pause(request, pk: int):
     source = get_object_or_404(Source, pk=pk)
     if source.paused_at is None:
         Source.objects.filter(pk=source.pk).update(paused_at=timezone.now())
-    messages.success(request, _("%(name)s is paused: the scheduler skips it until it is resumed.") % {
-        "name": source.name})
+    messages.success(
+        request, _("%(name)s is paused: the scheduler skips it until it is resumed.") % {"name": source.name}
+    )
     return redirect("operator:sources")
 
 
@@ -182,8 +199,10 @@ def _opml_plan(content: bytes) -> list[dict]:
     if not feeds:
         raise OpmlError(_("the file lists no feeds (no <outline> with an xmlUrl)"))
     if len(feeds) > MAX_OPML_FEEDS:
-        raise OpmlError(_("the file lists %(count)s feeds; at most %(max)s can be imported at once") % {
-            "count": len(feeds), "max": MAX_OPML_FEEDS})
+        raise OpmlError(
+            _("the file lists %(count)s feeds; at most %(max)s can be imported at once")
+            % {"count": len(feeds), "max": MAX_OPML_FEEDS}
+        )
     known = set(Source.objects.filter(url__in=[f.xml_url for f in feeds]).values_list("url", flat=True))
     plan = []
     for feed in feeds:
@@ -236,15 +255,20 @@ def opml_import(request):
             text = content.decode("utf-8")
         except UnicodeDecodeError:
             context["error"] = _("This file cannot be imported, nothing was changed: %(reason)s") % {
-                "reason": _("it is not text in UTF-8")}
+                "reason": _("it is not text in UTF-8")
+            }
             return render(request, "radar/operator/opml_import.html", context, status=400)
         context.update(plan=plan, content=text, adds=sum(1 for p in plan if p["action"] == "add"))
         return render(request, "radar/operator/opml_import.html", context)
     added = _import_plan(plan)
     refused = sum(1 for p in plan if p["action"] == "refused")
-    messages.success(request, ngettext("%(count)s feed imported", "%(count)s feeds imported", added) % {"count": added}
-                     + " " + _("(%(exists)s already present, %(refused)s refused).") % {
-                         "exists": sum(1 for p in plan if p["action"] == "exists"), "refused": refused})
+    messages.success(
+        request,
+        ngettext("%(count)s feed imported", "%(count)s feeds imported", added) % {"count": added}
+        + " "
+        + _("(%(exists)s already present, %(refused)s refused).")
+        % {"exists": sum(1 for p in plan if p["action"] == "exists"), "refused": refused},
+    )
     return redirect("operator:sources")
 
 
@@ -255,10 +279,15 @@ def _import_plan(plan: list[dict]) -> int:
             if step["action"] != "add":
                 continue
             feed: OpmlFeed = step["feed"]
-            _source, created = Source.objects.get_or_create(url=feed.xml_url, defaults={
-                "name": feed.title[:200] or feed.xml_url[:200], "site_url": feed.html_url[:1000]
-                if feed.html_url.startswith(("http://", "https://")) else "",
-                "kind": feed.kind, "language_hint": feed.language if feed.language in ("ko", "en") else ""})
+            _source, created = Source.objects.get_or_create(
+                url=feed.xml_url,
+                defaults={
+                    "name": feed.title[:200] or feed.xml_url[:200],
+                    "site_url": feed.html_url[:1000] if feed.html_url.startswith(("http://", "https://")) else "",
+                    "kind": feed.kind,
+                    "language_hint": feed.language if feed.language in ("ko", "en") else "",
+                },
+            )
             added += created
     return added
 
@@ -268,9 +297,17 @@ def _import_plan(plan: list[dict]) -> int:
 def opml_export(request):
     """Every web feed, paused and inactive ones included (the public /radar/sources.opml lists the
     active ones); local demo files are not feeds and are left out."""
-    feeds = [OpmlFeed(title=s.name, xml_url=s.url, html_url=s.site_url, language=s.language_hint,
-                      kind=s.kind if s.kind != Source.Kind.FILE else "rss")
-             for s in Source.objects.order_by("name") if s.url.startswith(("http://", "https://"))]
+    feeds = [
+        OpmlFeed(
+            title=s.name,
+            xml_url=s.url,
+            html_url=s.site_url,
+            language=s.language_hint,
+            kind=s.kind if s.kind != Source.Kind.FILE else "rss",
+        )
+        for s in Source.objects.order_by("name")
+        if s.url.startswith(("http://", "https://"))
+    ]
     response = HttpResponse(build_opml(feeds), content_type="text/x-opml; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="seoulhub-radar-sources-all.opml"'
     return response
@@ -296,10 +333,16 @@ def sync_now(request):
     if name not in SOURCES:
         messages.error(request, _("Choose 기업마당 or K-Startup."))
     elif not configured_key(name):
-        messages.error(request, _("The service key of %(source)s is not set (%(setting)s), so it cannot be synced.") % {
-            "source": SOURCES[name].source.label, "setting": SOURCES[name].key_setting})
+        messages.error(
+            request,
+            _("The service key of %(source)s is not set (%(setting)s), so it cannot be synced.")
+            % {"source": SOURCES[name].source.label, "setting": SOURCES[name].key_setting},
+        )
     else:
         sync_programmes.enqueue(name)
-        messages.success(request, _("The sync of %(source)s is queued; the worker fetches it over the internet.") % {
-            "source": SOURCES[name].source.label})
+        messages.success(
+            request,
+            _("The sync of %(source)s is queued; the worker fetches it over the internet.")
+            % {"source": SOURCES[name].source.label},
+        )
     return redirect("operator:sync")

@@ -57,13 +57,20 @@ def search(request):
     params = request.GET.copy()
     params.pop("page", None)
     context = {
-        "q": ranking.query, "q_url": quote(ranking.query, safe="/"),  # as |urlencode, once rather than per link
-        "filters": filters, "problems": problems, "page": page, "rows": page.object_list,
-        "ranking": ranking, "facets": service.facets(ranking), "params": params.urlencode(),
+        "q": ranking.query,
+        "q_url": quote(ranking.query, safe="/"),  # as |urlencode, once rather than per link
+        "filters": filters,
+        "problems": problems,
+        "page": page,
+        "rows": page.object_list,
+        "ranking": ranking,
+        "facets": service.facets(ranking),
+        "params": params.urlencode(),
         "technology": Technology.objects.filter(slug=filters.tech).first() if filters.tech else None,
         "source": Source.objects.filter(id=filters.source).first() if filters.source else None,
     }
-    context["filtered"] = bool(context["technology"] or context["source"] or filters.lang or filters.since
-                               or filters.until)
+    context["filtered"] = bool(
+        context["technology"] or context["source"] or filters.lang or filters.since or filters.until
+    )
     template = "radar/search/_results.html" if request.htmx else "radar/search/search.html"
     return render(request, template, context)

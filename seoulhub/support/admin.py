@@ -1,8 +1,17 @@
 from django.contrib import admin
 
 from . import firm_audit
-from .models import (EligibilityRule, Firm, FirmChange, FirmMember, FirmTechnology, MembershipRequest, PlanEntry,
-                     Programme, SyncRun)
+from .models import (
+    EligibilityRule,
+    Firm,
+    FirmChange,
+    FirmMember,
+    FirmTechnology,
+    MembershipRequest,
+    PlanEntry,
+    Programme,
+    SyncRun,
+)
 
 
 class FirmMemberInline(admin.TabularInline):
@@ -28,8 +37,7 @@ class FirmAdmin(admin.ModelAdmin):
     # Changes made here are audited too: the snapshot before the save, compared once the inlines
     # (technology tags) are saved as well.
     def save_model(self, request, obj, form, change):
-        request._firm_before = (firm_audit.snapshot(obj) if change
-                                else dict.fromkeys(firm_audit.AUDITED_FIELDS, ""))
+        request._firm_before = firm_audit.snapshot(obj) if change else dict.fromkeys(firm_audit.AUDITED_FIELDS, "")
         super().save_model(request, obj, form, change)
 
     def save_related(self, request, form, formsets, change):

@@ -25,22 +25,34 @@ router = Router(tags=["support"])
 
 
 def _firms():
-    return Firm.objects.select_related("district", "ksic").prefetch_related("technologies", "firmtechnology_set__technology").order_by("name_ko", "pk")
+    return (
+        Firm.objects.select_related("district", "ksic")
+        .prefetch_related("technologies", "firmtechnology_set__technology")
+        .order_by("name_ko", "pk")
+    )
 
 
-FirmQuery = query_schema(FirmFilter, "FirmQuery", {
-    "q": "matches Korean/English names and products",
-    "district": "a gu by its Korean name (강남구) or administrative code (11680)",
-    "tech": "a technology slug (see /api/v1/technologies)",
-})
-ProgrammeQuery = query_schema(ProgrammeFilter, "ProgrammeQuery", {
-    "q": "matches the title, summary and agency",
-    "kind": "the kind of programme",
-    "source": "where the record comes from",
-    "tech": "a technology slug (see /api/v1/technologies)",
-    "open": "true: taking applications today (a dated window that includes today, or a rolling call announced "
-            "within the last year); false: every other programme",
-})
+FirmQuery = query_schema(
+    FirmFilter,
+    "FirmQuery",
+    {
+        "q": "matches Korean/English names and products",
+        "district": "a gu by its Korean name (강남구) or administrative code (11680)",
+        "tech": "a technology slug (see /api/v1/technologies)",
+    },
+)
+ProgrammeQuery = query_schema(
+    ProgrammeFilter,
+    "ProgrammeQuery",
+    {
+        "q": "matches the title, summary and agency",
+        "kind": "the kind of programme",
+        "source": "where the record comes from",
+        "tech": "a technology slug (see /api/v1/technologies)",
+        "open": "true: taking applications today (a dated window that includes today, or a rolling call announced "
+        "within the last year); false: every other programme",
+    },
+)
 
 
 @router.get("/firms", response=list[FirmOut], summary="The firm registry")
@@ -85,8 +97,13 @@ def update_firm(request, firm_id: int, payload: FirmUpdateIn):
     for key, value in data.items():
         if value is None and key == "certifications":
             value = []  # null clears the list, as it clears the text fields below
-        setattr(firm, key, "" if value is None and key in ("revenue_band", "stage", "website", "name_en",
-                                                             "address", "description") else value)
+        setattr(
+            firm,
+            key,
+            ""
+            if value is None and key in ("revenue_band", "stage", "website", "name_en", "address", "description")
+            else value,
+        )
     tech_objects = []
     if technologies is not None:
         tech_objects = list(Technology.objects.filter(slug__in=technologies, active=True))
@@ -108,8 +125,11 @@ def update_firm(request, firm_id: int, payload: FirmUpdateIn):
     return get_object_or_404(_firms(), pk=firm.pk)
 
 
-@router.get("/firms/{firm_id}/recommendations", response=list[RecommendationOut],
-            summary="Programmes for a firm, with every rule's verdict in words")
+@router.get(
+    "/firms/{firm_id}/recommendations",
+    response=list[RecommendationOut],
+    summary="Programmes for a firm, with every rule's verdict in words",
+)
 @paginate
 def firm_recommendations(request, firm_id: int, include_closed: bool = False, include_ineligible: bool = False):
     """Eligible programmes first, then those that need a check, each ranked by technology fit,
@@ -117,12 +137,24 @@ def firm_recommendations(request, firm_id: int, include_closed: bool = False, in
     기업마당 records are from 2020-21, so all of their windows are closed)."""
     firm = get_object_or_404(Firm, pk=firm_id)
     return [
-        {"programme": {"id": p.pk, "title": p.title, "agency": p.agency, "kind": p.kind, "closes_on": p.closes_on,
-                       "status": window_status(p), "url": p.url},
-         "status": m.status, "score": round(m.score, 4), "tech_fit": round(m.tech_fit, 4),
-         "text_similarity": round(m.text_similarity, 4), "deadline_score": round(m.deadline_score, 4),
-         "shared_technologies": m.shared_technologies,
-         "verdicts": [v.__dict__ for v in m.verdicts]}
+        {
+            "programme": {
+                "id": p.pk,
+                "title": p.title,
+                "agency": p.agency,
+                "kind": p.kind,
+                "closes_on": p.closes_on,
+                "status": window_status(p),
+                "url": p.url,
+            },
+            "status": m.status,
+            "score": round(m.score, 4),
+            "tech_fit": round(m.tech_fit, 4),
+            "text_similarity": round(m.text_similarity, 4),
+            "deadline_score": round(m.deadline_score, 4),
+            "shared_technologies": m.shared_technologies,
+            "verdicts": [v.__dict__ for v in m.verdicts],
+        }
         for p, m in recommendations(firm, include_closed=include_closed, include_ineligible=include_ineligible)
     ]
 
@@ -131,8 +163,11 @@ def firm_recommendations(request, firm_id: int, include_closed: bool = False, in
 @paginate
 def list_programmes(request, filters: Query[ProgrammeQuery]):
     """The same filters as the page /support/programmes/ (one FilterSet, support/filters.py)."""
-    return filter_api(ProgrammeFilter, request,
-                      Programme.objects.prefetch_related("technologies", "rules").order_by("closes_on", "pk"))
+    return filter_api(
+        ProgrammeFilter,
+        request,
+        Programme.objects.prefetch_related("technologies", "rules").order_by("closes_on", "pk"),
+    )
 
 
 @router.get("/programmes/{programme_id}", response=ProgrammeOut, summary="One programme with its rules")
@@ -140,8 +175,11 @@ def get_programme(request, programme_id: int):
     return get_object_or_404(Programme.objects.prefetch_related("technologies", "rules"), pk=programme_id)
 
 
-@router.get("/programmes/{programme_id}/eligible-firms", response=list[EligibleFirmOut],
-            summary="Firms that qualify for a programme (operators)")
+@router.get(
+    "/programmes/{programme_id}/eligible-firms",
+    response=list[EligibleFirmOut],
+    summary="Firms that qualify for a programme (operators)",
+)
 @paginate
 def eligible_firms(request, programme_id: int, include_needs_check: bool = True):
     user = require_user(request)
@@ -151,11 +189,20 @@ def eligible_firms(request, programme_id: int, include_needs_check: bool = True)
     if programme is None:
         raise Http404("No programme with this id.")
     return [
-        {"firm": {"id": f.pk, "name_ko": f.name_ko, "name_en": f.name_en,
-                  "district": f.district.name_ko if f.district_id else None,
-                  "ksic": f.ksic.code if f.ksic_id else None},
-         "status": m.status, "score": round(m.score, 4), "tech_fit": round(m.tech_fit, 4),
-         "text_similarity": round(m.text_similarity, 4), "shared_technologies": m.shared_technologies,
-         "verdicts": [v.__dict__ for v in m.verdicts]}
+        {
+            "firm": {
+                "id": f.pk,
+                "name_ko": f.name_ko,
+                "name_en": f.name_en,
+                "district": f.district.name_ko if f.district_id else None,
+                "ksic": f.ksic.code if f.ksic_id else None,
+            },
+            "status": m.status,
+            "score": round(m.score, 4),
+            "tech_fit": round(m.tech_fit, 4),
+            "text_similarity": round(m.text_similarity, 4),
+            "shared_technologies": m.shared_technologies,
+            "verdicts": [v.__dict__ for v in m.verdicts],
+        }
         for f, m in qualifying_firms(programme, include_needs_check=include_needs_check)
     ]

@@ -11,8 +11,16 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Max, Q
 
-from .loaders import (BIZINFO_PATH, BIZINFO_RECENT_PATHS, data_path, load_bizinfo, load_krx_seoul, load_kstartup,
-                      load_plan, load_venture_sample)
+from .loaders import (
+    BIZINFO_PATH,
+    BIZINFO_RECENT_PATHS,
+    data_path,
+    load_bizinfo,
+    load_krx_seoul,
+    load_kstartup,
+    load_plan,
+    load_venture_sample,
+)
 from .models import Firm, FirmMember, Programme
 from .services import enrich_firms, enrich_programmes
 
@@ -38,14 +46,15 @@ def load(log) -> dict[str, int]:
     counts["firms enriched"] = enrich_firms(firms)
     counts["programmes enriched"] = 0
     for start in range(0, len(programmes), ENRICH_BATCH):
-        counts["programmes enriched"] += enrich_programmes(programmes[start:start + ENRICH_BATCH])
+        counts["programmes enriched"] += enrich_programmes(programmes[start : start + ENRICH_BATCH])
     counts["example memberships created"] = 0
     if not settings.PRODUCTION:
         user = get_user_model().objects.filter(username="firm").first()
         firm = Firm.objects.filter(stock_code=DEMO_FIRM_STOCK_CODE).first()
         if user and firm:
             _member, created = FirmMember.objects.get_or_create(
-                user=user, firm=firm, defaults={"role": FirmMember.MemberRole.ADMIN})
+                user=user, firm=firm, defaults={"role": FirmMember.MemberRole.ADMIN}
+            )
             counts["example memberships created"] = int(created)
     return counts
 
@@ -72,8 +81,9 @@ def open_count(day: datetime.date) -> int:
 def recent_count(since_year: int = 2025) -> int:
     """Programmes registered, opening or closing in `since_year` or later (the demo's goal)."""
     start = datetime.date(since_year, 1, 1)
-    return Programme.objects.filter(Q(source_created_at__date__gte=start) | Q(opens_on__gte=start)
-                                    | Q(closes_on__gte=start)).count()
+    return Programme.objects.filter(
+        Q(source_created_at__date__gte=start) | Q(opens_on__gte=start) | Q(closes_on__gte=start)
+    ).count()
 
 
 def newest_real_date() -> datetime.date | None:

@@ -11,22 +11,76 @@ from django.utils import timezone
 
 from seoulhub.core.params import strip_controls
 
-FIRM_COLUMNS = ["id", "name_ko", "name_en", "brn", "stock_code", "district", "province", "address", "ksic",
-                "industry", "products", "technologies", "founded_on", "listed_on", "employees", "revenue_band",
-                "stage", "certifications", "website", "source"]
-PROGRAMME_COLUMNS = ["id", "title", "agency", "ministry", "kind", "support_field", "target", "opens_on", "closes_on",
-                     "rolling", "status", "period_text", "amount_krw", "technologies", "rules", "url", "source_id"]
+FIRM_COLUMNS = [
+    "id",
+    "name_ko",
+    "name_en",
+    "brn",
+    "stock_code",
+    "district",
+    "province",
+    "address",
+    "ksic",
+    "industry",
+    "products",
+    "technologies",
+    "founded_on",
+    "listed_on",
+    "employees",
+    "revenue_band",
+    "stage",
+    "certifications",
+    "website",
+    "source",
+]
+PROGRAMME_COLUMNS = [
+    "id",
+    "title",
+    "agency",
+    "ministry",
+    "kind",
+    "support_field",
+    "target",
+    "opens_on",
+    "closes_on",
+    "rolling",
+    "status",
+    "period_text",
+    "amount_krw",
+    "technologies",
+    "rules",
+    "url",
+    "source_id",
+]
 
 
 def firm_rows(firms, show_brn: bool) -> list[list]:
     rows = []
     for f in firms:
-        rows.append([f.pk, f.name_ko, f.name_en, f.brn_display if show_brn else "", f.stock_code or "",
-                     f.district.name_ko if f.district_id else "", f.province, f.address,
-                     f.ksic.code if f.ksic_id else "", f.industry_text, f.products,
-                     ", ".join(sorted(t.slug for t in f.technologies.all())),
-                     f.founded_on or "", f.listed_on or "", "" if f.employees is None else f.employees,
-                     f.revenue_band, f.stage, ", ".join(f.certifications or []), f.website, f.source])
+        rows.append(
+            [
+                f.pk,
+                f.name_ko,
+                f.name_en,
+                f.brn_display if show_brn else "",
+                f.stock_code or "",
+                f.district.name_ko if f.district_id else "",
+                f.province,
+                f.address,
+                f.ksic.code if f.ksic_id else "",
+                f.industry_text,
+                f.products,
+                ", ".join(sorted(t.slug for t in f.technologies.all())),
+                f.founded_on or "",
+                f.listed_on or "",
+                "" if f.employees is None else f.employees,
+                f.revenue_band,
+                f.stage,
+                ", ".join(f.certifications or []),
+                f.website,
+                f.source,
+            ]
+        )
     return rows
 
 
@@ -36,10 +90,27 @@ def programme_rows(programmes) -> list[list]:
     rows = []
     for p in programmes:
         rules = " | ".join(r.source_text or r.kind for r in p.rules.all())
-        rows.append([p.pk, p.title, p.agency, p.ministry, p.kind, p.support_field, p.target_text, p.opens_on or "",
-                     p.closes_on or "", p.rolling, window_status(p), p.period_text,
-                     "" if p.amount_krw is None else p.amount_krw,
-                     ", ".join(sorted(t.slug for t in p.technologies.all())), rules, p.url, p.source_id or ""])
+        rows.append(
+            [
+                p.pk,
+                p.title,
+                p.agency,
+                p.ministry,
+                p.kind,
+                p.support_field,
+                p.target_text,
+                p.opens_on or "",
+                p.closes_on or "",
+                p.rolling,
+                window_status(p),
+                p.period_text,
+                "" if p.amount_krw is None else p.amount_krw,
+                ", ".join(sorted(t.slug for t in p.technologies.all())),
+                rules,
+                p.url,
+                p.source_id or "",
+            ]
+        )
     return rows
 
 
@@ -70,8 +141,9 @@ def table_response(name: str, columns: list[str], rows: list[list], fmt: str) ->
             sheet.append([_safe_cell(v if not isinstance(v, (datetime.date,)) else v.isoformat()) for v in row])
         buffer = io.BytesIO()
         book.save(buffer)
-        response = HttpResponse(buffer.getvalue(),
-                                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        response = HttpResponse(
+            buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
         response["Content-Disposition"] = f'attachment; filename="{name}-{stamp}.xlsx"'
         return response
     buffer = io.StringIO()

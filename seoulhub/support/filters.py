@@ -15,16 +15,26 @@ SEARCH_MAX_LENGTH = 200
 
 def technology_filter() -> LookupChoiceFilter:
     return LookupChoiceFilter(
-        field_name="technologies", queryset=Technology.objects.all(), lookups=("slug",), distinct=True,
-        error_messages={"invalid_choice": _("There is no technology '%(value)s'; choose one from the list.")})
+        field_name="technologies",
+        queryset=Technology.objects.all(),
+        lookups=("slug",),
+        distinct=True,
+        error_messages={"invalid_choice": _("There is no technology '%(value)s'; choose one from the list.")},
+    )
 
 
 class FirmFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", max_length=SEARCH_MAX_LENGTH)
     district = LookupChoiceFilter(
-        field_name="district", queryset=District.objects.all(), lookups=("name_ko", "adm_code"),
-        error_messages={"invalid_choice": _("'%(value)s' is not one of Seoul's 25 districts (gu); give its "
-                                            "Korean name, e.g. 강남구, or its code.")})
+        field_name="district",
+        queryset=District.objects.all(),
+        lookups=("name_ko", "adm_code"),
+        error_messages={
+            "invalid_choice": _(
+                "'%(value)s' is not one of Seoul's 25 districts (gu); give its Korean name, e.g. 강남구, or its code."
+            )
+        },
+    )
     tech = technology_filter()
 
     class Meta:
@@ -33,16 +43,17 @@ class FirmFilter(django_filters.FilterSet):
 
     def search(self, queryset, name, value):
         """Korean and English names and the products."""
-        return queryset.filter(Q(name_ko__icontains=value) | Q(name_en__icontains=value)
-                               | Q(products__icontains=value))
+        return queryset.filter(Q(name_ko__icontains=value) | Q(name_en__icontains=value) | Q(products__icontains=value))
 
 
 class ProgrammeFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", max_length=SEARCH_MAX_LENGTH)
-    kind = ChoiceFilter(choices=Programme.Kind.choices,
-                        error_messages={"invalid_choice": _("'%(value)s' is not a kind of programme.")})
-    source = ChoiceFilter(choices=Programme.Source.choices,
-                          error_messages={"invalid_choice": _("'%(value)s' is not a programme source.")})
+    kind = ChoiceFilter(
+        choices=Programme.Kind.choices, error_messages={"invalid_choice": _("'%(value)s' is not a kind of programme.")}
+    )
+    source = ChoiceFilter(
+        choices=Programme.Source.choices, error_messages={"invalid_choice": _("'%(value)s' is not a programme source.")}
+    )
     tech = technology_filter()
     open = StrictBooleanFilter(method="filter_open")
 

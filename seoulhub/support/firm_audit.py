@@ -37,8 +37,9 @@ def _text(firm: Firm, field: str) -> str:
     if field == "ksic":
         return firm.ksic.code if firm.ksic_id else ""
     if field == "technologies":
-        slugs = FirmTechnology.objects.filter(firm=firm, provenance=FirmTechnology.Provenance.DECLARED) \
-            .values_list("technology__slug", flat=True)
+        slugs = FirmTechnology.objects.filter(firm=firm, provenance=FirmTechnology.Provenance.DECLARED).values_list(
+            "technology__slug", flat=True
+        )
         return ", ".join(sorted(slugs))
     if field == "certifications":
         return ", ".join(sorted(firm.certifications or []))
@@ -62,9 +63,19 @@ def record(firm: Firm, before: dict[str, str], user, via: str) -> list[FirmChang
     after = snapshot(firm)
     name = user.get_username() if user is not None and user.is_authenticated else ""
     actor = user if user is not None and user.is_authenticated else None
-    rows = [FirmChange(firm=firm, actor=actor, actor_name=name, field=field, old_value=before[field],
-                       new_value=after[field], via=via)
-            for field in AUDITED_FIELDS if before.get(field, "") != after[field]]
+    rows = [
+        FirmChange(
+            firm=firm,
+            actor=actor,
+            actor_name=name,
+            field=field,
+            old_value=before[field],
+            new_value=after[field],
+            via=via,
+        )
+        for field in AUDITED_FIELDS
+        if before.get(field, "") != after[field]
+    ]
     for row in rows:
         row.save()
     return rows

@@ -33,24 +33,50 @@ MAX_ROWS = 20_000
 EMPLOYEES_MAX = 2_147_483_647  # the column is a PositiveIntegerField
 # Header (lower-cased, spaces removed) -> field.
 COLUMNS = {
-    "name_ko": "name_ko", "회사명": "name_ko", "기업명": "name_ko", "상호": "name_ko",
-    "name_en": "name_en", "영문명": "name_en", "영문회사명": "name_en",
-    "brn": "brn", "사업자등록번호": "brn", "business_registration_number": "brn",
-    "stock_code": "stock_code", "종목코드": "stock_code",
-    "district": "district", "구": "district", "자치구": "district",
-    "province": "province", "지역": "province", "시도": "province",
-    "address": "address", "주소": "address",
-    "ksic": "ksic", "ksic_code": "ksic", "업종코드": "ksic",
-    "industry": "industry_text", "업종": "industry_text",
-    "products": "products", "주요제품": "products",
-    "technologies": "technologies", "기술": "technologies",
-    "founded_on": "founded_on", "설립일": "founded_on",
-    "listed_on": "listed_on", "상장일": "listed_on",
-    "employees": "employees", "종업원수": "employees", "직원수": "employees",
-    "revenue_band": "revenue_band", "매출구간": "revenue_band",
-    "stage": "stage", "단계": "stage",
-    "certifications": "certifications", "인증": "certifications",
-    "website": "website", "홈페이지": "website",
+    "name_ko": "name_ko",
+    "회사명": "name_ko",
+    "기업명": "name_ko",
+    "상호": "name_ko",
+    "name_en": "name_en",
+    "영문명": "name_en",
+    "영문회사명": "name_en",
+    "brn": "brn",
+    "사업자등록번호": "brn",
+    "business_registration_number": "brn",
+    "stock_code": "stock_code",
+    "종목코드": "stock_code",
+    "district": "district",
+    "구": "district",
+    "자치구": "district",
+    "province": "province",
+    "지역": "province",
+    "시도": "province",
+    "address": "address",
+    "주소": "address",
+    "ksic": "ksic",
+    "ksic_code": "ksic",
+    "업종코드": "ksic",
+    "industry": "industry_text",
+    "업종": "industry_text",
+    "products": "products",
+    "주요제품": "products",
+    "technologies": "technologies",
+    "기술": "technologies",
+    "founded_on": "founded_on",
+    "설립일": "founded_on",
+    "listed_on": "listed_on",
+    "상장일": "listed_on",
+    "employees": "employees",
+    "종업원수": "employees",
+    "직원수": "employees",
+    "revenue_band": "revenue_band",
+    "매출구간": "revenue_band",
+    "stage": "stage",
+    "단계": "stage",
+    "certifications": "certifications",
+    "인증": "certifications",
+    "website": "website",
+    "홈페이지": "website",
 }
 _NORMALISE = re.compile(r"[\s·,;\.]")
 
@@ -92,11 +118,20 @@ def read_rows(data: bytes, filename: str) -> list[dict[str, str]]:
         try:
             book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         except Exception as exc:  # openpyxl raises several types for a non-xlsx file
-            raise ImportFileError(_("%(file)s: not a readable XLSX file (%(reason)s)") % {
-                "file": filename, "reason": exc.__class__.__name__}) from exc
+            raise ImportFileError(
+                _("%(file)s: not a readable XLSX file (%(reason)s)")
+                % {"file": filename, "reason": exc.__class__.__name__}
+            ) from exc
         sheet = book.worksheets[0]
-        table = [["" if v is None else (v.isoformat()[:10] if isinstance(v, (datetime.date, datetime.datetime))
-                                         else str(v)) for v in row] for row in sheet.iter_rows(values_only=True)]
+        table = [
+            [
+                ""
+                if v is None
+                else (v.isoformat()[:10] if isinstance(v, (datetime.date, datetime.datetime)) else str(v))
+                for v in row
+            ]
+            for row in sheet.iter_rows(values_only=True)
+        ]
     elif name.endswith(".csv"):
         for encoding in ("utf-8-sig", "cp949"):
             try:
@@ -115,8 +150,10 @@ def read_rows(data: bytes, filename: str) -> list[dict[str, str]]:
     if "name_ko" not in header:
         raise ImportFileError(_("%(file)s: no firm name column (name_ko or 회사명) in the header") % {"file": filename})
     if len(table) - 1 > MAX_ROWS:
-        raise ImportFileError(_("%(file)s: %(rows)s rows; at most %(limit)s per file") % {
-            "file": filename, "rows": len(table) - 1, "limit": MAX_ROWS})
+        raise ImportFileError(
+            _("%(file)s: %(rows)s rows; at most %(limit)s per file")
+            % {"file": filename, "rows": len(table) - 1, "limit": MAX_ROWS}
+        )
     rows = []
     for values in table[1:]:
         if not any(str(v).strip() for v in values):
@@ -178,7 +215,7 @@ def clean_website(text: str) -> str:
     text = tokens[0]
     text = re.sub(r"^(?:https?:/*)+(?=https?:/)", "", text)  # doubled scheme: keep the last
     match = re.match(r"^(https?):/*", text)
-    return f"{match.group(1)}://{text[match.end():]}" if match else "http://" + text.lstrip("/")
+    return f"{match.group(1)}://{text[match.end() :]}" if match else "http://" + text.lstrip("/")
 
 
 def clean_row(row: dict[str, str], lookups: _Lookups) -> tuple[dict, list, list[str]]:
@@ -223,21 +260,29 @@ def clean_row(row: dict[str, str], lookups: _Lookups) -> tuple[dict, list, list[
             text = text[:-2]
         values["employees"] = parse_int(text, minimum=0, maximum=EMPLOYEES_MAX)
         if values["employees"] is None:
-            errors.append(_("employees '%(value)s' is not a whole number from 0 to %(limit)s") % {
-                "value": row["employees"], "limit": f"{EMPLOYEES_MAX:,}"})
+            errors.append(
+                _("employees '%(value)s' is not a whole number from 0 to %(limit)s")
+                % {"value": row["employees"], "limit": f"{EMPLOYEES_MAX:,}"}
+            )
     values["revenue_band"] = row.get("revenue_band", "")
     if values["revenue_band"] and values["revenue_band"] not in RevenueBand.values:
-        errors.append(_("revenue band '%(value)s' is not one of %(choices)s") % {
-            "value": values["revenue_band"], "choices": ", ".join(RevenueBand.values)})
+        errors.append(
+            _("revenue band '%(value)s' is not one of %(choices)s")
+            % {"value": values["revenue_band"], "choices": ", ".join(RevenueBand.values)}
+        )
     values["stage"] = row.get("stage", "")
     if values["stage"] and values["stage"] not in Stage.values:
-        errors.append(_("stage '%(value)s' is not one of %(choices)s") % {
-            "value": values["stage"], "choices": ", ".join(Stage.values)})
+        errors.append(
+            _("stage '%(value)s' is not one of %(choices)s")
+            % {"value": values["stage"], "choices": ", ".join(Stage.values)}
+        )
     certs = [c.strip().lower() for c in re.split(r"[,;/]", row.get("certifications", "")) if c.strip()]
     unknown = [c for c in certs if c not in Certification.values]
     if unknown:
-        errors.append(_("unknown certification(s) %(values)s; known: %(choices)s") % {
-            "values": ", ".join(unknown), "choices": ", ".join(Certification.values)})
+        errors.append(
+            _("unknown certification(s) %(values)s; known: %(choices)s")
+            % {"values": ", ".join(unknown), "choices": ", ".join(Certification.values)}
+        )
     values["certifications"] = sorted(set(certs) - set(unknown))
     website = clean_website(row.get("website", ""))
     if website:
@@ -266,13 +311,16 @@ def _database_refusals(values: dict) -> list[str]:
     try:
         Firm(**values).clean_fields()
     except ValidationError as exc:
-        return [f"{Firm._meta.get_field(name).verbose_name}: {' '.join(messages)}"
-                for name, messages in exc.message_dict.items()]
+        return [
+            f"{Firm._meta.get_field(name).verbose_name}: {' '.join(messages)}"
+            for name, messages in exc.message_dict.items()
+        ]
     return []
 
 
-def import_firms(rows: list[dict[str, str]], dry_run: bool = False, source: str = Firm.Source.IMPORT,
-                 source_ref: str = "") -> tuple[ImportReport, list[Firm]]:
+def import_firms(
+    rows: list[dict[str, str]], dry_run: bool = False, source: str = Firm.Source.IMPORT, source_ref: str = ""
+) -> tuple[ImportReport, list[Firm]]:
     """Validate every row; unless dry_run, create or update the valid ones, all in one transaction.
     Returns the report and the firms created or updated. Raises ImportFileError, having written
     nothing, if a write fails."""
@@ -287,8 +335,10 @@ def import_firms(rows: list[dict[str, str]], dry_run: bool = False, source: str 
         for key in ("brn", "stock_code"):
             if values[key]:
                 if (key, values[key]) in seen:
-                    errors.append(_("%(field)s %(value)s repeats row %(row)s") % {
-                        "field": key, "value": values[key], "row": seen[(key, values[key])]})
+                    errors.append(
+                        _("%(field)s %(value)s repeats row %(row)s")
+                        % {"field": key, "value": values[key], "row": seen[(key, values[key])]}
+                    )
                 else:
                     seen[(key, values[key])] = number
         existing = None
@@ -296,21 +346,27 @@ def import_firms(rows: list[dict[str, str]], dry_run: bool = False, source: str 
             by_brn = Firm.objects.filter(brn=values["brn"]).first() if values["brn"] else None
             by_code = Firm.objects.filter(stock_code=values["stock_code"]).first() if values["stock_code"] else None
             if by_brn and by_code and by_brn.pk != by_code.pk:
-                errors.append(_("registration number belongs to '%(brn_firm)s' but the stock code to '%(code_firm)s'")
-                              % {"brn_firm": by_brn.name_ko, "code_firm": by_code.name_ko})
+                errors.append(
+                    _("registration number belongs to '%(brn_firm)s' but the stock code to '%(code_firm)s'")
+                    % {"brn_firm": by_brn.name_ko, "code_firm": by_code.name_ko}
+                )
             existing = by_brn or by_code
             if existing and by_brn and existing.name_ko != values["name_ko"] and not by_code:
-                errors.append(_("business registration number %(brn)s is already registered to '%(firm)s'") % {
-                    "brn": values["brn"], "firm": existing.name_ko})
+                errors.append(
+                    _("business registration number %(brn)s is already registered to '%(firm)s'")
+                    % {"brn": values["brn"], "firm": existing.name_ko}
+                )
         if errors:
             report.results.append(RowResult(number, name, "rejected", errors))
             continue
         if existing is None:
             action = "create"
         else:
-            differs = any(getattr(existing, f if f not in ("district", "ksic") else f + "_id")
-                          != (v.pk if f in ("district", "ksic") and v is not None else v)
-                          for f, v in values.items())
+            differs = any(
+                getattr(existing, f if f not in ("district", "ksic") else f + "_id")
+                != (v.pk if f in ("district", "ksic") and v is not None else v)
+                for f, v in values.items()
+            )
             action = "update" if differs else "unchanged"
         report.results.append(RowResult(number, name, action))
         if action != "unchanged":
@@ -331,6 +387,8 @@ def import_firms(rows: list[dict[str, str]], dry_run: bool = False, source: str 
                     firm.technologies.add(*technologies)
                 changed.append(firm)
     except (DatabaseError, ValidationError, ValueError, OverflowError) as exc:
-        raise ImportFileError(_("row %(row)s could not be written (%(reason)s); nothing from this file was "
-                                "imported") % {"row": number, "reason": f"{exc.__class__.__name__}: {exc}"}) from exc
+        raise ImportFileError(
+            _("row %(row)s could not be written (%(reason)s); nothing from this file was imported")
+            % {"row": number, "reason": f"{exc.__class__.__name__}: {exc}"}
+        ) from exc
     return report, changed

@@ -29,8 +29,10 @@ def data_path(*parts: str) -> Path:
 
 BIZINFO_PATH = ("bizinfo", "bizinfo_jsonArray_2021-12.json")
 # The current demo catalogue: 기업마당 2024-12 .. 2026-07 and K-Startup 2026 (data/NOTICE.md).
-BIZINFO_RECENT_PATHS = (("bizinfo", "bizinfo_announcements_2024-12_2025-09.jsonl"),
-                        ("bizinfo", "bizinfo_announcements_2026.jsonl"))
+BIZINFO_RECENT_PATHS = (
+    ("bizinfo", "bizinfo_announcements_2024-12_2025-09.jsonl"),
+    ("bizinfo", "bizinfo_announcements_2026.jsonl"),
+)
 KSTARTUP_PATH = ("kstartup", "kstartup_announcements_2026.jsonl")
 KRX_PATH = ("krx", "krx_listed_companies_2026-01_utf8.csv")
 
@@ -47,12 +49,32 @@ def division_sections() -> dict[int, str]:
     return mapping
 
 
-PROGRAMME_FIELDS = ("title", "summary", "agency", "ministry", "kind", "support_field", "target_text", "opens_on",
-                    "closes_on", "rolling", "period_text", "amount_krw", "amount_text", "url", "derived_by_collector")
+PROGRAMME_FIELDS = (
+    "title",
+    "summary",
+    "agency",
+    "ministry",
+    "kind",
+    "support_field",
+    "target_text",
+    "opens_on",
+    "closes_on",
+    "rolling",
+    "period_text",
+    "amount_krw",
+    "amount_text",
+    "url",
+    "derived_by_collector",
+)
 # Fields a change of which is shown to users as "changed at source" (the rest is wording or bookkeeping).
 NOTABLE_FIELDS = ("title", "opens_on", "closes_on", "rolling", "period_text", "amount_krw", "agency", "url", "rules")
-COUNT_KEYS = ("programmes created", "programmes updated", "programmes unchanged", "programmes kept as edited on the hub",
-              "records rejected")
+COUNT_KEYS = (
+    "programmes created",
+    "programmes updated",
+    "programmes unchanged",
+    "programmes kept as edited on the hub",
+    "records rejected",
+)
 MAX_ERRORS_KEPT = 100
 
 
@@ -86,16 +108,25 @@ def _shown(value) -> str:
 
 
 def _changes(programme: Programme, values: dict, old_rules: list, new_rules: list) -> list[dict]:
-    changes = [{"field": name, "old": _shown(getattr(programme, name)), "new": _shown(value)}
-               for name, value in values.items() if getattr(programme, name) != value]
+    changes = [
+        {"field": name, "old": _shown(getattr(programme, name)), "new": _shown(value)}
+        for name, value in values.items()
+        if getattr(programme, name) != value
+    ]
     if old_rules != new_rules:
-        changes.append({"field": "rules", "old": "; ".join(t for _k, _p, t in old_rules)[:200],
-                        "new": "; ".join(t for _k, _p, t in new_rules)[:200]})
+        changes.append(
+            {
+                "field": "rules",
+                "old": "; ".join(t for _k, _p, t in old_rules)[:200],
+                "new": "; ".join(t for _k, _p, t in new_rules)[:200],
+            }
+        )
     return changes
 
 
-def upsert_programmes(parsed_records, source: str, *, provenance: str = "", sync_run=None,
-                      report: UpsertReport | None = None) -> UpsertReport:
+def upsert_programmes(
+    parsed_records, source: str, *, provenance: str = "", sync_run=None, report: UpsertReport | None = None
+) -> UpsertReport:
     """Create or update one Programme (with its rules) per parsed announcement, keyed on
     (source, source id), each in its own transaction.
 
@@ -158,10 +189,12 @@ def upsert_programmes(parsed_records, source: str, *, provenance: str = "", sync
                 programme.save()
                 programme.rules.all().delete()
                 EligibilityRule.objects.bulk_create(
-                    [EligibilityRule(programme=programme, kind=k, params=p, source_text=t) for k, p, t in rules])
+                    [EligibilityRule(programme=programme, kind=k, params=p, source_text=t) for k, p, t in rules]
+                )
                 if notable:
-                    ProgrammeChange.objects.create(programme=programme, fields=notable, sync_run=sync_run,
-                                                   changed_at=programme.imported_at)
+                    ProgrammeChange.objects.create(
+                        programme=programme, fields=notable, sync_run=sync_run, changed_at=programme.imported_at
+                    )
         except (ValidationError, DatabaseError) as exc:
             if is_new:
                 programme = None
@@ -254,8 +287,9 @@ def load_bizinfo(*paths: Path) -> dict[str, int]:
 
 def load_kstartup(path: Path | None = None) -> dict[str, int]:
     path = path or data_path(*KSTARTUP_PATH)
-    return upsert_programmes(parse_kstartup_records(read_records(path)), Programme.Source.KSTARTUP,
-                             provenance=_file_label(path)).counts
+    return upsert_programmes(
+        parse_kstartup_records(read_records(path)), Programme.Source.KSTARTUP, provenance=_file_label(path)
+    ).counts
 
 
 def load_krx_seoul(path: Path | None = None) -> tuple[dict[str, int], list[Firm]]:
@@ -280,8 +314,10 @@ def _csv_bytes(rows: list[dict]) -> bytes:
 
 
 # ---- the yearly national plan (창업지원사업 통합공고) -------------------------------------------
-PLAN_FILES = (("startup-support-integrated-notice", "integrated_notice_2024.csv"),
-              ("startup-support-integrated-notice", "integrated_notice_2025.csv"))
+PLAN_FILES = (
+    ("startup-support-integrated-notice", "integrated_notice_2024.csv"),
+    ("startup-support-integrated-notice", "integrated_notice_2025.csv"),
+)
 
 
 def load_plan(paths=None) -> dict[str, int]:
@@ -296,20 +332,33 @@ def load_plan(paths=None) -> dict[str, int]:
         with Path(path).open(encoding="utf-8") as handle:
             for row in csv.DictReader(handle):
                 try:
-                    budget = (Decimal(row["budget_100m_krw"]).quantize(Decimal("0.01")) if row["budget_100m_krw"].strip()
-                              else None)
+                    budget = (
+                        Decimal(row["budget_100m_krw"]).quantize(Decimal("0.01"))
+                        if row["budget_100m_krw"].strip()
+                        else None
+                    )
                 except InvalidOperation:
                     budget = None
                 number = int(row["no_in_category"]) if row["no_in_category"].strip().isdigit() else None
-                key = {"year": int(row["year"]), "section": row["section"], "category": row["category"],
-                       "number": number, "title": row["title"].strip()[:300]}
-                values = {"summary": row["summary"], "support": row["support"], "target": row["target"],
-                          "budget_100m_krw": budget,
-                          "budget_recovered": row["budget_recovered_from_misaligned_cell"] == "True",
-                          "notice_timing": row["notice_timing_raw"][:100],
-                          "ministry_or_city": row["ministry_or_city"][:200],
-                          "owner": owner_name(row["ministry_or_city"])[:100],
-                          "operator": row["operator"][:200], "note": row["note"]}
+                key = {
+                    "year": int(row["year"]),
+                    "section": row["section"],
+                    "category": row["category"],
+                    "number": number,
+                    "title": row["title"].strip()[:300],
+                }
+                values = {
+                    "summary": row["summary"],
+                    "support": row["support"],
+                    "target": row["target"],
+                    "budget_100m_krw": budget,
+                    "budget_recovered": row["budget_recovered_from_misaligned_cell"] == "True",
+                    "notice_timing": row["notice_timing_raw"][:100],
+                    "ministry_or_city": row["ministry_or_city"][:200],
+                    "owner": owner_name(row["ministry_or_city"])[:100],
+                    "operator": row["operator"][:200],
+                    "note": row["note"],
+                }
                 entry = PlanEntry.objects.filter(**key).first()
                 if entry is not None and all(getattr(entry, k) == v for k, v in values.items()):
                     counts["plan entries unchanged"] += 1
@@ -330,15 +379,18 @@ def link_plan_to_programmes() -> int:
     for pk, title, created, opens in Programme.objects.values_list("pk", "title", "source_created_at", "opens_on"):
         fallback = created.year if created else (opens.year if opens else None)
         announcements.append((pk, announcement_year(title, fallback), title))
-    entries = [(e.pk, e.year, e.title, place_name(e.owner) if e.section == PlanEntry.Section.LOCAL else "")
-               for e in PlanEntry.objects.only("pk", "year", "title", "owner", "section")]
+    entries = [
+        (e.pk, e.year, e.title, place_name(e.owner) if e.section == PlanEntry.Section.LOCAL else "")
+        for e in PlanEntry.objects.only("pk", "year", "title", "owner", "section")
+    ]
     links = match_plan(entries, announcements)
     through = PlanEntry.programmes.through
     wanted = {(entry, programme) for entry, programmes in links.items() for programme in programmes}
     current = set(through.objects.values_list("planentry_id", "programme_id"))
     if wanted != current:
-        stale = [pk for pk, e, p in through.objects.values_list("pk", "planentry_id", "programme_id")
-                 if (e, p) not in wanted]
+        stale = [
+            pk for pk, e, p in through.objects.values_list("pk", "planentry_id", "programme_id") if (e, p) not in wanted
+        ]
         with transaction.atomic():
             through.objects.filter(pk__in=stale).delete()
             through.objects.bulk_create([through(planentry_id=e, programme_id=p) for e, p in wanted - current])
@@ -374,14 +426,23 @@ def load_venture_sample(path: Path | None = None) -> tuple[dict[str, int], list[
         matches = by_name.get(row["industry_ksic11_name"].strip(), [])
         ksic = matches[0] if len(matches) == 1 else None
         values = {
-            "name_ko": row["name"].strip()[:200], "district": district, "province": "서울특별시",
-            "address": row["address"].strip()[:300], "industry_text": row["industry_ksic11_name"].strip()[:200],
-            "ksic": ksic, "products": row["main_product"].strip(), "certifications": ["venture"],
-            "description": (f"벤처기업 확인({row['venture_type']}, {row['confirmation_kind']}) 유효기간 "
-                            f"{row['valid_from']} ~ {row['valid_until']}; 업종(기보): {row['industry_kibo']}"),
-            "provenance": ("중소벤처기업부 벤처기업명단(2026.8), 공공데이터포털 15084581: 업체명, 소재지(시군구), "
-                           "업종명(11차), 주생산품, 벤처확인 유효기간. 표본 71개사(목록 순서), 전수 아님."
-                           + (f" KSIC 10차 코드는 11차 업종명과 같은 이름의 세세분류({ksic.code})로 연결." if ksic else "")),
+            "name_ko": row["name"].strip()[:200],
+            "district": district,
+            "province": "서울특별시",
+            "address": row["address"].strip()[:300],
+            "industry_text": row["industry_ksic11_name"].strip()[:200],
+            "ksic": ksic,
+            "products": row["main_product"].strip(),
+            "certifications": ["venture"],
+            "description": (
+                f"벤처기업 확인({row['venture_type']}, {row['confirmation_kind']}) 유효기간 "
+                f"{row['valid_from']} ~ {row['valid_until']}; 업종(기보): {row['industry_kibo']}"
+            ),
+            "provenance": (
+                "중소벤처기업부 벤처기업명단(2026.8), 공공데이터포털 15084581: 업체명, 소재지(시군구), "
+                "업종명(11차), 주생산품, 벤처확인 유효기간. 표본 71개사(목록 순서), 전수 아님."
+                + (f" KSIC 10차 코드는 11차 업종명과 같은 이름의 세세분류({ksic.code})로 연결." if ksic else "")
+            ),
         }
         ref = VENTURE_REF.format(id=row["source_id"].strip())
         firm = Firm.objects.filter(source=Firm.Source.VENTURE_SAMPLE, source_ref=ref).first()

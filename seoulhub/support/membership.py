@@ -72,8 +72,10 @@ MAX_PENDING_PER_PERSON = 5
 def _check_pending_limit(user) -> None:
     pending = MembershipRequest.objects.filter(user=user, status=MembershipRequest.Status.PENDING).count()
     if pending >= MAX_PENDING_PER_PERSON:
-        raise MembershipRefused(_("You have %(count)s requests waiting for a decision; wait for them before "
-                                  "asking again.") % {"count": pending})
+        raise MembershipRefused(
+            _("You have %(count)s requests waiting for a decision; wait for them before asking again.")
+            % {"count": pending}
+        )
 
 
 def _create(**fields) -> MembershipRequest:
@@ -104,10 +106,16 @@ def request_new(user, name_ko: str, brn: str, district=None, message: str = "") 
     existing = registered_firm(brn)
     if existing is not None:
         raise FirmAlreadyRegistered(
-            _("A firm with this business registration number is already in the registry: %(firm)s. "
-              "Ask to join it instead.") % {"firm": existing.name}, existing)
-    pending = MembershipRequest.objects.filter(user=user, firm__isnull=True, new_brn=brn,
-                                               status=MembershipRequest.Status.PENDING)
+            _(
+                "A firm with this business registration number is already in the registry: %(firm)s. "
+                "Ask to join it instead."
+            )
+            % {"firm": existing.name},
+            existing,
+        )
+    pending = MembershipRequest.objects.filter(
+        user=user, firm__isnull=True, new_brn=brn, status=MembershipRequest.Status.PENDING
+    )
     if pending.exists():
         raise MembershipRefused(_("You have already asked to register this firm; the request is pending."))
     _check_pending_limit(user)
@@ -119,8 +127,9 @@ def request_new(user, name_ko: str, brn: str, district=None, message: str = "") 
 def _locked_pending(request: MembershipRequest) -> MembershipRequest:
     locked = MembershipRequest.objects.select_for_update().get(pk=request.pk)
     if locked.status != MembershipRequest.Status.PENDING:
-        raise MembershipRefused(_("This request was already decided (%(status)s).")
-                                % {"status": locked.get_status_display()})
+        raise MembershipRefused(
+            _("This request was already decided (%(status)s).") % {"status": locked.get_status_display()}
+        )
     return locked
 
 
@@ -129,8 +138,9 @@ def approve(request: MembershipRequest, decider, role: str = "", note: str = "")
     if not can_decide(decider, request):
         raise MembershipRefused(_("Only a hub operator or an administrator of this firm may decide this request."))
     if role and role not in FirmMember.MemberRole.values:
-        raise MembershipRefused(_("'%(role)s' is not a member role; choose administrator or member.")
-                                % {"role": role[:20]})
+        raise MembershipRefused(
+            _("'%(role)s' is not a member role; choose administrator or member.") % {"role": role[:20]}
+        )
     with transaction.atomic():
         locked = _locked_pending(request)
         if locked.is_new_firm:
@@ -174,14 +184,22 @@ def _create_firm(request: MembershipRequest, decider) -> Firm:
     existing = registered_firm(request.new_brn)
     if existing is not None:
         raise MembershipRefused(
-            _("Since this request was made, %(firm)s was registered with the same business registration "
-              "number. Reject this request and ask the person to join that firm.") % {"firm": existing.name})
+            _(
+                "Since this request was made, %(firm)s was registered with the same business registration "
+                "number. Reject this request and ask the person to join that firm."
+            )
+            % {"firm": existing.name}
+        )
     firm = Firm.objects.create(
-        name_ko=request.new_name_ko, brn=request.new_brn, district=request.new_district,
-        province="서울특별시" if request.new_district_id else "", source=Firm.Source.MANUAL,
+        name_ko=request.new_name_ko,
+        brn=request.new_brn,
+        district=request.new_district,
+        province="서울특별시" if request.new_district_id else "",
+        source=Firm.Source.MANUAL,
         source_ref=f"membership request {request.pk}",
         provenance=f"registered by {request.user.get_username()} (membership request {request.pk}), "
-                   f"approved by {decider.get_username()}")
+        f"approved by {decider.get_username()}",
+    )
     firm_audit.record(firm, dict.fromkeys(firm_audit.AUDITED_FIELDS, ""), decider, FirmChange.Via.MEMBERSHIP)
     from .tasks import enrich_firm
 
@@ -206,6 +224,7 @@ def reject(request: MembershipRequest, decider, note: str = "") -> MembershipReq
 
 # --- e-mail ---------------------------------------------------------------------------------
 
+
 def _enqueue_mail(request_id: int, event: str) -> None:
     from .tasks import send_membership_mail
 
@@ -220,8 +239,9 @@ def _deciders_emails(request: MembershipRequest) -> list[str]:
 
     users = get_user_model().objects.filter(is_active=True).exclude(email="").exclude(pk=request.user_id)
     if request.firm_id:
-        admins = users.filter(firm_memberships__firm_id=request.firm_id,
-                              firm_memberships__role=FirmMember.MemberRole.ADMIN)
+        admins = users.filter(
+            firm_memberships__firm_id=request.firm_id, firm_memberships__role=FirmMember.MemberRole.ADMIN
+        )
         if admins.exists():
             return sorted(set(admins.values_list("email", flat=True)))
     from django.db.models import Q

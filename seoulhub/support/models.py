@@ -20,8 +20,9 @@ BRN_MESSAGES = {
     "empty": _("The business registration number is empty: it has 10 digits."),
     "digits": _("The business registration number '%(raw)s' may contain only digits and hyphens."),
     "length": _("The business registration number '%(raw)s' has %(count)s digits; it needs 10."),
-    "check_digit": _("The business registration number '%(raw)s' fails its check digit "
-                     "(the last digit should be %(expected)s)."),
+    "check_digit": _(
+        "The business registration number '%(raw)s' fails its check digit (the last digit should be %(expected)s)."
+    ),
 }
 
 
@@ -94,34 +95,63 @@ class Firm(models.Model):
 
     name_ko = models.CharField(_("Korean name"), max_length=200)
     name_en = models.CharField(_("English name"), max_length=200, blank=True)
-    brn = models.CharField(_("business registration number"), max_length=10, unique=True, null=True, blank=True,
-                           validators=[validate_brn_field],
-                           help_text=_("10 digits, hyphens allowed (e.g. 124-81-00998); checked with its check digit"))
+    brn = models.CharField(
+        _("business registration number"),
+        max_length=10,
+        unique=True,
+        null=True,
+        blank=True,
+        validators=[validate_brn_field],
+        help_text=_("10 digits, hyphens allowed (e.g. 124-81-00998); checked with its check digit"),
+    )
     stock_code = models.CharField(_("KRX stock code"), max_length=6, unique=True, null=True, blank=True)
-    district = models.ForeignKey("taxonomy.District", null=True, blank=True, on_delete=models.PROTECT,
-                                 related_name="firms", verbose_name=_("district (gu)"))
-    province = models.CharField(_("province"), max_length=40, blank=True,
-                                help_text=_("as given by the source, e.g. 서울특별시"))
+    district = models.ForeignKey(
+        "taxonomy.District",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="firms",
+        verbose_name=_("district (gu)"),
+    )
+    province = models.CharField(
+        _("province"), max_length=40, blank=True, help_text=_("as given by the source, e.g. 서울특별시")
+    )
     address = models.CharField(_("address"), max_length=300, blank=True)
-    ksic = models.ForeignKey("taxonomy.KsicCode", null=True, blank=True, on_delete=models.SET_NULL,
-                             related_name="firms", verbose_name=_("KSIC code"))
+    ksic = models.ForeignKey(
+        "taxonomy.KsicCode",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="firms",
+        verbose_name=_("KSIC code"),
+    )
     industry_text = models.CharField(_("industry as given by the source"), max_length=200, blank=True)
     products = models.TextField(_("main products"), blank=True)
     description = models.TextField(_("description"), blank=True)
-    technologies = models.ManyToManyField("taxonomy.Technology", blank=True, related_name="firms",
-                                          through="FirmTechnology", verbose_name=_("technologies"))
+    technologies = models.ManyToManyField(
+        "taxonomy.Technology",
+        blank=True,
+        related_name="firms",
+        through="FirmTechnology",
+        verbose_name=_("technologies"),
+    )
     founded_on = models.DateField(_("founded on"), null=True, blank=True)
     listed_on = models.DateField(_("listed on"), null=True, blank=True)
     employees = models.PositiveIntegerField(_("employees"), null=True, blank=True)
     revenue_band = models.CharField(_("revenue band"), max_length=10, choices=RevenueBand.choices, blank=True)
     stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices, blank=True)
-    certifications = models.JSONField(_("certifications"), default=list, blank=True,
-                                      help_text=_("codes from the certification list, e.g. venture, innobiz"))
+    certifications = models.JSONField(
+        _("certifications"),
+        default=list,
+        blank=True,
+        help_text=_("codes from the certification list, e.g. venture, innobiz"),
+    )
     website = models.URLField(_("website"), blank=True)
     source = models.CharField(_("source"), max_length=10, choices=Source.choices, default=Source.MANUAL)
     source_ref = models.CharField(_("source reference"), max_length=200, blank=True)
-    provenance = models.TextField(_("provenance"), blank=True,
-                                  help_text=_("where each value came from, e.g. the file and row of an import"))
+    provenance = models.TextField(
+        _("provenance"), blank=True, help_text=_("where each value came from, e.g. the file and row of an import")
+    )
     # Text embedding (seoulhub.text.embed format) of name + products + description, computed once.
     embedding = models.BinaryField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
@@ -162,8 +192,9 @@ class Firm(models.Model):
                 raise ValidationError({"brn": brn_error(exc)}) from exc
         unknown = [c for c in (self.certifications or []) if c not in Certification.values]
         if unknown:
-            raise ValidationError({"certifications": _("unknown certification(s): %(codes)s")
-                                   % {"codes": ", ".join(map(str, unknown))}})
+            raise ValidationError(
+                {"certifications": _("unknown certification(s): %(codes)s") % {"codes": ", ".join(map(str, unknown))}}
+            )
 
     def age_years(self, on: datetime.date | None = None) -> int | None:
         """Whole years since founding (None when unknown)."""
@@ -189,8 +220,9 @@ class FirmTechnology(models.Model):
 
     firm = models.ForeignKey(Firm, on_delete=models.CASCADE)
     technology = models.ForeignKey("taxonomy.Technology", on_delete=models.CASCADE)
-    provenance = models.CharField(_("provenance"), max_length=10, choices=Provenance.choices,
-                                  default=Provenance.DECLARED)
+    provenance = models.CharField(
+        _("provenance"), max_length=10, choices=Provenance.choices, default=Provenance.DECLARED
+    )
     confidence = models.FloatField(_("confidence"), default=1.0, help_text=_("0 to 1"))
 
     class Meta:
@@ -206,8 +238,13 @@ class FirmTechnology(models.Model):
     @property
     def badge(self) -> str:
         """The short word on the firm page: 신고 / 제품에서 추정 / 업종 기본값."""
-        return str({self.Provenance.DECLARED: _("declared"), self.Provenance.PRODUCTS: _("from products"),
-                    self.Provenance.KSIC: _("KSIC default")}.get(self.provenance, self.provenance))
+        return str(
+            {
+                self.Provenance.DECLARED: _("declared"),
+                self.Provenance.PRODUCTS: _("from products"),
+                self.Provenance.KSIC: _("KSIC default"),
+            }.get(self.provenance, self.provenance)
+        )
 
 
 class FirmMember(models.Model):
@@ -218,8 +255,9 @@ class FirmMember(models.Model):
         MEMBER = "member", _("member")
 
     firm = models.ForeignKey(Firm, on_delete=models.CASCADE, related_name="members", verbose_name=_("firm"))
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="firm_memberships",
-                             verbose_name=_("user"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="firm_memberships", verbose_name=_("user")
+    )
     role = models.CharField(_("role"), max_length=10, choices=MemberRole.choices, default=MemberRole.MEMBER)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
@@ -252,13 +290,16 @@ def open_q(today: datetime.date | None = None) -> models.Q:
     today = today or clock.today()
     Q = models.Q
     has_window = Q(opens_on__isnull=False) | Q(closes_on__isnull=False)
-    in_window = ((Q(opens_on__isnull=True) | Q(opens_on__lte=today))
-                 & (Q(closes_on__isnull=True) | Q(closes_on__gte=today)))
+    in_window = (Q(opens_on__isnull=True) | Q(opens_on__lte=today)) & (
+        Q(closes_on__isnull=True) | Q(closes_on__gte=today)
+    )
     # window_status takes the date of the stored (UTC) timestamp, so compare in UTC too.
-    cutoff = datetime.datetime.combine(today - datetime.timedelta(days=STALE_AFTER_DAYS), datetime.time.min,
-                                       tzinfo=datetime.timezone.utc)
-    next_day = datetime.datetime.combine(today + datetime.timedelta(days=1), datetime.time.min,
-                                         tzinfo=datetime.timezone.utc)
+    cutoff = datetime.datetime.combine(
+        today - datetime.timedelta(days=STALE_AFTER_DAYS), datetime.time.min, tzinfo=datetime.timezone.utc
+    )
+    next_day = datetime.datetime.combine(
+        today + datetime.timedelta(days=1), datetime.time.min, tzinfo=datetime.timezone.utc
+    )
     fresh = Q(source_created_at__isnull=True) | Q(source_created_at__gte=cutoff, source_created_at__lt=next_day)
     rolling = Q(opens_on__isnull=True, closes_on__isnull=True, rolling=True) & fresh
     return (has_window & in_window) | rolling
@@ -291,8 +332,9 @@ class Programme(models.Model):
     support_field = models.CharField(_("support field as given by the source"), max_length=200, blank=True)
     target_text = models.CharField(_("target as given by the source"), max_length=200, blank=True)
     summary = models.TextField(_("summary"), blank=True)
-    technologies = models.ManyToManyField("taxonomy.Technology", blank=True, related_name="programmes",
-                                          verbose_name=_("target technologies"))
+    technologies = models.ManyToManyField(
+        "taxonomy.Technology", blank=True, related_name="programmes", verbose_name=_("target technologies")
+    )
     opens_on = models.DateField(_("application opens"), null=True, blank=True)
     closes_on = models.DateField(_("application closes"), null=True, blank=True)
     period_text = models.CharField(_("application period as given by the source"), max_length=300, blank=True)
@@ -304,11 +346,14 @@ class Programme(models.Model):
     source_id = models.CharField(_("source identifier"), max_length=64, null=True, blank=True)
     source_created_at = models.DateTimeField(_("published at source"), null=True, blank=True)
     imported_at = models.DateTimeField(_("last imported"), null=True, blank=True, editable=False)
-    provenance = models.CharField(_("provenance"), max_length=300, blank=True,
-                                  help_text=_("the file or API sync this record came from"))
+    provenance = models.CharField(
+        _("provenance"), max_length=300, blank=True, help_text=_("the file or API sync this record came from")
+    )
     derived_by_collector = models.BooleanField(
-        _("rebuilt by the data collector"), default=False,
-        help_text=_("the collector rebuilt this record from the announcement's web page, not the API"))
+        _("rebuilt by the data collector"),
+        default=False,
+        help_text=_("the collector rebuilt this record from the announcement's web page, not the API"),
+    )
     # A digest of the source's record (collector bookkeeping and view counts left out): a later import
     # whose record has another digest is a change at the source; the same record parsed anew is not.
     source_hash = models.CharField(_("digest of the source record"), max_length=64, blank=True, editable=False)
@@ -324,8 +369,7 @@ class Programme(models.Model):
         ordering = ["closes_on", "title"]
         verbose_name = _("programme")
         verbose_name_plural = _("programmes")
-        indexes = [models.Index(fields=["closes_on"]), models.Index(fields=["kind"]),
-                   models.Index(fields=["opens_on"])]
+        indexes = [models.Index(fields=["closes_on"]), models.Index(fields=["kind"]), models.Index(fields=["opens_on"])]
         constraints = [models.UniqueConstraint(fields=["source", "source_id"], name="support_programme_source_id")]
 
     def __str__(self) -> str:
@@ -342,8 +386,7 @@ class Programme(models.Model):
     def edited_since_import(self) -> bool:
         """True when someone changed the programme on the hub after the last import (the importer
         then leaves it alone). Both stamps are written by the same save, a moment apart."""
-        return bool(self.imported_at and self.updated_at
-                    and (self.updated_at - self.imported_at).total_seconds() > 2)
+        return bool(self.imported_at and self.updated_at and (self.updated_at - self.imported_at).total_seconds() > 2)
 
 
 class EligibilityRule(models.Model):
@@ -364,11 +407,16 @@ class EligibilityRule(models.Model):
         STAGE = "stage", _("stage (any of)")
         MANUAL = "manual", _("check manually")
 
-    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="rules",
-                                  verbose_name=_("programme"))
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="rules", verbose_name=_("programme")
+    )
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
-    params = models.JSONField(_("parameters"), default=dict, blank=True,
-                              help_text=_('e.g. {"max": 7} for firm age, {"sections": ["J", "M"]} for KSIC'))
+    params = models.JSONField(
+        _("parameters"),
+        default=dict,
+        blank=True,
+        help_text=_('e.g. {"max": 7} for firm age, {"sections": ["J", "M"]} for KSIC'),
+    )
     source_text = models.TextField(_("source text"), blank=True)
 
     class Meta:
@@ -383,13 +431,18 @@ class EligibilityRule(models.Model):
 class ProgrammeChange(models.Model):
     """What a later import or sync changed in an announcement (the source edited it)."""
 
-    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="changes",
-                                  verbose_name=_("programme"))
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="changes", verbose_name=_("programme")
+    )
     changed_at = models.DateTimeField(_("changed at"), default=timezone.now)
-    fields = models.JSONField(_("changed fields"), default=list,
-                              help_text=_('[{"field": "closes_on", "old": "2026-05-15", "new": "2026-05-22"}, ...]'))
-    sync_run = models.ForeignKey("SyncRun", null=True, blank=True, on_delete=models.SET_NULL, related_name="changes",
-                                 verbose_name=_("sync run"))
+    fields = models.JSONField(
+        _("changed fields"),
+        default=list,
+        help_text=_('[{"field": "closes_on", "old": "2026-05-15", "new": "2026-05-22"}, ...]'),
+    )
+    sync_run = models.ForeignKey(
+        "SyncRun", null=True, blank=True, on_delete=models.SET_NULL, related_name="changes", verbose_name=_("sync run")
+    )
 
     class Meta:
         ordering = ["-changed_at", "-pk"]
@@ -414,18 +467,21 @@ class SyncRun(models.Model):
     started_at = models.DateTimeField(_("started"), default=timezone.now)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.RUNNING)
-    endpoint = models.CharField(_("endpoint"), max_length=500, blank=True,
-                                help_text=_("the address fetched, without the service key"))
+    endpoint = models.CharField(
+        _("endpoint"), max_length=500, blank=True, help_text=_("the address fetched, without the service key")
+    )
     pages = models.PositiveIntegerField(_("pages fetched"), default=0)
     fetched = models.PositiveIntegerField(_("records fetched"), default=0)
     created = models.PositiveIntegerField(_("programmes created"), default=0)
     updated = models.PositiveIntegerField(_("programmes updated"), default=0)
     unchanged = models.PositiveIntegerField(_("programmes unchanged"), default=0)
-    skipped = models.PositiveIntegerField(_("records skipped"), default=0,
-                                          help_text=_("older than --since, or edited on the hub"))
+    skipped = models.PositiveIntegerField(
+        _("records skipped"), default=0, help_text=_("older than --since, or edited on the hub")
+    )
     rejected = models.PositiveIntegerField(_("records rejected"), default=0)
-    errors = models.JSONField(_("errors"), default=list, blank=True,
-                              help_text=_("one line per rejected record or failure (at most 100 kept)"))
+    errors = models.JSONField(
+        _("errors"), default=list, blank=True, help_text=_("one line per rejected record or failure (at most 100 kept)")
+    )
 
     class Meta:
         ordering = ["-started_at", "-pk"]
@@ -453,27 +509,41 @@ class PlanEntry(models.Model):
     summary = models.TextField(_("summary"), blank=True)
     support = models.TextField(_("support"), blank=True)
     target = models.TextField(_("target"), blank=True)
-    budget_100m_krw = models.DecimalField(_("budget (100 million KRW)"), max_digits=12, decimal_places=2,
-                                          null=True, blank=True)
+    budget_100m_krw = models.DecimalField(
+        _("budget (100 million KRW)"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
     budget_recovered = models.BooleanField(
-        _("budget moved back from a misaligned cell"), default=False,
-        help_text=_("the table extraction had put the budget in the timing column"))
+        _("budget moved back from a misaligned cell"),
+        default=False,
+        help_text=_("the table extraction had put the budget in the timing column"),
+    )
     notice_timing = models.CharField(_("planned notice month as given"), max_length=100, blank=True)
     ministry_or_city = models.CharField(_("ministry or city (department) as given"), max_length=200, blank=True)
-    owner = models.CharField(_("ministry or city"), max_length=100, blank=True,
-                             help_text=_("the ministry or city without its department, spaces of the extraction removed"))
+    owner = models.CharField(
+        _("ministry or city"),
+        max_length=100,
+        blank=True,
+        help_text=_("the ministry or city without its department, spaces of the extraction removed"),
+    )
     operator = models.CharField(_("operator"), max_length=200, blank=True)
     note = models.TextField(_("note"), blank=True)
-    programmes = models.ManyToManyField(Programme, blank=True, related_name="plan_entries",
-                                        verbose_name=_("announcements implementing it"),
-                                        help_text=_("matched by normalised title"))
+    programmes = models.ManyToManyField(
+        Programme,
+        blank=True,
+        related_name="plan_entries",
+        verbose_name=_("announcements implementing it"),
+        help_text=_("matched by normalised title"),
+    )
 
     class Meta:
         ordering = ["year", "section", "category", "number", "pk"]
         verbose_name = _("national plan entry")
         verbose_name_plural = _("national plan entries")
-        constraints = [models.UniqueConstraint(fields=["year", "section", "category", "number", "title"],
-                                               name="support_plan_entry_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "section", "category", "number", "title"], name="support_plan_entry_unique"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.year} {self.title}"
@@ -489,20 +559,43 @@ class MembershipRequest(models.Model):
         APPROVED = "approved", _("approved")
         REJECTED = "rejected", _("rejected")
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="membership_requests",
-                             verbose_name=_("requested by"))
-    firm = models.ForeignKey(Firm, null=True, blank=True, on_delete=models.CASCADE, related_name="membership_requests",
-                             verbose_name=_("firm"), help_text=_("empty for a firm not yet in the registry"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="membership_requests",
+        verbose_name=_("requested by"),
+    )
+    firm = models.ForeignKey(
+        Firm,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="membership_requests",
+        verbose_name=_("firm"),
+        help_text=_("empty for a firm not yet in the registry"),
+    )
     new_name_ko = models.CharField(_("Korean name of the new firm"), max_length=200, blank=True)
     new_brn = models.CharField(_("business registration number of the new firm"), max_length=10, blank=True)
-    new_district = models.ForeignKey("taxonomy.District", null=True, blank=True, on_delete=models.PROTECT,
-                                     related_name="+", verbose_name=_("district of the new firm"))
+    new_district = models.ForeignKey(
+        "taxonomy.District",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("district of the new firm"),
+    )
     message = models.TextField(_("message from the requester"), blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
     role = models.CharField(_("role granted"), max_length=10, choices=FirmMember.MemberRole.choices, blank=True)
     note = models.TextField(_("note from the person who decided"), blank=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+", verbose_name=_("decided by"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     created_at = models.DateTimeField(_("requested at"), default=timezone.now, editable=False)
 
@@ -511,13 +604,19 @@ class MembershipRequest(models.Model):
         verbose_name = _("membership request")
         verbose_name_plural = _("membership requests")
         constraints = [
-            models.UniqueConstraint(fields=["user", "firm"], condition=models.Q(status="pending"),
-                                    name="support_one_pending_request_per_firm"),
-            models.UniqueConstraint(fields=["user", "new_brn"],
-                                    condition=models.Q(status="pending", firm__isnull=True),
-                                    name="support_one_pending_request_per_new_firm"),
-            models.CheckConstraint(condition=models.Q(firm__isnull=False) | ~models.Q(new_brn=""),
-                                   name="support_request_names_a_firm"),
+            models.UniqueConstraint(
+                fields=["user", "firm"],
+                condition=models.Q(status="pending"),
+                name="support_one_pending_request_per_firm",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "new_brn"],
+                condition=models.Q(status="pending", firm__isnull=True),
+                name="support_one_pending_request_per_new_firm",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(firm__isnull=False) | ~models.Q(new_brn=""), name="support_request_names_a_firm"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -549,8 +648,13 @@ class FirmChange(models.Model):
         MEMBERSHIP = "membership", _("membership approval")
 
     firm = models.ForeignKey(Firm, on_delete=models.CASCADE, related_name="changes", verbose_name=_("firm"))
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
-                              related_name="firm_changes", verbose_name=_("who"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="firm_changes",
+        verbose_name=_("who"),
+    )
     actor_name = models.CharField(_("who (name at the time)"), max_length=150)
     at = models.DateTimeField(_("when"), default=timezone.now, editable=False)
     field = models.CharField(_("field"), max_length=40)

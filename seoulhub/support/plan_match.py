@@ -17,10 +17,27 @@ MIN_TITLE_CHARS = 6
 # Words every plan title may end with; without them "경영컨설팅 지원사업" is too generic to link.
 _GENERIC_SUFFIX = re.compile(r"(?:지원)?사업$")
 PROVINCES = {  # a province or metropolitan city as written in the plan -> as written in bizinfo titles
-    "서울특별시": "서울", "서울시": "서울", "부산광역시": "부산", "부산시": "부산", "대구광역시": "대구", "인천광역시": "인천",
-    "광주광역시": "광주", "대전광역시": "대전", "울산광역시": "울산", "세종특별자치시": "세종", "경기도": "경기",
-    "강원도": "강원", "강원특별자치도": "강원", "충청북도": "충북", "충청남도": "충남", "전라북도": "전북",
-    "전북특별자치도": "전북", "전라남도": "전남", "경상북도": "경북", "경상남도": "경남", "제주도": "제주",
+    "서울특별시": "서울",
+    "서울시": "서울",
+    "부산광역시": "부산",
+    "부산시": "부산",
+    "대구광역시": "대구",
+    "인천광역시": "인천",
+    "광주광역시": "광주",
+    "대전광역시": "대전",
+    "울산광역시": "울산",
+    "세종특별자치시": "세종",
+    "경기도": "경기",
+    "강원도": "강원",
+    "강원특별자치도": "강원",
+    "충청북도": "충북",
+    "충청남도": "충남",
+    "전라북도": "전북",
+    "전북특별자치도": "전북",
+    "전라남도": "전남",
+    "경상북도": "경북",
+    "경상남도": "경남",
+    "제주도": "제주",
     "제주특별자치도": "제주",
 }
 
@@ -40,7 +57,7 @@ def normalise_title(title: str) -> str:
 
 
 def owner_name(ministry_or_city: str) -> str:
-    """"중소벤처 기업부 (신산업 기술창업과)" -> "중소벤처기업부"; "서울시 (창업정책과)" -> "서울시"."""
+    """ "중소벤처 기업부 (신산업 기술창업과)" -> "중소벤처기업부"; "서울시 (창업정책과)" -> "서울시"."""
     name = re.sub(r"\s+", "", _DEPARTMENT.sub("", unicodedata.normalize("NFKC", ministry_or_city or "")))
     return OWNER_ALIASES.get(name, name)
 
@@ -83,8 +100,9 @@ def match_plan(entries: list[tuple], announcements: list[tuple[int, int | None, 
         key = _GENERIC_SUFFIX.sub("", normalise_title(title))
         if len(key) < MIN_TITLE_CHARS:
             continue
-        found = [pk for pk, normalised, raw in by_year.get(year, [])
-                 if key in normalised and (not place or place in raw)]
+        found = [
+            pk for pk, normalised, raw in by_year.get(year, []) if key in normalised and (not place or place in raw)
+        ]
         if found:
             links[entry_id] = found
     return links

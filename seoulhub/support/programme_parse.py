@@ -16,25 +16,73 @@ import html
 import re
 from dataclasses import dataclass, field
 
-from seoulhub.matching.rules import (AGE_MAX, AGE_MIN, CERT, EMP_MAX, EMP_MIN, KSIC, MANUAL, REGION, REV_MAX,
-                                     REV_MIN, STAGE, Rule)
+from seoulhub.matching.rules import (
+    AGE_MAX,
+    AGE_MIN,
+    CERT,
+    EMP_MAX,
+    EMP_MIN,
+    KSIC,
+    MANUAL,
+    REGION,
+    REV_MAX,
+    REV_MIN,
+    STAGE,
+    Rule,
+)
 
 # The 17 regions the bizinfo API writes in areaNm; all of them means nationwide.
-ALL_REGIONS = ("서울", "부산", "대구", "인천", "광주", "대전", "울산", "세종", "경기", "강원", "충북", "충남",
-               "전북", "전남", "경북", "경남", "제주")
+ALL_REGIONS = (
+    "서울",
+    "부산",
+    "대구",
+    "인천",
+    "광주",
+    "대전",
+    "울산",
+    "세종",
+    "경기",
+    "강원",
+    "충북",
+    "충남",
+    "전북",
+    "전남",
+    "경북",
+    "경남",
+    "제주",
+)
 PROVINCE_SHORT = {
-    "서울특별시": "서울", "부산광역시": "부산", "대구광역시": "대구", "인천광역시": "인천", "광주광역시": "광주",
-    "대전광역시": "대전", "울산광역시": "울산", "세종특별자치시": "세종", "경기도": "경기", "강원도": "강원",
-    "강원특별자치도": "강원", "충청북도": "충북", "충청남도": "충남", "전라북도": "전북", "전북특별자치도": "전북",
-    "전라남도": "전남", "경상북도": "경북", "경상남도": "경남", "제주특별자치도": "제주",
+    "서울특별시": "서울",
+    "부산광역시": "부산",
+    "대구광역시": "대구",
+    "인천광역시": "인천",
+    "광주광역시": "광주",
+    "대전광역시": "대전",
+    "울산광역시": "울산",
+    "세종특별자치시": "세종",
+    "경기도": "경기",
+    "강원도": "강원",
+    "강원특별자치도": "강원",
+    "충청북도": "충북",
+    "충청남도": "충남",
+    "전라북도": "전북",
+    "전북특별자치도": "전북",
+    "전라남도": "전남",
+    "경상북도": "경북",
+    "경상남도": "경남",
+    "제주특별자치도": "제주",
 }
 
 # "20211213 ~ 20211230" (2021 API), "2026-04-27 ~ 2026-05-15" (2026 API), "2025.07.17 ~ 2025.08.19".
 _DATE_RANGE = re.compile(r"^\s*(\d{4})[-.]?(\d{2})[-.]?(\d{2})\s*~\s*(\d{4})[-.]?(\d{2})[-.]?(\d{2})\s*$")
 _ROLLING = re.compile(r"상시|연중|수시|예산\s*소진|선착순|모집\s*완료시")
 _AGE = re.compile(r"(?:창업|설립|업력)\s*(?:후\s*)?(\d{1,2})\s*년\s*(이내|이하|미만|이상|초과)")
-_EMP = re.compile(r"(?:상시\s*)?(?:근로자|종업원|직원)\s*(?:수\s*)?(?:가\s*)?(\d{1,4})\s*(?:인|명)\s*(이하|이내|미만|이상|초과)")
-_REV = re.compile(r"매출(?:액)?\s*(?:이\s*)?(\d{1,3}(?:,\d{3})+|\d{1,5})\s*(억|천만)\s*원?\s*(이하|이내|미만|이상|초과)")
+_EMP = re.compile(
+    r"(?:상시\s*)?(?:근로자|종업원|직원)\s*(?:수\s*)?(?:가\s*)?(\d{1,4})\s*(?:인|명)\s*(이하|이내|미만|이상|초과)"
+)
+_REV = re.compile(
+    r"매출(?:액)?\s*(?:이\s*)?(\d{1,3}(?:,\d{3})+|\d{1,5})\s*(억|천만)\s*원?\s*(이하|이내|미만|이상|초과)"
+)
 _AMOUNT = re.compile(r"최대\s*(\d+(?:\.\d+)?)\s*(억|천만|백만|만)\s*원")
 _ALTERNATIVE = re.compile(r"또는|혹은|및|거나|우대|가점|제외|단,")
 _CONDITION_WORDS = re.compile(r"이내|이하|미만|이상|초과|보유|인증|선정|지정|추천|등록|해당|요건")
@@ -224,7 +272,7 @@ def classify_kind(title: str, support_field: str) -> str:
 
 
 def _timestamp(raw) -> datetime.datetime | None:
-    """"2026-07-31 15:09:52" (creatPnttm) or "2025-09-04" (the RSS date); None otherwise."""
+    """ "2026-07-31 15:09:52" (creatPnttm) or "2025-09-04" (the RSS date); None otherwise."""
     text = str(raw or "").strip()
     for layout in ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d"):
         try:
@@ -254,14 +302,18 @@ def parse_record(record: dict, division_to_section: dict[int, str]) -> ParsedPro
     title = clean_text(record["pblancNm"])
     period = clean_text(record.get("reqstBeginEndDe"))
     opens, closes, rolling = parse_period(period)
-    support_field = " / ".join(filter(None, [_text(record, "pldirSportRealmLclasCodeNm"),
-                                             _text(record, "pldirSportRealmMlsfcCodeNm")]))
+    support_field = " / ".join(
+        filter(None, [_text(record, "pldirSportRealmLclasCodeNm"), _text(record, "pldirSportRealmMlsfcCodeNm")])
+    )
     amount, amount_text = parse_amount(summary)
     # creatPnttm is the API's registration time; the 2025 files carry only the feed's date.
     created = _timestamp(record.get("creatPnttm")) or _timestamp(record.get("pubDate_rss"))
     rules: list[Rule] = []
-    region = (region_rule(_text(record, "areaNm")) or hashtag_region_rule(_text(record, "hashtags"))
-              or title_region_rule(title))
+    region = (
+        region_rule(_text(record, "areaNm"))
+        or hashtag_region_rule(_text(record, "hashtags"))
+        or title_region_rule(title)
+    )
     for rule in (region, ksic_rule(_text(record, "industNm"), division_to_section)):
         if rule:
             rules.append(rule)
@@ -275,25 +327,49 @@ def parse_record(record: dict, division_to_section: dict[int, str]) -> ParsedPro
     if url.startswith("/"):
         url = "https://www.bizinfo.go.kr" + url
     return ParsedProgramme(
-        source_id=source_id, title=title, summary=summary, agency=_text(record, "excInsttNm"),
-        ministry=_text(record, "jrsdInsttNm"), kind=classify_kind(title, support_field),
-        support_field=support_field.replace("@", ", "), target_text=target, opens_on=opens, closes_on=closes,
-        rolling=rolling, period_text=period, amount_krw=amount, amount_text=amount_text, url=url,
-        created_at=created, rules=rules, source="bizinfo",
+        source_id=source_id,
+        title=title,
+        summary=summary,
+        agency=_text(record, "excInsttNm"),
+        ministry=_text(record, "jrsdInsttNm"),
+        kind=classify_kind(title, support_field),
+        support_field=support_field.replace("@", ", "),
+        target_text=target,
+        opens_on=opens,
+        closes_on=closes,
+        rolling=rolling,
+        period_text=period,
+        amount_krw=amount,
+        amount_text=amount_text,
+        url=url,
+        created_at=created,
+        rules=rules,
+        source="bizinfo",
         derived_by_collector=record.get("_derived_by_collector") is True,
-        updated_at=_timestamp(record.get("updtPnttm")))
+        updated_at=_timestamp(record.get("updtPnttm")),
+    )
 
 
 # ---- K-Startup (창업진흥원, data.go.kr kisedKstartupService01 getAnnouncementInformation01) ---------
 _YEARS_BAND = re.compile(r"^(\d{1,2})년미만$")
 _FOUNDER_AGE_BANDS = {  # biz_trgt_age options -> (min, max) of the founder's age, None = open
-    "만 20세 미만": (None, 19), "만 20세 이상 ~ 만 39세 이하": (20, 39), "만 40세 이상": (40, None),
+    "만 20세 미만": (None, 19),
+    "만 20세 이상 ~ 만 39세 이하": (20, 39),
+    "만 40세 이상": (40, None),
 }
 _FIRM_APPLICANTS = {"일반기업", "1인 창조기업"}  # aply_trgt values that are firms (the others are people or bodies)
 KSTARTUP_KIND = {  # supt_biz_clsfc -> programme kind
-    "사업화": "funding", "기술개발(R&D)": "rnd", "시설ㆍ공간ㆍ보육": "space", "멘토링ㆍ컨설팅ㆍ교육": "mentoring",
-    "창업교육": "mentoring", "행사ㆍ네트워크": "other", "판로ㆍ해외진출": "export", "글로벌": "export",
-    "인력": "hiring", "정책자금": "loan", "융자ㆍ보증": "loan",
+    "사업화": "funding",
+    "기술개발(R&D)": "rnd",
+    "시설ㆍ공간ㆍ보육": "space",
+    "멘토링ㆍ컨설팅ㆍ교육": "mentoring",
+    "창업교육": "mentoring",
+    "행사ㆍ네트워크": "other",
+    "판로ㆍ해외진출": "export",
+    "글로벌": "export",
+    "인력": "hiring",
+    "정책자금": "loan",
+    "융자ㆍ보증": "loan",
 }
 
 
@@ -331,16 +407,16 @@ def kstartup_rules(record: dict) -> list[Rule]:
         rules.append(Rule(STAGE, {"any": ["pre_startup"]}, source_years))
     applicants = _options(record.get("aply_trgt"))
     if applicants and not _FIRM_APPLICANTS & set(applicants):
-        rules.append(Rule(MANUAL, {"applicants": applicants},
-                          f"신청 대상: {', '.join(applicants)} (기업이 아닌 개인·기관 대상)"))
+        rules.append(
+            Rule(MANUAL, {"applicants": applicants}, f"신청 대상: {', '.join(applicants)} (기업이 아닌 개인·기관 대상)")
+        )
     ages = _options(record.get("biz_trgt_age"))
     bands_age = [_FOUNDER_AGE_BANDS[a] for a in ages if a in _FOUNDER_AGE_BANDS]
     if bands_age and len(bands_age) < len(_FOUNDER_AGE_BANDS):
         low = None if any(b[0] is None for b in bands_age) else min(b[0] for b in bands_age)
         high = None if any(b[1] is None for b in bands_age) else max(b[1] for b in bands_age)
         # The hub does not store the founder's age, so this stays a check for a person, with its bounds.
-        rules.append(Rule(MANUAL, {"founder_age_min": low, "founder_age_max": high},
-                          f"대표자 연령: {', '.join(ages)}"))
+        rules.append(Rule(MANUAL, {"founder_age_min": low, "founder_age_max": high}, f"대표자 연령: {', '.join(ages)}"))
     for key, label in (("aply_trgt_ctnt", "신청 자격"), ("aply_excl_trgt_ctnt", "제외 대상")):
         text = clean_text(record.get(key))
         if text:
@@ -368,11 +444,26 @@ def parse_kstartup_record(record: dict) -> ParsedProgramme:
     amount, amount_text = parse_amount(summary)
     period = " ~ ".join(d.isoformat() if d else "" for d in (opens, closes)) if (opens or closes) else ""
     url = _text(record, "detl_pg_url") or (
-        f"https://www.k-startup.go.kr/web/contents/bizpbanc-ongoing.do?schM=view&pbancSn={source_id}")
+        f"https://www.k-startup.go.kr/web/contents/bizpbanc-ongoing.do?schM=view&pbancSn={source_id}"
+    )
     kind = KSTARTUP_KIND.get(field_name) or classify_kind(title, field_name)
     return ParsedProgramme(
-        source_id=source_id, title=title, summary=summary, agency=_text(record, "pbanc_ntrp_nm"),
-        ministry="", kind=kind, support_field=field_name,  # sprv_inst is a type (공공기관, 민간), not a ministry
-        target_text=", ".join(_options(record.get("aply_trgt")))[:200], opens_on=opens, closes_on=closes,
-        rolling=False, period_text=period, amount_krw=amount, amount_text=amount_text, url=url,
-        created_at=None, rules=kstartup_rules(record), source="kstartup")
+        source_id=source_id,
+        title=title,
+        summary=summary,
+        agency=_text(record, "pbanc_ntrp_nm"),
+        ministry="",
+        kind=kind,
+        support_field=field_name,  # sprv_inst is a type (공공기관, 민간), not a ministry
+        target_text=", ".join(_options(record.get("aply_trgt")))[:200],
+        opens_on=opens,
+        closes_on=closes,
+        rolling=False,
+        period_text=period,
+        amount_krw=amount,
+        amount_text=amount_text,
+        url=url,
+        created_at=None,
+        rules=kstartup_rules(record),
+        source="kstartup",
+    )

@@ -26,8 +26,14 @@ from django.utils import timezone
 
 from seoulhub.radar.ingest.fetch import FetchError
 
-from .loaders import (UpsertReport, division_sections, link_plan_to_programmes, parse_bizinfo_records,
-                      parse_kstartup_records, upsert_programmes)
+from .loaders import (
+    UpsertReport,
+    division_sections,
+    link_plan_to_programmes,
+    parse_bizinfo_records,
+    parse_kstartup_records,
+    upsert_programmes,
+)
 from .models import Programme, SyncRun
 
 BIZINFO_URL = "https://www.bizinfo.go.kr/uss/rss/bizinfoApi.do"
@@ -107,15 +113,22 @@ def _decode(content: bytes, url: str, key: str) -> dict:
         body = json.loads(content.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError):
         snippet = content[:200].decode("utf-8", "replace").strip()
-        raise SyncFailed(_mask(f"{url} did not answer with JSON (it began: {snippet!r}); check the key and the "
-                               f"address", key)) from None
+        raise SyncFailed(
+            _mask(f"{url} did not answer with JSON (it began: {snippet!r}); check the key and the address", key)
+        ) from None
     if not isinstance(body, dict):
         raise SyncFailed(_mask(f"{url} answered JSON that is not an object", key))
     return body
 
 
-def fetch_pages(name: str, base_url: str, key: str, page_size: int = PAGE_SIZE, max_pages: int = MAX_PAGES,
-                since: datetime.date | None = None):
+def fetch_pages(
+    name: str,
+    base_url: str,
+    key: str,
+    page_size: int = PAGE_SIZE,
+    max_pages: int = MAX_PAGES,
+    since: datetime.date | None = None,
+):
     """Yield (page number, records) until the source has no more. Raises SyncFailed."""
     from seoulhub.radar.tasks import fetcher
 
@@ -135,9 +148,13 @@ def fetch_pages(name: str, base_url: str, key: str, page_size: int = PAGE_SIZE, 
         records = body.get("jsonArray") if name == "bizinfo" else body.get("data")
         if records is None:
             message = body.get("msg") or body.get("message") or body.get("resultMsg") or ", ".join(sorted(body))[:200]
-            raise SyncFailed(_mask(f"page {page} of {base_url} has no "
-                                   f"{'jsonArray' if name == 'bizinfo' else 'data'} list (the answer says: {message})",
-                                   key))
+            raise SyncFailed(
+                _mask(
+                    f"page {page} of {base_url} has no "
+                    f"{'jsonArray' if name == 'bizinfo' else 'data'} list (the answer says: {message})",
+                    key,
+                )
+            )
         if not isinstance(records, list):
             raise SyncFailed(f"page {page} of {base_url}: the record list is not a list")
         if not records:
@@ -159,8 +176,15 @@ def fetch_pages(name: str, base_url: str, key: str, page_size: int = PAGE_SIZE, 
                 return  # newest first: the rest is older still
 
 
-def sync_source(name: str, *, url: str | None = None, key: str | None = None,
-                since: datetime.date | None = None, page_size: int = PAGE_SIZE, enrich: bool = True) -> SyncRun:
+def sync_source(
+    name: str,
+    *,
+    url: str | None = None,
+    key: str | None = None,
+    since: datetime.date | None = None,
+    page_size: int = PAGE_SIZE,
+    enrich: bool = True,
+) -> SyncRun:
     """Fetch every page of one source and upsert its announcements; returns the finished SyncRun."""
     if name not in SOURCES:
         raise ValueError(f"unknown source {name!r}: use bizinfo or kstartup")
@@ -179,8 +203,12 @@ def sync_source(name: str, *, url: str | None = None, key: str | None = None,
             run.skipped += len(records) - len(kept)
             parsed = parse_bizinfo_records(kept, sections) if name == "bizinfo" else parse_kstartup_records(kept)
             label = f"{name} API {timezone.now():%Y-%m-%d}"
-            upsert_programmes(((f"page {page} {where}", item, label) for where, item in parsed),
-                              config.source, sync_run=run, report=report)
+            upsert_programmes(
+                ((f"page {page} {where}", item, label) for where, item in parsed),
+                config.source,
+                sync_run=run,
+                report=report,
+            )
     except SyncFailed as exc:
         failure = str(exc)
     counts = report.counts
@@ -189,8 +217,7 @@ def sync_source(name: str, *, url: str | None = None, key: str | None = None,
     run.skipped += counts["programmes kept as edited on the hub"]
     run.rejected = counts["records rejected"]
     run.errors = ([failure] if failure else []) + report.errors
-    run.status = (SyncRun.Status.FAILED if failure else
-                  SyncRun.Status.PARTIAL if run.rejected else SyncRun.Status.OK)
+    run.status = SyncRun.Status.FAILED if failure else SyncRun.Status.PARTIAL if run.rejected else SyncRun.Status.OK
     run.finished_at = timezone.now()
     run.save()
     if run.created or run.updated:
@@ -218,12 +245,20 @@ def last_runs() -> list[dict]:
     rows = []
     for name, config in SOURCES.items():
         last = SyncRun.objects.filter(source=config.source).first()
-        last_ok = SyncRun.objects.filter(source=config.source, status__in=[SyncRun.Status.OK,
-                                                                            SyncRun.Status.PARTIAL]).first()
-        rows.append({"name": name, "source": config.source, "label": Programme.Source(config.source).label,
-                     "key_configured": bool(configured_key(name)),
-                     "last": last, "last_ok": last_ok,
-                     "programmes": Programme.objects.filter(source=config.source).count()})
+        last_ok = SyncRun.objects.filter(
+            source=config.source, status__in=[SyncRun.Status.OK, SyncRun.Status.PARTIAL]
+        ).first()
+        rows.append(
+            {
+                "name": name,
+                "source": config.source,
+                "label": Programme.Source(config.source).label,
+                "key_configured": bool(configured_key(name)),
+                "last": last,
+                "last_ok": last_ok,
+                "programmes": Programme.objects.filter(source=config.source).count(),
+            }
+        )
     return rows
 
 
@@ -233,11 +268,19 @@ def health_summary() -> dict:
     for row in last_runs():
         last = row["last"]
         summary[row["name"]] = {
-            "key_configured": row["key_configured"], "programmes": row["programmes"],
-            "last_run": None if last is None else {
-                "started_at": last.started_at.isoformat(), "status": last.status,
-                "fetched": last.fetched, "created": last.created, "updated": last.updated,
-                "unchanged": last.unchanged, "rejected": last.rejected, "errors": len(last.errors),
+            "key_configured": row["key_configured"],
+            "programmes": row["programmes"],
+            "last_run": None
+            if last is None
+            else {
+                "started_at": last.started_at.isoformat(),
+                "status": last.status,
+                "fetched": last.fetched,
+                "created": last.created,
+                "updated": last.updated,
+                "unchanged": last.unchanged,
+                "rejected": last.rejected,
+                "errors": len(last.errors),
             },
             "last_success_at": row["last_ok"].started_at.isoformat() if row["last_ok"] else None,
         }

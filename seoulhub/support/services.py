@@ -65,8 +65,7 @@ def technology_slugs_for_ksic(code: str, technologies: list[Technology] | None =
     if not code:
         return []
     technologies = technologies if technologies is not None else list(Technology.objects.filter(active=True))
-    return [t.slug for t in technologies
-            if any(c.startswith(code) or code.startswith(c) for c in t.ksic_codes)]
+    return [t.slug for t in technologies if any(c.startswith(code) or code.startswith(c) for c in t.ksic_codes)]
 
 
 def firm_text(firm: Firm) -> str:
@@ -118,23 +117,37 @@ def firm_tag_evidence(firm: Firm, technologies: list[Technology]) -> dict[str, t
 def retag_firm(firm: Firm, technologies: list[Technology]) -> None:
     """Replace the firm's inferred and KSIC-default tags with fresh evidence; declared tags stay."""
     by_slug = {t.slug: t for t in technologies}
-    declared = set(FirmTechnology.objects.filter(firm=firm, provenance=FirmTechnology.Provenance.DECLARED)
-                   .values_list("technology__slug", flat=True))
-    evidence = {slug: e for slug, e in firm_tag_evidence(firm, technologies).items()
-                if slug in by_slug and slug not in declared}
+    declared = set(
+        FirmTechnology.objects.filter(firm=firm, provenance=FirmTechnology.Provenance.DECLARED).values_list(
+            "technology__slug", flat=True
+        )
+    )
+    evidence = {
+        slug: e for slug, e in firm_tag_evidence(firm, technologies).items() if slug in by_slug and slug not in declared
+    }
     replaced = FirmTechnology.objects.filter(firm=firm).exclude(provenance=FirmTechnology.Provenance.DECLARED)
     with transaction.atomic():
         touched = set(replaced.values_list("technology_id", flat=True))
         replaced.delete()
-        created = FirmTechnology.objects.bulk_create([
-            FirmTechnology(firm=firm, technology=by_slug[slug], provenance=provenance, confidence=confidence)
-            for slug, (provenance, confidence) in sorted(evidence.items())])
+        created = FirmTechnology.objects.bulk_create(
+            [
+                FirmTechnology(firm=firm, technology=by_slug[slug], provenance=provenance, confidence=confidence)
+                for slug, (provenance, confidence) in sorted(evidence.items())
+            ]
+        )
         touched |= {row.technology_id for row in created}
         # Rows written directly send no m2m_changed: announce them, so the data version and the
         # landscape counts follow as they do for tags set through the relation.
         if touched:
-            m2m_changed.send(sender=Firm.technologies.through, instance=firm, action="post_add", reverse=False,
-                             model=Technology, pk_set=touched, using=FirmTechnology.objects.db)
+            m2m_changed.send(
+                sender=Firm.technologies.through,
+                instance=firm,
+                action="post_add",
+                reverse=False,
+                model=Technology,
+                pk_set=touched,
+                using=FirmTechnology.objects.db,
+            )
 
 
 def enrich_firms(firms: list[Firm], tag: bool = True) -> int:
@@ -166,9 +179,13 @@ def enrich_programmes(programmes: list[Programme], tag: bool = True) -> int:
 
 
 # ---- engine profiles ------------------------------------------------------------------------
-def firm_profile(firm: Firm, today: datetime.date, sections: dict[int, str] | None = None,
-                 tech_slugs: frozenset[str] | None = None,
-                 tech_confidence: dict[str, float] | None = None) -> FirmProfile:
+def firm_profile(
+    firm: Firm,
+    today: datetime.date,
+    sections: dict[int, str] | None = None,
+    tech_slugs: frozenset[str] | None = None,
+    tech_confidence: dict[str, float] | None = None,
+) -> FirmProfile:
     region = "서울" if firm.district_id else PROVINCE_SHORT.get(firm.province) or None
     section = None
     if firm.ksic_id:
@@ -177,12 +194,18 @@ def firm_profile(firm: Firm, today: datetime.date, sections: dict[int, str] | No
         tech_confidence = firm_tag_confidence([firm.pk]).get(firm.pk, {})
         tech_slugs = frozenset(tech_confidence)
     return FirmProfile(
-        id=firm.pk, name=firm.name_ko, region=region,
+        id=firm.pk,
+        name=firm.name_ko,
+        region=region,
         district=firm.district.name_ko if firm.district_id else None,
-        age_years=age_in_years(firm.founded_on, today), employees=firm.employees,
-        revenue_range=REVENUE_BAND_BOUNDS.get(firm.revenue_band), ksic_section=section,
-        certifications=frozenset(firm.certifications or []), stage=firm.stage or None,
-        technologies=tech_slugs, tech_confidence=dict(tech_confidence or {}),
+        age_years=age_in_years(firm.founded_on, today),
+        employees=firm.employees,
+        revenue_range=REVENUE_BAND_BOUNDS.get(firm.revenue_band),
+        ksic_section=section,
+        certifications=frozenset(firm.certifications or []),
+        stage=firm.stage or None,
+        technologies=tech_slugs,
+        tech_confidence=dict(tech_confidence or {}),
     )
 
 
@@ -190,13 +213,22 @@ def rule_of(rule: EligibilityRule) -> Rule:
     return Rule(rule.kind, dict(rule.params or {}), rule.source_text)
 
 
-def programme_profile(programme: Programme, today: datetime.date, tech_slugs: frozenset[str] | None = None,
-                      rules: list[EligibilityRule] | None = None) -> ProgrammeProfile:
+def programme_profile(
+    programme: Programme,
+    today: datetime.date,
+    tech_slugs: frozenset[str] | None = None,
+    rules: list[EligibilityRule] | None = None,
+) -> ProgrammeProfile:
     rules = rules if rules is not None else list(programme.rules.all())
     return ProgrammeProfile(
-        id=programme.pk, title=programme.title, rules=tuple(rule_of(r) for r in rules),
+        id=programme.pk,
+        title=programme.title,
+        rules=tuple(rule_of(r) for r in rules),
         technologies=tech_slugs if tech_slugs is not None else frozenset(t.slug for t in programme.technologies.all()),
-        opens_on=programme.opens_on, closes_on=programme.closes_on, is_open=is_open(programme, today))
+        opens_on=programme.opens_on,
+        closes_on=programme.closes_on,
+        is_open=is_open(programme, today),
+    )
 
 
 def _ksic_sections() -> dict[int, str]:
@@ -238,10 +270,12 @@ def build_matcher(today: datetime.date | None = None) -> Matcher:
         rules.setdefault(rule.programme_id, []).append(rule)
     firms = list(Firm.objects.select_related("district").defer("provenance"))
     programmes = list(Programme.objects.all())
-    firm_profiles = [firm_profile(f, today, sections, frozenset(firm_tags.get(f.pk, {})), firm_tags.get(f.pk, {}))
-                     for f in firms]
-    programme_profiles = [programme_profile(p, today, frozenset(programme_slugs.get(p.pk, ())), rules.get(p.pk, []))
-                          for p in programmes]
+    firm_profiles = [
+        firm_profile(f, today, sections, frozenset(firm_tags.get(f.pk, {})), firm_tags.get(f.pk, {})) for f in firms
+    ]
+    programme_profiles = [
+        programme_profile(p, today, frozenset(programme_slugs.get(p.pk, ())), rules.get(p.pk, [])) for p in programmes
+    ]
     firm_vectors = _stack([f.embedding for f in firms])
     programme_vectors = _stack([p.embedding for p in programmes])
     parents = dict(Technology.objects.values_list("slug", "parent__slug"))
@@ -317,14 +351,15 @@ def shared_value(key: str, compute):
 
 def technology_names(language: str, version: tuple[datetime.date, str]) -> dict[str, str]:
     field = "name_en" if language == "en" else "name_ko"
-    return shared_value(f"support:tech-names:{language}:{version_key(version)}",
-                        lambda: dict(Technology.objects.values_list("slug", field)))
+    return shared_value(
+        f"support:tech-names:{language}:{version_key(version)}",
+        lambda: dict(Technology.objects.values_list("slug", field)),
+    )
 
 
 def any_programme_open(version: tuple[datetime.date, str]) -> bool:
     today, _stamp = version
-    return shared_value(f"support:any-open:{version_key(version)}",
-                        lambda: Programme.objects.open(today).exists())
+    return shared_value(f"support:any-open:{version_key(version)}", lambda: Programme.objects.open(today).exists())
 
 
 # ---- the matcher ----------------------------------------------------------------------------
@@ -342,10 +377,15 @@ def current_matcher(version: tuple[datetime.date, str] | None = None) -> Matcher
         return _cached["matcher"]
 
 
-def recommendations(firm: Firm, include_closed: bool = False, include_ineligible: bool = False,
-                    version: tuple[datetime.date, str] | None = None) -> list[tuple[Programme, Match]]:
-    matches = current_matcher(version).for_firm(firm.pk, include_closed=include_closed,
-                                                include_ineligible=include_ineligible)
+def recommendations(
+    firm: Firm,
+    include_closed: bool = False,
+    include_ineligible: bool = False,
+    version: tuple[datetime.date, str] | None = None,
+) -> list[tuple[Programme, Match]]:
+    matches = current_matcher(version).for_firm(
+        firm.pk, include_closed=include_closed, include_ineligible=include_ineligible
+    )
     programmes = Programme.objects.in_bulk([m.programme_id for m in matches])
     return [(programmes[m.programme_id], m) for m in matches if m.programme_id in programmes]
 
@@ -354,8 +394,9 @@ def explain(firm: Firm, programme: Programme, version: tuple[datetime.date, str]
     return current_matcher(version).explain(firm.pk, programme.pk)
 
 
-def qualifying_firms(programme: Programme, include_needs_check: bool = True,
-                     version: tuple[datetime.date, str] | None = None) -> list[tuple[Firm, Match]]:
+def qualifying_firms(
+    programme: Programme, include_needs_check: bool = True, version: tuple[datetime.date, str] | None = None
+) -> list[tuple[Firm, Match]]:
     matches = current_matcher(version).for_programme(programme.pk, include_needs_check=include_needs_check)
     firms = Firm.objects.select_related("district", "ksic").in_bulk([m.firm_id for m in matches])
     return [(firms[m.firm_id], m) for m in matches if m.firm_id in firms]

@@ -62,5 +62,6 @@ def connect() -> None:
         post_delete.connect(data_changed, sender=model, dispatch_uid=f"support-version-delete-{label}")
     pre_save.connect(strip_control_characters, sender=Firm, dispatch_uid="support-firm-controls")
     for model in (Firm, Programme):
-        m2m_changed.connect(data_changed, sender=model.technologies.through,
-                            dispatch_uid=f"support-version-tags-{model._meta.label}")
+        m2m_changed.connect(
+            data_changed, sender=model.technologies.through, dispatch_uid=f"support-version-tags-{model._meta.label}"
+        )

@@ -26,8 +26,19 @@ from .forms import FirmForm, FirmImportForm
 from .models import Firm, FirmChange, PlanEntry, Programme, SyncRun
 from .permissions import can_edit_firm, firms_of
 from .tasks import enrich_firm
-from .services import (OPEN, any_programme_open, data_version, explain, qualifying_firms,
-                       recommendations, shared_get, shared_set, technology_names, version_key, window_status)
+from .services import (
+    OPEN,
+    any_programme_open,
+    data_version,
+    explain,
+    qualifying_firms,
+    recommendations,
+    shared_get,
+    shared_set,
+    technology_names,
+    version_key,
+    window_status,
+)
 
 PAGE_SIZE = 30
 
@@ -52,7 +63,8 @@ def _annotate_status(programmes):
 def _newest_first(programmes):
     # K-Startup gives no registration time: its application start stands in for the ordering.
     return programmes.annotate(shown_on=Coalesce("source_created_at__date", "opens_on")).order_by(
-        F("shown_on").desc(nulls_last=True), "-pk")
+        F("shown_on").desc(nulls_last=True), "-pk"
+    )
 
 
 @require_GET
@@ -68,7 +80,9 @@ def index(request):
         "bizinfo_count": by_source.get(Programme.Source.BIZINFO, 0),
         "kstartup_count": by_source.get(Programme.Source.KSTARTUP, 0),
         "open_count": open_now.count(),
-        "closing_soon": _annotate_status(list(open_now.filter(closes_on__isnull=False).order_by("closes_on", "pk")[:10])),
+        "closing_soon": _annotate_status(
+            list(open_now.filter(closes_on__isnull=False).order_by("closes_on", "pk")[:10])
+        ),
         "plan_years": list(PlanEntry.objects.values_list("year", flat=True).distinct().order_by("-year")),
         "my_firms": list(firms_of(request.user)),
         "is_operator": is_operator(request.user),
@@ -84,16 +98,25 @@ def _filter_values(filterset) -> dict:
 @require_GET
 def programme_list(request):
     programmes, filterset, errors = filter_page(
-        ProgrammeFilter, request, _newest_first(Programme.objects.prefetch_related("technologies")))
+        ProgrammeFilter, request, _newest_first(Programme.objects.prefetch_related("technologies"))
+    )
     page = _page(request, programmes)
     _annotate_status(page.object_list)
-    return render(request, "support/programme_list.html", {
-        "page": page, "query": _query_without_page(request), "filter_errors": errors,
-        **_filter_values(filterset), "open_only": filterset.form.cleaned_data.get("open") is True,
-        "kinds": Programme.Kind.choices,
-        "sources": [c for c in Programme.Source.choices if c[0] != Programme.Source.MANUAL],
-        "technologies": Technology.objects.filter(active=True).order_by("name_ko"),
-    }, status=400 if errors else 200)
+    return render(
+        request,
+        "support/programme_list.html",
+        {
+            "page": page,
+            "query": _query_without_page(request),
+            "filter_errors": errors,
+            **_filter_values(filterset),
+            "open_only": filterset.form.cleaned_data.get("open") is True,
+            "kinds": Programme.Kind.choices,
+            "sources": [c for c in Programme.Source.choices if c[0] != Programme.Source.MANUAL],
+            "technologies": Technology.objects.filter(active=True).order_by("name_ko"),
+        },
+        status=400 if errors else 200,
+    )
 
 
 @require_GET
@@ -103,12 +126,20 @@ def programme_detail(request, pk: int):
     firms = list(firms_of(request.user))
     version = data_version(fresh=True) if firms else None  # a member's own edits show at once
     checks = [(firm, explain(firm, programme, version)) for firm in firms]
-    return render(request, "support/programme_detail.html", {
-        "programme": programme, "rules": programme.rules.all(), "checks": checks,
-        "is_operator": is_operator(request.user), "changes": list(programme.changes.all()[:5]),
-        "plan_entries": list(programme.plan_entries.all()),
-        "follows_deadline": request.user.is_authenticated and programme.followers.filter(user=request.user).exists(),
-    })
+    return render(
+        request,
+        "support/programme_detail.html",
+        {
+            "programme": programme,
+            "rules": programme.rules.all(),
+            "checks": checks,
+            "is_operator": is_operator(request.user),
+            "changes": list(programme.changes.all()[:5]),
+            "plan_entries": list(programme.plan_entries.all()),
+            "follows_deadline": request.user.is_authenticated
+            and programme.followers.filter(user=request.user).exists(),
+        },
+    )
 
 
 @require_GET
@@ -119,26 +150,49 @@ def plan(request):
     raw = request.GET.get("year", "")
     asked = parse_int(raw, minimum=1900, maximum=2100) if raw else None
     if raw and asked not in years:
-        return render(request, "support/plan.html", {
-            "years": years, "error": _("There is no national plan for the year '%(year)s'; choose one of the "
-                                       "years listed.") % {"year": raw[:10]}}, status=404)
+        return render(
+            request,
+            "support/plan.html",
+            {
+                "years": years,
+                "error": _("There is no national plan for the year '%(year)s'; choose one of the years listed.")
+                % {"year": raw[:10]},
+            },
+            status=404,
+        )
     year = asked if raw else (years[0] if years else None)
     entries = PlanEntry.objects.filter(year=year).prefetch_related("programmes")
     totals = entries.aggregate(budget=Sum("budget_100m_krw"), n=Count("pk"))
-    by_owner = (entries.values("section", "owner").annotate(budget=Sum("budget_100m_krw"), n=Count("pk"))
-                .order_by(F("budget").desc(nulls_last=True), "owner"))
-    by_category = (entries.values("category").annotate(budget=Sum("budget_100m_krw"), n=Count("pk"))
-                   .order_by(F("budget").desc(nulls_last=True)))
+    by_owner = (
+        entries.values("section", "owner")
+        .annotate(budget=Sum("budget_100m_krw"), n=Count("pk"))
+        .order_by(F("budget").desc(nulls_last=True), "owner")
+    )
+    by_category = (
+        entries.values("category")
+        .annotate(budget=Sum("budget_100m_krw"), n=Count("pk"))
+        .order_by(F("budget").desc(nulls_last=True))
+    )
     section = request.GET.get("section", "")
     listed = entries.filter(section=section) if section in PlanEntry.Section.values else entries
-    return render(request, "support/plan.html", {
-        "years": years, "year": year, "totals": totals, "by_owner": list(by_owner)[:40],
-        "owner_count": by_owner.count(), "by_category": by_category, "entries": listed,
-        "section": section, "sections": PlanEntry.Section.choices,
-        "linked": entries.filter(programmes__isnull=False).distinct().count(),
-        "no_budget": entries.filter(budget_100m_krw__isnull=True).count(),
-        "recovered": entries.filter(budget_recovered=True).count(),
-    })
+    return render(
+        request,
+        "support/plan.html",
+        {
+            "years": years,
+            "year": year,
+            "totals": totals,
+            "by_owner": list(by_owner)[:40],
+            "owner_count": by_owner.count(),
+            "by_category": by_category,
+            "entries": listed,
+            "section": section,
+            "sections": PlanEntry.Section.choices,
+            "linked": entries.filter(programmes__isnull=False).distinct().count(),
+            "no_budget": entries.filter(budget_100m_krw__isnull=True).count(),
+            "recovered": entries.filter(budget_recovered=True).count(),
+        },
+    )
 
 
 @require_GET
@@ -148,9 +202,14 @@ def sync_status(request):
         raise PermissionDenied(_("Only hub operators may see the programme sync log."))
     from .programme_sync import last_runs
 
-    return render(request, "support/sync_status.html", {
-        "sources": last_runs(), "runs": SyncRun.objects.all()[:30],
-    })
+    return render(
+        request,
+        "support/sync_status.html",
+        {
+            "sources": last_runs(),
+            "runs": SyncRun.objects.all()[:30],
+        },
+    )
 
 
 @require_GET
@@ -161,37 +220,62 @@ def programme_firms(request, pk: int):
     programme.status = window_status(programme)
     only_eligible = request.GET.get("only") == "eligible"
     matches = qualifying_firms(programme, include_needs_check=not only_eligible, version=data_version(fresh=True))
-    return render(request, "support/programme_firms.html", {
-        "programme": programme, "page": _page(request, matches), "query": _query_without_page(request),
-        "only_eligible": only_eligible, "total": len(matches),
-        "eligible_total": sum(m.status == "eligible" for _f, m in matches),
-    })
+    return render(
+        request,
+        "support/programme_firms.html",
+        {
+            "programme": programme,
+            "page": _page(request, matches),
+            "query": _query_without_page(request),
+            "only_eligible": only_eligible,
+            "total": len(matches),
+            "eligible_total": sum(m.status == "eligible" for _f, m in matches),
+        },
+    )
 
 
 @require_GET
 def firm_list(request):
     firms, filterset, errors = filter_page(
-        FirmFilter, request,
-        Firm.objects.select_related("district", "ksic").prefetch_related("technologies").order_by("name_ko"))
+        FirmFilter,
+        request,
+        Firm.objects.select_related("district", "ksic").prefetch_related("technologies").order_by("name_ko"),
+    )
     district = filterset.form.cleaned_data.get("district")
-    return render(request, "support/firm_list.html", {
-        "page": _page(request, firms), "query": _query_without_page(request), "filter_errors": errors,
-        **_filter_values(filterset), "selected_district": district, "districts": District.objects.all(),
-        "district_known": Firm.objects.filter(district__isnull=False).count() if district else None,
-        "technologies": Technology.objects.filter(active=True).order_by("name_ko"),
-        "is_operator": is_operator(request.user),
-    }, status=400 if errors else 200)
+    return render(
+        request,
+        "support/firm_list.html",
+        {
+            "page": _page(request, firms),
+            "query": _query_without_page(request),
+            "filter_errors": errors,
+            **_filter_values(filterset),
+            "selected_district": district,
+            "districts": District.objects.all(),
+            "district_known": Firm.objects.filter(district__isnull=False).count() if district else None,
+            "technologies": Technology.objects.filter(active=True).order_by("name_ko"),
+            "is_operator": is_operator(request.user),
+        },
+        status=400 if errors else 200,
+    )
 
 
 @require_GET
 def firm_detail(request, pk: int):
     firm = get_object_or_404(Firm.objects.select_related("district", "ksic"), pk=pk)
-    tags = sorted(firm.firmtechnology_set.select_related("technology"),
-                  key=lambda r: (-r.confidence, r.technology.name_ko))
-    return render(request, "support/firm_detail.html", {
-        "firm": firm, "technology_tags": tags, "can_edit": can_edit_firm(request.user, firm),
-        "show_brn": bool(firm.brn) and (is_official(request.user) or can_edit_firm(request.user, firm)),
-    })
+    tags = sorted(
+        firm.firmtechnology_set.select_related("technology"), key=lambda r: (-r.confidence, r.technology.name_ko)
+    )
+    return render(
+        request,
+        "support/firm_detail.html",
+        {
+            "firm": firm,
+            "technology_tags": tags,
+            "can_edit": can_edit_firm(request.user, firm),
+            "show_brn": bool(firm.brn) and (is_official(request.user) or can_edit_firm(request.user, firm)),
+        },
+    )
 
 
 def _page_number(request) -> int:
@@ -214,17 +298,30 @@ def _render_dashboard(pk: int, include_closed: bool, page_number: int, language:
     for programme, match in matches:
         programme.status = window_status(programme, today)
         match.shared_names = [names.get(slug, slug) for slug in match.shared_technologies]
-    closing_soon = sorted([(p, m) for p, m in matches if p.status == OPEN and p.closes_on],
-                          key=lambda pm: pm[0].closes_on)[:5]
+    closing_soon = sorted(
+        [(p, m) for p, m in matches if p.status == OPEN and p.closes_on], key=lambda pm: pm[0].closes_on
+    )[:5]
     page = Paginator(matches, PAGE_SIZE).get_page(page_number)
     total, eligible_total = len(matches), sum(m.status == "eligible" for _p, m in matches)
-    html = render_to_string("support/_firm_recommendations.html", {
-        "page": page, "query": "closed=1" if include_closed else "",  # not the request's other parameters
-        "include_closed": include_closed, "closing_soon": closing_soon, "total": total,
-        "eligible_total": eligible_total, "all_programmes_closed": not any_programme_open(version),
-    })
-    return {"name": firm.name, "total": total, "eligible_total": eligible_total, "html": html,
-            "page_number": page.number}
+    html = render_to_string(
+        "support/_firm_recommendations.html",
+        {
+            "page": page,
+            "query": "closed=1" if include_closed else "",  # not the request's other parameters
+            "include_closed": include_closed,
+            "closing_soon": closing_soon,
+            "total": total,
+            "eligible_total": eligible_total,
+            "all_programmes_closed": not any_programme_open(version),
+        },
+    )
+    return {
+        "name": firm.name,
+        "total": total,
+        "eligible_total": eligible_total,
+        "html": html,
+        "page_number": page.number,
+    }
 
 
 @require_GET
@@ -245,10 +342,15 @@ def firm_dashboard(request, pk: int):
         # Kept under the page actually shown: a page number past the end shows the last page.
         shared_set(_dashboard_key(pk, include_closed, dashboard["page_number"], language, version), dashboard)
     can_edit = signed_in and can_edit_firm(request.user, get_object_or_404(Firm.objects.only("pk"), pk=pk))
-    return render(request, "support/firm_dashboard.html", {
-        "firm_pk": pk, "dashboard": {**dashboard, "html": mark_safe(dashboard["html"])},  # our template's output
-        "can_edit": can_edit,
-    })
+    return render(
+        request,
+        "support/firm_dashboard.html",
+        {
+            "firm_pk": pk,
+            "dashboard": {**dashboard, "html": mark_safe(dashboard["html"])},  # our template's output
+            "can_edit": can_edit,
+        },
+    )
 
 
 @login_required
@@ -289,8 +391,11 @@ def firm_import(request):
         upload = form.cleaned_data["file"]
         try:
             rows = read_rows(upload.read(), upload.name)
-            report, _changed = import_firms(rows, dry_run=form.cleaned_data["dry_run"],
-                                            source_ref=f"upload {upload.name} by {request.user.get_username()}")
+            report, _changed = import_firms(
+                rows,
+                dry_run=form.cleaned_data["dry_run"],
+                source_ref=f"upload {upload.name} by {request.user.get_username()}",
+            )
         except ImportFileError as exc:
             error = str(exc)
     return render(request, "support/firm_import.html", {"form": form, "report": report, "error": error})
@@ -311,8 +416,9 @@ def calendar_all(request):
 def calendar_firm(request, pk: int):
     firm = get_object_or_404(Firm, pk=pk)
     programmes = [p for p, _m in recommendations(firm, include_closed=True) if p.closes_on]
-    body = exports.deadline_calendar(programmes, _("Deadlines for %(firm)s") % {"firm": firm.name_ko},
-                                     _base_url(request))
+    body = exports.deadline_calendar(
+        programmes, _("Deadlines for %(firm)s") % {"firm": firm.name_ko}, _base_url(request)
+    )
     return HttpResponse(body, content_type="text/calendar; charset=utf-8")
 
 
@@ -331,8 +437,10 @@ def _refused_filters(errors: list[str]) -> HttpResponse:
 def export_firms(request):
     fmt = _format(request)
     firms, _filterset, errors = filter_page(
-        FirmFilter, request,
-        Firm.objects.select_related("district", "ksic").prefetch_related("technologies").order_by("pk"))
+        FirmFilter,
+        request,
+        Firm.objects.select_related("district", "ksic").prefetch_related("technologies").order_by("pk"),
+    )
     if errors:
         return _refused_filters(errors)
     rows = exports.firm_rows(firms, show_brn=is_official(request.user))
@@ -343,8 +451,8 @@ def export_firms(request):
 def export_programmes(request):
     fmt = _format(request)
     programmes, _filterset, errors = filter_page(
-        ProgrammeFilter, request, Programme.objects.prefetch_related("technologies", "rules").order_by("pk"))
+        ProgrammeFilter, request, Programme.objects.prefetch_related("technologies", "rules").order_by("pk")
+    )
     if errors:
         return _refused_filters(errors)
     return exports.table_response("programmes", exports.PROGRAMME_COLUMNS, exports.programme_rows(programmes), fmt)
-

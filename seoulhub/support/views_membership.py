@@ -46,7 +46,8 @@ def _chosen_firm(raw: str):
     firm = Firm.objects.filter(pk=pk).first() if pk is not None else None
     if firm is None:
         return None, _("There is no firm with the id '%(value)s' in the registry; search for it by name.") % {
-            "value": raw[:20]}
+            "value": raw[:20]
+        }
     return firm, ""
 
 
@@ -55,13 +56,19 @@ def _chosen_firm(raw: str):
 def my_membership(request):
     """내 기업: the firms this person acts for, and their requests with their status."""
     memberships = list(FirmMember.objects.filter(user=request.user).select_related("firm").order_by("firm__name_ko"))
-    requests_ = list(MembershipRequest.objects.filter(user=request.user)
-                     .select_related("firm", "decided_by", "new_district"))
-    return render(request, "support/membership/mine.html", {
-        "memberships": memberships, "requests": requests_,
-        "to_decide": membership.requests_to_decide(request.user).count(),
-        "may_decide": is_operator(request.user) or any(m.role == FirmMember.MemberRole.ADMIN for m in memberships),
-    })
+    requests_ = list(
+        MembershipRequest.objects.filter(user=request.user).select_related("firm", "decided_by", "new_district")
+    )
+    return render(
+        request,
+        "support/membership/mine.html",
+        {
+            "memberships": memberships,
+            "requests": requests_,
+            "to_decide": membership.requests_to_decide(request.user).count(),
+            "may_decide": is_operator(request.user) or any(m.role == FirmMember.MemberRole.ADMIN for m in memberships),
+        },
+    )
 
 
 def _join_page(request, join_form=None, new_form=None, status=200, existing=None):
@@ -70,12 +77,21 @@ def _join_page(request, join_form=None, new_form=None, status=200, existing=None
         chosen, error = join_form.cleaned_data.get("firm"), ""
     else:
         chosen, error = _chosen_firm(request.GET.get("firm", ""))
-    return render(request, "support/membership/join.html", {
-        "q": q[:100], "results": _search_firms(q) if q else None, "chosen": chosen, "choice_error": error,
-        "is_member": chosen is not None and membership.is_member(request.user, chosen),
-        "join_form": join_form or JoinFirmForm(initial={"firm": chosen.pk if chosen else None}),
-        "new_form": new_form or NewFirmForm(), "existing": existing,
-    }, status=404 if error else status)
+    return render(
+        request,
+        "support/membership/join.html",
+        {
+            "q": q[:100],
+            "results": _search_firms(q) if q else None,
+            "chosen": chosen,
+            "choice_error": error,
+            "is_member": chosen is not None and membership.is_member(request.user, chosen),
+            "join_form": join_form or JoinFirmForm(initial={"firm": chosen.pk if chosen else None}),
+            "new_form": new_form or NewFirmForm(),
+            "existing": existing,
+        },
+        status=404 if error else status,
+    )
 
 
 @login_required
@@ -92,8 +108,11 @@ def join(request):
     except membership.MembershipRefused as exc:
         form.add_error(None, str(exc))
         return _join_page(request, join_form=form, status=409)
-    messages.success(request, _("Your request to join %(firm)s is sent; you will see its status here.")
-                     % {"firm": form.cleaned_data["firm"].name})
+    messages.success(
+        request,
+        _("Your request to join %(firm)s is sent; you will see its status here.")
+        % {"firm": form.cleaned_data["firm"].name},
+    )
     return redirect("support:my_membership")
 
 
@@ -115,8 +134,9 @@ def join_new(request):
     except membership.MembershipRefused as exc:
         form.add_error(None, str(exc))
         return _join_page(request, new_form=form, status=409)
-    messages.success(request, _("Your request to register %(firm)s is sent to the hub's operators.")
-                     % {"firm": data["name_ko"]})
+    messages.success(
+        request, _("Your request to register %(firm)s is sent to the hub's operators.") % {"firm": data["name_ko"]}
+    )
     return redirect("support:my_membership")
 
 
@@ -125,8 +145,9 @@ def join_new(request):
 def firm_search(request):
     """The join page's search results (htmx swaps them in as the person types)."""
     q = request.GET.get("q", "")
-    return render(request, "support/membership/_firm_results.html",
-                  {"q": q[:100], "results": _search_firms(q) if q else None})
+    return render(
+        request, "support/membership/_firm_results.html", {"q": q[:100], "results": _search_firms(q) if q else None}
+    )
 
 
 @login_required
@@ -134,25 +155,39 @@ def firm_search(request):
 def queue(request):
     """Pending requests this person may decide: all of them for operators, their firms' for admins."""
     pending = membership.requests_to_decide(request.user)
-    if not is_operator(request.user) and not FirmMember.objects.filter(
-            user=request.user, role=FirmMember.MemberRole.ADMIN).exists():
+    if (
+        not is_operator(request.user)
+        and not FirmMember.objects.filter(user=request.user, role=FirmMember.MemberRole.ADMIN).exists()
+    ):
         raise PermissionDenied(_("Only hub operators and firm administrators decide membership requests."))
-    decided = MembershipRequest.objects.exclude(status=MembershipRequest.Status.PENDING) \
-        .select_related("user", "firm", "decided_by").order_by("-decided_at", "-pk")
+    decided = (
+        MembershipRequest.objects.exclude(status=MembershipRequest.Status.PENDING)
+        .select_related("user", "firm", "decided_by")
+        .order_by("-decided_at", "-pk")
+    )
     if not is_operator(request.user):
         admin_of = FirmMember.objects.filter(user=request.user, role=FirmMember.MemberRole.ADMIN).values("firm_id")
         decided = decided.filter(firm_id__in=admin_of)
-    return render(request, "support/membership/queue.html", {
-        "pending": list(pending[:200]), "decided": list(decided[:20]), "decision_form": DecisionForm(),
-    })
+    return render(
+        request,
+        "support/membership/queue.html",
+        {
+            "pending": list(pending[:200]),
+            "decided": list(decided[:20]),
+            "decision_form": DecisionForm(),
+        },
+    )
 
 
 @login_required
 @require_POST
 def decide(request, pk: int):
     membership_request = get_object_or_404(MembershipRequest.objects.select_related("firm", "user"), pk=pk)
-    back = ("support:firm_members", membership_request.firm_id) if request.POST.get("back") == "members" \
-        and membership_request.firm_id else ("support:membership_queue",)
+    back = (
+        ("support:firm_members", membership_request.firm_id)
+        if request.POST.get("back") == "members" and membership_request.firm_id
+        else ("support:membership_queue",)
+    )
     if not membership.can_decide(request.user, membership_request):
         raise PermissionDenied(_("Only a hub operator or an administrator of this firm may decide this request."))
     form = DecisionForm(request.POST)
@@ -165,12 +200,16 @@ def decide(request, pk: int):
     try:
         if data["decision"] == "approve":
             member = membership.approve(membership_request, request.user, data["role"], data["note"])
-            messages.success(request, _("%(user)s is now a member of %(firm)s (%(role)s).") % {
-                "user": member.user.get_username(), "firm": member.firm.name, "role": member.get_role_display()})
+            messages.success(
+                request,
+                _("%(user)s is now a member of %(firm)s (%(role)s).")
+                % {"user": member.user.get_username(), "firm": member.firm.name, "role": member.get_role_display()},
+            )
         else:
             membership.reject(membership_request, request.user, data["note"])
-            messages.success(request, _("The request of %(user)s is rejected.") % {
-                "user": membership_request.user.get_username()})
+            messages.success(
+                request, _("The request of %(user)s is rejected.") % {"user": membership_request.user.get_username()}
+            )
     except membership.MembershipRefused as exc:
         messages.error(request, str(exc))
     return redirect(*back)
@@ -187,14 +226,24 @@ def _firm_for_member(request, pk: int) -> Firm:
 @require_GET
 def firm_members(request, pk: int):
     firm = _firm_for_member(request, pk)
-    pending = firm.membership_requests.filter(status=MembershipRequest.Status.PENDING) \
-        .select_related("user").order_by("created_at", "pk")
+    pending = (
+        firm.membership_requests.filter(status=MembershipRequest.Status.PENDING)
+        .select_related("user")
+        .order_by("created_at", "pk")
+    )
     may_decide = is_operator(request.user) or membership.is_firm_admin(request.user, firm)
-    return render(request, "support/membership/members.html", {
-        "firm": firm, "members": firm.members.select_related("user").order_by("role", "user__username"),
-        "pending": [r for r in pending if r.user_id != request.user.pk] if may_decide else [],
-        "may_decide": may_decide, "decision_form": DecisionForm(), "tab": "members",
-    })
+    return render(
+        request,
+        "support/membership/members.html",
+        {
+            "firm": firm,
+            "members": firm.members.select_related("user").order_by("role", "user__username"),
+            "pending": [r for r in pending if r.user_id != request.user.pk] if may_decide else [],
+            "may_decide": may_decide,
+            "decision_form": DecisionForm(),
+            "tab": "members",
+        },
+    )
 
 
 def _apply_profile(firm: Firm, data: dict) -> None:
@@ -213,14 +262,23 @@ def _apply_profile(firm: Firm, data: dict) -> None:
     for technology in wanted.values():
         # A tag the hub inferred becomes declared once the firm says so itself.
         FirmTechnology.objects.update_or_create(
-            firm=firm, technology=technology,
-            defaults={"provenance": FirmTechnology.Provenance.DECLARED, "confidence": 1.0})
+            firm=firm,
+            technology=technology,
+            defaults={"provenance": FirmTechnology.Provenance.DECLARED, "confidence": 1.0},
+        )
         touched.add(technology.pk)
     if touched:
         # Rows written directly send no m2m_changed: announce them (data version, landscape counts),
         # as services.retag_firm does.
-        m2m_changed.send(sender=Firm.technologies.through, instance=firm, action="post_add", reverse=False,
-                         model=Technology, pk_set=touched, using=FirmTechnology.objects.db)
+        m2m_changed.send(
+            sender=Firm.technologies.through,
+            instance=firm,
+            action="post_add",
+            reverse=False,
+            model=Technology,
+            pk_set=touched,
+            using=FirmTechnology.objects.db,
+        )
 
 
 @login_required
@@ -241,16 +299,24 @@ def firm_profile(request, pk: int):
 
                 transaction.on_commit(lambda: enrich_firm.enqueue(firm.pk))  # re-infer the other tags
             if changes:
-                messages.success(request, _("Saved: %(fields)s.") % {
-                    "fields": ", ".join(firm_audit.label(c.field) for c in changes)})
+                messages.success(
+                    request, _("Saved: %(fields)s.") % {"fields": ", ".join(firm_audit.label(c.field) for c in changes)}
+                )
             else:
                 messages.info(request, _("Nothing changed."))
             return redirect("support:firm_history", pk=firm.pk)
         status = 400
-    inferred = FirmTechnology.objects.filter(firm=firm).exclude(provenance=FirmTechnology.Provenance.DECLARED) \
+    inferred = (
+        FirmTechnology.objects.filter(firm=firm)
+        .exclude(provenance=FirmTechnology.Provenance.DECLARED)
         .select_related("technology")
-    return render(request, "support/membership/profile.html", {
-        "firm": firm, "form": form, "inferred": inferred, "tab": "profile"}, status=status)
+    )
+    return render(
+        request,
+        "support/membership/profile.html",
+        {"firm": firm, "form": form, "inferred": inferred, "tab": "profile"},
+        status=status,
+    )
 
 
 @login_required
@@ -260,5 +326,6 @@ def firm_history(request, pk: int):
     page = Paginator(firm.changes.all(), HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
     for change in page.object_list:
         change.label = firm_audit.label(change.field)
-    return render(request, "support/membership/history.html", {"firm": firm, "page": page, "query": "",
-                                                                "tab": "history"})
+    return render(
+        request, "support/membership/history.html", {"firm": firm, "page": page, "query": "", "tab": "history"}
+    )

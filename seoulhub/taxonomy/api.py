@@ -15,7 +15,9 @@ def list_technologies(request, q: str = "", parent: str = ""):
     """Every active technology; `q` matches names and aliases, `parent` limits to one branch."""
     technologies = Technology.objects.filter(active=True).select_related("parent").order_by("slug")
     if q:
-        technologies = [t for t in technologies if any(q.casefold() in term.casefold() for term in [t.slug, *t.all_aliases()])]
+        technologies = [
+            t for t in technologies if any(q.casefold() in term.casefold() for term in [t.slug, *t.all_aliases()])
+        ]
     if parent:
         technologies = [t for t in technologies if t.parent and t.parent.slug == parent]
     return technologies

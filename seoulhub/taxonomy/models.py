@@ -9,8 +9,9 @@ class Technology(models.Model):
     """A node of the technology taxonomy that tags articles, firms, programmes and demands."""
 
     slug = models.SlugField(_("slug"), max_length=64, unique=True)
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children",
-                               verbose_name=_("parent"))
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children", verbose_name=_("parent")
+    )
     name_ko = models.CharField(_("Korean name"), max_length=100)
     name_en = models.CharField(_("English name"), max_length=100)
     aliases_ko = models.JSONField(_("Korean aliases"), default=list, blank=True)

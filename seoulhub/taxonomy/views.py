@@ -35,6 +35,10 @@ def technology_detail(request, slug: str):
     return render(
         request,
         "taxonomy/technology_detail.html",
-        {"technology": technology, "children": technology.children.filter(active=True),
-         "landscape": technology_landscape(technology), "subscribed": is_subscribed(request.user, technology)},
+        {
+            "technology": technology,
+            "children": technology.children.filter(active=True),
+            "landscape": technology_landscape(technology),
+            "subscribed": is_subscribed(request.user, technology),
+        },
     )

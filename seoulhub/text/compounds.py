@@ -61,8 +61,8 @@ def _split(token: str) -> tuple[str, ...]:
     for size in range(len(token) - 1, MIN_PREFIX - 1, -1):
         if token[:size] in known:
             return token[:size], token[size:]
-        if len(token) - size >= 2 and token[len(token) - size:] in known:
-            return token[:len(token) - size], token[len(token) - size:]
+        if len(token) - size >= 2 and token[len(token) - size :] in known:
+            return token[: len(token) - size], token[len(token) - size :]
     return ()
 
 
@@ -78,6 +78,6 @@ def with_parts(tokens: list[str]) -> list[str]:
         split = parts(token) if len(token) >= 3 else ()
         if split:
             out.extend(split)
-            if tuple(tokens[i:i + len(split)]) == split:
+            if tuple(tokens[i : i + len(split)]) == split:
                 i += len(split)
     return out

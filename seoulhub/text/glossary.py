@@ -71,8 +71,14 @@ class Concept:
 
 
 class ConceptLexicon:
-    def __init__(self, normalise: Callable[[str], list[str]], entries=(), taxonomy_entries=(),
-                 transliterator: Transliterator | None = None, neighbours=None):
+    def __init__(
+        self,
+        normalise: Callable[[str], list[str]],
+        entries=(),
+        taxonomy_entries=(),
+        transliterator: Transliterator | None = None,
+        neighbours=None,
+    ):
         self.normalise = normalise
         self.transliterator = transliterator
         self.neighbours = neighbours  # neighbours.EnglishNeighbours: the encoder's last resort
@@ -108,8 +114,10 @@ class ConceptLexicon:
         rendered = list(dict.fromkeys(p for p in (tuple(self.normalise(e)) for e in english) if p))
         key = tuple(self.normalise(korean))
         if rendered and key:
-            self.shortened[korean.replace(" ", "")] = (key, (rendered[:MAX_ENGLISH_PER_CONCEPT], list(english),
-                                                             "glossary"))
+            self.shortened[korean.replace(" ", "")] = (
+                key,
+                (rendered[:MAX_ENGLISH_PER_CONCEPT], list(english), "glossary"),
+            )
 
     def _lossless(self, korean: str) -> bool:
         return "".join(self.normalise(korean)) == korean.replace(" ", "").casefold()
@@ -158,8 +166,9 @@ class ConceptLexicon:
             if self.neighbours is not None:
                 nearest = [w for w in self.neighbours.nearest(token) if self.normalise(w)]
                 if nearest:
-                    return Concept((token,), list(dict.fromkeys(tuple(self.normalise(w)) for w in nearest)),
-                                   "encoder", nearest)
+                    return Concept(
+                        (token,), list(dict.fromkeys(tuple(self.normalise(w)) for w in nearest)), "encoder", nearest
+                    )
         return Concept((token,))
 
     def _as_parts(self, concept: Concept) -> list[Concept]:
@@ -172,8 +181,11 @@ class ConceptLexicon:
         if found is None:
             parts = self.concepts(concept.tokens, longest=len(concept.tokens) - 1)
             # Every rendering must be spelled so, or the split would lose one (OCR of 광학 문자 인식).
-            composed = (bool(concept.english) and all(p.english for p in parts)
-                        and all(_spells(english, parts) for english in concept.english))
+            composed = (
+                bool(concept.english)
+                and all(p.english for p in parts)
+                and all(_spells(english, parts) for english in concept.english)
+            )
             found = self._parts_cache[concept.tokens] = parts if composed else []
         if not found:
             return [concept]
@@ -188,7 +200,7 @@ class ConceptLexicon:
             return None
         for start in range(len(tokens)):
             end = start
-            while end < len(tokens) and "".join(tokens[start:end + 1]) in word.casefold():
+            while end < len(tokens) and "".join(tokens[start : end + 1]) in word.casefold():
                 end += 1
             run = tokens[start:end]
             if not run or "".join(run) == word.casefold() and len(run) == 1:
@@ -227,8 +239,9 @@ class ConceptLexicon:
             phrases = [f"{head} {option}".strip() for head in phrases for option in options]
         return phrases[:MAX_ENGLISH_PER_CONCEPT]
 
-    def concepts(self, tokens: list[str] | tuple[str, ...], longest: int = MAX_CONCEPT_TOKENS,
-                 text: str = "") -> list[Concept]:
+    def concepts(
+        self, tokens: list[str] | tuple[str, ...], longest: int = MAX_CONCEPT_TOKENS, text: str = ""
+    ) -> list[Concept]:
         """Segment normalised query tokens into concepts, longest glossary match first (at most
         `longest` tokens a concept: len - 1 reads a multi-word term as its parts). `text`, the
         query as written, tells a shortened term (양자화) from the term it shortens to (양자)."""
@@ -247,7 +260,7 @@ class ConceptLexicon:
         i = 0
         while i < len(tokens):
             for size in range(min(self.longest, longest, len(tokens) - i), 0, -1):
-                span = tuple(tokens[i:i + size])
+                span = tuple(tokens[i : i + size])
                 found: Concept | None
                 if span in written:
                     rendering = written[span]
@@ -281,14 +294,17 @@ def _spacings(korean: str) -> list[str]:
 
 def _spells(english: Phrase, parts: list[Concept]) -> bool:
     """Whether `english` is one rendering of each part in order (an optional part may be absent)."""
+
     def walk(at: int, index: int) -> bool:
         if index == len(parts):
             return at == len(english)
         part = parts[index]
         if part.optional and walk(at, index + 1):
             return True
-        return any(english[at:at + len(option)] == option and walk(at + len(option), index + 1)
-                   for option in part.english)
+        return any(
+            english[at : at + len(option)] == option and walk(at + len(option), index + 1) for option in part.english
+        )
+
     return walk(0, 0)
 
 
@@ -304,7 +320,8 @@ def lexicon_for(normalise: Callable[[str], list[str]]) -> ConceptLexicon:
 _STOPWORDS = frozenset(
     "a an the of for and in on with to via from by at as is are be we our its their into towards toward using based "
     "under over through what how when why do does can not or vs versus than beyond without across between within "
-    "among more less new novel one two all any this that these those your you it large".split())
+    "among more less new novel one two all any this that these those your you it large".split()
+)
 
 
 def uncovered_terms(titles, min_count: int = 25, path: Path = GLOSSARY_PATH) -> list[tuple[str, int]]:
@@ -319,7 +336,7 @@ def uncovered_terms(titles, min_count: int = 25, path: Path = GLOSSARY_PATH) -> 
         grams = set()
         for size in (1, 2, 3):
             for start in range(len(words) - size + 1):
-                gram = words[start:start + size]
+                gram = words[start : start + size]
                 if all(w and w not in _STOPWORDS and re.match(r"^[a-z][a-z0-9\-]*$", w) for w in gram):
                     grams.add(" ".join(gram))
         counts.update(grams)

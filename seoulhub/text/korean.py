@@ -79,5 +79,6 @@ def tokens(text: str) -> list[str]:
 
 
 def nouns(text: str) -> list[str]:
-    return [form.casefold() if tag == "SL" else form for form, tag in morphemes(text)
-            if tag in NOUN_TAGS and len(form) >= 2]
+    return [
+        form.casefold() if tag == "SL" else form for form, tag in morphemes(text) if tag in NOUN_TAGS and len(form) >= 2
+    ]

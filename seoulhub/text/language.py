@@ -20,8 +20,10 @@ _ASCII_NON_LETTER_TO_SPACE = str.maketrans({chr(c): " " for c in range(128) if n
 HANGUL_SHARE_FOR_KOREAN = 0.3
 
 STOPWORDS = {
-    "en": set("the of and to in is for on with that this are we by from as an be it at or our which "
-              "can these has have was were not its their new how".split()),
+    "en": set(
+        "the of and to in is for on with that this are we by from as an be it at or our which "
+        "can these has have was were not its their new how".split()
+    ),
     "de": set("der die das und ist nicht mit von den zu für auf ein eine des im dem sich".split()),
     "fr": set("le la les et est des une un du dans pour que qui sur pas au aux avec ce".split()),
     "es": set("el la los las y es del en que por una un para con se al lo como".split()),

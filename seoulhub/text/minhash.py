@@ -53,8 +53,11 @@ class Signature:
         return len(self.hashvalues)
 
     def __eq__(self, other) -> bool:
-        return (getattr(other, "scheme", None) == self.scheme and getattr(other, "seed", None) == self.seed
-                and np.array_equal(self.hashvalues, other.hashvalues))
+        return (
+            getattr(other, "scheme", None) == self.scheme
+            and getattr(other, "seed", None) == self.seed
+            and np.array_equal(self.hashvalues, other.hashvalues)
+        )
 
     def __hash__(self) -> int:  # LeanMinHash's, so equal signatures of either type hash alike
         return hash((self.scheme, self.seed, tuple(self.hashvalues)))
@@ -88,6 +91,7 @@ def lsh_params(threshold: float) -> tuple[int, int]:
     if (threshold, NUM_PERM) == (0.6, 128):
         return 18, 7
     from datasketch.lsh import _optimal_param
+
     return _optimal_param(threshold, NUM_PERM, 0.5, 0.5)
 
 
@@ -122,7 +126,7 @@ class NearDuplicateIndex:
         if len(values) != NUM_PERM:
             raise ValueError(f"expected a signature of {NUM_PERM} values, got {len(values)}")
         # Viewing each band as one fixed-size void value gives all band keys in one call.
-        keys = np.ascontiguousarray(values, dtype=_DTYPE)[:self.bands * self.rows].view(self._band).tolist()
+        keys = np.ascontiguousarray(values, dtype=_DTYPE)[: self.bands * self.rows].view(self._band).tolist()
         self._last = (values, keys)
         return keys
 
@@ -156,8 +160,9 @@ class NearDuplicateIndex:
     def candidates(self, sig: Signature) -> set:
         """Keys sharing at least one band with sig: what MinHashLSH.query returns."""
         found = set()
-        hits = [h for h in map(dict.get, self._buckets, self._band_keys(sig.hashvalues), self._absent)
-                if h is not _ABSENT]
+        hits = [
+            h for h in map(dict.get, self._buckets, self._band_keys(sig.hashvalues), self._absent) if h is not _ABSENT
+        ]
         for held in hits:
             if type(held) is set:
                 found |= held

@@ -64,7 +64,7 @@ def build_table(path: Path = TABLE_PATH) -> int:
     from .transliterate import read_vocabulary
 
     words = [word for word, count in read_vocabulary() if count >= MIN_TITLES]
-    vectors = np.concatenate([embed(words[i:i + 512]) for i in range(0, len(words), 512)])
+    vectors = np.concatenate([embed(words[i : i + 512]) for i in range(0, len(words), 512)])
     quantised = np.clip(np.rint(vectors * 127), -127, 127).astype(np.int8)  # unit vectors: |x| <= 1
     np.savez_compressed(path, words=np.array(words), vectors=quantised)
     return len(words)

@@ -35,33 +35,51 @@ import numpy as np
 MODEL_PATH = Path(__file__).resolve().parents[2] / "data" / "relevance" / "model.json"
 
 EVIDENCE_FEATURES = (
-    "strong_aliases",      # distinct aliases of weight 1.0 (cap 3)
-    "medium_aliases",      # short aliases and acronyms, weight 0.7-0.8 (cap 3)
-    "weak_aliases",        # generic words, weight 0.3 (cap 3)
-    "only_weak_aliases",   # 1 when generic words are the only aliases
-    "strong_context",      # strong context words (smartphone, 알고리즘 ...) (cap 3)
-    "context",             # other context words (cap 5)
-    "cue_words",           # technology cue words (text.techfeatures) (cap 4)
-    "technologies",        # technologies named by a strong or medium alias or by cue words (cap 4)
-    "rule_score",          # the rule-based relevance (radar.ingest.process.relevance)
-    "english",             # 1 for English text: English and Korean news differ in base rate and wording
-    "ngram_score",         # the NgramModel's logit (0 when no model is loaded)
+    "strong_aliases",  # distinct aliases of weight 1.0 (cap 3)
+    "medium_aliases",  # short aliases and acronyms, weight 0.7-0.8 (cap 3)
+    "weak_aliases",  # generic words, weight 0.3 (cap 3)
+    "only_weak_aliases",  # 1 when generic words are the only aliases
+    "strong_context",  # strong context words (smartphone, 알고리즘 ...) (cap 3)
+    "context",  # other context words (cap 5)
+    "cue_words",  # technology cue words (text.techfeatures) (cap 4)
+    "technologies",  # technologies named by a strong or medium alias or by cue words (cap 4)
+    "rule_score",  # the rule-based relevance (radar.ingest.process.relevance)
+    "english",  # 1 for English text: English and Korean news differ in base rate and wording
+    "ngram_score",  # the NgramModel's logit (0 when no model is loaded)
 )
 ALIAS_FEATURES = len(EVIDENCE_FEATURES) - 2  # the first ones come from alias evidence alone
 STRONG_WEIGHT = 1.0
 WEAK_WEIGHT = 0.3
 
 
-def evidence_features(alias_weights: list[float], strong_context: int, other_context: int,
-                      cue_words: int, technologies: int, rule_score: float, *, english: bool = False,
-                      ngram_score: float = 0.0) -> list[float]:
+def evidence_features(
+    alias_weights: list[float],
+    strong_context: int,
+    other_context: int,
+    cue_words: int,
+    technologies: int,
+    rule_score: float,
+    *,
+    english: bool = False,
+    ngram_score: float = 0.0,
+) -> list[float]:
     """The EVIDENCE_FEATURES of one text; alias_weights has one weight per distinct alias that fired."""
     strong = sum(1 for w in alias_weights if w >= STRONG_WEIGHT)
     weak = sum(1 for w in alias_weights if w <= WEAK_WEIGHT)
     medium = len(alias_weights) - strong - weak
-    return [min(strong, 3), min(medium, 3), min(weak, 3), 1.0 if weak and not strong and not medium else 0.0,
-            min(strong_context, 3), min(other_context, 5), min(cue_words, 4), min(technologies, 4), rule_score,
-            1.0 if english else 0.0, ngram_score]
+    return [
+        min(strong, 3),
+        min(medium, 3),
+        min(weak, 3),
+        1.0 if weak and not strong and not medium else 0.0,
+        min(strong_context, 3),
+        min(other_context, 5),
+        min(cue_words, 4),
+        min(technologies, 4),
+        rule_score,
+        1.0 if english else 0.0,
+        ngram_score,
+    ]
 
 
 NGRAM_CHARS = 300  # the headline (training saw headlines), at most this long
@@ -72,7 +90,7 @@ def token_grams(token: str) -> list[str]:
     """The n-gram features of one word: the word ("w:" + word) and its character 2- and 3-grams
     with its boundaries marked ("<게임>" gives "<게", "게임", "임>", "<게임", "게임>")."""
     padded = f"<{token}>"
-    return ["w:" + token, *(padded[i:i + n] for n in (2, 3) for i in range(len(padded) - n + 1))]
+    return ["w:" + token, *(padded[i : i + n] for n in (2, 3) for i in range(len(padded) - n + 1))]
 
 
 def ngram_tokens(text: str) -> list[str]:
@@ -128,7 +146,7 @@ def _sigmoid(z: float) -> float:
 class LinearModel:
     coef: tuple[float, ...]
     bias: float
-    threshold: float          # chosen on Korean news (KLUE-YNAT), where digital items are ~6 %
+    threshold: float  # chosen on Korean news (KLUE-YNAT), where digital items are ~6 %
     threshold_en: float = -1  # English: few English training texts, so its own threshold (-1: the same)
 
     def threshold_for(self, lang: str) -> float:
@@ -142,20 +160,28 @@ class LinearModel:
         return 1 / (1 + np.exp(-z))
 
     def as_dict(self) -> dict:
-        return {"coef": [round(c, 6) for c in self.coef], "bias": round(self.bias, 6), "threshold": self.threshold,
-                "threshold_en": self.threshold_en}
+        return {
+            "coef": [round(c, 6) for c in self.coef],
+            "bias": round(self.bias, 6),
+            "threshold": self.threshold,
+            "threshold_en": self.threshold_en,
+        }
 
     @classmethod
     def from_dict(cls, data: dict) -> LinearModel:
-        return cls(tuple(float(c) for c in data["coef"]), float(data["bias"]), float(data["threshold"]),
-                   float(data.get("threshold_en", -1)))
+        return cls(
+            tuple(float(c) for c in data["coef"]),
+            float(data["bias"]),
+            float(data["threshold"]),
+            float(data.get("threshold_en", -1)),
+        )
 
 
 @dataclass(frozen=True)
 class RelevanceModel:
     provisional: LinearModel  # on EVIDENCE_FEATURES
-    final: LinearModel        # on EVIDENCE_FEATURES + the 512-d sentence vector
-    info: dict                # training data and held-out figures, as train-relevance wrote them
+    final: LinearModel  # on EVIDENCE_FEATURES + the 512-d sentence vector
+    info: dict  # training data and held-out figures, as train-relevance wrote them
     ngram: NgramModel = NgramModel()
 
     def ngram_score(self, text: str) -> float:
@@ -177,13 +203,19 @@ class RelevanceModel:
         return float(self.final.probabilities(row[None, :])[0])
 
     def final_probabilities(self, features: np.ndarray, vectors: np.ndarray) -> np.ndarray:
-        return self.final.probabilities(np.hstack([np.asarray(features, dtype=np.float64),
-                                                   np.asarray(vectors, dtype=np.float64)]))
+        return self.final.probabilities(
+            np.hstack([np.asarray(features, dtype=np.float64), np.asarray(vectors, dtype=np.float64)])
+        )
 
     def save(self, path: Path = MODEL_PATH) -> None:
-        data = {"features": list(EVIDENCE_FEATURES), "vector_dimensions": len(self.final.coef) - len(EVIDENCE_FEATURES),
-                "provisional": self.provisional.as_dict(), "final": self.final.as_dict(), "info": self.info,
-                "ngram": self.ngram.as_dict()}
+        data = {
+            "features": list(EVIDENCE_FEATURES),
+            "vector_dimensions": len(self.final.coef) - len(EVIDENCE_FEATURES),
+            "provisional": self.provisional.as_dict(),
+            "final": self.final.as_dict(),
+            "info": self.info,
+            "ngram": self.ngram.as_dict(),
+        }
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 
@@ -226,8 +258,12 @@ def load(path: Path = MODEL_PATH) -> RelevanceModel:
     data = json.loads(path.read_text(encoding="utf-8"))
     if data.get("features") != list(EVIDENCE_FEATURES):
         raise ValueError(f"{path} was trained on other features; run `seoulhub train-relevance`")
-    return RelevanceModel(LinearModel.from_dict(data["provisional"]), LinearModel.from_dict(data["final"]),
-                          data.get("info", {}), NgramModel.from_dict(data.get("ngram", {})))
+    return RelevanceModel(
+        LinearModel.from_dict(data["provisional"]),
+        LinearModel.from_dict(data["final"]),
+        data.get("info", {}),
+        NgramModel.from_dict(data.get("ngram", {})),
+    )
 
 
 @lru_cache(maxsize=1)
@@ -236,9 +272,15 @@ def default_model() -> RelevanceModel:
     return load()
 
 
-def fit_logistic(x: np.ndarray, y: np.ndarray, *, l2: float | np.ndarray = 1.0,
-                 positive_weight: float = 1.0, iterations: int = 50,
-                 sample_weight: np.ndarray | None = None) -> tuple[np.ndarray, float]:
+def fit_logistic(
+    x: np.ndarray,
+    y: np.ndarray,
+    *,
+    l2: float | np.ndarray = 1.0,
+    positive_weight: float = 1.0,
+    iterations: int = 50,
+    sample_weight: np.ndarray | None = None,
+) -> tuple[np.ndarray, float]:
     """L2-penalised logistic regression by Newton's method (deterministic). `l2` may be one value
     per column; the bias is not penalised. Row weights: `sample_weight` if given, else
     `positive_weight` for positive rows and 1 for the others. Returns (coef, bias)."""
@@ -280,7 +322,7 @@ def prf_at_share(predicted, gold, share: float) -> dict:
     gold = np.asarray(gold, dtype=bool)
     tp, fp = float(np.sum(predicted & gold)), float(np.sum(predicted & ~gold))
     fn = float(np.sum(~predicted & gold))
-    fp *= (share and (1 - share) / share * gold.sum() / max((~gold).sum(), 1))
+    fp *= share and (1 - share) / share * gold.sum() / max((~gold).sum(), 1)
     p = tp / (tp + fp) if tp + fp else 0.0
     r = tp / (tp + fn) if tp + fn else 0.0
     f = 2 * p * r / (p + r) if p + r else 0.0

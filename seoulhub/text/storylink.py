@@ -24,25 +24,109 @@ MIN_SKELETON = 3  # shorter consonant skeletons (구글 kr, 서울 sr) collide w
 GENERIC_LATIN = frozenset(
     "a an and as at by for from in into of on or the to with new its is are be after over up out than "
     "ai it ict ceo cto cfo gpu cpu npu app apps api ar vr xr iot ev evs llm llms saas cloud data chip chips "
-    "inc co ltd corp".split())
-_UNITS = {"나노": "nm", "nm": "nm", "%": "%", "퍼센트": "%", "프로": "%", "큐비트": "qubit", "qubit": "qubit",
-          "qubits": "qubit", "gb": "gb", "기가바이트": "gb", "tb": "tb", "테라바이트": "tb", "gw": "gw", "기가와트": "gw",
-          "mw": "mw", "메가와트": "mw", "단": "layer", "layer": "layer", "layers": "layer"}
-_NUMBER = re.compile(r"(\d+(?:[.,]\d+)*)\s*-?\s*(" + "|".join(sorted(map(re.escape, _UNITS), key=len, reverse=True))
-                     + r")?", re.IGNORECASE)
+    "inc co ltd corp".split()
+)
+_UNITS = {
+    "나노": "nm",
+    "nm": "nm",
+    "%": "%",
+    "퍼센트": "%",
+    "프로": "%",
+    "큐비트": "qubit",
+    "qubit": "qubit",
+    "qubits": "qubit",
+    "gb": "gb",
+    "기가바이트": "gb",
+    "tb": "tb",
+    "테라바이트": "tb",
+    "gw": "gw",
+    "기가와트": "gw",
+    "mw": "mw",
+    "메가와트": "mw",
+    "단": "layer",
+    "layer": "layer",
+    "layers": "layer",
+}
+_NUMBER = re.compile(
+    r"(\d+(?:[.,]\d+)*)\s*-?\s*(" + "|".join(sorted(map(re.escape, _UNITS), key=len, reverse=True)) + r")?",
+    re.IGNORECASE,
+)
 _LATIN = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[-.][A-Za-z0-9]+)*")
 # Korean names whose consonant skeleton is too short to compare (구글 kr) or that lead a compound
 # (삼성전자, 현대차, 서울시): a Hangul word starting with one is that Latin name.
-KOREAN_NAMES = {"삼성": "samsung", "현대": "hyundai", "구글": "google", "애플": "apple", "카카오": "kakao",
-                "네이버": "naver", "서울": "seoul", "메타": "meta", "아마존": "amazon", "쿠팡": "coupang",
-                "한국": "korea", "일본": "japan", "중국": "china", "미국": "us", "부산": "busan", "라마": "llama",
-                "오픈AI": "openai", "오픈에이아이": "openai", "엘지": "lg", "에스케이": "sk", "윌로우": "willow",
-                "카나나": "kanana", "시리": "siri", "양재": "yangjae", "판교": "pangyo", "대만": "taiwan", "유럽": "europe", "인도": "india",
-                "독일": "germany", "프랑스": "france", "도쿄": "tokyo", "베이징": "beijing"}
-PLACES = frozenset(f"latin:{p}" for p in ("korea", "japan", "china", "us", "seoul", "busan", "europe", "india",
-                                           "taiwan", "germany", "france", "austin", "tokyo", "beijing"))
+KOREAN_NAMES = {
+    "삼성": "samsung",
+    "현대": "hyundai",
+    "구글": "google",
+    "애플": "apple",
+    "카카오": "kakao",
+    "네이버": "naver",
+    "서울": "seoul",
+    "메타": "meta",
+    "아마존": "amazon",
+    "쿠팡": "coupang",
+    "한국": "korea",
+    "일본": "japan",
+    "중국": "china",
+    "미국": "us",
+    "부산": "busan",
+    "라마": "llama",
+    "오픈AI": "openai",
+    "오픈에이아이": "openai",
+    "엘지": "lg",
+    "에스케이": "sk",
+    "윌로우": "willow",
+    "카나나": "kanana",
+    "시리": "siri",
+    "양재": "yangjae",
+    "판교": "pangyo",
+    "대만": "taiwan",
+    "유럽": "europe",
+    "인도": "india",
+    "독일": "germany",
+    "프랑스": "france",
+    "도쿄": "tokyo",
+    "베이징": "beijing",
+}
+PLACES = frozenset(
+    f"latin:{p}"
+    for p in (
+        "korea",
+        "japan",
+        "china",
+        "us",
+        "seoul",
+        "busan",
+        "europe",
+        "india",
+        "taiwan",
+        "germany",
+        "france",
+        "austin",
+        "tokyo",
+        "beijing",
+    )
+)
 # Particles and endings stripped from a Hangul word before its skeleton is taken (엔비디아에 -> 엔비디아).
-_PARTICLES = ("에서", "으로", "에게", "까지", "부터", "와", "과", "의", "에", "은", "는", "이", "가", "을", "를", "도", "로")
+_PARTICLES = (
+    "에서",
+    "으로",
+    "에게",
+    "까지",
+    "부터",
+    "와",
+    "과",
+    "의",
+    "에",
+    "은",
+    "는",
+    "이",
+    "가",
+    "을",
+    "를",
+    "도",
+    "로",
+)
 
 
 def _number(digits: str) -> str:
@@ -70,7 +154,7 @@ def anchors(text: str) -> set[str]:
     for word in re.findall(r"[가-힣]+(?:AI)?", text):
         found.update(f"latin:{latin}" for korean, latin in KOREAN_NAMES.items() if word.startswith(korean))
         word = word.removesuffix("AI")
-        for form in {word, *(word[:-len(p)] for p in _PARTICLES if word.endswith(p) and len(word) > len(p) + 1)}:
+        for form in {word, *(word[: -len(p)] for p in _PARTICLES if word.endswith(p) and len(word) > len(p) + 1)}:
             if len(form) >= 2:
                 skeleton = hangul_skeleton(form)
                 if len(skeleton) >= MIN_SKELETON:
@@ -90,5 +174,9 @@ def places_differ(anchors_a: set[str], anchors_b: set[str]) -> bool:
 
 
 def same_event(cosine: float, anchors_a: set[str], anchors_b: set[str], published_a, published_b) -> bool:
-    return (cosine >= COSINE and bool((anchors_a & anchors_b) - PLACES) and not places_differ(anchors_a, anchors_b)
-            and within_days(published_a, published_b))
+    return (
+        cosine >= COSINE
+        and bool((anchors_a & anchors_b) - PLACES)
+        and not places_differ(anchors_a, anchors_b)
+        and within_days(published_a, published_b)
+    )

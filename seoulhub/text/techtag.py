@@ -43,14 +43,71 @@ PARTICLES = frozenset(
 WEAK_ALIASES = frozenset(
     s.casefold()
     for s in [
-        "security", "privacy", "space", "display", "displays", "app", "apps", "game", "games",
-        "chip", "chips", "cloud", "mobility", "clinical", "medical", "healthcare", "health care",
-        "spectrum", "Quest", "crypto", "solar", "battery", "batteries", "developer", "developers",
-        "streaming", "marketplace", "wearable", "wearables", "encryption", "vulnerability",
-        "satellite", "satellites", "rocket", "transformer", "transformers", "accessibility",
-        "foundry", "wafer", "hydrogen", "programming", "API", "robotic", "robot", "robots",
-        "플랫폼", "솔루션", "콘텐츠", "보안", "우주", "위성", "양자", "수소", "게임", "앱", "애플리케이션",
-        "헬스케어", "태양광", "배터리", "스트리밍", "인터페이스", "해킹", "로봇", "모빌리티", "SW",
+        "security",
+        "privacy",
+        "space",
+        "display",
+        "displays",
+        "app",
+        "apps",
+        "game",
+        "games",
+        "chip",
+        "chips",
+        "cloud",
+        "mobility",
+        "clinical",
+        "medical",
+        "healthcare",
+        "health care",
+        "spectrum",
+        "Quest",
+        "crypto",
+        "solar",
+        "battery",
+        "batteries",
+        "developer",
+        "developers",
+        "streaming",
+        "marketplace",
+        "wearable",
+        "wearables",
+        "encryption",
+        "vulnerability",
+        "satellite",
+        "satellites",
+        "rocket",
+        "transformer",
+        "transformers",
+        "accessibility",
+        "foundry",
+        "wafer",
+        "hydrogen",
+        "programming",
+        "API",
+        "robotic",
+        "robot",
+        "robots",
+        "플랫폼",
+        "솔루션",
+        "콘텐츠",
+        "보안",
+        "우주",
+        "위성",
+        "양자",
+        "수소",
+        "게임",
+        "앱",
+        "애플리케이션",
+        "헬스케어",
+        "태양광",
+        "배터리",
+        "스트리밍",
+        "인터페이스",
+        "해킹",
+        "로봇",
+        "모빌리티",
+        "SW",
     ]
 )
 # Short Hangul aliases that only fire before nothing or a particle: 양자간, 양자회담 are bilateral.
@@ -145,8 +202,9 @@ class TechnologyTagger:
                 alias = by_key.get(key)
                 if alias is None:
                     syllables = len(_HANGUL.findall(term)) if _HANGUL.search(term) else 0
-                    alias = by_key[key] = _Alias(term, [], _weight(term), syllables,
-                                                 _is_case_sensitive(term), _latin_tokens(term))
+                    alias = by_key[key] = _Alias(
+                        term, [], _weight(term), syllables, _is_case_sensitive(term), _latin_tokens(term)
+                    )
                 if entry["slug"] not in alias.slugs:
                     alias.slugs.append(entry["slug"])
         self._aliases = list(by_key.values())
@@ -214,22 +272,22 @@ class TechnologyTagger:
             for size in sizes_of[folded[i]]:
                 if size > n - i:
                     continue
-                window = tuple(folded[i:i + size])
+                window = tuple(folded[i : i + size])
                 candidates = self._latin.get(window)
                 last = window[-1]
                 if candidates is None and len(last) > 3:
                     # Plurals of long, case-insensitive aliases: "digital twins", "chatbots".
                     stem = last[:-2] if last.endswith("es") else last[:-1] if last.endswith("s") else None
                     if stem:
-                        candidates = [a for a in self._latin.get(window[:-1] + (stem,), [])
-                                      if not a.case_sensitive]
+                        candidates = [a for a in self._latin.get(window[:-1] + (stem,), []) if not a.case_sensitive]
                         if not candidates and last.endswith("es"):
-                            candidates = [a for a in self._latin.get(window[:-1] + (last[:-1],), [])
-                                          if not a.case_sensitive]
+                            candidates = [
+                                a for a in self._latin.get(window[:-1] + (last[:-1],), []) if not a.case_sensitive
+                            ]
                 if not candidates:
                     continue
                 for alias in candidates:
-                    if alias.case_sensitive and tuple(surface[i:i + size]) != alias.latin_tokens:
+                    if alias.case_sensitive and tuple(surface[i : i + size]) != alias.latin_tokens:
                         continue
                     yield alias
                     matched = size

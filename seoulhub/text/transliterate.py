@@ -25,12 +25,61 @@ from pathlib import Path
 VOCABULARY_PATH = Path(__file__).resolve().parents[2] / "data" / "glossary" / "en_vocab.tsv"
 
 _INITIAL = ["k", "k", "n", "t", "t", "r", "m", "p", "p", "s", "s", "", "c", "c", "c", "k", "t", "p", "h"]
-_FINAL = ["", "k", "k", "ks", "n", "nc", "n", "t", "r", "rk", "rm", "rp", "rs", "rt", "rp", "r", "m", "p", "ps",
-          "t", "t", "n", "c", "c", "k", "t", "p", ""]
+_FINAL = [
+    "",
+    "k",
+    "k",
+    "ks",
+    "n",
+    "nc",
+    "n",
+    "t",
+    "r",
+    "rk",
+    "rm",
+    "rp",
+    "rs",
+    "rt",
+    "rp",
+    "r",
+    "m",
+    "p",
+    "ps",
+    "t",
+    "t",
+    "n",
+    "c",
+    "c",
+    "k",
+    "t",
+    "p",
+    "",
+]
 # Vowels in a rough English spelling, for choosing among words with the same skeleton. ㅡ is the
 # vowel Korean adds to a lone consonant (스, 트, 브), so it stands for nothing.
-_VOWEL = ["a", "e", "ya", "ye", "er", "e", "yeo", "ye", "o", "wa", "we", "oe", "yo", "u", "wo", "we", "wi", "yu",
-          "", "ui", "i"]
+_VOWEL = [
+    "a",
+    "e",
+    "ya",
+    "ye",
+    "er",
+    "e",
+    "yeo",
+    "ye",
+    "o",
+    "wa",
+    "we",
+    "oe",
+    "yo",
+    "u",
+    "wo",
+    "we",
+    "wi",
+    "yu",
+    "",
+    "ui",
+    "i",
+]
 _ROMAN_INITIAL = ["g", "kk", "n", "d", "tt", "r", "m", "b", "pp", "s", "ss", "", "j", "jj", "ch", "k", "t", "p", "h"]
 
 _VOWELS = set("aeiouy")
@@ -81,9 +130,20 @@ def english_skeleton(word: str) -> str:
     """The consonant skeleton of an English word, as Korean would hear it."""
     w = re.sub(r"[^a-z]", "", word.lower())
     w = re.sub(r"(.)\1+", r"\1", w)
-    w = (w.replace("tion", "sn").replace("sion", "sn").replace("ph", "p").replace("th", "s").replace("sh", "s")
-         .replace("ch", "c").replace("ck", "k").replace("qu", "k").replace("ng", "n").replace("gh", "")
-         .replace("wh", "w").replace("x", "ks"))
+    w = (
+        w.replace("tion", "sn")
+        .replace("sion", "sn")
+        .replace("ph", "p")
+        .replace("th", "s")
+        .replace("sh", "s")
+        .replace("ch", "c")
+        .replace("ck", "k")
+        .replace("qu", "k")
+        .replace("ng", "n")
+        .replace("gh", "")
+        .replace("wh", "w")
+        .replace("x", "ks")
+    )
     out = []
     for i, ch in enumerate(w):
         nxt = w[i + 1] if i + 1 < len(w) else ""
@@ -112,8 +172,18 @@ def english_skeleton(word: str) -> str:
 
 
 def _soften(text: str) -> str:
-    return (text.replace("f", "p").replace("v", "b").replace("l", "r").replace("ph", "p").replace("th", "s")
-            .replace("eo", "o").replace("kk", "k").replace("tt", "t").replace("pp", "p").replace("ss", "s"))
+    return (
+        text.replace("f", "p")
+        .replace("v", "b")
+        .replace("l", "r")
+        .replace("ph", "p")
+        .replace("th", "s")
+        .replace("eo", "o")
+        .replace("kk", "k")
+        .replace("tt", "t")
+        .replace("pp", "p")
+        .replace("ss", "s")
+    )
 
 
 def english_roman(word: str) -> str:

@@ -9,5 +9,12 @@ from .emergence import Emergence, emergence, rank_emerging
 from .periods import month_key, period_key, period_range, week_key
 
 __all__ = [
-    "Emergence", "TrendCounter", "emergence", "month_key", "period_key", "period_range", "rank_emerging", "week_key",
+    "Emergence",
+    "TrendCounter",
+    "emergence",
+    "month_key",
+    "period_key",
+    "period_range",
+    "rank_emerging",
+    "week_key",
 ]

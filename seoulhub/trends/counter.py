@@ -46,8 +46,9 @@ class TrendCounter:
     def series(self, granularity: str, kind: str, term: str) -> dict[str, int]:
         return dict(self.counts.get((granularity, kind, term), {}))
 
-    def rank(self, granularity: str, kind: str, recent: int, history: int,
-             until: str | None = None, **options) -> list[Emergence]:
+    def rank(
+        self, granularity: str, kind: str, recent: int, history: int, until: str | None = None, **options
+    ) -> list[Emergence]:
         """Significant rising terms of one kind, best first (see `emergence.rank_emerging`)."""
         periods = self.periods(granularity)
         if until is not None:

@@ -61,8 +61,16 @@ def log_likelihood_g2(c_r: int, n_r: int, c_h: int, n_h: int) -> float:
     return max(0.0, 2.0 * sum(_xlogx_ratio(o, e) for o, e in cells))
 
 
-def emergence(term: str, c_r: int, n_r: int, c_h: int, n_h: int, *,
-              g2_threshold: float = DEFAULT_G2_THRESHOLD, min_recent: int = DEFAULT_MIN_RECENT) -> Emergence:
+def emergence(
+    term: str,
+    c_r: int,
+    n_r: int,
+    c_h: int,
+    n_h: int,
+    *,
+    g2_threshold: float = DEFAULT_G2_THRESHOLD,
+    min_recent: int = DEFAULT_MIN_RECENT,
+) -> Emergence:
     if min(c_r, n_r, c_h, n_h) < 0 or c_r > n_r or c_h > n_h:
         raise ValueError(f"Counts must satisfy 0 <= count <= total (got {c_r}/{n_r}, {c_h}/{n_h}).")
     if n_r == 0 or n_h == 0:
@@ -76,13 +84,14 @@ def emergence(term: str, c_r: int, n_r: int, c_h: int, n_h: int, *,
     return Emergence(term, c_r, n_r, c_h, n_h, round(growth, 4), round(g2, 3), round(score, 4), significant)
 
 
-def window_sums(series: dict[str, int], totals: dict[str, int], periods: list[str], recent: int,
-                history: int) -> tuple[int, int, int, int]:
+def window_sums(
+    series: dict[str, int], totals: dict[str, int], periods: list[str], recent: int, history: int
+) -> tuple[int, int, int, int]:
     """(c_r, n_r, c_h, n_h) over the last `recent` periods and the `history` periods before them."""
     if recent < 1 or history < 1:
         raise ValueError("recent and history must each cover at least one period.")
     recent_periods = periods[-recent:]
-    history_periods = periods[-recent - history:-recent] if len(periods) > recent else []
+    history_periods = periods[-recent - history : -recent] if len(periods) > recent else []
     c_r = sum(series.get(p, 0) for p in recent_periods)
     n_r = sum(totals.get(p, 0) for p in recent_periods)
     c_h = sum(series.get(p, 0) for p in history_periods)
@@ -90,9 +99,17 @@ def window_sums(series: dict[str, int], totals: dict[str, int], periods: list[st
     return c_r, n_r, c_h, n_h
 
 
-def rank_emerging(series_by_term: dict[str, dict[str, int]], totals: dict[str, int], periods: list[str],
-                  recent: int, history: int, *, limit: int | None = None, include_insignificant: bool = False,
-                  **options) -> list[Emergence]:
+def rank_emerging(
+    series_by_term: dict[str, dict[str, int]],
+    totals: dict[str, int],
+    periods: list[str],
+    recent: int,
+    history: int,
+    *,
+    limit: int | None = None,
+    include_insignificant: bool = False,
+    **options,
+) -> list[Emergence]:
     """Score every term over the same windows; significant risers first by score."""
     results = []
     for term, series in series_by_term.items():

@@ -46,8 +46,13 @@ def normalise(term: str) -> str:
     words = _SPACES.sub(" ", term.casefold()).strip().split(" ")
     out = []
     for word in words:
-        if word.isascii() and word.isalpha() and len(word) > 4 and word.endswith("s") \
-                and not word.endswith(("ss", "us", "is")):
+        if (
+            word.isascii()
+            and word.isalpha()
+            and len(word) > 4
+            and word.endswith("s")
+            and not word.endswith(("ss", "us", "is"))
+        ):
             word = word[:-1]
         out.append(word)
     return " ".join(w for w in out if w)
@@ -133,8 +138,28 @@ def is_genre(term: str) -> bool:
 
 
 # Words that never start or end a technical noun phrase in a title ("towards robust", "model via").
-FUNCTION_WORDS = frozenset(["towards", "toward", "via", "using", "based", "beyond", "through", "across", "from",
-                            "into", "with", "without", "for", "and", "or", "not", "new", "novel"])
+FUNCTION_WORDS = frozenset(
+    [
+        "towards",
+        "toward",
+        "via",
+        "using",
+        "based",
+        "beyond",
+        "through",
+        "across",
+        "from",
+        "into",
+        "with",
+        "without",
+        "for",
+        "and",
+        "or",
+        "not",
+        "new",
+        "novel",
+    ]
+)
 
 
 def group_series(series_by_term: dict[str, dict[str, int]], totals: dict[str, int]) -> dict[str, dict[str, int]]:

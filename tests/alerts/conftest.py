@@ -21,12 +21,29 @@ def news(db):
     now = dj_timezone.now()
     story = StoryCluster.objects.create(title="스마트시티", size=2)
     articles = {
-        "smart": make_article(yonhap, "세종시 스마트시티 마스터플랜 말하는 정재승 교수", techs=["smart-city"],
-                              relevance=0.9, published_at=now, cluster=story),
-        "smart_copy": make_article(other, "세종시 스마트시티 마스터플랜 공개", techs=["smart-city"], relevance=0.7,
-                                   published_at=now, cluster=story),
-        "chip": make_article(yonhap, "KIST 전자 스핀 이용한 AI 반도체 기술 개발", techs=["ai-semiconductor"],
-                             relevance=0.8, published_at=now),
+        "smart": make_article(
+            yonhap,
+            "세종시 스마트시티 마스터플랜 말하는 정재승 교수",
+            techs=["smart-city"],
+            relevance=0.9,
+            published_at=now,
+            cluster=story,
+        ),
+        "smart_copy": make_article(
+            other,
+            "세종시 스마트시티 마스터플랜 공개",
+            techs=["smart-city"],
+            relevance=0.7,
+            published_at=now,
+            cluster=story,
+        ),
+        "chip": make_article(
+            yonhap,
+            "KIST 전자 스핀 이용한 AI 반도체 기술 개발",
+            techs=["ai-semiconductor"],
+            relevance=0.8,
+            published_at=now,
+        ),
         "phone": make_article(other, "스마트폰 HW 발전은 끝물…SW가 성장 활로", relevance=0.4, published_at=now),
     }
     technology("smart-city")

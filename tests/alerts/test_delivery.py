@@ -67,14 +67,29 @@ def subscriber(make_user):
 def last_week_news():
     yonhap, other = make_source("연합뉴스"), make_source("다른 언론사")
     when = NOW - datetime.timedelta(days=7)
-    best = make_article(yonhap, "세종시 스마트시티 마스터플랜 말하는 정재승 교수", techs=["smart-city"], relevance=0.9,
-                        published_at=when)
-    chip = make_article(yonhap, "KIST 전자 스핀 이용한 AI 반도체 기술 개발", techs=["ai-semiconductor"], relevance=0.7,
-                        published_at=when)
+    best = make_article(
+        yonhap,
+        "세종시 스마트시티 마스터플랜 말하는 정재승 교수",
+        techs=["smart-city"],
+        relevance=0.9,
+        published_at=when,
+    )
+    chip = make_article(
+        yonhap,
+        "KIST 전자 스핀 이용한 AI 반도체 기술 개발",
+        techs=["ai-semiconductor"],
+        relevance=0.7,
+        published_at=when,
+    )
     Article.objects.filter(pk=chip.pk).update(url="")  # a headline-only source
     chip.refresh_from_db()
-    make_article(other, "동부하이텍 팹리스 업체 반도체 설계지원 강화", techs=["ai-semiconductor"], relevance=0.8,
-                 published_at=NOW - datetime.timedelta(days=30))  # outside the period
+    make_article(
+        other,
+        "동부하이텍 팹리스 업체 반도체 설계지원 강화",
+        techs=["ai-semiconductor"],
+        relevance=0.8,
+        published_at=NOW - datetime.timedelta(days=30),
+    )  # outside the period
     return best, chip
 
 
@@ -157,7 +172,9 @@ def test_a_failing_webhook_is_retried_with_backoff_and_shown_on_the_page(client,
 
 def test_after_the_last_attempt_the_delivery_is_given_up_and_says_so(client, subscriber, last_week_news, settings):
     settings.SEOULHUB_ALERT_ATTEMPTS = 1
-    Subscription.objects.filter(pk=subscriber.pk).update(by_email=False, webhook_url="http://127.0.0.1:9/nothing-listens")
+    Subscription.objects.filter(pk=subscriber.pk).update(
+        by_email=False, webhook_url="http://127.0.0.1:9/nothing-listens"
+    )
     assert send_due(NOW) == {"planned": 1, "failed": 1}
     delivery = Delivery.objects.get()
     assert delivery.status == "failed" and delivery.next_attempt_at is None and delivery.last_error
@@ -201,8 +218,12 @@ def test_the_command_queues_and_the_database_worker_sends(subscriber, settings):
 
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
     _key, since, _until = digest_period("weekly", timezone.now())
-    make_article(make_source("연합뉴스"), "세종시 스마트시티 마스터플랜 공개", techs=["smart-city"],
-                 published_at=since + datetime.timedelta(days=1))
+    make_article(
+        make_source("연합뉴스"),
+        "세종시 스마트시티 마스터플랜 공개",
+        techs=["smart-city"],
+        published_at=since + datetime.timedelta(days=1),
+    )
     call_command("send_alerts", "--enqueue", verbosity=0)
     assert not mail.outbox  # queued, not sent by the command
     assert Delivery.objects.get().status == "pending"
@@ -272,12 +293,17 @@ def test_news_ingested_after_the_subscription_reaches_mail_and_webhook_through_t
 
     _key, since, _until = digest_period("daily", clock.now())
     date = format_datetime(since + datetime.timedelta(hours=12))  # yesterday, the daily digest's period
-    items = [("서울시 자율주행 로봇 배송 시범 운행", "http://news.example/2026/robot-delivery"),
-             ("실내 자율주행 로봇 스타트업 투자 유치", "http://news.example/2026/robot-funding"),
-             ("AI 반도체 수출 증가", "http://news.example/2026/chips")]
+    items = [
+        ("서울시 자율주행 로봇 배송 시범 운행", "http://news.example/2026/robot-delivery"),
+        ("실내 자율주행 로봇 스타트업 투자 유치", "http://news.example/2026/robot-funding"),
+        ("AI 반도체 수출 증가", "http://news.example/2026/chips"),
+    ]
     server = FeedServer()
-    server.routes["/feed.xml"] = (200, {"Content-Type": "application/rss+xml"}, RSS.format(items="".join(
-        RSS_ITEM.format(title=title, link=link, date=date) for title, link in items)).encode())
+    server.routes["/feed.xml"] = (
+        200,
+        {"Content-Type": "application/rss+xml"},
+        RSS.format(items="".join(RSS_ITEM.format(title=title, link=link, date=date) for title, link in items)).encode(),
+    )
     try:
         source = make_source("예시 뉴스 (테스트)", url=server.url("/feed.xml"))
         ingest_source.enqueue(source.pk)
@@ -290,8 +316,10 @@ def test_news_ingested_after_the_subscription_reaches_mail_and_webhook_through_t
     call_command("send_alerts", "--enqueue", verbosity=0)
     assert not mail.outbox and not hook.bodies  # queued, not sent by the command
     call_command("db_worker", batch=True, startup_delay=False, verbosity=0)
-    assert set(Delivery.objects.values_list("channel", "status", "item_count")) == {("email", "sent", 2),
-                                                                                   ("webhook", "sent", 2)}
+    assert set(Delivery.objects.values_list("channel", "status", "item_count")) == {
+        ("email", "sent", 2),
+        ("webhook", "sent", 2),
+    }
     robots = {title: Article.objects.get(title=title) for title, _link in items[:2]}
 
     assert len(hook.bodies) == 1

@@ -29,8 +29,9 @@ def test_both_old_systems_are_copied_into_one_subscription_per_user(django_user_
         OldSubscription = old.get_model("radar", "Subscription")
         ai, xr = Technology.objects.get(slug="ai"), Technology.objects.get(slug="xr")
         source = Source.objects.create(name="연합뉴스", url="https://example.org/feed.xml")
-        both, radar_only, landscape_only = (User.objects.create(username=n, email=f"{n}@example.org")
-                                            for n in ("both", "radar", "landscape"))
+        both, radar_only, landscape_only = (
+            User.objects.create(username=n, email=f"{n}@example.org") for n in ("both", "radar", "landscape")
+        )
         quiet = OldSubscription.objects.create(user=both, frequency="none", feed_token="radar-token-both")
         quiet.technologies.add(ai)
         quiet.sources.add(source)
@@ -38,8 +39,13 @@ def test_both_old_systems_are_copied_into_one_subscription_per_user(django_user_
         daily = OldSubscription.objects.create(user=radar_only, frequency="daily", feed_token="radar-token-2")
         now = datetime.datetime(2026, 11, 24, 6, tzinfo=datetime.UTC)
         old.get_model("radar", "DigestDelivery").objects.create(
-            subscription=daily, frequency="daily", period="2026-11-23", since=now - datetime.timedelta(days=1),
-            until=now, article_count=4)
+            subscription=daily,
+            frequency="daily",
+            period="2026-11-23",
+            since=now - datetime.timedelta(days=1),
+            until=now,
+            article_count=4,
+        )
         LandscapeSubscription = old.get_model("landscape", "LandscapeSubscription")
         LandscapeSubscription.objects.create(user=both, technology=xr, email=True)
         LandscapeSubscription.objects.create(user=landscape_only, technology=ai, email=True)

@@ -18,7 +18,9 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 
 def test_the_page_and_the_api_need_a_signed_in_user(client):
     assert client.get("/api/v1/subscription").status_code == 401
-    assert client.put("/api/v1/subscription", {"frequency": "daily"}, content_type="application/json").status_code == 401
+    assert (
+        client.put("/api/v1/subscription", {"frequency": "daily"}, content_type="application/json").status_code == 401
+    )
     page = client.get("/alerts/")
     assert page.status_code == 302 and "/accounts/login" in page["Location"]
 
@@ -27,10 +29,19 @@ def test_the_page_saves_everything_followed_in_one_form(client, make_user, news)
     yonhap, _, articles = news
     user = make_user("reader", email="reader@example.org")
     client.force_login(user)
-    response = client.post("/alerts/", {
-        "frequency": "daily", "by_email": "on", "webhook_url": "http://127.0.0.1:9/hook",
-        "technologies": ["smart-city"], "briefings": ["ai-semiconductor"], "sources": [str(yonhap.id)],
-        "searches": "스마트시티\n\n", "firm_programmes": "on"})
+    response = client.post(
+        "/alerts/",
+        {
+            "frequency": "daily",
+            "by_email": "on",
+            "webhook_url": "http://127.0.0.1:9/hook",
+            "technologies": ["smart-city"],
+            "briefings": ["ai-semiconductor"],
+            "sources": [str(yonhap.id)],
+            "searches": "스마트시티\n\n",
+            "firm_programmes": "on",
+        },
+    )
     assert response.status_code == 302 and response["Location"] == "/alerts/"
     subscription = Subscription.objects.get(user=user)
     assert (user.profile.digest_frequency, subscription.by_email, subscription.firm_programmes) == ("daily", True, True)
@@ -41,16 +52,20 @@ def test_the_page_saves_everything_followed_in_one_form(client, make_user, news)
     assert articles["smart"].title in page and subscription.feed_token in page
 
 
-@pytest.mark.parametrize("field, value, words", [
-    ("webhook_url", "http://169.254.169.254/latest/meta-data", "클라우드 메타데이터"),
-    ("webhook_url", "http://10.0.0.5/hook", "사설"),
-    ("webhook_url", "ftp://example.org/hook", "http"),
-    ("technologies", "no-such-tech", "no-such-tech"),
-    ("frequency", "hourly", "daily"),
-    ("sources", "²", "출처"),
-])
-def test_bad_input_on_the_page_says_why_in_korean_and_changes_nothing(client, make_user, news, settings,
-                                                                       field, value, words):
+@pytest.mark.parametrize(
+    "field, value, words",
+    [
+        ("webhook_url", "http://169.254.169.254/latest/meta-data", "클라우드 메타데이터"),
+        ("webhook_url", "http://10.0.0.5/hook", "사설"),
+        ("webhook_url", "ftp://example.org/hook", "http"),
+        ("technologies", "no-such-tech", "no-such-tech"),
+        ("frequency", "hourly", "daily"),
+        ("sources", "²", "출처"),
+    ],
+)
+def test_bad_input_on_the_page_says_why_in_korean_and_changes_nothing(
+    client, make_user, news, settings, field, value, words
+):
     settings.SEOULHUB_WEBHOOK_ALLOW = []
     user = make_user("reader")
     client.force_login(user)
@@ -72,25 +87,37 @@ def test_bad_input_on_the_page_says_why_in_korean_and_changes_nothing(client, ma
 def test_api_reads_and_changes_the_subscription_and_a_bad_value_changes_nothing(client, make_user, news):
     yonhap, _, _ = news
     client.force_login(make_user("reader"))
-    body = {"frequency": "daily", "technologies": ["smart-city"], "sources": [yonhap.id], "searches": ["인공지능 반도체"],
-            "briefings": ["smart-city"], "webhook_url": "http://127.0.0.1:9/hook"}
+    body = {
+        "frequency": "daily",
+        "technologies": ["smart-city"],
+        "sources": [yonhap.id],
+        "searches": ["인공지능 반도체"],
+        "briefings": ["smart-city"],
+        "webhook_url": "http://127.0.0.1:9/hook",
+    }
     response = client.put("/api/v1/subscription", body, content_type="application/json")
     assert response.status_code == 200, response.content
     data = response.json()
-    assert data["frequency"] == "daily" and data["technologies"] == ["smart-city"] and data["briefings"] == ["smart-city"]
+    assert (
+        data["frequency"] == "daily" and data["technologies"] == ["smart-city"] and data["briefings"] == ["smart-city"]
+    )
     assert data["sources"] == [yonhap.id] and data["searches"] == ["인공지능 반도체"]
     assert "/alerts/feed/" in data["feed_url"] and data["problems"] == []
-    for bad in ({"frequency": "weekly", "technologies": ["no-such-tech"]},
-                {"frequency": "weekly", "webhook_url": "http://169.254.169.254/"},
-                {"frequency": "weekly", "sources": [2**70]}):
+    for bad in (
+        {"frequency": "weekly", "technologies": ["no-such-tech"]},
+        {"frequency": "weekly", "webhook_url": "http://169.254.169.254/"},
+        {"frequency": "weekly", "sources": [2**70]},
+    ):
         refused = client.put("/api/v1/subscription", bad, content_type="application/json")
         assert refused.status_code == 422 and refused.json()["message"].isascii(), refused.json()
     again = client.get("/api/v1/subscription").json()
     assert again["frequency"] == "daily" and again["technologies"] == ["smart-city"]
     assert again["webhook_url"] == "http://127.0.0.1:9/hook"
     # The radar's former word for "no e-mail" is still understood.
-    assert client.put("/api/v1/subscription", {"frequency": "none"},
-                      content_type="application/json").json()["frequency"] == "off"
+    assert (
+        client.put("/api/v1/subscription", {"frequency": "none"}, content_type="application/json").json()["frequency"]
+        == "off"
+    )
 
 
 def test_follow_buttons_follow_and_unfollow_technologies_searches_and_programme_deadlines(client, make_user, news):
@@ -116,7 +143,8 @@ def test_follow_buttons_follow_and_unfollow_technologies_searches_and_programme_
 def test_atom_entries_link_to_the_article_and_carry_snippet_and_technologies(client, make_user, news):
     _, other, articles = news
     Article.objects.filter(pk=articles["chip"].pk).update(
-        url="", text="KIST 연구진이 전자의 스핀을 이용해 전력 소모를 줄인 AI 반도체 소자를 개발했다.")
+        url="", text="KIST 연구진이 전자의 스핀을 이용해 전력 소모를 줄인 AI 반도체 소자를 개발했다."
+    )
     subscription = Subscription.objects.create(user=make_user("reader"))
     subscription.technologies.add(technology("ai-semiconductor"))
     subscription.sources.add(other)
@@ -156,10 +184,23 @@ def test_the_feed_address_can_be_replaced_and_old_addresses_redirect(client, mak
 def test_the_api_keeps_the_radars_subscription_paths_and_says_they_need_a_token(client):
     schema = client.get("/api/v1/openapi.json").json()
     operations = {(path, method): op for path, methods in schema["paths"].items() for method, op in methods.items()}
-    for path, method in [("/api/v1/subscription", "get"), ("/api/v1/subscription", "put"),
-                         ("/api/v1/subscription/feed-token", "post"), ("/api/v1/landscape/subscriptions", "post"),
-                         ("/api/v1/landscape/subscriptions/{slug}", "delete")]:
+    for path, method in [
+        ("/api/v1/subscription", "get"),
+        ("/api/v1/subscription", "put"),
+        ("/api/v1/subscription/feed-token", "post"),
+        ("/api/v1/landscape/subscriptions", "post"),
+        ("/api/v1/landscape/subscriptions/{slug}", "delete"),
+    ]:
         assert operations[(path, method)]["security"] == [{"BearerToken": []}], (path, method)
     body = schema["components"]["schemas"]["SubscriptionIn"]["properties"]
-    assert {"frequency", "technologies", "sources", "searches", "briefings", "programmes", "firm_programmes",
-            "by_email", "webhook_url"} <= set(body)
+    assert {
+        "frequency",
+        "technologies",
+        "sources",
+        "searches",
+        "briefings",
+        "programmes",
+        "firm_programmes",
+        "by_email",
+        "webhook_url",
+    } <= set(body)

@@ -25,8 +25,9 @@ def _fits_and_keeps_the_policy(page):
 
 
 def test_a_founder_signs_up_verifies_her_address_and_sets_her_profile(browser, live_server):
-    context = browser.new_context(base_url=live_server.url, locale="ko-KR", viewport={"width": 390, "height": 844},
-                                  is_mobile=True, has_touch=True)
+    context = browser.new_context(
+        base_url=live_server.url, locale="ko-KR", viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
+    )
     context.add_init_script(RECORD_VIOLATIONS)
     page = context.new_page()
     page.set_default_timeout(60_000)

@@ -24,9 +24,22 @@ def test_home_page_opens_in_korean_and_switches_to_english(page):
     assert "기술" in page.locator("h1").inner_text()
 
 
-MAIN_PAGES = ["/", "/radar/", "/radar/search?q=인공지능", "/radar/trends/", "/tech/", "/support/",
-              "/support/programmes/", "/support/firms/", "/pilots/", "/observatory/",
-              "/observatory/policies/", "/landscape/", "/about/", "/accounts/login/"]
+MAIN_PAGES = [
+    "/",
+    "/radar/",
+    "/radar/search?q=인공지능",
+    "/radar/trends/",
+    "/tech/",
+    "/support/",
+    "/support/programmes/",
+    "/support/firms/",
+    "/pilots/",
+    "/observatory/",
+    "/observatory/policies/",
+    "/landscape/",
+    "/about/",
+    "/accounts/login/",
+]
 
 
 def test_main_pages_load_every_resource_without_a_script_error(page):
@@ -35,12 +48,13 @@ def test_main_pages_load_every_resource_without_a_script_error(page):
     asks for /favicon.ico (a 404, logged as a console error) after the page has settled, too late
     to be seen reliably, so the declared icon is fetched directly."""
     problems = []
-    page.on("response", lambda response: problems.append(f"{response.status} {response.url}")
-            if response.status >= 400 else None)
+    page.on(
+        "response",
+        lambda response: problems.append(f"{response.status} {response.url}") if response.status >= 400 else None,
+    )
     page.on("requestfailed", lambda request: problems.append(f"failed {request.url}"))
     page.on("pageerror", lambda error: problems.append(f"script error: {error}"))
-    page.on("console", lambda message: problems.append(f"console: {message.text}")
-            if message.type == "error" else None)
+    page.on("console", lambda message: problems.append(f"console: {message.text}") if message.type == "error" else None)
     for path in MAIN_PAGES:
         page.goto(path)
         page.wait_for_load_state("networkidle")

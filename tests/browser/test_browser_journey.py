@@ -38,18 +38,24 @@ def world(settings):
     users.create_user("taken", email="taken@example.com", password=PASSWORD)
     operator = users.create_user("op", password=PASSWORD, is_staff=True)  # like the demo's operator
     operator.groups.add(Group.objects.get_or_create(name=Role.OPERATOR.value)[0])
-    firm = Firm.objects.create(name_ko="예시 모빌리티 (테스트)", district=District.objects.get(name_ko="마포구"),
-                               province="서울특별시", products="배송 로봇")
-    other = Firm.objects.create(name_ko="예시 다른 회사 (테스트)", district=District.objects.get(name_ko="중구"),
-                                province="서울특별시")
+    firm = Firm.objects.create(
+        name_ko="예시 모빌리티 (테스트)",
+        district=District.objects.get(name_ko="마포구"),
+        province="서울특별시",
+        products="배송 로봇",
+    )
+    other = Firm.objects.create(
+        name_ko="예시 다른 회사 (테스트)", district=District.objects.get(name_ko="중구"), province="서울특별시"
+    )
     hook = Hook()
     yield {"firm": firm, "other": other, "hook": hook}
     hook.close()
 
 
 def _phone(browser, live_server):
-    context = browser.new_context(base_url=live_server.url, locale="ko-KR", viewport={"width": 390, "height": 844},
-                                  is_mobile=True, has_touch=True)
+    context = browser.new_context(
+        base_url=live_server.url, locale="ko-KR", viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
+    )
     context.add_init_script(RECORD_VIOLATIONS)
     page = context.new_page()
     page.set_default_timeout(60_000)
@@ -110,8 +116,9 @@ def _sign_up_and_verify(page):
     page.wait_for_load_state()
     assert page.locator("a.user").inner_text() == "kim.jiwoo.founder@mobility-example.com"  # verified and signed in
     # A long address is cut short on a phone, not drawn over the links beside it.
-    assert page.eval_on_selector("a.user", "a => a.scrollWidth <= a.clientWidth"
-                                           " || getComputedStyle(a).overflowX === 'hidden'")
+    assert page.eval_on_selector(
+        "a.user", "a => a.scrollWidth <= a.clientWidth || getComputedStyle(a).overflowX === 'hidden'"
+    )
     return users.get(email="kim.jiwoo.founder@mobility-example.com")
 
 

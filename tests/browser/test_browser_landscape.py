@@ -12,8 +12,12 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_map_district_leads_to_the_counted_firms_and_a_user_subscribes(page):
     gangnam = District.objects.get(name_ko="강남구")
-    firm = Firm.objects.create(name_ko="드론지형테스트㈜", name_en="Drone Landscape Test", district=gangnam,
-                               ksic=KsicCode.objects.get(revision="10", code="58221"))
+    firm = Firm.objects.create(
+        name_ko="드론지형테스트㈜",
+        name_en="Drone Landscape Test",
+        district=gangnam,
+        ksic=KsicCode.objects.get(revision="10", code="58221"),
+    )
     firm.technologies.set(Technology.objects.filter(slug="drones"))  # counted on commit by the landscape signals
 
     page.goto("/tech/drones/")

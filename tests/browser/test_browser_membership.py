@@ -22,8 +22,9 @@ def world():
     founder = users.create_user("founder", email="founder@example.com", password=PASSWORD)
     operator = users.create_user("op", password=PASSWORD, is_staff=True)
     operator.groups.add(Group.objects.get_or_create(name=Role.OPERATOR.value)[0])
-    firm = Firm.objects.create(name_ko="예시 핀테크 (테스트)", district=District.objects.get(name_ko="마포구"),
-                               province="서울특별시")
+    firm = Firm.objects.create(
+        name_ko="예시 핀테크 (테스트)", district=District.objects.get(name_ko="마포구"), province="서울특별시"
+    )
     return {"firm": firm, "founder": founder}
 
 
@@ -38,8 +39,9 @@ def _sign_in(page, username, next_path):
 
 def test_request_approval_and_edit_in_korean(page, world):
     refused = []
-    page.on("console", lambda message: refused.append(message.text) if "Content Security Policy" in message.text
-            else None)
+    page.on(
+        "console", lambda message: refused.append(message.text) if "Content Security Policy" in message.text else None
+    )
     page.set_viewport_size({"width": 390, "height": 844})
     firm = world["firm"]
 

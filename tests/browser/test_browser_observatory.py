@@ -31,9 +31,13 @@ def test_the_choropleth_draws_all_25_districts(page):
     page.wait_for_selector("#district-map .scatterlayer path.js-fill", timeout=15000)
     assert page.locator("#district-map .scatterlayer path.js-fill").count() == 25
     # Every path has a drawn outline, not an empty "d".
-    lengths = page.eval_on_selector_all("#district-map .scatterlayer path.js-fill", "els => els.map(e => e.getAttribute('d').length)")
+    lengths = page.eval_on_selector_all(
+        "#district-map .scatterlayer path.js-fill", "els => els.map(e => e.getAttribute('d').length)"
+    )
     assert min(lengths) > 50
-    assert all(url.startswith(page.url.split("/observatory")[0]) for url in requests), "the map must load nothing from outside"
+    assert all(url.startswith(page.url.split("/observatory")[0]) for url in requests), (
+        "the map must load nothing from outside"
+    )
 
 
 def test_the_district_table_links_to_a_profile(page):

@@ -13,8 +13,19 @@ from seoulhub.radar.models.trends import record_article
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-MAIN_PAGES = ["/", "/radar/", "/radar/search?q=AI", "/radar/trends/", "/support/", "/pilots/", "/observatory/",
-              "/landscape/", "/tech/ai/", "/api/v1/docs", "/accounts/login/"]
+MAIN_PAGES = [
+    "/",
+    "/radar/",
+    "/radar/search?q=AI",
+    "/radar/trends/",
+    "/support/",
+    "/pilots/",
+    "/observatory/",
+    "/landscape/",
+    "/tech/ai/",
+    "/api/v1/docs",
+    "/accounts/login/",
+]
 
 # Recorded before any page script runs (an init script is not subject to the page's policy).
 RECORD_VIOLATIONS = """
@@ -30,13 +41,24 @@ def articles(db):
     """Articles over three months, counted into the trend tables, so the trend page draws
     plotly charts with a date axis and search has results."""
     source = make_source("arXiv cs.AI (test)")
-    titles = ["Large language models for city services", "AI agents that plan public transport",
-              "Small AI models on device for smart cities", "Benchmarking AI chips for inference",
-              "Federated learning across hospitals with AI", "AI safety evaluation of language models"]
+    titles = [
+        "Large language models for city services",
+        "AI agents that plan public transport",
+        "Small AI models on device for smart cities",
+        "Benchmarking AI chips for inference",
+        "Federated learning across hospitals with AI",
+        "AI safety evaluation of language models",
+    ]
     made = []
     for number, title in enumerate(titles):
-        article = make_article(source, title, techs=["ai"], keywords=["agents", "language"], language="en",
-                               published_at=datetime(2026, 2 + number % 3, 3 + number, tzinfo=timezone.utc))
+        article = make_article(
+            source,
+            title,
+            techs=["ai"],
+            keywords=["agents", "language"],
+            language="en",
+            published_at=datetime(2026, 2 + number % 3, 3 + number, tzinfo=timezone.utc),
+        )
         record_article(article)
         made.append(article)
     from seoulhub.text.embed import embed
@@ -62,8 +84,9 @@ def official_statistics(db):
     load_establishments(lambda line: None)
 
 
-def test_no_page_loads_anything_from_another_origin_or_breaks_the_policy(browser, live_server, articles,
-                                                                         official_statistics):
+def test_no_page_loads_anything_from_another_origin_or_breaks_the_policy(
+    browser, live_server, articles, official_statistics
+):
     context = _korean_context(browser, live_server)
     own = urlsplit(live_server.url).netloc
     foreign, console = [], []
@@ -99,7 +122,10 @@ def test_no_page_loads_anything_from_another_origin_or_breaks_the_policy(browser
             assert page.locator(".opblock").count() > 10
         violations = page.evaluate("window.__cspViolations")
         assert violations == [], (path, violations)
-        assert not [text for text in console if "Content Security Policy" in text or "script error" in text], (path, console)
+        assert not [text for text in console if "Content Security Policy" in text or "script error" in text], (
+            path,
+            console,
+        )
         assert foreign == [], (path, foreign)
     context.close()
 
@@ -123,8 +149,14 @@ def _scroll_width(page) -> int:
 def test_no_main_page_scrolls_sideways_on_a_phone(browser, live_server, articles, make_user):
     make_user("reader", Role.FIRM_MEMBER)
     make_source("서울시 보도자료 (test)")  # the subscription form lists sources as checkboxes
-    context = _korean_context(browser, live_server, viewport={"width": 390, "height": 844}, is_mobile=True,
-                              has_touch=True, device_scale_factor=2)
+    context = _korean_context(
+        browser,
+        live_server,
+        viewport={"width": 390, "height": 844},
+        is_mobile=True,
+        has_touch=True,
+        device_scale_factor=2,
+    )
     page = context.new_page()
     page.set_default_timeout(120_000)
     wide = {}

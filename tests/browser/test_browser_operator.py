@@ -19,8 +19,11 @@ def feed_url(settings):
     settings.SEOULHUB_FETCH_HOST_DELAY = 0.0
     reset_fetcher()
     server = FeedServer()
-    server.routes["/feed.xml"] = (200, {"Content-Type": "application/rss+xml"},
-                                  (FIXTURES / "netnewswire/cloudblog.rss").read_bytes())
+    server.routes["/feed.xml"] = (
+        200,
+        {"Content-Type": "application/rss+xml"},
+        (FIXTURES / "netnewswire/cloudblog.rss").read_bytes(),
+    )
     yield server.url("/feed.xml")
     server.close()
     reset_fetcher()
@@ -68,8 +71,11 @@ def test_operator_adds_a_feed_and_fetches_it_now(page, operator, feed_url):
 def test_korean_words_are_not_broken_in_narrow_table_columns(page, operator):
     """Korean breaks between words (keep-all): the sources table's state column reads 정상 on one
     line at 1366 px, where it used to stack as 정/상."""
-    Source.objects.create(name="arXiv cs.CV/cs.CL listings with abstracts, October 2025 (every fourth)",
-                          url="data/feeds/example.jsonl.gz", kind="file")
+    Source.objects.create(
+        name="arXiv cs.CV/cs.CL listings with abstracts, October 2025 (every fourth)",
+        url="data/feeds/example.jsonl.gz",
+        kind="file",
+    )
     page.set_viewport_size({"width": 1366, "height": 900})
     page.goto("/accounts/login/?next=/operator/")
     page.fill("input[name=username]", "op")

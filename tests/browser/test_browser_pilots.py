@@ -64,9 +64,13 @@ def _example_demand():
     official = get_user_model().objects.create_user("city-official", password="pw-for-tests-1")
     official.groups.add(Group.objects.get_or_create(name=Role.OFFICIAL.value)[0])
     return official, services.create_demand(
-        official, title="드론 교량 점검 (테스트)", problem="교량 하부 점검", is_example=True,
+        official,
+        title="드론 교량 점검 (테스트)",
+        problem="교량 하부 점검",
+        is_example=True,
         technologies=list(Technology.objects.filter(slug__in=["drones", "computer-vision"])),
-        criteria=[("기술성", 100)])
+        criteria=[("기술성", 100)],
+    )
 
 
 def test_a_firm_finds_a_partner_by_search_and_no_spac_is_offered(page):
@@ -110,9 +114,17 @@ def test_the_certificate_prints_on_one_a4_sheet_and_its_code_verifies(page):
     official.groups.add(Group.objects.get_or_create(name=Role.OPERATOR.value)[0])
     lead = _firm("드론리드㈜", "drones")
     proposal = Proposal.objects.create(
-        demand=demand, lead_firm=lead, title="교량 드론 점검 실증", summary="s", is_example=True,
-        state=lc.CERTIFIED, outcome="success", certificate_number="SDH-PILOT-2026-00042",
-        certificate_code="K7QM3XWD9TRAHZ2P", certificate_issued_on="2026-07-31")
+        demand=demand,
+        lead_firm=lead,
+        title="교량 드론 점검 실증",
+        summary="s",
+        is_example=True,
+        state=lc.CERTIFIED,
+        outcome="success",
+        certificate_number="SDH-PILOT-2026-00042",
+        certificate_code="K7QM3XWD9TRAHZ2P",
+        certificate_issued_on="2026-07-31",
+    )
 
     _sign_in(page, "city-official", f"/pilots/proposals/{proposal.pk}/certificate/")
     assert page.locator("#certificate-code").inner_text() == display(proposal.certificate_code)

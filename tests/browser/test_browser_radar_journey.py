@@ -19,8 +19,12 @@ def reader(make_user):
 @pytest.fixture
 def korean_report(db):
     source = make_source("연합뉴스 IT과학 (KLUE-YNAT)")
-    return make_article(source, "지능형 합승택시·수요응답형 버스 스마트시티에서 구현된다",
-                        techs=["smart-city"], published_at=timezone.now())
+    return make_article(
+        source,
+        "지능형 합승택시·수요응답형 버스 스마트시티에서 구현된다",
+        techs=["smart-city"],
+        published_at=timezone.now(),
+    )
 
 
 def test_reader_follows_smart_city_reads_the_feed_and_finds_it_in_english(page, reader, korean_report):

@@ -27,8 +27,12 @@ def member_with_firm(tmp_path):
     load_bizinfo(path)
     user = get_user_model().objects.create_user("firm-member", password="pw-for-tests-1")
     user.groups.add(Group.objects.get_or_create(name=Role.FIRM_MEMBER.value)[0])
-    firm = Firm.objects.create(name_ko="예시 소프트웨어 (테스트)", district=District.objects.get(name_ko="마포구"),
-                               province="서울특별시", ksic=KsicCode.objects.get(revision="10", code="58221"))
+    firm = Firm.objects.create(
+        name_ko="예시 소프트웨어 (테스트)",
+        district=District.objects.get(name_ko="마포구"),
+        province="서울특별시",
+        ksic=KsicCode.objects.get(revision="10", code="58221"),
+    )
     FirmMember.objects.create(firm=firm, user=user)
     return firm
 

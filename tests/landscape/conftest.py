@@ -59,8 +59,9 @@ def make_programme(db):
 @pytest.fixture
 def make_demand(db):
     def make(title: str, technologies, is_example: bool = False, status=Demand.Status.OPEN, **fields):
-        demand = Demand.objects.create(title=title, problem="(test) " + title, status=status, is_example=is_example,
-                                       **fields)
+        demand = Demand.objects.create(
+            title=title, problem="(test) " + title, status=status, is_example=is_example, **fields
+        )
         demand.technologies.set(technologies)
         return demand
 
@@ -70,8 +71,14 @@ def make_demand(db):
 @pytest.fixture
 def make_pilot(db):
     def make(demand, firm, technologies, state=lifecycle.RUNNING):
-        pilot = Proposal.objects.create(demand=demand, lead_firm=firm, title="pilot " + demand.title, summary="test",
-                                        state=state, is_example=demand.is_example)
+        pilot = Proposal.objects.create(
+            demand=demand,
+            lead_firm=firm,
+            title="pilot " + demand.title,
+            summary="test",
+            state=state,
+            is_example=demand.is_example,
+        )
         pilot.technologies.set(technologies)
         return pilot
 

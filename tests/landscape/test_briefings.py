@@ -52,12 +52,23 @@ def test_public_technology_feed_and_briefing_page(client, tech):
 def test_subscribing_from_the_page_and_the_api(client, make_user, tech):
     user = make_user("follower")
     client.force_login(user)
-    response = client.post(reverse("landscape:subscriptions"), {"technology": "xr", "action": "subscribe",
-                                                                 "next": "/tech/xr/"})
+    response = client.post(
+        reverse("landscape:subscriptions"), {"technology": "xr", "action": "subscribe", "next": "/tech/xr/"}
+    )
     assert response.status_code == 302 and response.url == "/tech/xr/"
     assert Subscription.objects.filter(user=user, briefings=tech["xr"]).exists()
-    assert client.post("/api/v1/landscape/subscriptions", {"technology": "ai"}, content_type="application/json").status_code == 201
-    assert client.post("/api/v1/landscape/subscriptions", {"technology": "ai"}, content_type="application/json").status_code == 200
+    assert (
+        client.post(
+            "/api/v1/landscape/subscriptions", {"technology": "ai"}, content_type="application/json"
+        ).status_code
+        == 201
+    )
+    assert (
+        client.post(
+            "/api/v1/landscape/subscriptions", {"technology": "ai"}, content_type="application/json"
+        ).status_code
+        == 200
+    )
     bad = client.post("/api/v1/landscape/subscriptions", {"technology": "nope"}, content_type="application/json")
     assert bad.status_code == 422 and "nope" in bad.json()["message"]
     assert client.delete("/api/v1/landscape/subscriptions/ai").status_code == 204
@@ -65,8 +76,12 @@ def test_subscribing_from_the_page_and_the_api(client, make_user, tech):
 
 
 def test_subscribing_needs_a_signed_in_user(client):
-    assert client.post("/api/v1/landscape/subscriptions", {"technology": "ai"},
-                       content_type="application/json").status_code == 401
+    assert (
+        client.post(
+            "/api/v1/landscape/subscriptions", {"technology": "ai"}, content_type="application/json"
+        ).status_code
+        == 401
+    )
     assert client.post(reverse("landscape:subscriptions"), {"technology": "ai"}).status_code == 302
 
 

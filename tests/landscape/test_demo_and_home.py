@@ -7,8 +7,17 @@ from seoulhub.landscape.models import TechnologyLandscape, TechnologyPair
 
 pytestmark = pytest.mark.django_db
 
-FIGURES = ["technology_id", "firms", "firms_by_district", "open_programmes", "open_demands", "pilots", "gap",
-           "emergence", "weekly_counts"]
+FIGURES = [
+    "technology_id",
+    "firms",
+    "firms_by_district",
+    "open_programmes",
+    "open_demands",
+    "pilots",
+    "gap",
+    "emergence",
+    "weekly_counts",
+]
 
 
 def test_loading_the_landscape_demo_twice_changes_nothing(tech, make_firm, make_programme, make_demand, gangnam):
@@ -21,7 +30,9 @@ def test_loading_the_landscape_demo_twice_changes_nothing(tech, make_firm, make_
     pairs = list(TechnologyPair.objects.order_by("pk").values("context", "tech_a", "tech_b", "together", "npmi"))
     assert demo.load(lambda line: None) == first
     assert list(TechnologyLandscape.objects.order_by("pk").values(*FIGURES)) == figures
-    assert list(TechnologyPair.objects.order_by("pk").values("context", "tech_a", "tech_b", "together", "npmi")) == pairs
+    assert (
+        list(TechnologyPair.objects.order_by("pk").values("context", "tech_a", "tech_b", "together", "npmi")) == pairs
+    )
     assert first["technologies"] == TechnologyLandscape.objects.count() >= 40 and first["with firms"] == 2
 
 

@@ -58,7 +58,9 @@ def test_refreshing_one_technology_leaves_the_others_as_they_were(tech, make_fir
     assert landscape(tech["ai"]).firms == 0
 
 
-def test_a_rising_technology_with_no_firms_gets_a_bigger_gap_than_one_seoul_is_strong_in(tech, make_firm, make_programme):
+def test_a_rising_technology_with_no_firms_gets_a_bigger_gap_than_one_seoul_is_strong_in(
+    tech, make_firm, make_programme
+):
     for i in range(6):
         make_firm(f"ai {i}", [tech["ai"]])
     make_programme("ai voucher", [tech["ai"]])
@@ -77,7 +79,10 @@ def test_refreshing_twice_changes_nothing(tech, make_firm, make_programme, gangn
     refresh_local()
     before = list(TechnologyLandscape.objects.values("technology_id", "firms", "open_programmes", "gap", "capacity"))
     refresh_local()
-    assert list(TechnologyLandscape.objects.values("technology_id", "firms", "open_programmes", "gap", "capacity")) == before
+    assert (
+        list(TechnologyLandscape.objects.values("technology_id", "firms", "open_programmes", "gap", "capacity"))
+        == before
+    )
 
 
 def test_pilot_cooccurrence_counts_real_demands_and_pilots_only(tech, make_demand, make_firm, make_pilot):
@@ -87,8 +92,11 @@ def test_pilot_cooccurrence_counts_real_demands_and_pilots_only(tech, make_deman
     make_demand("other", [tech["fintech"]])
     make_demand("example", [tech["drones"], tech["quantum"]], is_example=True)
     refresh_pilot_pairs()
-    pair = TechnologyPair.objects.get(context="pilots", tech_a=min(tech["drones"].pk, tech["smart-city"].pk),
-                                      tech_b=max(tech["drones"].pk, tech["smart-city"].pk))
+    pair = TechnologyPair.objects.get(
+        context="pilots",
+        tech_a=min(tech["drones"].pk, tech["smart-city"].pk),
+        tech_b=max(tech["drones"].pk, tech["smart-city"].pk),
+    )
     assert pair.together == 3 and pair.npmi == pytest.approx(1.0)
     assert not TechnologyPair.objects.filter(context="pilots", tech_a=tech["quantum"]).exists()
     assert not TechnologyPair.objects.filter(context="pilots", tech_b=tech["quantum"]).exists()

@@ -91,7 +91,9 @@ def test_anonymous_visitors_are_sent_to_sign_in_for_opportunities(client, seoul)
     assert client.get(f"/api/v1/landscape/firms/{seoul[0].pk}/opportunities").status_code == 401
 
 
-def test_opportunities_offer_rising_adjacent_technology_programmes_and_complementary_partners(client, official, tech, seoul):
+def test_opportunities_offer_rising_adjacent_technology_programmes_and_complementary_partners(
+    client, official, tech, seoul
+):
     # Cloud and AI are reported together in articles (stored association), AI is rising.
     a, b = sorted([tech["cloud"].pk, tech["ai"].pk])
     TechnologyPair.objects.create(context="articles", tech_a_id=a, tech_b_id=b, together=40, npmi=0.5)
@@ -128,8 +130,13 @@ def test_every_figure_in_a_gap_row_is_a_link_to_its_rows(client, seoul):
     cells = re.findall(r'<td class="num">(.*?)</td>', row, re.S)
     assert len(cells) == 10
     assert all("<a href=" in cell for cell in cells), cells
-    for target in ["/support/firms/?tech=quantum", "/support/programmes/?tech=quantum&amp;open=true",
-                   "/tech/quantum/#firms", "/tech/quantum/#pilots", "/tech/quantum/#demands"]:
+    for target in [
+        "/support/firms/?tech=quantum",
+        "/support/programmes/?tech=quantum&amp;open=true",
+        "/tech/quantum/#firms",
+        "/tech/quantum/#pilots",
+        "/tech/quantum/#demands",
+    ]:
         assert f'href="{target}"' in row, target
 
 

@@ -34,8 +34,10 @@ def store_counts(weeks: list[str], rising_from: int, per_week: int = 200) -> Non
     rows = []
     for index, week in enumerate(weeks):
         agents = per_week * (8 if index >= rising_from else 2) // 100
-        rows += [TrendCount(kind="tech", term="ai-agents", granularity="week", period=week, count=agents),
-                 TrendCount(kind="tech", term="computer-vision", granularity="week", period=week, count=60)]
+        rows += [
+            TrendCount(kind="tech", term="ai-agents", granularity="week", period=week, count=agents),
+            TrendCount(kind="tech", term="computer-vision", granularity="week", period=week, count=60),
+        ]
     TrendCount.objects.bulk_create(rows)
 
 

@@ -7,8 +7,16 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from seoulhub.landscape.scoring import (
-    Capacity, Cooccurrence, adjacent_technologies, complementary_partners, firm_reference, gap_score, npmi,
-    rank_gaps, related, rising_opportunities,
+    Capacity,
+    Cooccurrence,
+    adjacent_technologies,
+    complementary_partners,
+    firm_reference,
+    gap_score,
+    npmi,
+    rank_gaps,
+    related,
+    rising_opportunities,
 )
 
 counts = st.integers(min_value=0, max_value=10_000)
@@ -54,11 +62,13 @@ def test_negative_counts_are_refused_with_words():
 
 
 def test_gap_ranking_puts_the_rising_technology_without_firms_first():
-    rows = rank_gaps([
-        ("ai", 1.2, True, Capacity(300, 4, 3, 20)),
-        ("quantum", 1.0, True, Capacity(1, 0, 0, 20)),
-        ("erp", 0.0, False, Capacity(2, 0, 0, 20)),
-    ])
+    rows = rank_gaps(
+        [
+            ("ai", 1.2, True, Capacity(300, 4, 3, 20)),
+            ("quantum", 1.0, True, Capacity(1, 0, 0, 20)),
+            ("erp", 0.0, False, Capacity(2, 0, 0, 20)),
+        ]
+    )
     assert [r.key for r in rows] == ["quantum", "ai", "erp"]
     assert rows[0].gap > rows[1].gap > rows[2].gap == 0
 
@@ -85,8 +95,10 @@ def test_cooccurrence_counts_each_pair_once_per_item():
     assert counts.pairs == {("ai", "robotics"): 2}
 
 
-@given(st.lists(st.sets(st.sampled_from(["ai", "cloud", "iot", "xr", "robotics"])), max_size=30),
-       st.sets(st.sampled_from(["ai", "cloud", "iot", "xr", "robotics"])))
+@given(
+    st.lists(st.sets(st.sampled_from(["ai", "cloud", "iot", "xr", "robotics"])), max_size=30),
+    st.sets(st.sampled_from(["ai", "cloud", "iot", "xr", "robotics"])),
+)
 def test_removing_an_item_restores_the_counts_before_it_was_added(items, extra):
     counts = Cooccurrence.of(items)
     before = (counts.items, dict(counts.singles), dict(counts.pairs))
@@ -128,8 +140,11 @@ def test_negative_associations_are_not_adjacency():
 
 def test_opportunities_need_a_rise_and_rank_by_adjacency_times_rise():
     parents = {"nlp": None, "cloud": None, "xr": None, "quantum": None}
-    adjacent = adjacent_technologies(["nlp"], {("cloud", "nlp"): (0.5, "articles"), ("nlp", "xr"): (0.9, "pilots"),
-                                               ("nlp", "quantum"): (0.3, "articles")}, parents)
+    adjacent = adjacent_technologies(
+        ["nlp"],
+        {("cloud", "nlp"): (0.5, "articles"), ("nlp", "xr"): (0.9, "pilots"), ("nlp", "quantum"): (0.3, "articles")},
+        parents,
+    )
     found = rising_opportunities(adjacent, {"cloud": 2.0, "xr": 0.0, "quantum": 1.0})
     assert [o.key for o in found] == ["cloud", "quantum"]
     assert math.isclose(found[0].score, 1.0)

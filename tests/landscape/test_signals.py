@@ -29,8 +29,9 @@ def test_deleting_a_firm_removes_it_from_the_counts(tech, make_firm, django_capt
     assert firms_of(tech["games"]) == 0 and firms_of(tech["xr"]) == 0
 
 
-def test_many_writes_in_one_transaction_recount_once(tech, make_firm, django_capture_on_commit_callbacks,
-                                                     django_assert_max_num_queries):
+def test_many_writes_in_one_transaction_recount_once(
+    tech, make_firm, django_capture_on_commit_callbacks, django_assert_max_num_queries
+):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         for i in range(30):
             make_firm(f"bulk {i}", [tech["cloud"]])

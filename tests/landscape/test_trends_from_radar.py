@@ -35,10 +35,14 @@ def arxiv_counter():
 
 @pytest.fixture
 def radar_counts(arxiv_counter):
-    TrendTotal.objects.bulk_create(TrendTotal(granularity="week", period=p, count=n)
-                                   for p, n in arxiv_counter.totals["week"].items())
-    TrendCount.objects.bulk_create(TrendCount(kind=kind, term=term, granularity=g, period=p, count=n)
-                                   for (g, kind, term), series in arxiv_counter.counts.items() for p, n in series.items())
+    TrendTotal.objects.bulk_create(
+        TrendTotal(granularity="week", period=p, count=n) for p, n in arxiv_counter.totals["week"].items()
+    )
+    TrendCount.objects.bulk_create(
+        TrendCount(kind=kind, term=term, granularity=g, period=p, count=n)
+        for (g, kind, term), series in arxiv_counter.counts.items()
+        for p, n in series.items()
+    )
     return arxiv_counter
 
 
@@ -49,8 +53,9 @@ def spans_until(counter, until=None) -> tuple[int, int]:
 
 def first_week_with_a_rise(counter) -> str:
     weeks = counter.periods("week")
-    return next(w for w in weeks if spans_until(counter, w)
-                and counter.rank("week", "tech", *spans_until(counter, w), until=w))
+    return next(
+        w for w in weeks if spans_until(counter, w) and counter.rank("week", "tech", *spans_until(counter, w), until=w)
+    )
 
 
 @pytest.mark.parametrize("as_of", ["end of corpus", "first week with a rise"])
@@ -59,8 +64,12 @@ def test_weekly_counts_and_emergence_match_the_radar_maths_on_real_arxiv_titles(
     until = None if as_of == "end of corpus" else first_week_with_a_rise(radar_counts)
     result = refresh_trends(until)
     assert result["weeks"] >= 16
-    expected = {e.term: e for e in radar_counts.rank("week", "tech", *spans_until(radar_counts, until), until=until,
-                                                      include_insignificant=True)}
+    expected = {
+        e.term: e
+        for e in radar_counts.rank(
+            "week", "tech", *spans_until(radar_counts, until), until=until, include_insignificant=True
+        )
+    }
     rows = {r.technology.slug: r for r in TechnologyLandscape.objects.select_related("technology")}
     assert {slug for slug, row in rows.items() if row.significant} == {t for t, e in expected.items() if e.significant}
     for slug, e in expected.items():

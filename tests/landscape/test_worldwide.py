@@ -38,20 +38,30 @@ def add_articles(source, records, settled: bool = True, cluster=None) -> list[Ar
     articles = []
     for record in records:
         published = datetime.datetime.fromisoformat(record["first_seen"]).replace(tzinfo=datetime.UTC)
-        article = Article.objects.create(source=source, guid=record["id"], title=record["title"], language="en",
-                                         published_at=published, content_hash=record["id"], cluster=cluster)
+        article = Article.objects.create(
+            source=source,
+            guid=record["id"],
+            title=record["title"],
+            language="en",
+            published_at=published,
+            content_hash=record["id"],
+            cluster=cluster,
+        )
         for match in tagger.tag(record["title"]):
             ArticleTechnology.objects.create(article=article, technology_id=by_slug[match.slug], score=match.score)
         articles.append(article)
     if settled:
-        Article.objects.filter(pk__in=[a.pk for a in articles]).update(
-            fetched_at=timezone.now() - worldwide.SETTLE * 2)
+        Article.objects.filter(pk__in=[a.pk for a in articles]).update(fetched_at=timezone.now() - worldwide.SETTLE * 2)
     return articles
 
 
 def stored() -> tuple[int, dict, dict]:
-    pairs = {(a, b): n for a, b, n in TechnologyPair.objects.filter(context="articles").values_list(
-        "tech_a_id", "tech_b_id", "together")}
+    pairs = {
+        (a, b): n
+        for a, b, n in TechnologyPair.objects.filter(context="articles").values_list(
+            "tech_a_id", "tech_b_id", "together"
+        )
+    }
     singles = {a: n for (a, b), n in pairs.items() if a == b}
     return CountCursor.objects.get(context="articles").items, singles, {k: n for k, n in pairs.items() if k[0] != k[1]}
 

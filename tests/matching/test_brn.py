@@ -17,8 +17,15 @@ def test_a_wrong_check_digit_is_refused_with_the_expected_digit():
         validate_brn("124-81-00999")
 
 
-@pytest.mark.parametrize("raw, words", [("12481009", "10 digits"), ("124-81-0099O", "only digits"),
-                                        ("", "10 digits"), ("１２４８１００９９８", "only digits")])
+@pytest.mark.parametrize(
+    "raw, words",
+    [
+        ("12481009", "10 digits"),
+        ("124-81-0099O", "only digits"),
+        ("", "10 digits"),
+        ("１２４８１００９９８", "only digits"),
+    ],
+)
 def test_malformed_numbers_get_a_message_saying_what_is_wrong(raw, words):
     with pytest.raises(InvalidBRN, match=words):
         validate_brn(raw)

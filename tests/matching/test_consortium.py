@@ -16,8 +16,9 @@ from seoulhub.matching.consortium import (
 
 
 def firm(fid, techs, refs=(), trl=None):
-    return FirmProfile(id=fid, name=f"firm {fid}", technologies=frozenset(techs),
-                       references=tuple(frozenset(r) for r in refs), trl=trl)
+    return FirmProfile(
+        id=fid, name=f"firm {fid}", technologies=frozenset(techs), references=tuple(frozenset(r) for r in refs), trl=trl
+    )
 
 
 def test_one_firm_covering_all_beats_a_pair_even_when_the_pair_has_references():
@@ -68,8 +69,10 @@ def test_no_required_technologies_means_no_consortium_needed():
 def test_many_candidates_with_the_same_coverage_are_reduced_without_losing_the_optimum():
     rng = random.Random(7)
     techs = [f"t{i}" for i in range(5)]
-    firms = [firm(i, rng.sample(techs, rng.randint(1, 3)), refs=[set(rng.sample(techs, 1))] if i % 3 == 0 else [])
-             for i in range(400)]
+    firms = [
+        firm(i, rng.sample(techs, rng.randint(1, 3)), refs=[set(rng.sample(techs, 1))] if i % 3 == 0 else [])
+        for i in range(400)
+    ]
     plan = propose_consortia(techs, firms, k=3)
     assert plan.method == "exact" and plan.candidates <= 31 * 3
     need = frozenset(techs)
@@ -105,8 +108,13 @@ def test_ranking_puts_full_coverage_first_and_explains_it():
 def test_firm_finds_demands_it_answers_alone_and_those_needing_partners():
     me = firm("me", {"ai", "iot"})
     partner = firm("p", {"drones"})
-    demands = [("alone", {"ai"}), ("with-partner", {"ai", "drones"}), ("unrelated", {"fintech"}),
-               ("open-call", set()), ("gap", {"iot", "quantum"})]
+    demands = [
+        ("alone", {"ai"}),
+        ("with-partner", {"ai", "drones"}),
+        ("unrelated", {"fintech"}),
+        ("open-call", set()),
+        ("gap", {"iot", "quantum"}),
+    ]
     fits = {fit.demand_id: fit for fit in demands_for_firm(me, demands, [me, partner])}
     assert set(fits) == {"alone", "with-partner", "open-call", "gap"}
     assert fits["alone"].alone and fits["open-call"].alone

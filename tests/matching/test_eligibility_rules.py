@@ -2,27 +2,53 @@
 
 import pytest
 
-from seoulhub.matching.rules import (ELIGIBLE, FAIL, NEEDS_CHECK, NOT_ELIGIBLE, PASS, UNKNOWN, FirmProfile, Rule,
-                                     check, overall)
+from seoulhub.matching.rules import (
+    ELIGIBLE,
+    FAIL,
+    NEEDS_CHECK,
+    NOT_ELIGIBLE,
+    PASS,
+    UNKNOWN,
+    FirmProfile,
+    Rule,
+    check,
+    overall,
+)
 
-FIRM = FirmProfile(id=1, region="서울", district="마포구", age_years=3, employees=350,
-                   revenue_range=(1_000_000_000, 10_000_000_000), ksic_section="J",
-                   certifications=frozenset({"venture"}), stage="startup")
+FIRM = FirmProfile(
+    id=1,
+    region="서울",
+    district="마포구",
+    age_years=3,
+    employees=350,
+    revenue_range=(1_000_000_000, 10_000_000_000),
+    ksic_section="J",
+    certifications=frozenset({"venture"}),
+    stage="startup",
+)
 
 
-@pytest.mark.parametrize("rule, status, ko, en", [
-    (Rule("age_max", {"max": 7}), PASS, "설립 3년 ≤ 7년 ✓", "age 3 years ≤ 7 years ✓"),
-    (Rule("emp_max", {"max": 300}), FAIL, "종업원 350명 > 300명 ✗", "employees 350 > 300 ✗"),
-    (Rule("emp_max", {"max": 350, "inclusive": False}), FAIL, "종업원 350명 ≥ 350명 ✗", "employees 350 ≥ 350 ✗"),
-    (Rule("age_min", {"min": 3}), PASS, "설립 3년 ≥ 3년 ✓", "age 3 years ≥ 3 years ✓"),
-    (Rule("age_min", {"min": 3, "inclusive": False}), FAIL, "설립 3년 ≤ 3년 ✗", "age 3 years ≤ 3 years ✗"),
-    (Rule("region", {"regions": ["서울", "경기"]}), PASS, "소재지 서울 ∈ 서울·경기 ✓", "located in 서울 ∈ 서울·경기 ✓"),
-    (Rule("region", {"regions": ["경기"]}), FAIL, "소재지 서울 ∉ 경기 ✗", "located in 서울 ∉ 경기 ✗"),
-    (Rule("district", {"districts": ["강남구"]}), FAIL, "소재 구 마포구 ∉ 강남구 ✗", "district 마포구 ∉ 강남구 ✗"),
-    (Rule("ksic", {"sections": ["C", "J"]}), PASS, "업종 대분류 J ∈ {C,J} ✓", "KSIC section J ∈ {C,J} ✓"),
-    (Rule("stage", {"any": ["sme"]}), FAIL, "기업 단계 창업기 ∉ {중소기업} ✗", "stage startup ∉ {SME} ✗"),
-    (Rule("cert", {"any": ["innobiz", "venture"]}), PASS, "인증 보유: 벤처기업 ✓", "holds venture company ✓"),
-])
+@pytest.mark.parametrize(
+    "rule, status, ko, en",
+    [
+        (Rule("age_max", {"max": 7}), PASS, "설립 3년 ≤ 7년 ✓", "age 3 years ≤ 7 years ✓"),
+        (Rule("emp_max", {"max": 300}), FAIL, "종업원 350명 > 300명 ✗", "employees 350 > 300 ✗"),
+        (Rule("emp_max", {"max": 350, "inclusive": False}), FAIL, "종업원 350명 ≥ 350명 ✗", "employees 350 ≥ 350 ✗"),
+        (Rule("age_min", {"min": 3}), PASS, "설립 3년 ≥ 3년 ✓", "age 3 years ≥ 3 years ✓"),
+        (Rule("age_min", {"min": 3, "inclusive": False}), FAIL, "설립 3년 ≤ 3년 ✗", "age 3 years ≤ 3 years ✗"),
+        (
+            Rule("region", {"regions": ["서울", "경기"]}),
+            PASS,
+            "소재지 서울 ∈ 서울·경기 ✓",
+            "located in 서울 ∈ 서울·경기 ✓",
+        ),
+        (Rule("region", {"regions": ["경기"]}), FAIL, "소재지 서울 ∉ 경기 ✗", "located in 서울 ∉ 경기 ✗"),
+        (Rule("district", {"districts": ["강남구"]}), FAIL, "소재 구 마포구 ∉ 강남구 ✗", "district 마포구 ∉ 강남구 ✗"),
+        (Rule("ksic", {"sections": ["C", "J"]}), PASS, "업종 대분류 J ∈ {C,J} ✓", "KSIC section J ∈ {C,J} ✓"),
+        (Rule("stage", {"any": ["sme"]}), FAIL, "기업 단계 창업기 ∉ {중소기업} ✗", "stage startup ∉ {SME} ✗"),
+        (Rule("cert", {"any": ["innobiz", "venture"]}), PASS, "인증 보유: 벤처기업 ✓", "holds venture company ✓"),
+    ],
+)
 def test_each_rule_explains_its_verdict_in_korean_and_english(rule, status, ko, en):
     verdict = check(rule, FIRM)
     assert (verdict.status, verdict.text_ko, verdict.text_en) == (status, ko, en)
@@ -41,9 +67,15 @@ def test_revenue_band_inside_the_limit_passes_across_it_is_unknown_above_it_fail
 
 def test_missing_firm_data_is_unknown_never_a_pass_or_fail():
     blank = FirmProfile(id=2)
-    for rule in [Rule("age_max", {"max": 7}), Rule("emp_max", {"max": 300}), Rule("region", {"regions": ["서울"]}),
-                 Rule("district", {"districts": ["마포구"]}), Rule("ksic", {"sections": ["J"]}),
-                 Rule("stage", {"any": ["sme"]}), Rule("rev_max", {"max": 10})]:
+    for rule in [
+        Rule("age_max", {"max": 7}),
+        Rule("emp_max", {"max": 300}),
+        Rule("region", {"regions": ["서울"]}),
+        Rule("district", {"districts": ["마포구"]}),
+        Rule("ksic", {"sections": ["J"]}),
+        Rule("stage", {"any": ["sme"]}),
+        Rule("rev_max", {"max": 10}),
+    ]:
         verdict = check(rule, blank)
         assert verdict.status == UNKNOWN and "정보 없음" in verdict.text_ko and "unknown" in verdict.text_en
 
@@ -63,8 +95,11 @@ def test_manual_rules_show_their_source_text_for_a_person_to_check():
 
 
 def test_overall_verdict_fails_on_any_failure_and_needs_check_on_any_unknown():
-    ok, bad, unknown = check(Rule("age_max", {"max": 7}), FIRM), check(Rule("emp_max", {"max": 300}), FIRM), \
-        check(Rule("manual", {}, "x"), FIRM)
+    ok, bad, unknown = (
+        check(Rule("age_max", {"max": 7}), FIRM),
+        check(Rule("emp_max", {"max": 300}), FIRM),
+        check(Rule("manual", {}, "x"), FIRM),
+    )
     assert overall([ok]) == ELIGIBLE
     assert overall([ok, unknown]) == NEEDS_CHECK
     assert overall([ok, unknown, bad]) == NOT_ELIGIBLE

@@ -30,14 +30,25 @@ def test_a_narrower_technology_counts_for_its_parent():
 
 def _programmes():
     return [
-        ProgrammeProfile(1, "AI voucher", (Rule("region", {"regions": ["서울"]}),), frozenset({"ai"}),
-                         closes_on=TODAY + datetime.timedelta(days=10)),
-        ProgrammeProfile(2, "Cloud credits", (Rule("region", {"regions": ["서울"]}),), frozenset({"cloud"}),
-                         closes_on=TODAY + datetime.timedelta(days=10)),
+        ProgrammeProfile(
+            1,
+            "AI voucher",
+            (Rule("region", {"regions": ["서울"]}),),
+            frozenset({"ai"}),
+            closes_on=TODAY + datetime.timedelta(days=10),
+        ),
+        ProgrammeProfile(
+            2,
+            "Cloud credits",
+            (Rule("region", {"regions": ["서울"]}),),
+            frozenset({"cloud"}),
+            closes_on=TODAY + datetime.timedelta(days=10),
+        ),
         ProgrammeProfile(3, "Young firms only", (Rule("age_max", {"max": 3}),), frozenset({"ai"})),
         ProgrammeProfile(4, "Manual", (Rule("manual", {}, "대상 유형: 소상공인"),), frozenset({"ai"})),
-        ProgrammeProfile(5, "Closed AI call", (), frozenset({"ai"}), closes_on=TODAY - datetime.timedelta(days=1),
-                         is_open=False),
+        ProgrammeProfile(
+            5, "Closed AI call", (), frozenset({"ai"}), closes_on=TODAY - datetime.timedelta(days=1), is_open=False
+        ),
     ]
 
 
@@ -64,8 +75,12 @@ def test_text_similarity_reorders_programmes_with_equal_technology_fit():
 
 
 def test_for_programme_lists_qualifying_firms_eligible_first():
-    firms = [FirmProfile(1, region="서울", technologies=frozenset({"ai"})), FirmProfile(2, region="경기"),
-             FirmProfile(3), FirmProfile(4, region="서울")]
+    firms = [
+        FirmProfile(1, region="서울", technologies=frozenset({"ai"})),
+        FirmProfile(2, region="경기"),
+        FirmProfile(3),
+        FirmProfile(4, region="서울"),
+    ]
     matcher = Matcher(firms, _programmes(), tech_parents=PARENTS, today=TODAY)
     result = matcher.for_programme(1)
     assert [(m.firm_id, m.status) for m in result] == [(1, ELIGIBLE), (4, ELIGIBLE), (3, NEEDS_CHECK)]
@@ -81,30 +96,72 @@ def test_vector_count_must_match_items():
 
 # ---- the vectorised all-pairs path must agree with rules.check, pair by pair -------------------
 maybe = lambda strategy: st.one_of(st.none(), strategy)  # noqa: E731
-firms_strategy = st.lists(st.builds(
-    FirmProfile, id=st.integers(1, 10**6), region=maybe(st.sampled_from(["서울", "경기", "부산"])),
-    district=maybe(st.sampled_from(["마포구", "강남구"])), age_years=maybe(st.integers(0, 40)),
-    employees=maybe(st.integers(0, 2000)),
-    revenue_range=maybe(st.sampled_from([(0, 10**9), (10**9, 10**10), (10**10, 5 * 10**10), (10**12, None)])),
-    ksic_section=maybe(st.sampled_from(list("CJMG"))),
-    certifications=st.frozensets(st.sampled_from(["venture", "innobiz", "social"]), max_size=2),
-    stage=maybe(st.sampled_from(["startup", "sme", "listed"]))), min_size=1, max_size=25, unique_by=lambda f: f.id)
+firms_strategy = st.lists(
+    st.builds(
+        FirmProfile,
+        id=st.integers(1, 10**6),
+        region=maybe(st.sampled_from(["서울", "경기", "부산"])),
+        district=maybe(st.sampled_from(["마포구", "강남구"])),
+        age_years=maybe(st.integers(0, 40)),
+        employees=maybe(st.integers(0, 2000)),
+        revenue_range=maybe(st.sampled_from([(0, 10**9), (10**9, 10**10), (10**10, 5 * 10**10), (10**12, None)])),
+        ksic_section=maybe(st.sampled_from(list("CJMG"))),
+        certifications=st.frozensets(st.sampled_from(["venture", "innobiz", "social"]), max_size=2),
+        stage=maybe(st.sampled_from(["startup", "sme", "listed"])),
+    ),
+    min_size=1,
+    max_size=25,
+    unique_by=lambda f: f.id,
+)
 limits = st.integers(0, 60)
 rule_strategy = st.one_of(
-    st.builds(lambda k, n, inc: Rule(k, {"max": n, "inclusive": inc}), st.sampled_from(["age_max", "emp_max"]), limits, st.booleans()),
-    st.builds(lambda k, n, inc: Rule(k, {"min": n, "inclusive": inc}), st.sampled_from(["age_min", "emp_min"]), limits, st.booleans()),
-    st.builds(lambda n, inc: Rule("rev_max", {"max": n, "inclusive": inc}), st.sampled_from([10**9, 2 * 10**9, 10**10, 10**11]), st.booleans()),
-    st.builds(lambda n, inc: Rule("rev_min", {"min": n, "inclusive": inc}), st.sampled_from([10**9, 2 * 10**9, 10**10, 10**11]), st.booleans()),
-    st.builds(lambda r, nw: Rule("region", {"regions": r, "nationwide": nw}), st.lists(st.sampled_from(["서울", "경기"]), max_size=2), st.booleans()),
-    st.builds(lambda d: Rule("district", {"districts": d}), st.lists(st.sampled_from(["마포구", "강남구"]), max_size=2)),
+    st.builds(
+        lambda k, n, inc: Rule(k, {"max": n, "inclusive": inc}),
+        st.sampled_from(["age_max", "emp_max"]),
+        limits,
+        st.booleans(),
+    ),
+    st.builds(
+        lambda k, n, inc: Rule(k, {"min": n, "inclusive": inc}),
+        st.sampled_from(["age_min", "emp_min"]),
+        limits,
+        st.booleans(),
+    ),
+    st.builds(
+        lambda n, inc: Rule("rev_max", {"max": n, "inclusive": inc}),
+        st.sampled_from([10**9, 2 * 10**9, 10**10, 10**11]),
+        st.booleans(),
+    ),
+    st.builds(
+        lambda n, inc: Rule("rev_min", {"min": n, "inclusive": inc}),
+        st.sampled_from([10**9, 2 * 10**9, 10**10, 10**11]),
+        st.booleans(),
+    ),
+    st.builds(
+        lambda r, nw: Rule("region", {"regions": r, "nationwide": nw}),
+        st.lists(st.sampled_from(["서울", "경기"]), max_size=2),
+        st.booleans(),
+    ),
+    st.builds(
+        lambda d: Rule("district", {"districts": d}), st.lists(st.sampled_from(["마포구", "강남구"]), max_size=2)
+    ),
     st.builds(lambda s: Rule("ksic", {"sections": s}), st.lists(st.sampled_from(list("CJM")), max_size=3)),
     st.builds(lambda s: Rule("stage", {"any": s}), st.lists(st.sampled_from(["startup", "sme"]), max_size=2)),
-    st.builds(lambda c: Rule("cert", {"any": c}), st.lists(st.sampled_from(["venture", "innobiz", "women"]), max_size=2)),
+    st.builds(
+        lambda c: Rule("cert", {"any": c}), st.lists(st.sampled_from(["venture", "innobiz", "women"]), max_size=2)
+    ),
     st.just(Rule("manual", {}, "확인")),
 )
-programmes_strategy = st.lists(st.builds(lambda i, rules: ProgrammeProfile(i, rules=tuple(rules)),
-                                         st.integers(1, 10**6), st.lists(rule_strategy, max_size=4)),
-                               min_size=1, max_size=10, unique_by=lambda p: p.id)
+programmes_strategy = st.lists(
+    st.builds(
+        lambda i, rules: ProgrammeProfile(i, rules=tuple(rules)),
+        st.integers(1, 10**6),
+        st.lists(rule_strategy, max_size=4),
+    ),
+    min_size=1,
+    max_size=10,
+    unique_by=lambda p: p.id,
+)
 
 
 @settings(max_examples=150, deadline=None)

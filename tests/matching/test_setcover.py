@@ -126,9 +126,11 @@ instances = st.integers(min_value=1, max_value=7).flatmap(
         st.just(set(range(n))),
         st.dictionaries(
             st.sampled_from([f"c{i}" for i in range(9)]),
-            st.tuples(st.frozensets(st.integers(0, n - 1), min_size=1, max_size=n),
-                      st.floats(min_value=0.5, max_value=3.0)),
-            min_size=1, max_size=9,
+            st.tuples(
+                st.frozensets(st.integers(0, n - 1), min_size=1, max_size=n), st.floats(min_value=0.5, max_value=3.0)
+            ),
+            min_size=1,
+            max_size=9,
         ),
     )
 )

@@ -45,4 +45,6 @@ def test_sectors_and_computations_are_listed(client):
     software = next(s for s in sectors["items"] if s["slug"] == "software")
     assert software["ksic10"] == ["582"] and software["ksic9"] == ["582"]
     computations = client.get("/api/v1/kpi-computations").json()
-    assert {"pilots_started", "active_sources", "firms_with_matched_programme"} <= {c["name"] for c in computations["items"]}
+    assert {"pilots_started", "active_sources", "firms_with_matched_programme"} <= {
+        c["name"] for c in computations["items"]
+    }

@@ -5,8 +5,13 @@ import json
 import pytest
 from django.conf import settings
 
-from seoulhub.observatory.definition import (aggregate_by_prefixes, fold_prefixes, read_concordance, read_definition,
-                                             translate)
+from seoulhub.observatory.definition import (
+    aggregate_by_prefixes,
+    fold_prefixes,
+    read_concordance,
+    read_definition,
+    translate,
+)
 
 DATA = settings.DATA_DIR
 
@@ -20,9 +25,18 @@ def test_shipped_definition_covers_the_issue_sectors_without_overlap():
 
 def test_overlapping_codes_are_refused(tmp_path):
     path = tmp_path / "definition.json"
-    path.write_text(json.dumps({"revision": "10", "sectors": [
-        {"slug": "a", "name_ko": "가", "name_en": "A", "codes": ["58"]},
-        {"slug": "b", "name_ko": "나", "name_en": "B", "codes": ["582"]}]}), encoding="utf-8")
+    path.write_text(
+        json.dumps(
+            {
+                "revision": "10",
+                "sectors": [
+                    {"slug": "a", "name_ko": "가", "name_en": "A", "codes": ["58"]},
+                    {"slug": "b", "name_ko": "나", "name_en": "B", "codes": ["582"]},
+                ],
+            }
+        ),
+        encoding="utf-8",
+    )
     with pytest.raises(ValueError, match="overlaps"):
         read_definition(path)
 

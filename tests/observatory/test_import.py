@@ -16,6 +16,7 @@ def english_messages():
     with translation.override("en"):
         yield
 
+
 pytestmark = pytest.mark.django_db
 
 
@@ -41,7 +42,9 @@ def test_importing_the_same_file_again_changes_nothing(seoul_open_data_file):
 
 def test_a_corrected_file_updates_only_what_changed(seoul_open_data_file):
     import_stats(seoul_open_data_file.read_bytes(), "first")
-    corrected = seoul_open_data_file.read_text(encoding="utf-8").replace("2019,강남구,소계,500,", "2019,강남구,소계,501,")
+    corrected = seoul_open_data_file.read_text(encoding="utf-8").replace(
+        "2019,강남구,소계,500,", "2019,강남구,소계,501,"
+    )
     report = import_stats(corrected.encode("cp949", errors="strict"), "corrected")
     assert (report.created, report.updated) == (0, 1)
     assert IndustryStat.objects.get(year=2019, district__name_ko="강남구", ksic_code="TOTAL").establishments == 501

@@ -21,16 +21,21 @@ def test_a_count_the_database_cannot_hold_is_a_problem_not_a_number(raw):
 
 
 def test_ordinary_counts_still_read():
-    assert parse_count("1,234")[0] == 1234 and parse_count("12.0")[0] == 12 and parse_count("2147483647")[0] == 2147483647
+    assert (
+        parse_count("1,234")[0] == 1234 and parse_count("12.0")[0] == 12 and parse_count("2147483647")[0] == 2147483647
+    )
 
 
-@pytest.mark.parametrize("bad", [
-    "2019,2,11440,마포구,서울특별시,마포구,NULL,전체,NULL,전체,99999999999999999999,10\n",
-    "2019,2,11440,마포구,서울특별시,마포구,NULL,전체,NULL,전체,²,10\n",
-    "2019,2,11440,마포구,서울특별시,마포구,NULL,전체,NULL,전체,1e400,10\n",
-    "2019,2,11440,마포구,서울특별시,마포구,NULL,소분류,{},소프트웨어,3,10\n".format("5" * 40),
-    "2019,2,²²²²²,마포구,서울특별시,마포구,NULL,전체,NULL,전체,3,10\n",
-])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "2019,2,11440,마포구,서울특별시,마포구,NULL,전체,NULL,전체,99999999999999999999,10\n",
+        "2019,2,11440,마포구,서울특별시,마포구,NULL,전체,NULL,전체,²,10\n",
+        "2019,2,11440,마포구,서울특별시,마포구,NULL,전체,NULL,전체,1e400,10\n",
+        "2019,2,11440,마포구,서울특별시,마포구,NULL,소분류,{},소프트웨어,3,10\n".format("5" * 40),
+        "2019,2,²²²²²,마포구,서울특별시,마포구,NULL,전체,NULL,전체,3,10\n",
+    ],
+)
 def test_the_dry_run_rejects_what_the_real_run_could_not_write(bad):
     data = (HEADER + GOOD + bad).encode()
     dry = import_stats(data, "stats.csv", dry_run=True)
@@ -42,7 +47,9 @@ def test_the_dry_run_rejects_what_the_real_run_could_not_write(bad):
 
 def test_nul_and_control_characters_in_a_file_are_dropped(tmp_path):
     path = tmp_path / "stats.csv"
-    path.write_bytes((HEADER + "2019,2,11230,강남구,서울특별시,강남구,NULL,소분류,582,소프트웨어\x00 개발\x01,3,10\n").encode())
+    path.write_bytes(
+        (HEADER + "2019,2,11230,강남구,서울특별시,강남구,NULL,소분류,582,소프트웨어\x00 개발\x01,3,10\n").encode()
+    )
     call_command("import_industry_stats", str(path), "--dry-run")
     call_command("import_industry_stats", str(path))
     assert IndustryStat.objects.get().ksic_name == "소프트웨어 개발"

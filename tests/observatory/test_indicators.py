@@ -36,11 +36,14 @@ def test_herfindahl_is_one_for_a_single_district_and_one_over_n_when_even():
 
 
 def test_district_indicators_rank_share_and_lq_by_hand():
-    rows = {r.district: r for r in ind.district_indicators(
-        {"강남구": 60, "마포구": 30, "구로구": 10, "도봉구": None},
-        {"강남구": 500, "마포구": 300, "구로구": 200, "도봉구": 100},
-        {"강남구": 50, "마포구": 30, "구로구": None, "도봉구": None},
-    )}
+    rows = {
+        r.district: r
+        for r in ind.district_indicators(
+            {"강남구": 60, "마포구": 30, "구로구": 10, "도봉구": None},
+            {"강남구": 500, "마포구": 300, "구로구": 200, "도봉구": 100},
+            {"강남구": 50, "마포구": 30, "구로구": None, "도봉구": None},
+        )
+    }
     assert rows["강남구"].share_of_seoul == 0.6 and rows["강남구"].rank == 1
     assert rows["구로구"].rank == 3
     assert rows["강남구"].growth == 0.2 and rows["마포구"].growth == 0 and rows["구로구"].growth is None
@@ -59,7 +62,9 @@ def test_districts_with_nothing_are_not_ranked():
     assert rows["a"].rank is None and rows["b"].rank == 1
 
 
-counts = st.dictionaries(st.text(min_size=1, max_size=3), st.integers(min_value=1, max_value=10**6), min_size=1, max_size=25)
+counts = st.dictionaries(
+    st.text(min_size=1, max_size=3), st.integers(min_value=1, max_value=10**6), min_size=1, max_size=25
+)
 
 
 @given(counts)

@@ -27,14 +27,24 @@ def test_the_38_facts_are_entered_with_source_link_and_as_of(facts):
     assert all(k.source_url.startswith("http") and k.source and (k.value_as_of or k.as_of_text) for k in entered)
     # a stated target is a target, not an achievement
     plan = entered.get(name_en="planned investment (2023 target)")
-    assert plan.value is None and plan.target == Decimal(1500) and plan.unit == "억원" and plan.policy.title_ko == "테스트베드 서울"
+    assert (
+        plan.value is None
+        and plan.target == Decimal(1500)
+        and plan.unit == "억원"
+        and plan.policy.title_ko == "테스트베드 서울"
+    )
     two_values = entered.get(name_en="revenue / investment of residents (2018)")
     assert two_values.value is None and two_values.value_text == "33 / 51"
     month_only = entered.get(name_en="pilot sites (cumulative) (2018-2020)")
     assert month_only.value == 107 and month_only.value_as_of is None and month_only.as_of_text == "2021-02"
     roles = dict(Policy.objects.filter(kpis__in=entered).values_list("title_ko", "role__slug").distinct())
-    assert roles == {"테스트베드 서울": "synthesizer", "서울 AI 전략 (AI SEOUL 2025)": "synthesizer",
-                     "AI 양재 허브 (서울 AI 허브)": "accelerator", "서울핀테크랩": "accelerator", "서울창업허브": "accelerator"}
+    assert roles == {
+        "테스트베드 서울": "synthesizer",
+        "서울 AI 전략 (AI SEOUL 2025)": "synthesizer",
+        "AI 양재 허브 (서울 AI 허브)": "accelerator",
+        "서울핀테크랩": "accelerator",
+        "서울창업허브": "accelerator",
+    }
     assert demo.load_kpi_facts(lambda line: None) == {"KPI facts created": 0, "policies created": 0}
 
 
@@ -68,10 +78,23 @@ def test_pilots_of_example_demands_never_count(official):
 
     firm = Firm.objects.create(name_ko="가나드론")
     example_demand = Demand.objects.create(title="예시 수요", problem="예시", is_example=True)
-    proposal = Proposal.objects.create(demand=example_demand, lead_firm=firm, title="드론", summary="s", state="certified",
-                                       certificate_number="TS-1", certificate_issued_on=timezone.localdate())
-    AuditEntry.objects.create(proposal=proposal, actor=official, actor_name="official", capacity="owner",
-                              from_state="selected", to_state="running")
+    proposal = Proposal.objects.create(
+        demand=example_demand,
+        lead_firm=firm,
+        title="드론",
+        summary="s",
+        state="certified",
+        certificate_number="TS-1",
+        certificate_issued_on=timezone.localdate(),
+    )
+    AuditEntry.objects.create(
+        proposal=proposal,
+        actor=official,
+        actor_name="official",
+        capacity="owner",
+        from_state="selected",
+        to_state="running",
+    )
     assert compute("pilots_started").value == 0 and compute("certificates_issued").value == 0
 
 
@@ -94,7 +117,11 @@ def test_the_monthly_report_has_map_charts_and_month_on_month_change(client, off
     assert 'id="report-map"' in html and 'id="report-top"' in html and 'id="report-kpis"' in html
     assert "vendor/plotly/plotly.min.js" in html
     changes = {row["name"]: row for row in response.context["changes"]}
-    assert (changes["firms_registered"]["previous"], changes["firms_registered"]["value"], changes["firms_registered"]["change"]) == (1, 3, 2)
+    assert (
+        changes["firms_registered"]["previous"],
+        changes["firms_registered"]["value"],
+        changes["firms_registered"]["change"],
+    ) == (1, 3, 2)
     assert "+2" in html and "2024년 기준" in html
     previous = client.get(f"/observatory/report/{(first - datetime.timedelta(days=1)):%Y-%m}/")
     assert {r["name"]: r for r in previous.context["changes"]}["firms_registered"]["value"] == 1

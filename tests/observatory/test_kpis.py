@@ -29,8 +29,12 @@ def test_firms_and_open_programmes_are_counted(make_user):
     Firm.objects.create(name_ko="가나소프트")
     Firm.objects.create(name_ko="다라시스템")
     today = timezone.localdate()
-    Programme.objects.create(title="open", opens_on=today - datetime.timedelta(days=3), closes_on=today + datetime.timedelta(days=3))
-    Programme.objects.create(title="closed", opens_on=today - datetime.timedelta(days=30), closes_on=today - datetime.timedelta(days=1))
+    Programme.objects.create(
+        title="open", opens_on=today - datetime.timedelta(days=3), closes_on=today + datetime.timedelta(days=3)
+    )
+    Programme.objects.create(
+        title="closed", opens_on=today - datetime.timedelta(days=30), closes_on=today - datetime.timedelta(days=1)
+    )
     assert compute("firms_registered").value == 2
     assert compute("programmes_open").value == 1
     # The open programme has no rule, so both firms are eligible for it.
@@ -49,8 +53,12 @@ def test_active_sources_need_a_recent_success_and_no_pause():
     from seoulhub.radar.models import Source
 
     now = timezone.now()
-    Source.objects.create(name="fresh", url="https://example.org/a.xml", last_success_at=now - datetime.timedelta(days=1))
-    Source.objects.create(name="stale", url="https://example.org/b.xml", last_success_at=now - datetime.timedelta(days=9))
+    Source.objects.create(
+        name="fresh", url="https://example.org/a.xml", last_success_at=now - datetime.timedelta(days=1)
+    )
+    Source.objects.create(
+        name="stale", url="https://example.org/b.xml", last_success_at=now - datetime.timedelta(days=9)
+    )
     Source.objects.create(name="paused", url="https://example.org/c.xml", last_success_at=now, paused_at=now)
     Source.objects.create(name="off", url="https://example.org/d.xml", last_success_at=now, active=False)
     assert compute("active_sources").value == 1
@@ -61,13 +69,31 @@ def test_items_delivered_this_week_sum_digest_article_counts(make_user):
 
     now = timezone.now()
     monday = start_of_week(now)
-    for i, (sent, count) in enumerate([(monday + datetime.timedelta(minutes=1), 7), (now, 5), (monday - datetime.timedelta(days=1), 100)]):
+    for i, (sent, count) in enumerate(
+        [(monday + datetime.timedelta(minutes=1), 7), (now, 5), (monday - datetime.timedelta(days=1), 100)]
+    ):
         subscription = Subscription.objects.create(user=make_user(f"reader{i}"))
-        Delivery.objects.create(subscription=subscription, channel="email", frequency="weekly", period=f"p{i}",
-                                since=sent - datetime.timedelta(days=7), until=sent, item_count=count,
-                                status="sent", sent_at=sent)
-    Delivery.objects.create(subscription=subscription, channel="webhook", frequency="weekly", period="p9",
-                            since=now, until=now, item_count=50, status="pending")  # not sent: not counted
+        Delivery.objects.create(
+            subscription=subscription,
+            channel="email",
+            frequency="weekly",
+            period=f"p{i}",
+            since=sent - datetime.timedelta(days=7),
+            until=sent,
+            item_count=count,
+            status="sent",
+            sent_at=sent,
+        )
+    Delivery.objects.create(
+        subscription=subscription,
+        channel="webhook",
+        frequency="weekly",
+        period="p9",
+        since=now,
+        until=now,
+        item_count=50,
+        status="pending",
+    )  # not sent: not counted
     assert compute("items_delivered_this_week", now).value == 12
 
 
@@ -78,13 +104,27 @@ def test_pilots_started_and_certificates_count_real_pilots_only(official):
     firm = Firm.objects.create(name_ko="가나드론")
     demand = Demand.objects.create(title="교량 점검", problem="교량 하부 점검")
     today = timezone.localdate()
-    real = Proposal.objects.create(demand=demand, lead_firm=firm, title="드론 점검", summary="s", state="certified",
-                                   certificate_number="TS-2026-001", certificate_issued_on=today)
-    example = Proposal.objects.create(demand=demand, lead_firm=firm, title="예시", summary="s", state="running",
-                                      is_example=True)
+    real = Proposal.objects.create(
+        demand=demand,
+        lead_firm=firm,
+        title="드론 점검",
+        summary="s",
+        state="certified",
+        certificate_number="TS-2026-001",
+        certificate_issued_on=today,
+    )
+    example = Proposal.objects.create(
+        demand=demand, lead_firm=firm, title="예시", summary="s", state="running", is_example=True
+    )
     for proposal in (real, example):
-        AuditEntry.objects.create(proposal=proposal, actor=official, actor_name="official", capacity="owner",
-                                  from_state="selected", to_state="running")
+        AuditEntry.objects.create(
+            proposal=proposal,
+            actor=official,
+            actor_name="official",
+            capacity="owner",
+            from_state="selected",
+            to_state="running",
+        )
     assert compute("pilots_started").value == 1
     assert compute("certificates_issued").value == 1
     assert compute("certificates_issued", timezone.now() - datetime.timedelta(days=2)).value == 0

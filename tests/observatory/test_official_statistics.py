@@ -36,8 +36,14 @@ def test_the_kosis_gu_layout_reads_totals_and_sections():
     assert totals.layout == KOSIS_GU_LAYOUT
     first, second = totals.rows[:2]
     # 2016 was published under both revisions; an all-industry total is filed under rev. 10.
-    assert (first.year, first.revision, first.ksic_code, first.establishments, first.workers, first.district_adm_code) == \
-        (2016, "10", TOTAL, 100, 1000, "11680")
+    assert (
+        first.year,
+        first.revision,
+        first.ksic_code,
+        first.establishments,
+        first.workers,
+        first.district_adm_code,
+    ) == (2016, "10", TOTAL, 100, 1000, "11680")
     assert second.revision == "10"
     assert totals.skipped["rows without a value in the source"] == 1
     sections = parse_stats_file(SECTIONS, {})
@@ -105,7 +111,9 @@ def test_growth_within_one_survey_design_has_no_break_note(official_statistics):
 def test_the_map_page_shows_official_figures_with_source_and_caveats(client, official_statistics):
     html = client.get("/observatory/").content.decode()
     assert 'data-source="stats"' in html and 'id="district-map"' in html
-    assert "출처: 서울특별시 「사업체현황」(통계청 전국사업체조사), KOSIS 국가통계포털" in html and "2024년 기준" in html
+    assert (
+        "출처: 서울특별시 「사업체현황」(통계청 전국사업체조사), KOSIS 국가통계포털" in html and "2024년 기준" in html
+    )
     assert 'id="proxy-note"' in html and "정보통신업" in html
     assert 'id="series-break-note"' in html and "2019년과 2020년의 수준을 비교하지 마십시오" in html
     assert "당산1동" in html  # the missing-dong caveat
@@ -129,6 +137,8 @@ def test_the_district_page_charts_the_series_and_marks_the_break(client, officia
 def test_exports_carry_the_source_and_its_caveats(client, official_statistics):
     text = client.get("/observatory/export.csv").content.decode("utf-8-sig")
     comments = [line for line in text.splitlines() if line.startswith("#")]
-    assert any("전국사업체조사" in line and "당산1동" in line and "section J" in line and "2019->2020" in line
-               for line in comments)
+    assert any(
+        "전국사업체조사" in line and "당산1동" in line and "section J" in line and "2019->2020" in line
+        for line in comments
+    )
     assert text.splitlines()[len(comments)].startswith("adm_code,")

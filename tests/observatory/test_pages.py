@@ -27,7 +27,9 @@ def registry_firms(db):
     software = KsicCode.objects.get(revision="10", code="58222")
     Firm.objects.create(name_ko="가나소프트", district=gangnam, ksic=software)
     Firm.objects.create(name_ko="다라식품", district=gangnam, industry_text="기타 식품 제조업")
-    Firm.objects.create(name_ko="마바시스템", industry_text="컴퓨터 프로그래밍, 시스템 통합 및 관리업")  # KRX-like: no gu
+    Firm.objects.create(
+        name_ko="마바시스템", industry_text="컴퓨터 프로그래밍, 시스템 통합 및 관리업"
+    )  # KRX-like: no gu
 
 
 def test_without_statistics_the_map_counts_registry_firms_and_says_so(client, definition, registry_firms):
@@ -89,12 +91,18 @@ def test_definition_page_shows_both_revisions(client, definition):
 
 def test_policy_page_groups_by_the_three_roles_with_sources(client):
     role = PolicyRole.objects.get(slug="synthesizer")
-    policy = Policy.objects.create(title_ko="테스트베드 서울", role=role, owner="서울특별시", source="news.seoul.go.kr/economy/archives/566330")
+    policy = Policy.objects.create(
+        title_ko="테스트베드 서울", role=role, owner="서울특별시", source="news.seoul.go.kr/economy/archives/566330"
+    )
     KPI.objects.create(policy=policy, name_ko="수요과제", value=30, source="m.etnews.com/20210214000090")
     html = client.get("/observatory/policies/").content.decode()
     for slug in ("pre-adopter", "accelerator", "synthesizer"):
         assert f'id="role-{slug}"' in html
-    assert "테스트베드 서울" in html and "news.seoul.go.kr/economy/archives/566330" in html and "m.etnews.com/20210214000090" in html
+    assert (
+        "테스트베드 서울" in html
+        and "news.seoul.go.kr/economy/archives/566330" in html
+        and "m.etnews.com/20210214000090" in html
+    )
 
 
 def test_dashboard_and_report_are_for_officials(client, official, firm_member, definition):

@@ -30,7 +30,9 @@ def test_one_firm_with_a_district_gives_counts_only(client):
     gangnam = table.by_code()["11680"]
     assert gangnam["count"] == 1 and gangnam["share_of_seoul"] is None and gangnam["rank"] is None
     html = client.get("/observatory/").content.decode()
-    assert "1,100개 기업 중 1개만 자치구 정보가 있습니다" in html or "1100개 기업 중 1개만 자치구 정보가 있습니다" in html
+    assert (
+        "1,100개 기업 중 1개만 자치구 정보가 있습니다" in html or "1100개 기업 중 1개만 자치구 정보가 있습니다" in html
+    )
     assert 'id="district-map"' not in html and "HHI" not in html and "25 / 25" not in html
     home = client.get("/").content.decode()
     assert "디지털 기업이 가장 많은 곳" not in home

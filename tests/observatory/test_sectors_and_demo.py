@@ -38,13 +38,34 @@ def test_operator_edits_a_sector_in_the_admin_and_rev9_is_rebuilt(client, operat
     client.force_login(operator)
     sector = DigitalSector.objects.get(slug="software")
     codes = list(sector.codes.order_by("pk"))
-    data = {"slug": "software", "name_ko": sector.name_ko, "name_en": sector.name_en, "note": "", "order": 2, "active": "on",
-            "codes-TOTAL_FORMS": str(len(codes) + 1), "codes-INITIAL_FORMS": str(len(codes)),
-            "codes-MIN_NUM_FORMS": "0", "codes-MAX_NUM_FORMS": "1000"}
+    data = {
+        "slug": "software",
+        "name_ko": sector.name_ko,
+        "name_en": sector.name_en,
+        "note": "",
+        "order": 2,
+        "active": "on",
+        "codes-TOTAL_FORMS": str(len(codes) + 1),
+        "codes-INITIAL_FORMS": str(len(codes)),
+        "codes-MIN_NUM_FORMS": "0",
+        "codes-MAX_NUM_FORMS": "1000",
+    }
     for i, code in enumerate(codes):
-        data.update({f"codes-{i}-id": code.pk, f"codes-{i}-sector": sector.pk, f"codes-{i}-revision": code.revision,
-                     f"codes-{i}-code": code.code})
-    data.update({f"codes-{len(codes)}-revision": "10", f"codes-{len(codes)}-code": "5811", f"codes-{len(codes)}-sector": sector.pk})
+        data.update(
+            {
+                f"codes-{i}-id": code.pk,
+                f"codes-{i}-sector": sector.pk,
+                f"codes-{i}-revision": code.revision,
+                f"codes-{i}-code": code.code,
+            }
+        )
+    data.update(
+        {
+            f"codes-{len(codes)}-revision": "10",
+            f"codes-{len(codes)}-code": "5811",
+            f"codes-{len(codes)}-sector": sector.pk,
+        }
+    )
     response = client.post(f"/admin/observatory/digitalsector/{sector.pk}/change/", data)
     assert response.status_code == 302, response.content.decode()[:2000]
     assert "5811" in sector.prefixes("10")
@@ -68,7 +89,10 @@ def test_demo_enters_documented_policies_with_their_sources_only():
         assert policy.source.strip()
     testbed = Policy.objects.get(title_ko="테스트베드 서울")
     assert testbed.role.slug == "synthesizer" and testbed.budget_krw == 8_000_000_000
-    assert set(testbed.kpis.exclude(computation="").values_list("computation", flat=True)) == {"pilots_started", "certificates_issued"}
+    assert set(testbed.kpis.exclude(computation="").values_list("computation", flat=True)) == {
+        "pilots_started",
+        "certificates_issued",
+    }
     plan = Policy.objects.get(title_ko="서울 디지털기본계획 2020")
     assert plan.role is None and plan.budget_krw == 460_500_000_000
     # Targets only: no achieved value is entered for the 2020 plan.

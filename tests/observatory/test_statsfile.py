@@ -3,8 +3,7 @@
 import pytest
 from django.utils import translation
 
-from seoulhub.observatory.statsfile import (SANUP_LAYOUT, SEOUL_LAYOUT, TOTAL, LayoutError, parse_count,
-                                            parse_stats_file)
+from seoulhub.observatory.statsfile import SANUP_LAYOUT, SEOUL_LAYOUT, TOTAL, LayoutError, parse_count, parse_stats_file
 
 
 @pytest.fixture(autouse=True)
@@ -13,6 +12,7 @@ def english_messages():
     (test_error_language.py, test_import_language.py, test_support_pages.py)."""
     with translation.override("en"):
         yield
+
 
 SECTIONS = {
     "10": {"J": "정보통신업(58~63)", "C": "제조업(10~34)"},
@@ -49,7 +49,7 @@ def test_a_single_header_row_with_section_letters_is_read_too():
 
 
 def test_rev9_section_names_set_the_revision_of_the_file():
-    text = "기간,자치구,동,\"출판, 영상, 방송통신 및 정보서비스업 (58 ~ 63) 사업체수\"\n2016,종로구,소계,12\n"
+    text = '기간,자치구,동,"출판, 영상, 방송통신 및 정보서비스업 (58 ~ 63) 사업체수"\n2016,종로구,소계,12\n'
     parsed = parse_stats_file(text.encode("cp949"), SECTIONS)
     assert [(r.revision, r.ksic_code, r.establishments) for r in parsed.rows] == [("9", "J", 12)]
 

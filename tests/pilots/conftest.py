@@ -36,9 +36,13 @@ def make_firm(db, tech):
 def demand(official, tech):
     today = timezone.localdate()
     return services.create_demand(
-        official, title="Drone inspection of bridges", problem="Inspect bridge undersides safely.",
-        place="Example site", closes_on=today + datetime.timedelta(days=30),
-        technologies=tech("drones", "computer-vision"), criteria=[("Technical merit", 60), ("Cost", 40)],
+        official,
+        title="Drone inspection of bridges",
+        problem="Inspect bridge undersides safely.",
+        place="Example site",
+        closes_on=today + datetime.timedelta(days=30),
+        technologies=tech("drones", "computer-vision"),
+        criteria=[("Technical merit", 60), ("Cost", 40)],
         is_example=True,
     )
 
@@ -50,8 +54,14 @@ def member_firm(make_firm, firm_member):
 
 @pytest.fixture
 def proposal(demand, member_firm, firm_member):
-    return services.create_proposal(firm_member, demand, member_firm, title="Vision drones",
-                                    summary="Drones with defect detection.", is_example=True)
+    return services.create_proposal(
+        firm_member,
+        demand,
+        member_firm,
+        title="Vision drones",
+        summary="Drones with defect detection.",
+        is_example=True,
+    )
 
 
 @pytest.fixture(autouse=True)

@@ -18,9 +18,14 @@ def post(client, path, body, user):
     return client.post(path, body, content_type="application/json", **bearer(user))
 
 
-DEMAND = {"title": "스마트 횡단보도", "problem": "야간 보행자 사고를 줄이기", "technologies": ["computer-vision", "iot"],
-          "criteria": [{"name": "기술성", "weight": 70}, {"name": "비용", "weight": 30}], "is_example": True,
-          "district": "11680"}
+DEMAND = {
+    "title": "스마트 횡단보도",
+    "problem": "야간 보행자 사고를 줄이기",
+    "technologies": ["computer-vision", "iot"],
+    "criteria": [{"name": "기술성", "weight": 70}, {"name": "비용", "weight": 30}],
+    "is_example": True,
+    "district": "11680",
+}
 
 
 def test_official_posts_a_demand_and_gets_consortia(client, official, make_firm):
@@ -59,13 +64,19 @@ def test_unknown_technology_is_named_in_a_422(client, official):
 
 
 def test_close_before_open_is_a_422_with_the_field(client, official):
-    response = post(client, "/api/v1/demands", {**DEMAND, "opens_on": "2026-05-01", "closes_on": "2026-04-01"}, official)
+    response = post(
+        client, "/api/v1/demands", {**DEMAND, "opens_on": "2026-05-01", "closes_on": "2026-04-01"}, official
+    )
     assert response.status_code == 422 and "closes_on" in response.json()["message"]
 
 
 def test_proposal_lifecycle_over_the_api(client, demand, member_firm, firm_member, official):
-    created = post(client, "/api/v1/proposals", {"demand": demand.pk, "lead_firm": member_firm.pk, "title": "API",
-                                                 "summary": "s"}, firm_member)
+    created = post(
+        client,
+        "/api/v1/proposals",
+        {"demand": demand.pk, "lead_firm": member_firm.pk, "title": "API", "summary": "s"},
+        firm_member,
+    )
     assert created.status_code == 201, created.content
     pid = created.json()["id"]
     assert created.json()["allowed_next"] == ["submitted", "withdrawn"]
@@ -84,18 +95,35 @@ def test_proposal_lifecycle_over_the_api(client, demand, member_firm, firm_membe
     assert milestone.status_code == 201
     kpi = post(client, f"/api/v1/proposals/{pid}/kpis", {"name": "k", "target": 5}, official).json()
     assert post(client, f"/api/v1/proposals/{pid}/transitions", {"to": "running"}, official).status_code == 200
-    actual = client.put(f"/api/v1/proposals/{pid}/kpis/{kpi['id']}/actual", {"actual": 7},
-                        content_type="application/json", **bearer(official))
+    actual = client.put(
+        f"/api/v1/proposals/{pid}/kpis/{kpi['id']}/actual",
+        {"actual": 7},
+        content_type="application/json",
+        **bearer(official),
+    )
     assert actual.json()["met"] is True
-    still_open = post(client, f"/api/v1/proposals/{pid}/transitions", {"to": "evaluated", "outcome": "success"}, official)
+    still_open = post(
+        client, f"/api/v1/proposals/{pid}/transitions", {"to": "evaluated", "outcome": "success"}, official
+    )
     assert still_open.status_code == 409 and "open milestone" in still_open.json()["message"]
-    marked = client.put(f"/api/v1/proposals/{pid}/milestones/{milestone.json()['id']}/done",
-                        {"done_on": clock.today().isoformat()}, content_type="application/json", **bearer(official))
+    marked = client.put(
+        f"/api/v1/proposals/{pid}/milestones/{milestone.json()['id']}/done",
+        {"done_on": clock.today().isoformat()},
+        content_type="application/json",
+        **bearer(official),
+    )
     assert marked.status_code == 200 and marked.json()["done_on"] == clock.today().isoformat()
     done = post(client, f"/api/v1/proposals/{pid}/transitions", {"to": "evaluated", "outcome": "success"}, official)
     assert done.json()["state"] == lc.EVALUATED and done.json()["outcome"] == "success"
     audit = client.get(f"/api/v1/proposals/{pid}/audit").json()  # a pilot now: public
-    assert [e["to_state"] for e in audit["items"]] == ["draft", "submitted", "under_review", "selected", "running", "evaluated"]
+    assert [e["to_state"] for e in audit["items"]] == [
+        "draft",
+        "submitted",
+        "under_review",
+        "selected",
+        "running",
+        "evaluated",
+    ]
     assert AuditEntry.objects.filter(proposal_id=pid).count() == 6
 
 
@@ -147,17 +175,30 @@ def test_nul_characters_and_huge_ids_are_refused_with_422(client, official):
     assert client.get("/api/v1/proposals", {"firm": 2**70}).status_code == 422
 
 
-def test_members_describe_solutions_and_references_that_then_rank_their_firm_higher(client, demand, member_firm,
-                                                                                      firm_member, make_firm):
+def test_members_describe_solutions_and_references_that_then_rank_their_firm_higher(
+    client, demand, member_firm, firm_member, make_firm
+):
     rival = make_firm("Rival", "computer-vision", "drones")
     base = f"/api/v1/pilots/firms/{member_firm.pk}"
-    outsider = post(client, f"/api/v1/pilots/firms/{rival.pk}/solutions",
-                    {"title": "x", "technologies": ["drones"]}, firm_member)
+    outsider = post(
+        client, f"/api/v1/pilots/firms/{rival.pk}/solutions", {"title": "x", "technologies": ["drones"]}, firm_member
+    )
     assert outsider.status_code == 403
-    solution = post(client, f"{base}/solutions", {"title": "드론 점검", "technologies": ["drones"], "trl": 7}, firm_member)
+    solution = post(
+        client, f"{base}/solutions", {"title": "드론 점검", "technologies": ["drones"], "trl": 7}, firm_member
+    )
     assert solution.status_code == 201 and solution.json()["trl"] == 7
-    reference = post(client, f"{base}/references", {"title": "교량 점검 2024", "client": "예시 발주처", "year": 2024,
-                                                    "technologies": ["drones", "computer-vision"]}, firm_member)
+    reference = post(
+        client,
+        f"{base}/references",
+        {
+            "title": "교량 점검 2024",
+            "client": "예시 발주처",
+            "year": 2024,
+            "technologies": ["drones", "computer-vision"],
+        },
+        firm_member,
+    )
     assert reference.status_code == 201
     assert client.get(f"{base}/references").json()["count"] == 1
     ranked = client.get(f"/api/v1/demands/{demand.pk}/firms").json()["items"]

@@ -93,8 +93,12 @@ def test_the_refusal_is_in_korean_on_the_korean_page(client, proposal, firm_memb
     _selected(proposal, firm_member, official, starts=datetime.date(2027, 3, 1))
     client.force_login(official)
     with translation.override("ko"):
-        page = client.post(reverse("pilots:proposal_transition", args=[proposal.pk]), {"target": lc.RUNNING},
-                           follow=True, HTTP_ACCEPT_LANGUAGE="ko").content.decode()
+        page = client.post(
+            reverse("pilots:proposal_transition", args=[proposal.pk]),
+            {"target": lc.RUNNING},
+            follow=True,
+            HTTP_ACCEPT_LANGUAGE="ko",
+        ).content.decode()
     assert "2027-03-01에 시작할 예정이므로 그 전에는 시작할 수 없습니다" in page
     assert Proposal.objects.get(pk=proposal.pk).state == lc.SELECTED
 
@@ -105,16 +109,24 @@ def test_the_api_answers_409_with_the_reason(client, proposal, firm_member, offi
     clock.set_reference_date(DAY)
     _selected(proposal, firm_member, official, starts=datetime.date(2027, 3, 1))
     token = ApiToken.issue(official, "test")[1]
-    response = client.post(f"/api/v1/proposals/{proposal.pk}/transitions", {"to": "running"},
-                           content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {token}")
+    response = client.post(
+        f"/api/v1/proposals/{proposal.pk}/transitions",
+        {"to": "running"},
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {token}",
+    )
     assert response.status_code == 409 and "2027-03-01" in response.json()["message"]
-    future = client.post(f"/api/v1/proposals/{proposal.pk}/milestones",
-                         {"title": "x", "due_on": "2026-08-01", "done_on": "2026-07-01"},
-                         content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {token}")
+    future = client.post(
+        f"/api/v1/proposals/{proposal.pk}/milestones",
+        {"title": "x", "due_on": "2026-08-01", "done_on": "2026-07-01"},
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {token}",
+    )
     assert future.status_code == 409 and "running" in future.json()["message"]
 
 
 # --- certificates -----------------------------------------------------------------------------
+
 
 def test_codes_are_random_readable_and_forgiving():
     codes = {certificates.new_code() for _ in range(200)}
@@ -129,8 +141,9 @@ def test_codes_are_random_readable_and_forgiving():
         assert certificates.normalise(bad) is None
 
 
-def test_issuing_stores_an_unguessable_code_and_the_public_can_verify_it(client, proposal, firm_member, official,
-                                                                         operator):
+def test_issuing_stores_an_unguessable_code_and_the_public_can_verify_it(
+    client, proposal, firm_member, official, operator
+):
     clock.set_reference_date(DAY)
     _evaluated(proposal, firm_member, official)
     certified = services.transition(proposal.pk, lc.CERTIFIED, operator)
@@ -162,7 +175,8 @@ def test_a_wrong_or_hostile_code_is_a_clear_404(client, code, settings):
 
 
 def test_the_printable_certificate_is_a4_with_its_code_and_only_for_the_firm_and_the_city(
-        client, proposal, firm_member, official, operator, make_user):
+    client, proposal, firm_member, official, operator, make_user
+):
     from seoulhub.accounts.models import Role
 
     _evaluated(proposal, firm_member, official)

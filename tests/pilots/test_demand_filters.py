@@ -18,8 +18,15 @@ def demands(official, tech):
     day = datetime.timedelta(days=1)
 
     def make(title, status=Demand.Status.OPEN, closes_on=today + 30 * day, slugs=("drones",), is_example=True, **kw):
-        demand = Demand.objects.create(title=title, problem=kw.pop("problem", "예시 문제"), status=status,
-                                       closes_on=closes_on, is_example=is_example, posted_by=official, **kw)
+        demand = Demand.objects.create(
+            title=title,
+            problem=kw.pop("problem", "예시 문제"),
+            status=status,
+            closes_on=closes_on,
+            is_example=is_example,
+            posted_by=official,
+            **kw,
+        )
         demand.technologies.set(tech(*slugs))
         return demand
 
@@ -79,12 +86,15 @@ def test_open_only_is_the_default_and_is_decided_in_the_database(client, demands
     assert _api_ids(client, {}) == {d.pk for d in demands[:3]} == {d.pk for d in Demand.objects.open()}
 
 
-@pytest.mark.parametrize("params,korean", [
-    ({"technology": "no-such-tech"}, "기술이 없습니다"),
-    ({"open_only": "maybe"}, "true(참)도 false(거짓)도 아닙니다"),
-    ({"examples": "²"}, "true(참)도 false(거짓)도 아닙니다"),
-    ({"q": "x" * 5000}, "최대 200"),
-])
+@pytest.mark.parametrize(
+    "params,korean",
+    [
+        ({"technology": "no-such-tech"}, "기술이 없습니다"),
+        ({"open_only": "maybe"}, "true(참)도 false(거짓)도 아닙니다"),
+        ({"examples": "²"}, "true(참)도 false(거짓)도 아닙니다"),
+        ({"q": "x" * 5000}, "최대 200"),
+    ],
+)
 def test_bad_values_are_korean_on_the_page_and_422_in_the_api(client, demands, settings, params, korean):
     settings.LANGUAGE_CODE = "ko"  # the pilots tests read English by default (conftest)
     page = client.get("/pilots/", params, HTTP_ACCEPT_LANGUAGE="ko")

@@ -13,8 +13,7 @@ from seoulhub.pilots.models import Demand, Kpi
 pytestmark = pytest.mark.django_db
 
 
-def test_the_proposal_form_of_a_draft_demand_is_404_for_a_firm_as_its_page_is(client, demand, member_firm,
-                                                                               firm_member):
+def test_the_proposal_form_of_a_draft_demand_is_404_for_a_firm_as_its_page_is(client, demand, member_firm, firm_member):
     Demand.objects.filter(pk=demand.pk).update(status=Demand.Status.DRAFT)
     client.force_login(firm_member)
     for url in (reverse("pilots:demand_detail", args=[demand.pk]), reverse("pilots:proposal_create", args=[demand.pk])):
@@ -34,8 +33,10 @@ def test_a_partner_suggestion_that_is_not_an_id_is_dropped(client, demand, membe
 @pytest.mark.parametrize("value", ["²", "99999999999999999999"])
 def test_a_partner_that_is_not_an_id_is_an_invalid_choice_not_a_crash(client, demand, member_firm, firm_member, value):
     client.force_login(firm_member)
-    response = client.post(reverse("pilots:proposal_create", args=[demand.pk]), {
-        "lead_firm": member_firm.pk, "partners": [value], "title": "제안", "summary": "요약"})
+    response = client.post(
+        reverse("pilots:proposal_create", args=[demand.pk]),
+        {"lead_firm": member_firm.pk, "partners": [value], "title": "제안", "summary": "요약"},
+    )
     assert response.status_code == 200  # the form again, with the error
     assert not demand.proposals.filter(title="제안").exists()
 
@@ -53,8 +54,9 @@ def test_a_kpi_actual_for_a_kpi_id_that_is_not_an_id_is_refused(client, proposal
     _selected(proposal, firm_member, official)
     kpi = Kpi.objects.create(proposal=proposal, name="탐지율", unit="%", target=90)
     client.force_login(official)
-    response = client.post(reverse("pilots:pilot_plan", args=[proposal.pk]), {"kpi_id": kpi_id, "actual": "80"},
-                           follow=True)
+    response = client.post(
+        reverse("pilots:pilot_plan", args=[proposal.pk]), {"kpi_id": kpi_id, "actual": "80"}, follow=True
+    )
     assert response.status_code == 200
     kpi.refresh_from_db()
     assert kpi.actual is None

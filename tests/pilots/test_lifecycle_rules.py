@@ -6,8 +6,7 @@ from seoulhub.pilots import lifecycle as lc
 
 
 def test_the_happy_path_from_draft_to_scaled_up_is_a_chain_of_allowed_transitions():
-    path = [lc.DRAFT, lc.SUBMITTED, lc.UNDER_REVIEW, lc.SELECTED, lc.RUNNING, lc.EVALUATED, lc.CERTIFIED,
-            lc.SCALED_UP]
+    path = [lc.DRAFT, lc.SUBMITTED, lc.UNDER_REVIEW, lc.SELECTED, lc.RUNNING, lc.EVALUATED, lc.CERTIFIED, lc.SCALED_UP]
     for source, target in zip(path, path[1:]):
         lc.check(source, target, {lc.PROPOSER, lc.OPERATOR})
 

@@ -32,7 +32,9 @@ def registry(make_firm):
         "blitz": make_firm("블리츠웨이엔터테인먼트"),
         "drone": make_firm("미래드론㈜", "drones"),
     }
-    Firm.objects.filter(pk__in=[firms["reit"].pk, firms["reit_inside"].pk]).update(industry_text="부동산 임대 및 공급업")
+    Firm.objects.filter(pk__in=[firms["reit"].pk, firms["reit_inside"].pk]).update(
+        industry_text="부동산 임대 및 공급업"
+    )
     Firm.objects.filter(pk=firms["meritz"].pk).update(industry_text="기타 금융업")
     return firms
 
@@ -82,8 +84,11 @@ def test_the_propose_page_has_a_search_instead_of_every_firm(client, demand, mem
 
 def test_the_htmx_search_returns_checkboxes_and_keeps_the_ticked_ones(client, registry):
     ticked = registry["meritz"]
-    response = client.get(reverse("pilots:partner_search"),
-                          {"partner_q": "미래", "partners": [str(ticked.pk), "²"]}, HTTP_HX_REQUEST="true")
+    response = client.get(
+        reverse("pilots:partner_search"),
+        {"partner_q": "미래", "partners": [str(ticked.pk), "²"]},
+        HTTP_HX_REQUEST="true",
+    )
     html = response.content.decode()
     assert response.status_code == 200
     assert f'value="{ticked.pk}" checked' in html and f'value="{registry["drone"].pk}"' in html
@@ -95,12 +100,21 @@ def test_the_htmx_search_returns_checkboxes_and_keeps_the_ticked_ones(client, re
     assert search_partners("\ud800\x00") == []
 
 
-def test_searching_without_javascript_keeps_the_form_and_saves_nothing(client, demand, member_firm, firm_member,
-                                                                       registry):
+def test_searching_without_javascript_keeps_the_form_and_saves_nothing(
+    client, demand, member_firm, firm_member, registry
+):
     client.force_login(firm_member)
-    response = client.post(reverse("pilots:proposal_create", args=[demand.pk]), {
-        "lead_firm": member_firm.pk, "title": "교량 점검 제안", "summary": "드론으로 점검", "partner_q": "미래",
-        "partner_search": "1", "partners": [registry["meritz"].pk]})
+    response = client.post(
+        reverse("pilots:proposal_create", args=[demand.pk]),
+        {
+            "lead_firm": member_firm.pk,
+            "title": "교량 점검 제안",
+            "summary": "드론으로 점검",
+            "partner_q": "미래",
+            "partner_search": "1",
+            "partners": [registry["meritz"].pk],
+        },
+    )
     html = response.content.decode()
     assert response.status_code == 200 and Proposal.objects.count() == 0
     assert "교량 점검 제안" in html and "드론으로 점검" in html
@@ -111,11 +125,14 @@ def test_searching_without_javascript_keeps_the_form_and_saves_nothing(client, d
 def test_saving_with_a_ticked_partner_and_refusing_a_spac(client, demand, member_firm, firm_member, registry):
     client.force_login(firm_member)
     url = reverse("pilots:proposal_create", args=[demand.pk])
-    refused = client.post(url, {"lead_firm": member_firm.pk, "title": "t", "summary": "s",
-                                "partners": [registry["spac"].pk]})
+    refused = client.post(
+        url, {"lead_firm": member_firm.pk, "title": "t", "summary": "s", "partners": [registry["spac"].pk]}
+    )
     assert refused.status_code == 200 and Proposal.objects.count() == 0
-    saved = client.post(url, {"lead_firm": member_firm.pk, "title": "t", "summary": "s", "save": "1",
-                              "partners": [registry["drone"].pk]})
+    saved = client.post(
+        url,
+        {"lead_firm": member_firm.pk, "title": "t", "summary": "s", "save": "1", "partners": [registry["drone"].pk]},
+    )
     assert saved.status_code == 302
     assert list(Proposal.objects.get().partners.values_list("name_ko", flat=True)) == ["미래드론㈜"]
 
@@ -132,7 +149,8 @@ def test_hostile_partner_ids_and_draft_demands_on_the_propose_page(client, deman
 
 
 def test_partner_suggestions_agree_between_the_demand_page_the_propose_page_and_the_firm_page(
-        client, demand, member_firm, firm_member, make_firm, monkeypatch):
+    client, demand, member_firm, firm_member, make_firm, monkeypatch
+):
     from seoulhub.pilots import matchmaking
 
     member_firm.technologies.set(member_firm.technologies.filter(slug="drones"))  # brings drones only
@@ -161,21 +179,32 @@ def test_partner_suggestions_agree_between_the_demand_page_the_propose_page_and_
 
 
 @pytest.mark.parametrize("value", ["²", "9" * 25, "-1", "\x00", "1e400"])
-def test_hostile_ids_in_the_forms_are_invalid_choices_not_crashes(client, demand, member_firm, firm_member,
-                                                                  official, value):
+def test_hostile_ids_in_the_forms_are_invalid_choices_not_crashes(
+    client, demand, member_firm, firm_member, official, value
+):
     ok = 400 if value == "\x00" else 200  # a NUL is refused by the middleware before the form sees it
     client.force_login(firm_member)
     url = reverse("pilots:proposal_create", args=[demand.pk])
-    for data in ({"lead_firm": value, "title": "t", "summary": "s"},
-                 {"lead_firm": member_firm.pk, "title": "t", "summary": "s", "partners": [value]},
-                 {"lead_firm": member_firm.pk, "title": "t", "summary": "s", "technologies": [value]},
-                 {"lead_firm": value, "partner_search": "1", "partner_q": value, "partners": [value]}):
+    for data in (
+        {"lead_firm": value, "title": "t", "summary": "s"},
+        {"lead_firm": member_firm.pk, "title": "t", "summary": "s", "partners": [value]},
+        {"lead_firm": member_firm.pk, "title": "t", "summary": "s", "technologies": [value]},
+        {"lead_firm": value, "partner_search": "1", "partner_q": value, "partners": [value]},
+    ):
         assert client.post(url, data).status_code == ok
     assert Proposal.objects.count() == 0
     search = client.get(reverse("pilots:partner_search"), {"partner_q": "a", "partners": value, "lead_firm": value})
     assert search.status_code == ok
     client.force_login(official)
-    posted = client.post(reverse("pilots:demand_create"), {"kind": "demand", "title": "t", "problem": "p",
-                                                           "criteria": "merit: 100", "district": value,
-                                                           "technologies": [value]})
+    posted = client.post(
+        reverse("pilots:demand_create"),
+        {
+            "kind": "demand",
+            "title": "t",
+            "problem": "p",
+            "criteria": "merit: 100",
+            "district": value,
+            "technologies": [value],
+        },
+    )
     assert posted.status_code == ok and Demand.objects.filter(title="t").count() == 0

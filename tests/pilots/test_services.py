@@ -46,8 +46,9 @@ def test_creating_a_proposal_writes_the_first_audit_entry(proposal, firm_member)
     assert list(proposal.technologies.values_list("slug", flat=True)) != []
 
 
-def test_full_lifecycle_is_audited_and_mailed_at_every_step(proposal, firm_member, official, operator,
-                                                             django_capture_on_commit_callbacks):
+def test_full_lifecycle_is_audited_and_mailed_at_every_step(
+    proposal, firm_member, official, operator, django_capture_on_commit_callbacks
+):
     firm_member.email = "member@example.org"
     firm_member.save()
     official.email = "official@example.org"
@@ -57,9 +58,16 @@ def test_full_lifecycle_is_audited_and_mailed_at_every_step(proposal, firm_membe
     proposal.refresh_from_db()
     assert proposal.certificate_number.startswith("SDH-PILOT-") and proposal.outcome == "success"
     entries = list(AuditEntry.objects.filter(proposal=proposal).values_list("from_state", "to_state"))
-    assert entries == [("", "draft"), ("draft", "submitted"), ("submitted", "under_review"),
-                       ("under_review", "selected"), ("selected", "running"), ("running", "evaluated"),
-                       ("evaluated", "certified"), ("certified", "scaled_up")]
+    assert entries == [
+        ("", "draft"),
+        ("draft", "submitted"),
+        ("submitted", "under_review"),
+        ("under_review", "selected"),
+        ("selected", "running"),
+        ("running", "evaluated"),
+        ("evaluated", "certified"),
+        ("certified", "scaled_up"),
+    ]
     assert len(mail.outbox) == 7
     assert set(mail.outbox[0].to) == {"member@example.org", "official@example.org"}
     assert proposal.title in mail.outbox[0].subject
@@ -212,7 +220,7 @@ def test_refusals_are_worded_in_korean_by_default(proposal, official):
 def test_transition_mail_is_plain_text_not_html_escaped(proposal, firm_member, django_capture_on_commit_callbacks):
     firm_member.email = "member@example.org"
     firm_member.save()
-    Proposal.objects.filter(pk=proposal.pk).update(title="R&D <pilot> \"A\"")
+    Proposal.objects.filter(pk=proposal.pk).update(title='R&D <pilot> "A"')
     proposal.refresh_from_db()
     with django_capture_on_commit_callbacks(execute=True):
         services.transition(proposal.pk, lc.SUBMITTED, firm_member)

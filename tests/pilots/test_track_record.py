@@ -18,8 +18,11 @@ def test_the_shipped_facts_load_as_past_pilots_and_real_demands_once():
     firms_before = Firm.objects.count()
     first = demo.load_track_record(demo.read_facts())
     assert first == {"past pilots created": 13, "past pilots updated": 0, "real demands created": 3}
-    assert demo.load_track_record(demo.read_facts()) == {"past pilots created": 0, "past pilots updated": 0,
-                                                         "real demands created": 0}
+    assert demo.load_track_record(demo.read_facts()) == {
+        "past pilots created": 0,
+        "past pilots updated": 0,
+        "real demands created": 0,
+    }
     assert Firm.objects.count() == firms_before  # firm names stay text: no registry row is made up
     assert PastPilot.objects.count() == 13 and all(p.source_url.startswith("http") for p in PastPilot.objects.all())
     robot = PastPilot.objects.get(firm_name="㈜언맨드솔루션")
@@ -64,8 +67,9 @@ def test_examples_are_never_counted(demand, proposal, member_firm, official, fir
     """An example demand and its proposals stay out of real(), analytics and the home figures,
     even a proposal not itself marked as an example."""
     demo.load_track_record(demo.read_facts())
-    stray = Proposal.objects.create(demand=demand, lead_firm=member_firm, title="unmarked", summary="s",
-                                    state=lc.RUNNING, is_example=False)
+    stray = Proposal.objects.create(
+        demand=demand, lead_firm=member_firm, title="unmarked", summary="s", state=lc.RUNNING, is_example=False
+    )
     Proposal.objects.filter(pk=proposal.pk).update(state=lc.RUNNING)
     assert demand.is_example and not Demand.objects.real().filter(pk=demand.pk).exists()
     assert not Proposal.objects.real().filter(pk__in=[stray.pk, proposal.pk]).exists()
@@ -73,8 +77,9 @@ def test_examples_are_never_counted(demand, proposal, member_firm, official, fir
     assert pilot_analytics(include_examples=True)["pilot_count"] == 2
     assert home.figures()["pilots"] == 0
     real_demand = Demand.objects.real().first()
-    real = Proposal.objects.create(demand=real_demand, lead_firm=member_firm, title="real", summary="s",
-                                   state=lc.SELECTED)
+    real = Proposal.objects.create(
+        demand=real_demand, lead_firm=member_firm, title="real", summary="s", state=lc.SELECTED
+    )
     assert list(Proposal.objects.real()) == [real] and pilot_analytics()["pilot_count"] == 1
 
 

@@ -28,20 +28,33 @@ def test_official_posts_a_demand_and_sees_the_proposed_consortium(client, offici
     from seoulhub.taxonomy.models import Technology
 
     ids = list(Technology.objects.filter(slug__in=["drones", "computer-vision"]).values_list("pk", flat=True))
-    response = client.post(reverse("pilots:demand_create"), {
-        "kind": "demand", "title": "하천 드론 점검", "problem": "교량 하부 점검", "technologies": ids,
-        "criteria": "기술성: 60\n비용： 40", "is_example": "on",
-    }, follow=True)
+    response = client.post(
+        reverse("pilots:demand_create"),
+        {
+            "kind": "demand",
+            "title": "하천 드론 점검",
+            "problem": "교량 하부 점검",
+            "technologies": ids,
+            "criteria": "기술성: 60\n비용： 40",
+            "is_example": "on",
+        },
+        follow=True,
+    )
     page = response.content.decode()
     demand = Demand.objects.get(title="하천 드론 점검")
     assert list(demand.criteria.values_list("name", "weight")) == [("기술성", 60), ("비용", 40)]
-    assert "Drone Maker" in page and "Vision Lab" in page and "Fintech Only" not in page.split('id="consortia"')[1].split("</section>")[0]
+    assert (
+        "Drone Maker" in page
+        and "Vision Lab" in page
+        and "Fintech Only" not in page.split('id="consortia"')[1].split("</section>")[0]
+    )
 
 
 def test_bad_criteria_line_is_explained_and_nothing_is_saved(client, official):
     client.force_login(official)
-    response = client.post(reverse("pilots:demand_create"), {"kind": "demand", "title": "t", "problem": "p",
-                                                              "criteria": "merit sixty"})
+    response = client.post(
+        reverse("pilots:demand_create"), {"kind": "demand", "title": "t", "problem": "p", "criteria": "merit sixty"}
+    )
     assert response.status_code == 200
     assert "merit sixty" not in Demand.objects.values_list("title", flat=True)
     assert Demand.objects.count() == 0
@@ -60,9 +73,15 @@ def test_draft_proposal_is_not_found_for_the_public(client, proposal):
 
 def test_firm_member_proposes_and_submits_through_the_pages(client, demand, member_firm, firm_member):
     client.force_login(firm_member)
-    response = client.post(reverse("pilots:proposal_create", args=[demand.pk]), {
-        "lead_firm": member_firm.pk, "title": "드론 비전", "summary": "결함 탐지", "requested_krw": "100000000",
-    })
+    response = client.post(
+        reverse("pilots:proposal_create", args=[demand.pk]),
+        {
+            "lead_firm": member_firm.pk,
+            "title": "드론 비전",
+            "summary": "결함 탐지",
+            "requested_krw": "100000000",
+        },
+    )
     proposal = Proposal.objects.get(title="드론 비전")
     assert response.status_code == 302 and response["Location"] == proposal.get_absolute_url()
     page = client.get(proposal.get_absolute_url()).content.decode()
@@ -74,8 +93,9 @@ def test_firm_member_proposes_and_submits_through_the_pages(client, demand, memb
 
 def test_a_refused_transition_shows_the_reason_and_changes_nothing(client, proposal, firm_member):
     client.force_login(firm_member)
-    response = client.post(reverse("pilots:proposal_transition", args=[proposal.pk]), {"target": "selected"},
-                           follow=True)
+    response = client.post(
+        reverse("pilots:proposal_transition", args=[proposal.pk]), {"target": "selected"}, follow=True
+    )
     assert "(draft) to selected" in response.content.decode()
     proposal.refresh_from_db()
     assert proposal.state == lc.DRAFT
@@ -93,17 +113,22 @@ def test_official_declares_scores_and_selects_on_the_page(client, proposal, firm
     proposal.refresh_from_db()
     assert proposal.state == lc.SELECTED
     client.post(reverse("pilots:pilot_plan", args=[proposal.pk]), {"m-title": "설치", "m-due_on": "2026-12-01"})
-    client.post(reverse("pilots:pilot_plan", args=[proposal.pk]), {"k-name": "탐지율", "k-unit": "%", "k-target": "90",
-                                                                   "k-higher_is_better": "on"})
-    assert Milestone.objects.filter(proposal=proposal).count() == 1 and Kpi.objects.filter(proposal=proposal).count() == 1
+    client.post(
+        reverse("pilots:pilot_plan", args=[proposal.pk]),
+        {"k-name": "탐지율", "k-unit": "%", "k-target": "90", "k-higher_is_better": "on"},
+    )
+    assert (
+        Milestone.objects.filter(proposal=proposal).count() == 1 and Kpi.objects.filter(proposal=proposal).count() == 1
+    )
 
 
 def test_reviews_are_never_shown_to_firms_or_the_public(client, proposal, firm_member, official):
     services.transition(proposal.pk, lc.SUBMITTED, firm_member)
     services.transition(proposal.pk, lc.UNDER_REVIEW, official)
     services.declare_conflict(proposal, official, False)
-    services.submit_review(proposal, official, {c.pk: 5 for c in proposal.demand.criteria.all()},
-                           comment="secret reviewer comment")
+    services.submit_review(
+        proposal, official, {c.pk: 5 for c in proposal.demand.criteria.all()}, comment="secret reviewer comment"
+    )
     services.transition(proposal.pk, lc.SELECTED, official)
     assert "secret reviewer comment" not in client.get(proposal.get_absolute_url()).content.decode()
     client.force_login(firm_member)

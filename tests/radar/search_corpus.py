@@ -27,10 +27,16 @@ def arxiv_items():
         for n, line in enumerate(fh):
             record = json.loads(line)
             if TOPICAL_EN.search(record["title"]) or n % 400 == 0:
-                items.append(ParsedItem(
-                    title=record["title"], link=f"https://arxiv.org/abs/{record['id']}", guid=record["id"],
-                    published_at=datetime.fromisoformat(record["first_seen"]).replace(tzinfo=timezone.utc, hour=12),
-                    categories=record["categories"], language="en"))
+                items.append(
+                    ParsedItem(
+                        title=record["title"],
+                        link=f"https://arxiv.org/abs/{record['id']}",
+                        guid=record["id"],
+                        published_at=datetime.fromisoformat(record["first_seen"]).replace(tzinfo=timezone.utc, hour=12),
+                        categories=record["categories"],
+                        language="en",
+                    )
+                )
     return items
 
 
@@ -38,9 +44,15 @@ def ynat_items():
     from seoulhub.radar.ingest.items import ParsedItem
 
     with open(YNAT, encoding="utf-8") as fh:
-        return [ParsedItem(title=row[3], guid=f"ynat-{row[0]}", language="ko",
-                           published_at=datetime(2026, 6, 15, 9, tzinfo=timezone.utc))
-                for row in csv.reader(fh)]
+        return [
+            ParsedItem(
+                title=row[3],
+                guid=f"ynat-{row[0]}",
+                language="ko",
+                published_at=datetime(2026, 6, 15, 9, tzinfo=timezone.utc),
+            )
+            for row in csv.reader(fh)
+        ]
 
 
 def build_corpus():
@@ -53,8 +65,9 @@ def build_corpus():
 
     load_technologies(Technology)
     arxiv_sample, ynat_sample = arxiv_items(), ynat_items()  # read before anything is stored
-    arxiv = Source.objects.create(name="arXiv cs (test sample)", url="test://arxiv", kind=Source.Kind.ARXIV,
-                                  language_hint="en")
+    arxiv = Source.objects.create(
+        name="arXiv cs (test sample)", url="test://arxiv", kind=Source.Kind.ARXIV, language_hint="en"
+    )
     ynat = Source.objects.create(name="연합뉴스 (KLUE-YNAT test sample)", url="test://ynat", language_hint="ko")
     ingestor = Ingestor()
     ingestor.ingest(arxiv, arxiv_sample)

@@ -26,6 +26,7 @@ def english_messages():
     with translation.override("en"):
         yield
 
+
 MB = 1024 * 1024
 
 
@@ -35,9 +36,13 @@ def json_feed(*items) -> bytes:
 
 
 def item(n: int, **fields) -> dict:
-    return {"id": f"https://example.org/{n}", "url": f"https://example.org/{n}",
-            "title": f"Robot arm number {n} learns to sort parcels",
-            "content_html": f"<p>A warehouse in Seoul tests robot arm {n} with computer vision.</p>", **fields}
+    return {
+        "id": f"https://example.org/{n}",
+        "url": f"https://example.org/{n}",
+        "title": f"Robot arm number {n} learns to sort parcels",
+        "content_html": f"<p>A warehouse in Seoul tests robot arm {n} with computer vision.</p>",
+        **fields,
+    }
 
 
 def http_source(url: str) -> Source:
@@ -53,12 +58,21 @@ def local_fetcher(**kw) -> Fetcher:
 
 # --- one bad item ------------------------------------------------------------------------------
 
+
 @pytest.mark.django_db
 def test_an_item_with_a_lone_surrogate_is_stored_cleaned_with_its_siblings(feed_server, allow_local):
-    bad = item(2, title="R&D \ud800 robots", summary="<b>half a pair \udc00</b> & more",
-               content_html="<p>NUL\x00 and \ud83d alone</p>", authors=[{"name": "Kim \udfff"}])
-    feed_server.routes["/feed.json"] = (200, {"Content-Type": "application/feed+json"},
-                                        json_feed(item(1), bad, item(3)))
+    bad = item(
+        2,
+        title="R&D \ud800 robots",
+        summary="<b>half a pair \udc00</b> & more",
+        content_html="<p>NUL\x00 and \ud83d alone</p>",
+        authors=[{"name": "Kim \udfff"}],
+    )
+    feed_server.routes["/feed.json"] = (
+        200,
+        {"Content-Type": "application/feed+json"},
+        json_feed(item(1), bad, item(3)),
+    )
     source = http_source(feed_server.url("/feed.json"))
     stats = run_source(source)
     assert stats.new == 3 and stats.errors == 0
@@ -72,8 +86,7 @@ def test_an_item_with_a_lone_surrogate_is_stored_cleaned_with_its_siblings(feed_
 
 
 @pytest.mark.django_db
-def test_an_item_that_breaks_processing_is_skipped_and_reported_on_the_source(feed_server, allow_local,
-                                                                              monkeypatch):
+def test_an_item_that_breaks_processing_is_skipped_and_reported_on_the_source(feed_server, allow_local, monkeypatch):
     real = ingest_module.process_item
 
     def process_item(parsed, **kw):
@@ -94,8 +107,11 @@ def test_an_item_that_breaks_processing_is_skipped_and_reported_on_the_source(fe
 
 @pytest.mark.django_db
 def test_malformed_json_feed_items_are_skipped_and_the_rest_stored(feed_server, allow_local):
-    feed_server.routes["/feed.json"] = (200, {}, json_feed(item(1), "not an object", item(2, tags=5, language=7),
-                                                           item(3, tags=["robotics", None])))
+    feed_server.routes["/feed.json"] = (
+        200,
+        {},
+        json_feed(item(1), "not an object", item(2, tags=5, language=7), item(3, tags=["robotics", None])),
+    )
     source = http_source(feed_server.url("/feed.json"))
     stats = run_source(source)
     assert stats.new == 3
@@ -104,6 +120,7 @@ def test_malformed_json_feed_items_are_skipped_and_the_rest_stored(feed_server, 
 
 
 # --- gzip bombs ----------------------------------------------------------------------------------
+
 
 def bomb(unpacked: int) -> bytes:
     return gzip.compress(b"{" + b" " * unpacked, compresslevel=9)
@@ -130,8 +147,9 @@ def test_a_gzip_bomb_file_is_refused_at_the_unpacked_limit_without_unpacking_it(
 
 
 def test_several_gzip_members_still_unpack_like_gzip_does():
-    lines = [json.dumps({"id": f"2501.0000{n}", "title": f"Paper {n}", "categories": ["cs.AI"]}).encode()
-             for n in range(3)]
+    lines = [
+        json.dumps({"id": f"2501.0000{n}", "title": f"Paper {n}", "categories": ["cs.AI"]}).encode() for n in range(3)
+    ]
     packed = gzip.compress(lines[0] + b"\n") + gzip.compress(b"\n".join(lines[1:])) + b"\0" * 8
     assert [i.title for i in parse_feed(packed).items] == ["Paper 0", "Paper 1", "Paper 2"]
     with pytest.raises(ParseError, match="damaged"):
@@ -180,6 +198,7 @@ def test_an_encoding_the_hub_did_not_ask_for_is_refused_in_words(feed_server):
 
 
 # --- the overall deadline ------------------------------------------------------------------------
+
 
 class DripServer:
     """Answers every request one byte at a time, `interval` seconds apart: the status line and
@@ -236,8 +255,7 @@ def drip_server(request):
 
 
 @pytest.mark.parametrize("headers_too", [False, True], ids=["body", "headers"])
-def test_a_server_dripping_bytes_is_cut_off_at_the_deadline_and_frees_the_host(drip_server, feed_server,
-                                                                               headers_too):
+def test_a_server_dripping_bytes_is_cut_off_at_the_deadline_and_frees_the_host(drip_server, feed_server, headers_too):
     # Each byte comes well within the per-read timeout, so only the overall deadline stops it
     # (before, this fetch took 60 bytes x 0.1 s, or forever for an endless drip). The bounds
     # leave room for a busy machine.
@@ -281,15 +299,19 @@ def test_the_deadline_setting_applies_to_sources(drip_server, allow_local, setti
 
 # --- IPv6 addresses that carry an internal IPv4 address ------------------------------------------
 
-@pytest.mark.parametrize("address, words", [
-    ("2002:7f00:1::", "6to4 address that embeds 127.0.0.1 (a loopback address)"),
-    ("2002:c0a8:101::1", "6to4 address that embeds 192.168.1.1 (a private-network address)"),
-    ("2002:a9fe:a9fe::", "6to4 address that embeds 169.254.169.254 (a cloud metadata address)"),
-    ("64:ff9b::a00:1", "NAT64 address that embeds 10.0.0.1"),
-    ("64:ff9b:1::7f00:1", "NAT64 address that embeds 127.0.0.1"),
-    ("::7f00:1", "IPv4-compatible address that embeds 127.0.0.1"),
-    ("2001:0:4136:e378:8000:63bf:80ff:fffe", "Teredo address that embeds 127.0.0.1"),
-])
+
+@pytest.mark.parametrize(
+    "address, words",
+    [
+        ("2002:7f00:1::", "6to4 address that embeds 127.0.0.1 (a loopback address)"),
+        ("2002:c0a8:101::1", "6to4 address that embeds 192.168.1.1 (a private-network address)"),
+        ("2002:a9fe:a9fe::", "6to4 address that embeds 169.254.169.254 (a cloud metadata address)"),
+        ("64:ff9b::a00:1", "NAT64 address that embeds 10.0.0.1"),
+        ("64:ff9b:1::7f00:1", "NAT64 address that embeds 127.0.0.1"),
+        ("::7f00:1", "IPv4-compatible address that embeds 127.0.0.1"),
+        ("2001:0:4136:e378:8000:63bf:80ff:fffe", "Teredo address that embeds 127.0.0.1"),
+    ],
+)
 def test_ipv6_addresses_embedding_an_internal_ipv4_address_are_refused(address, words):
     assert words in address_problem(ipaddress.ip_address(address))
     with pytest.raises(FetchRefused, match="embeds"):

@@ -19,6 +19,7 @@ def english_messages():
     with translation.override("en"):
         yield
 
+
 RSS = fixture_bytes("netnewswire/cloudblog.rss")
 
 
@@ -36,10 +37,18 @@ def test_loopback_is_refused_without_allow_list(feed_server):
     assert feed_server.hits == {}  # refused before connecting
 
 
-@pytest.mark.parametrize("address,words", [
-    ("10.1.2.3", "private"), ("192.168.0.1", "private"), ("169.254.169.254", "metadata"),
-    ("fe80::1", "link-local"), ("::1", "loopback"), ("::ffff:127.0.0.1", "loopback"), ("0.0.0.0", "unspecified"),
-])
+@pytest.mark.parametrize(
+    "address,words",
+    [
+        ("10.1.2.3", "private"),
+        ("192.168.0.1", "private"),
+        ("169.254.169.254", "metadata"),
+        ("fe80::1", "link-local"),
+        ("::1", "loopback"),
+        ("::ffff:127.0.0.1", "loopback"),
+        ("0.0.0.0", "unspecified"),
+    ],
+)
 def test_internal_addresses_are_named(address, words):
     assert words in address_problem(ipaddress.ip_address(address))
 

@@ -52,15 +52,16 @@ def test_the_subscription_form_refuses_a_source_that_is_not_an_id_and_changes_no
 
     client.force_login(operator)
     client.post("/alerts/", {"frequency": "weekly", "sources": [str(tagged.pk)]})
-    response = client.post("/alerts/", {"frequency": "daily", "sources": [str(tagged.pk), value]},
-                           follow=True)
+    response = client.post("/alerts/", {"frequency": "daily", "sources": [str(tagged.pk), value]}, follow=True)
     assert response.status_code == 200
     subscription = Subscription.objects.get(user=operator)
     assert subscription.frequency == "weekly" and list(subscription.sources.all()) == [tagged]
 
 
-@pytest.mark.parametrize("next_url", ["https://evil.example/", "//evil.example/", "/\\evil.example/",
-                                      "https:evil.example", "javascript:alert(1)"])
+@pytest.mark.parametrize(
+    "next_url",
+    ["https://evil.example/", "//evil.example/", "/\\evil.example/", "https:evil.example", "javascript:alert(1)"],
+)
 def test_follow_errors_never_redirect_off_the_site(client, operator, next_url):
     client.force_login(operator)
     response = client.post("/alerts/follow", {"kind": "technology", "value": "nope", "next": next_url})

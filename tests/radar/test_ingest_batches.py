@@ -19,9 +19,11 @@ ARXIV_DATED = "data/feeds/arxiv_cs_titles_every20th.jsonl.gz"
 
 
 def snapshot():
-    return (sorted(TrendCount.objects.values_list("kind", "term", "granularity", "period", "count")),
-            sorted(TrendTotal.objects.values_list("granularity", "period", "count")),
-            sorted(TrendMark.objects.values_list("article_id", "day", "terms")))
+    return (
+        sorted(TrendCount.objects.values_list("kind", "term", "granularity", "period", "count")),
+        sorted(TrendTotal.objects.values_list("granularity", "period", "count")),
+        sorted(TrendMark.objects.values_list("article_id", "day", "terms")),
+    )
 
 
 @pytest.mark.slow

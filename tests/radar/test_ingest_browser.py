@@ -13,7 +13,9 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def ingested(transactional_db):
     run_source(Source.objects.create(name="Slashdot", url=str(FIXTURES / "newsblur/slashdot1.xml"), kind="file"))
-    run_source(Source.objects.create(name="연합뉴스 (KLUE-YNAT)", url="data/feeds/klue-ynat-it-economy.xml", kind="file"))
+    run_source(
+        Source.objects.create(name="연합뉴스 (KLUE-YNAT)", url="data/feeds/klue-ynat-it-economy.xml", kind="file")
+    )
 
 
 def test_filter_to_korean_then_open_article_with_evidence(page, ingested):

@@ -30,13 +30,22 @@ def test_killed_ingest_resumes_without_loss_or_duplicates(tmp_path):
     feed.write_bytes(b"\n".join(lines))
     db = tmp_path / "crash.sqlite3"
     # Batches of 100, so the kill lands between committed batches and inside one.
-    env = dict(os.environ, DATABASE_URL=f"sqlite:///{db}", DJANGO_SETTINGS_MODULE="seoulhub.settings",
-               SEOULHUB_STORE_BATCH="100")
+    env = dict(
+        os.environ,
+        DATABASE_URL=f"sqlite:///{db}",
+        DJANGO_SETTINGS_MODULE="seoulhub.settings",
+        SEOULHUB_STORE_BATCH="100",
+    )
     cli = [sys.executable, "-m", "seoulhub.cli"]
     subprocess.run([*cli, "migrate", "-v0"], env=env, cwd=REPO, check=True, timeout=300)
 
-    proc = subprocess.Popen([*cli, "ingest", "--file", str(feed), "--no-progress"], env=env, cwd=REPO,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [*cli, "ingest", "--file", str(feed), "--no-progress"],
+        env=env,
+        cwd=REPO,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     deadline = time.monotonic() + 240
     while _count(db, "select count(*) from radar_article") < 40:
         assert proc.poll() is None, "ingest ended before it could be killed"
@@ -49,12 +58,21 @@ def test_killed_ingest_resumes_without_loss_or_duplicates(tmp_path):
 
     # Every stored article is whole: every arXiv item carries cs.CV or cs.CL, so each has technology
     # links, written in the same transaction as the article.
-    untagged = _count(db, "select count(*) from radar_article a where not exists "
-                          "(select 1 from radar_articletechnology t where t.article_id = a.id)")
+    untagged = _count(
+        db,
+        "select count(*) from radar_article a where not exists "
+        "(select 1 from radar_articletechnology t where t.article_id = a.id)",
+    )
     assert untagged == 0
 
-    done = subprocess.run([*cli, "ingest", "--file", str(feed), "--no-progress"], env=env, cwd=REPO,
-                          capture_output=True, text=True, timeout=600)
+    done = subprocess.run(
+        [*cli, "ingest", "--file", str(feed), "--no-progress"],
+        env=env,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert done.returncode == 0, done.stderr
     assert _count(db, "select count(*) from radar_article") == ITEMS
     assert _count(db, "select count(distinct content_hash) from radar_article") == ITEMS

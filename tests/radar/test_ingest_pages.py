@@ -51,8 +51,13 @@ def test_article_detail_shows_evidence_and_also_reported_by(client, slashdot):
 
 
 def test_sources_opml_round_trips():
-    Source.objects.create(name="Google Cloud Blog", url="https://cloudblog.withgoogle.com/rss/", kind="rss",
-                          site_url="https://cloud.google.com/blog/", language_hint="en")
+    Source.objects.create(
+        name="Google Cloud Blog",
+        url="https://cloudblog.withgoogle.com/rss/",
+        kind="rss",
+        site_url="https://cloud.google.com/blog/",
+        language_hint="en",
+    )
     Source.objects.create(name="local file", url="/tmp/x.xml", kind="file")
     from django.test import Client
 
@@ -60,15 +65,19 @@ def test_sources_opml_round_trips():
     assert response.status_code == 200 and response["Content-Type"].startswith("text/x-opml")
     feeds = parse_opml(response.content)
     assert [(f.title, f.xml_url, f.language) for f in feeds] == [
-        ("Google Cloud Blog", "https://cloudblog.withgoogle.com/rss/", "en")]
+        ("Google Cloud Blog", "https://cloudblog.withgoogle.com/rss/", "en")
+    ]
 
 
 def test_import_opml_is_idempotent(tmp_path):
     opml = tmp_path / "feeds.opml"
-    opml.write_text("""<?xml version="1.0"?><opml version="2.0"><head><title>t</title></head><body>
+    opml.write_text(
+        """<?xml version="1.0"?><opml version="2.0"><head><title>t</title></head><body>
       <outline text="Tech"><outline type="rss" text="A" xmlUrl="https://a.example/feed" htmlUrl="https://a.example/"/>
       <outline type="rss" text="B" xmlUrl="https://b.example/atom" language="ko"/></outline>
-      <outline type="rss" text="local" xmlUrl="file:///etc/passwd"/></body></opml>""", encoding="utf-8")
+      <outline type="rss" text="local" xmlUrl="file:///etc/passwd"/></body></opml>""",
+        encoding="utf-8",
+    )
     out = io.StringIO()
     call_command("import_opml", str(opml), stdout=out, stderr=io.StringIO())
     assert "2 sources added" in out.getvalue()
@@ -86,8 +95,13 @@ def test_import_opml_refuses_entities_and_garbage(tmp_path):
 
 
 def test_source_health_page_is_for_operators(client, operator, make_user):
-    Source.objects.create(name="Broken feed", url="https://x.example/f", paused_at="2026-01-01T00:00:00Z",
-                          consecutive_errors=9, last_error="HTTP 503 for 4 days")
+    Source.objects.create(
+        name="Broken feed",
+        url="https://x.example/f",
+        paused_at="2026-01-01T00:00:00Z",
+        consecutive_errors=9,
+        last_error="HTTP 503 for 4 days",
+    )
     assert client.get("/radar/sources/health/").status_code in (302, 403)
     client.force_login(make_user("someone"))
     assert client.get("/radar/sources/health/").status_code == 403
@@ -112,7 +126,9 @@ def test_api_classify(client):
 
 
 def test_classify_command_reads_plain_and_json_lines(monkeypatch):
-    lines = "드론으로 택배 배송\n" + json.dumps({"title": "Deep learning for object detection", "text": ""}) + "\n{bad\n"
+    lines = (
+        "드론으로 택배 배송\n" + json.dumps({"title": "Deep learning for object detection", "text": ""}) + "\n{bad\n"
+    )
     monkeypatch.setattr(sys, "stdin", io.StringIO(lines))
     out = io.StringIO()
     call_command("classify", stdout=out)
@@ -150,9 +166,12 @@ def test_a_feed_item_with_a_javascript_link_is_never_rendered_as_one(client, tmp
     from seoulhub.radar.tasks import run_source
 
     feed = tmp_path / "evil.xml"
-    feed.write_text('<?xml version="1.0"?><rss version="2.0"><channel><title>evil</title>'
-                    "<item><title>Drone delivery pilot in Seoul</title><link>javascript:alert(document.cookie)</link>"
-                    "<guid>evil-1</guid><description>drones</description></item></channel></rss>", encoding="utf-8")
+    feed.write_text(
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>evil</title>'
+        "<item><title>Drone delivery pilot in Seoul</title><link>javascript:alert(document.cookie)</link>"
+        "<guid>evil-1</guid><description>drones</description></item></channel></rss>",
+        encoding="utf-8",
+    )
     run_source(Source.objects.create(name="evil", url=str(feed), kind=Source.Kind.FILE))
     article = Article.objects.get(title="Drone delivery pilot in Seoul")
     assert article.url == ""

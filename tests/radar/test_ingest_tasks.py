@@ -45,14 +45,16 @@ def test_embedding_job_fills_float16_vectors(settings):
     assert result.return_value == 70
     article = Article.objects.exclude(embedding=None).first()
     vector = article.embedding_vector()
-    assert vector.shape == (512,) and abs(float((vector ** 2).sum()) - 1.0) < 0.01
+    assert vector.shape == (512,) and abs(float((vector**2).sum()) - 1.0) < 0.01
 
 
 @pytest.mark.django_db
 def test_full_text_is_extracted_from_article_page(feed_server, allow_local):
-    rss = (f'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>'
-           f'<item><title>Seoul tests delivery robots</title><link>{feed_server.url("/story")}</link>'
-           f'<guid>story-1</guid><description>Short teaser.</description></item></channel></rss>').encode()
+    rss = (
+        f'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>'
+        f"<item><title>Seoul tests delivery robots</title><link>{feed_server.url('/story')}</link>"
+        f"<guid>story-1</guid><description>Short teaser.</description></item></channel></rss>"
+    ).encode()
     feed_server.routes["/feed"] = (200, {"Content-Type": "application/rss+xml"}, rss)
     feed_server.routes["/story"] = (200, {"Content-Type": "text/html; charset=utf-8"}, PAGE.encode())
     source = Source.objects.create(name="city", url=feed_server.url("/feed"), kind="rss", full_text=True)

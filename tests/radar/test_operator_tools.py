@@ -20,10 +20,21 @@ DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": 
 IMMEDIATE_TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 RSS = (FIXTURES / "netnewswire/cloudblog.rss").read_bytes()  # 20 items
 
-PAGES = ["/operator/", "/operator/sources/add/", "/operator/sources/import/", "/operator/sources/export.opml",
-         "/operator/sync/"]
-POSTS = ["/operator/sources/{pk}/fetch/", "/operator/sources/{pk}/pause/", "/operator/sources/{pk}/resume/",
-         "/operator/sources/import/", "/operator/sources/add/", "/operator/sync/now/"]
+PAGES = [
+    "/operator/",
+    "/operator/sources/add/",
+    "/operator/sources/import/",
+    "/operator/sources/export.opml",
+    "/operator/sync/",
+]
+POSTS = [
+    "/operator/sources/{pk}/fetch/",
+    "/operator/sources/{pk}/pause/",
+    "/operator/sources/{pk}/resume/",
+    "/operator/sources/import/",
+    "/operator/sources/add/",
+    "/operator/sync/now/",
+]
 
 
 @pytest.fixture
@@ -73,8 +84,10 @@ def test_the_nav_link_is_for_operators_only(client, official):
 # --- adding a feed --------------------------------------------------------------------------------
 def test_an_operator_adds_a_feed(client, operator, feed_at):
     client.force_login(operator)
-    response = client.post("/operator/sources/add/", {"url": feed_at, "name": "", "kind": "rss",
-                                                      "trust_level": 2, "fetch_interval_minutes": 60})
+    response = client.post(
+        "/operator/sources/add/",
+        {"url": feed_at, "name": "", "kind": "rss", "trust_level": 2, "fetch_interval_minutes": 60},
+    )
     assert response.status_code == 302
     source = Source.objects.get()
     assert source.url == feed_at and source.name == "127.0.0.1" and source.last_fetch_at is None
@@ -102,11 +115,13 @@ REFUSED = {
 def test_a_refused_address_is_explained_in_korean_and_nothing_is_saved(client, operator, case):
     url, words = REFUSED[case]
     client.force_login(operator)
-    response = client.post("/operator/sources/add/", {"url": url, "name": "x", "kind": "rss", "trust_level": 2,
-                                                      "fetch_interval_minutes": 60})
+    response = client.post(
+        "/operator/sources/add/",
+        {"url": url, "name": "x", "kind": "rss", "trust_level": 2, "fetch_interval_minutes": 60},
+    )
     assert response.status_code == 400
     html = response.content.decode()
-    assert words in html, html[html.find("errorlist") - 200:][:800]
+    assert words in html, html[html.find("errorlist") - 200 :][:800]
     if case in ("metadata", "loopback", "private"):
         assert "허브 내부망이나 클라우드 메타데이터 서비스를 가리키므로" in html
     assert not Source.objects.exists()
@@ -114,8 +129,9 @@ def test_a_refused_address_is_explained_in_korean_and_nothing_is_saved(client, o
 
 def test_the_same_feed_twice_is_refused(client, operator, source):
     client.force_login(operator)
-    response = client.post("/operator/sources/add/", {"url": source.url, "kind": "rss", "trust_level": 2,
-                                                      "fetch_interval_minutes": 60})
+    response = client.post(
+        "/operator/sources/add/", {"url": source.url, "kind": "rss", "trust_level": 2, "fetch_interval_minutes": 60}
+    )
     assert response.status_code == 400 and "이미 등록된 피드입니다" in response.content.decode()
     assert Source.objects.count() == 1
 
@@ -123,8 +139,10 @@ def test_the_same_feed_twice_is_refused(client, operator, source):
 @pytest.mark.parametrize("case", ["metadata", "loopback", "private", "ftp scheme", "6to4 metadata"])
 def test_the_admin_form_refuses_the_same_addresses(admin_client, case):
     url, words = REFUSED[case]
-    response = admin_client.post("/admin/radar/source/add/", {
-        "name": "x", "url": url, "kind": "rss", "fetch_interval_minutes": 60, "trust_level": 2, "active": "on"})
+    response = admin_client.post(
+        "/admin/radar/source/add/",
+        {"name": "x", "url": url, "kind": "rss", "fetch_interval_minutes": 60, "trust_level": 2, "active": "on"},
+    )
     assert response.status_code == 200  # the form again, with the error
     assert words in response.content.decode()
     assert not Source.objects.exists()
@@ -132,8 +150,10 @@ def test_the_admin_form_refuses_the_same_addresses(admin_client, case):
 
 def test_the_admin_still_saves_a_public_feed_and_a_local_file(admin_client, feed_at, settings):
     for name, url, kind in [("web", feed_at, "rss"), ("demo file", "data/feeds/klue-ynat-it-economy.xml", "rss")]:
-        response = admin_client.post("/admin/radar/source/add/", {
-            "name": name, "url": url, "kind": kind, "fetch_interval_minutes": 60, "trust_level": 2})
+        response = admin_client.post(
+            "/admin/radar/source/add/",
+            {"name": name, "url": url, "kind": kind, "fetch_interval_minutes": 60, "trust_level": 2},
+        )
         assert response.status_code == 302, response.content.decode()[:2000]
     assert Source.objects.count() == 2
 
@@ -219,19 +239,23 @@ def test_opml_import_previews_then_imports(client, operator, source, feed_at):
     assert not Source.objects.filter(url__contains="169.254").exists() and Source.objects.count() == 2
 
 
-@pytest.mark.parametrize("content, words", [
-    (b"not xml at all <", "XML"),
-    (b"<html><body/></html>", "&lt;opml&gt;"),
-    (b'<!DOCTYPE x [<!ENTITY a "b">]><opml/>', "DOCTYPE"),
-    (b'<opml version="2.0"><body></body></opml>', "피드가 없습니다"),
-    (b"\xff\xfe<opml>", ""),
-])
+@pytest.mark.parametrize(
+    "content, words",
+    [
+        (b"not xml at all <", "XML"),
+        (b"<html><body/></html>", "&lt;opml&gt;"),
+        (b'<!DOCTYPE x [<!ENTITY a "b">]><opml/>', "DOCTYPE"),
+        (b'<opml version="2.0"><body></body></opml>', "피드가 없습니다"),
+        (b"\xff\xfe<opml>", ""),
+    ],
+)
 def test_a_bad_opml_file_changes_nothing(client, operator, source, content, words):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     client.force_login(operator)
-    response = client.post("/operator/sources/import/", {"file": SimpleUploadedFile("bad.opml", content),
-                                                        "confirm": "1"})
+    response = client.post(
+        "/operator/sources/import/", {"file": SimpleUploadedFile("bad.opml", content), "confirm": "1"}
+    )
     html = response.content.decode()
     assert response.status_code == 400 and "이 파일은 가져올 수 없어 아무것도 바꾸지 않았습니다" in html
     assert words in html
@@ -246,17 +270,20 @@ def test_an_import_without_a_file_asks_for_one(client, operator):
 
 def test_opml_export_round_trips_through_import(client, operator, db):
     client.force_login(operator)
-    Source.objects.create(name="한국 피드", url="https://feeds.example.org/ko.xml", language_hint="ko",
-                          site_url="https://example.org/ko")
-    Source.objects.create(name="Paused atom", url="https://feeds.example.org/atom", kind="atom",
-                          paused_at=timezone.now())
+    Source.objects.create(
+        name="한국 피드", url="https://feeds.example.org/ko.xml", language_hint="ko", site_url="https://example.org/ko"
+    )
+    Source.objects.create(
+        name="Paused atom", url="https://feeds.example.org/atom", kind="atom", paused_at=timezone.now()
+    )
     Source.objects.create(name="demo file", url="data/feeds/klue-ynat-it-economy.xml", kind="file")
     exported = client.get("/operator/sources/export.opml")
     assert exported["Content-Disposition"].startswith("attachment")
     feeds = parse_opml(exported.content)
     assert {(f.title, f.xml_url, f.kind, f.language) for f in feeds} == {
         ("한국 피드", "https://feeds.example.org/ko.xml", "rss", "ko"),
-        ("Paused atom", "https://feeds.example.org/atom", "atom", "")}
+        ("Paused atom", "https://feeds.example.org/atom", "atom", ""),
+    }
     before = {(s.name, s.url, s.kind, s.language_hint, s.site_url) for s in Source.objects.exclude(kind="file")}
     Source.objects.all().delete()
     # Resolving example.org needs DNS; the round trip checks the file, not the network.
@@ -277,12 +304,18 @@ def test_health_states_and_error_kinds(db):
     now = timezone.now()
     never = Source.objects.create(name="never", url="https://a.example.org/")
     ok = Source.objects.create(name="ok", url="https://b.example.org/", last_fetch_at=now, last_success_at=now)
-    failing = Source.objects.create(name="failing", url="https://c.example.org/", last_fetch_at=now,
-                                    consecutive_errors=3, last_error="https://c.example.org/ 응답: HTTP 503")
+    failing = Source.objects.create(
+        name="failing",
+        url="https://c.example.org/",
+        last_fetch_at=now,
+        consecutive_errors=3,
+        last_error="https://c.example.org/ 응답: HTTP 503",
+    )
     Source.objects.create(name="paused", url="https://d.example.org/", paused_at=now)
     for days in (1, 2, 10):
-        Article.objects.create(source=ok, title=f"t{days}", url=f"https://b.example.org/{days}",
-                               content_hash=f"h{days}")
+        Article.objects.create(
+            source=ok, title=f"t{days}", url=f"https://b.example.org/{days}", content_hash=f"h{days}"
+        )
     Article.objects.filter(url__endswith="/10").update(fetched_at=now - datetime.timedelta(days=10))
     rows = {r.source.name: r for r in health_rows(Source.objects.all(), now=now)}
     assert rows["never"].state == NEVER_FETCHED and str(rows["never"].state_label) != str(rows["ok"].state_label)
@@ -295,9 +328,14 @@ def test_health_states_and_error_kinds(db):
 
 def test_health_page_in_korean(client, operator, db):
     Source.objects.create(name="never", url="https://a.example.org/")
-    Source.objects.create(name="refused", url="http://10.0.0.1/", last_fetch_at=timezone.now(), consecutive_errors=2,
-                          last_error="refused to connect to 10.0.0.1: it is a private-network address; "
-                                     "an operator can allow it with SEOULHUB_FETCH_ALLOW")
+    Source.objects.create(
+        name="refused",
+        url="http://10.0.0.1/",
+        last_fetch_at=timezone.now(),
+        consecutive_errors=2,
+        last_error="refused to connect to 10.0.0.1: it is a private-network address; "
+        "an operator can allow it with SEOULHUB_FETCH_ALLOW",
+    )
     client.force_login(operator)
     html = client.get("/operator/").content.decode()
     assert "미수집" in html and "주소 거부(사설망·루프백·메타데이터)" in html and "백오프: 간격 × 4" in html
@@ -307,7 +345,9 @@ def test_health_page_in_korean(client, operator, db):
 def test_error_kinds_read_korean_and_english_messages():
     assert error_kind("") == ""
     assert "404" in error_kind("https://x/ answered HTTP 404") and "404" in error_kind("https://x/ 응답: HTTP 404")
-    assert error_kind("호스트 이름 x의 주소를 찾을 수 없습니다(Name or service not known)") == "호스트 이름을 찾을 수 없음"
+    assert (
+        error_kind("호스트 이름 x의 주소를 찾을 수 없습니다(Name or service not known)") == "호스트 이름을 찾을 수 없음"
+    )
     assert error_kind("x이(가) 20초 안에 응답하지 않았습니다") == "서버 응답 시간 초과"
     assert error_kind("피드가 비어 있습니다") == "피드를 읽지 못함"
 
@@ -321,8 +361,9 @@ def test_sync_page_shows_runs_and_sync_now_needs_a_key(client, operator, setting
     settings.TASKS = DB_TASKS
     settings.SEOULHUB_BIZINFO_KEY = ""
     settings.SEOULHUB_KSTARTUP_KEY = ""
-    SyncRun.objects.create(source=Programme.Source.BIZINFO, status=SyncRun.Status.FAILED,
-                           errors=["bizinfo: 연결할 수 없습니다"])
+    SyncRun.objects.create(
+        source=Programme.Source.BIZINFO, status=SyncRun.Status.FAILED, errors=["bizinfo: 연결할 수 없습니다"]
+    )
     client.force_login(operator)
     html = client.get("/operator/sync/").content.decode()
     assert "bizinfo: 연결할 수 없습니다" in html and "서비스 키 없음" in html and "인터넷" in html
@@ -341,8 +382,8 @@ def test_sync_page_shows_runs_and_sync_now_needs_a_key(client, operator, setting
 def test_the_old_health_page_no_longer_calls_a_never_fetched_source_ok(client, operator, source):
     client.force_login(operator)
     html = client.get("/radar/sources/health/").content.decode()
-    row = html[html.index("Example feed"):]
-    row = row[:row.index("</tr>")]
+    row = html[html.index("Example feed") :]
+    row = row[: row.index("</tr>")]
     assert "미수집" in row and "정상" not in row
 
 

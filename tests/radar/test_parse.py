@@ -50,7 +50,9 @@ def test_json_feed_items():
 
 
 def test_rss_091_and_rdf():
-    assert parse_feed(fixture_bytes("feed-rs/rss_0.91_encoding_1.xml")).items[0].title == "bash - Expansão de Parâmetros"
+    assert (
+        parse_feed(fixture_bytes("feed-rs/rss_0.91_encoding_1.xml")).items[0].title == "bash - Expansão de Parâmetros"
+    )
     assert len(parse_feed(fixture_bytes("netnewswire/bio.rdf")).items) == 30
 
 

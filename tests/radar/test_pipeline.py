@@ -6,8 +6,16 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from seoulhub.radar.ingest.process import (
-    ALLOWED_ATTRIBUTES, ALLOWED_TAGS, ItemError, ParsedItem, canonical_url, content_hash, html_to_text, process_item,
-    sanitise_html, search_tokens,
+    ALLOWED_ATTRIBUTES,
+    ALLOWED_TAGS,
+    ItemError,
+    ParsedItem,
+    canonical_url,
+    content_hash,
+    html_to_text,
+    process_item,
+    sanitise_html,
+    search_tokens,
 )
 
 
@@ -29,9 +37,15 @@ def test_sanitising_plain_text_gives_what_nh3_gives(text):
         except UnicodeEncodeError as exc:  # a lone surrogate
             return type(exc)
 
-    assert outcome(sanitise_html) == outcome(lambda raw: nh3.clean(
-        raw, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes={"http", "https", "mailto"},
-        link_rel="noopener noreferrer nofollow"))
+    assert outcome(sanitise_html) == outcome(
+        lambda raw: nh3.clean(
+            raw,
+            tags=ALLOWED_TAGS,
+            attributes=ALLOWED_ATTRIBUTES,
+            url_schemes={"http", "https", "mailto"},
+            link_rel="noopener noreferrer nofollow",
+        )
+    )
 
 
 def test_links_get_rel_noopener():
@@ -42,12 +56,15 @@ def test_html_to_text_unescapes_and_separates_blocks():
     assert html_to_text("<p>A&amp;B</p><p>C</p>") == "A&B C"
 
 
-@pytest.mark.parametrize("url,expected", [
-    ("HTTPS://Example.COM:443/a?utm_source=x&b=2&a=1#top", "https://example.com/a?a=1&b=2"),
-    ("http://example.com:80/?fbclid=abc", "http://example.com/"),
-    ("https://news.example.kr/view?id=7&gclid=z&ref=rss", "https://news.example.kr/view?id=7"),
-    ("http://example.com:8080/x", "http://example.com:8080/x"),
-])
+@pytest.mark.parametrize(
+    "url,expected",
+    [
+        ("HTTPS://Example.COM:443/a?utm_source=x&b=2&a=1#top", "https://example.com/a?a=1&b=2"),
+        ("http://example.com:80/?fbclid=abc", "http://example.com/"),
+        ("https://news.example.kr/view?id=7&gclid=z&ref=rss", "https://news.example.kr/view?id=7"),
+        ("http://example.com:8080/x", "http://example.com:8080/x"),
+    ],
+)
 def test_canonical_url_strips_tracking(url, expected):
     assert canonical_url(url) == expected
 
@@ -58,8 +75,11 @@ def test_content_hash_ignores_case_and_spacing():
 
 
 def test_korean_item_is_processed():
-    item = ParsedItem(title="삼성전자, 인공지능 반도체 양산", link="https://n.example/1?utm_medium=rss",
-                      summary_html="<p>삼성전자가 <b>AI 반도체</b> 양산에 들어갔다.</p>")
+    item = ParsedItem(
+        title="삼성전자, 인공지능 반도체 양산",
+        link="https://n.example/1?utm_medium=rss",
+        summary_html="<p>삼성전자가 <b>AI 반도체</b> 양산에 들어갔다.</p>",
+    )
     p = process_item(item)
     assert p.language == "ko"
     assert "인공지능" in p.search_text.split()  # a user word: one token
@@ -92,8 +112,18 @@ def test_query_and_document_share_tokens():
     assert search_tokens("Neural Networks") == ["neural", "network"]
 
 
-@pytest.mark.parametrize("link", ["javascript:alert(1)", " JavaScript:alert(1)", "data:text/html,<b>x</b>",
-                                  "vbscript:msgbox(1)", "http:no-slashes", "/relative/path", "ftp://example.org/x"])
+@pytest.mark.parametrize(
+    "link",
+    [
+        "javascript:alert(1)",
+        " JavaScript:alert(1)",
+        "data:text/html,<b>x</b>",
+        "vbscript:msgbox(1)",
+        "http:no-slashes",
+        "/relative/path",
+        "ftp://example.org/x",
+    ],
+)
 def test_item_links_other_than_web_addresses_are_not_kept(link):
     processed = process_item(ParsedItem(title="Drone delivery pilot", link=link, guid="g-1"))
     assert processed.url == "" and processed.canonical_url == ""

@@ -35,13 +35,17 @@ def test_embedding_job_stores_the_final_verdict():
             assert article.is_digital is digital
         changed += (article.relevance, article.is_digital) != provisional[article.pk]
     assert changed > 0
-    assert embed_batch(40) > 0 and Article.objects.filter(pk=ids[0]).values_list("relevance", flat=True)[0] == \
-        articles[0].relevance  # already embedded articles are not touched again
+    assert (
+        embed_batch(40) > 0
+        and Article.objects.filter(pk=ids[0]).values_list("relevance", flat=True)[0] == articles[0].relevance
+    )  # already embedded articles are not touched again
 
 
 def test_classify_command_gives_final_verdicts_and_evidence(monkeypatch):
-    lines = ("US Supercomputer Uses Flash Storage Drives\nLakers beat the Celtics in game seven\n"
-             "아시안게임 여자축구 김혜리·장슬기 일본과 4강전 필승\n")
+    lines = (
+        "US Supercomputer Uses Flash Storage Drives\nLakers beat the Celtics in game seven\n"
+        "아시안게임 여자축구 김혜리·장슬기 일본과 4강전 필승\n"
+    )
     monkeypatch.setattr(sys, "stdin", io.StringIO(lines))
     out = io.StringIO()
     call_command("classify", "--evidence", stdout=out)

@@ -16,7 +16,11 @@ def headlines(db):
     source = make_source("연합뉴스")
     rows = [
         ("세종시 스마트시티 마스터플랜 말하는 정재승 교수", ["smart-city"], datetime(2026, 5, 4, tzinfo=timezone.utc)),
-        ("지능형 합승택시·수요응답형 버스 스마트시티에서 구현된다", ["smart-city"], datetime(2026, 6, 2, tzinfo=timezone.utc)),
+        (
+            "지능형 합승택시·수요응답형 버스 스마트시티에서 구현된다",
+            ["smart-city"],
+            datetime(2026, 6, 2, tzinfo=timezone.utc),
+        ),
         ("KIST 전자 스핀 이용한 AI 반도체 기술 개발", ["ai-semiconductor"], datetime(2026, 6, 9, tzinfo=timezone.utc)),
     ]
     articles = [make_article(source, title, techs=techs, published_at=when) for title, techs, when in rows]

@@ -87,8 +87,10 @@ def docs(request):
     store = SqliteDocs() if request.param == "sqlite" else PostgresDocs()
     for statement in store.engine.create_statements():
         store.cursor.execute(statement)
-    store.cursor.executemany(f"INSERT INTO docs (id, search_text, lang) VALUES ({store.mark}, {store.mark}, {store.mark})",
-                             [(i, text, "en" if i % 3 else "ko") for i, text in DOCS])
+    store.cursor.executemany(
+        f"INSERT INTO docs (id, search_text, lang) VALUES ({store.mark}, {store.mark}, {store.mark})",
+        [(i, text, "en" if i % 3 else "ko") for i, text in DOCS],
+    )
     yield store
     store.close()
 
@@ -135,8 +137,9 @@ def test_sqlite_ranking_is_fts5s_own_rank_order():
     store.cursor.executemany("INSERT INTO docs (id, search_text, lang) VALUES (?, ?, 'en')", DOCS)
     for groups in ([[("learning",)]], [[("video",), ("image",)], [("generation",)]], [[("language", "models")]]):
         ours = store.engine.search(store.cursor, groups, limit=10_000, window=0)
-        store.cursor.execute("SELECT rowid, -rank FROM docs_fts WHERE docs_fts MATCH ? ORDER BY rank",
-                             [match_expression(groups)])
+        store.cursor.execute(
+            "SELECT rowid, -rank FROM docs_fts WHERE docs_fts MATCH ? ORDER BY rank", [match_expression(groups)]
+        )
         fts5 = store.cursor.fetchall()
         assert len(ours) == len(fts5) > 10
         assert _by_score_then_id(ours) == _by_score_then_id(fts5)
@@ -155,7 +158,9 @@ def test_restriction_and_deep_offsets(docs):
 
 def test_index_follows_inserts_updates_and_deletes(docs):
     mark = docs.mark
-    docs.cursor.execute(f"INSERT INTO docs (id, search_text, lang) VALUES ({mark}, {mark}, 'ko')", (99_999, "스마트 시티 서울 플랫폼"))
+    docs.cursor.execute(
+        f"INSERT INTO docs (id, search_text, lang) VALUES ({mark}, {mark}, 'ko')", (99_999, "스마트 시티 서울 플랫폼")
+    )
     assert [i for i, _ in docs.engine.search(docs.cursor, [[("스마트", "시티")]], limit=10)] == [99_999]
     docs.cursor.execute(f"UPDATE docs SET search_text = {mark} WHERE id = {mark}", ("자율 주행 서울", 99_999))
     assert docs.engine.search(docs.cursor, [[("스마트",)]], limit=10) == []
@@ -197,12 +202,16 @@ def test_postgres_index_covers_rows_written_before_it_and_follows_truncate_and_i
 def test_a_rolled_back_write_leaves_no_index_entry(docs):
     mark = docs.mark
     docs.cursor.execute("BEGIN")
-    docs.cursor.execute(f"INSERT INTO docs (id, search_text, lang) VALUES ({mark}, {mark}, 'ko')", (88_888, "양자 컴퓨팅"))
+    docs.cursor.execute(
+        f"INSERT INTO docs (id, search_text, lang) VALUES ({mark}, {mark}, 'ko')", (88_888, "양자 컴퓨팅")
+    )
     docs.cursor.execute("ROLLBACK")
     assert docs.engine.search(docs.cursor, [[("양자",)]], limit=10) == []
 
 
-@pytest.mark.parametrize("hostile", ['"', 'a" OR "b', "NEAR(a b)", "title:x", "*", "-", "a AND", "'); DROP TABLE docs; --", "&|!:*"])
+@pytest.mark.parametrize(
+    "hostile", ['"', 'a" OR "b', "NEAR(a b)", "title:x", "*", "-", "a AND", "'); DROP TABLE docs; --", "&|!:*"]
+)
 def test_query_syntax_in_user_text_is_matched_literally_not_executed(docs, hostile):
     hits = docs.engine.search(docs.cursor, [[(hostile,)], [("learning",)]], limit=5)
     assert isinstance(hits, list)
@@ -216,7 +225,9 @@ def test_both_engines_return_the_same_ids_for_the_same_query():
         for store in (sqlite_docs, pg_docs):
             for statement in store.engine.create_statements():
                 store.cursor.execute(statement)
-            store.cursor.executemany(f"INSERT INTO docs (id, search_text, lang) VALUES ({store.mark}, {store.mark}, 'en')", DOCS)
+            store.cursor.executemany(
+                f"INSERT INTO docs (id, search_text, lang) VALUES ({store.mark}, {store.mark}, 'en')", DOCS
+            )
         for groups in ([[("diffusion",)]], [[("vision",)], [("language",), ("text",)]], [[("3d",)], [("gaussian",)]]):
             a = {i for i, _ in sqlite_docs.engine.search(sqlite_docs.cursor, groups, limit=10_000)}
             b = {i for i, _ in pg_docs.engine.search(pg_docs.cursor, groups, limit=10_000)}
@@ -227,7 +238,9 @@ def test_both_engines_return_the_same_ids_for_the_same_query():
 
 
 def test_match_expression_quotes_every_token():
-    assert match_expression([[("인공지능",), ("ai",)], [("smart", "city")]]) == '("인공지능" OR "ai") AND ("smart city")'
+    assert (
+        match_expression([[("인공지능",), ("ai",)], [("smart", "city")]]) == '("인공지능" OR "ai") AND ("smart city")'
+    )
     assert match_expression([[('say "hi"',)]]) == '("say ""hi""")'
 
 
@@ -297,7 +310,9 @@ def test_snippet_marks_korean_inside_eojeol_and_escapes_html():
 
 
 def test_snippet_window_moves_to_the_matches_in_a_long_text():
-    text = "Filler words about nothing in particular. " * 20 + "A new AI chip for edge inference." + " More filler." * 20
+    text = (
+        "Filler words about nothing in particular. " * 20 + "A new AI chip for edge inference." + " More filler." * 20
+    )
     snippet = highlight(text, ["chip", "inference"], width=120)
     assert "<mark>chip</mark>" in snippet and "<mark>inference</mark>" in snippet
     assert snippet.startswith("… ") and snippet.endswith(" …")
@@ -322,7 +337,11 @@ def test_a_very_broad_query_ranks_the_newest_window_and_caps_the_count(docs):
 def test_stream_matches_agrees_with_both_engines(docs):
     from seoulhub.radar.search.base import stream_matches
 
-    for groups in ([[("video",), ("image",)], [("generation",)]], [[("language", "models")]], [[("3d",)], [("gaussian",)]]):
+    for groups in (
+        [[("video",), ("image",)], [("generation",)]],
+        [[("language", "models")]],
+        [[("3d",)], [("gaussian",)]],
+    ):
         engine_ids = {i for i, _ in docs.engine.search(docs.cursor, groups, limit=10_000, window=None)}
         python_ids = {i for i, text in DOCS if stream_matches(text, groups)}
         assert engine_ids == python_ids, groups
@@ -332,8 +351,12 @@ def test_matching_tells_which_of_given_ids_match_as_the_search_does(docs):
     from seoulhub.radar.search.base import stream_matches
 
     ids = [i for i, _ in DOCS[::7]] + [10**9]  # an id that does not exist
-    for groups in ([[("learning",)]], [[("video",), ("image",)], [("generation",)]], [[("language", "models")]],
-                   [[("nothing-matches-this",)]]):
+    for groups in (
+        [[("learning",)]],
+        [[("video",), ("image",)], [("generation",)]],
+        [[("language", "models")]],
+        [[("nothing-matches-this",)]],
+    ):
         truth = {i for i, text in DOCS[::7] if stream_matches(text, groups)}
         assert truth or groups == [[("nothing-matches-this",)]]
         assert docs.engine.matching(docs.cursor, groups, ids) == truth, groups
@@ -382,8 +405,12 @@ def test_hybrid_count_adds_only_vector_hits_that_are_not_lexical_matches(docs):
     assert len(learning) > 100
     old_matches, old_others = learning[:3], others[:4]  # far below the newest 21 matches
     engine = SmallCap(docs.engine)
-    searcher = HybridSearcher(engine, FixedVectors([(i, 0.9) for i in old_matches + old_others]),
-                              lambda text: text.lower().split(), lambda text: np.ones(4, np.float32))
+    searcher = HybridSearcher(
+        engine,
+        FixedVectors([(i, 0.9) for i in old_matches + old_others]),
+        lambda text: text.lower().split(),
+        lambda text: np.ones(4, np.float32),
+    )
     result = searcher.search(docs.cursor, "learning", depth=5)
     assert result.lexical_count == 21  # "more than 20"
     assert sorted(engine.checked[0]) == sorted(old_matches + old_others)
@@ -400,8 +427,15 @@ def test_the_index_file_finds_what_exact_search_finds_on_real_embeddings(tmp_pat
     write_index(tmp_path / "vectors.usearch", [(ids[:700], vectors[:700]), (ids[700:], vectors[700:])])
     index = VectorIndex(tmp_path / "vectors.usearch")
     recalls = []
-    for probe in embed_many(["video diffusion model", "speech recognition for Korean", "3D scene reconstruction",
-                             "인공지능 반도체", "robot manipulation policy"]):
+    for probe in embed_many(
+        [
+            "video diffusion model",
+            "speech recognition for Korean",
+            "3D scene reconstruction",
+            "인공지능 반도체",
+            "robot manipulation policy",
+        ]
+    ):
         exact = vectors @ probe
         hits = index.search(probe, 10)
         recalls.append(len({int(d) for d in np.argsort(-exact)[:10] + 1} & {d for d, _ in hits}) / 10)
@@ -412,10 +446,14 @@ def test_the_index_file_finds_what_exact_search_finds_on_real_embeddings(tmp_pat
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.sampled_from(["ai", "chip", "인공지능", "x", "data set", "the"]), min_size=1, max_size=4),
-       st.lists(st.sampled_from(["ai", "chips", "인공지능을", "x", "data  set", "the", "microchip", "lorem", "ipsum", "."]),
-                max_size=120),
-       st.integers(min_value=5, max_value=80))
+@given(
+    st.lists(st.sampled_from(["ai", "chip", "인공지능", "x", "data set", "the"]), min_size=1, max_size=4),
+    st.lists(
+        st.sampled_from(["ai", "chips", "인공지능을", "x", "data  set", "the", "microchip", "lorem", "ipsum", "."]),
+        max_size=120,
+    ),
+    st.integers(min_value=5, max_value=80),
+)
 def test_snippet_window_is_the_one_covering_most_matches(terms, words, width):
     """The one-pass window choice agrees with counting, for every match, the matches its window covers."""
     from seoulhub.radar.search.snippets import _densest_window_start, _pattern_of

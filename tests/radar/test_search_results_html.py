@@ -17,10 +17,18 @@ HOSTILE = '<script>alert("x")</script>'
 
 
 def row(**overrides):
-    values = {"id": 7, "language": "en", "url": "https://example.org/a", "title_html": mark_safe("<mark>AI</mark> chips"),
-              "source": "Example Source", "published_at": datetime(2026, 1, 31, 20, 0, tzinfo=timezone.utc),
-              "technologies": ["ai", "semiconductors"], "snippet_html": mark_safe("about <mark>AI</mark>"),
-              "also_reported_by": [], "also_reported_more": 0}
+    values = {
+        "id": 7,
+        "language": "en",
+        "url": "https://example.org/a",
+        "title_html": mark_safe("<mark>AI</mark> chips"),
+        "source": "Example Source",
+        "published_at": datetime(2026, 1, 31, 20, 0, tzinfo=timezone.utc),
+        "technologies": ["ai", "semiconductors"],
+        "snippet_html": mark_safe("about <mark>AI</mark>"),
+        "also_reported_by": [],
+        "also_reported_more": 0,
+    }
     return values | overrides
 
 
@@ -30,10 +38,19 @@ NO_FACETS = {"technology": [], "language": [], "source": [], "month": []}
 def results(rows=(), q_url="q", facets=NO_FACETS, filters=None, filtered=False) -> str:
     """The results fragment, whitespace runs folded to one space."""
     page = Paginator(list(rows), 20).get_page(1)
-    html = render_to_string("radar/search/_results.html", {
-        "q": "", "q_url": q_url, "rows": page.object_list, "page": page, "facets": facets,
-        "filters": filters or SimpleNamespace(tech="", lang=""), "filtered": filtered,
-        "ranking": SimpleNamespace(total_matches=len(rows))})
+    html = render_to_string(
+        "radar/search/_results.html",
+        {
+            "q": "",
+            "q_url": q_url,
+            "rows": page.object_list,
+            "page": page,
+            "facets": facets,
+            "filters": filters or SimpleNamespace(tech="", lang=""),
+            "filtered": filtered,
+            "ranking": SimpleNamespace(total_matches=len(rows)),
+        },
+    )
     return re.sub(r"\s+", " ", html)
 
 
@@ -48,8 +65,9 @@ def result_facets(facets, q_url, filters, filtered, language_code):
 @pytest.mark.django_db
 def test_a_row_escapes_what_is_text_and_keeps_what_is_already_html():
     with translation.override("en"):
-        html = result_rows([row(source=HOSTILE, url='https://x.org/"onmouseover="steal()', language='en"><script>')],
-                       "AI%20chips")
+        html = result_rows(
+            [row(source=HOSTILE, url='https://x.org/"onmouseover="steal()', language='en"><script>')], "AI%20chips"
+        )
     assert "<script>" not in html and "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html
     assert 'href="https://x.org/&quot;onmouseover=&quot;steal()"' in html
     assert "<mark>AI</mark> chips" in html and "<p>about <mark>AI</mark></p>" in html  # escaped by the service
@@ -76,11 +94,14 @@ def test_a_row_shows_its_date_in_seoul_time_and_defaults_a_missing_url_and_langu
 
 @pytest.mark.django_db
 def test_other_sources_of_the_story_and_the_link_to_the_rest_in_both_languages():
-    story = row(also_reported_by=[{"url": "https://b.org", "source": "B"}, {"url": "", "source": HOSTILE}],
-                also_reported_more=3)
+    story = row(
+        also_reported_by=[{"url": "https://b.org", "source": "B"}, {"url": "", "source": HOSTILE}], also_reported_more=3
+    )
     with translation.override("en"):
         html = result_rows([story], "q")
-    assert 'Also reported by: <a href="https://b.org" rel="noopener">B</a>, <a href="#" rel="noopener">&lt;script' in html
+    assert (
+        'Also reported by: <a href="https://b.org" rel="noopener">B</a>, <a href="#" rel="noopener">&lt;script' in html
+    )
     assert '<a href="/radar/articles/7/#also-reported">and 3 more</a>' in html
     with translation.override("ko"):
         korean = result_rows([story], "q")
@@ -104,7 +125,10 @@ def filters(tech="", lang=""):
 def test_facet_links_keep_the_query_and_the_other_filter():
     with translation.override("en"):
         html = result_facets(FACETS, "AI%20chips", filters(tech="ai", lang="en"), True, "en")
-    assert '<a href="?q=AI%20chips&amp;tech=ai&amp;lang=en">Artificial intelligence</a> <span class="muted">1,234</span>' in html
+    assert (
+        '<a href="?q=AI%20chips&amp;tech=ai&amp;lang=en">Artificial intelligence</a> <span class="muted">1,234</span>'
+        in html
+    )
     assert '<a href="?q=AI%20chips&amp;lang=ko&amp;tech=ai">Korean</a>' in html
     assert '<a href="?q=AI%20chips&amp;lang=&amp;tech=ai">?</a>' in html
     assert '<a href="?q=AI%20chips">Clear filters</a>' in html
@@ -126,8 +150,12 @@ def test_facets_without_filters_or_technologies_in_korean():
 @pytest.mark.django_db
 def test_a_search_page_escapes_a_hostile_source_name_in_rows_and_facets(client):
     source = make_source(name=HOSTILE)
-    make_article(source, "반도체 설계 지원 사업 공고", techs=["semiconductors"],
-                 published_at=datetime(2026, 6, 15, 9, tzinfo=timezone.utc))
+    make_article(
+        source,
+        "반도체 설계 지원 사업 공고",
+        techs=["semiconductors"],
+        published_at=datetime(2026, 6, 15, 9, tzinfo=timezone.utc),
+    )
     html = client.get("/radar/search", {"q": "반도체"}).content.decode()
     assert "반도체</mark>" in html
     assert HOSTILE not in html

@@ -24,11 +24,20 @@ def articles():
     news, papers = make_source("연합뉴스 (KLUE-YNAT)"), make_source("arXiv cs")
     made = [
         # 15:30 UTC on 31 March is 00:30 on 1 April in Seoul: the month facet must say April.
-        make_article(news, "인공지능 반도체 수출 늘어", techs=["ai-semiconductor"], published_at=utc(2026, 3, 31, 15, 30)),
+        make_article(
+            news, "인공지능 반도체 수출 늘어", techs=["ai-semiconductor"], published_at=utc(2026, 3, 31, 15, 30)
+        ),
         make_article(news, "스마트시티 실증 사업", techs=["smart-city", "iot"], published_at=utc(2026, 3, 31, 14, 30)),
-        make_article(papers, "Edge AI accelerators for smart cities", techs=["ai-semiconductor", "smart-city"],
-                     language="en", published_at=utc(2026, 1, 2)),
-        make_article(papers, "Urban sensing with LoRa", techs=["iot"], language="en", published_at=utc(2025, 12, 31, 16)),
+        make_article(
+            papers,
+            "Edge AI accelerators for smart cities",
+            techs=["ai-semiconductor", "smart-city"],
+            language="en",
+            published_at=utc(2026, 1, 2),
+        ),
+        make_article(
+            papers, "Urban sensing with LoRa", techs=["iot"], language="en", published_at=utc(2025, 12, 31, 16)
+        ),
         make_article(papers, "A survey without a date", language="en"),
     ]
     Article.objects.filter(pk=made[-1].pk).update(published_at=None)
@@ -38,24 +47,40 @@ def articles():
 def grouped_sql_facets(ids):
     """The facets as grouped queries compute them."""
     rows = Article.objects.filter(id__in=ids)
-    technologies = (ArticleTechnology.objects.filter(article_id__in=ids).values("technology__slug")
-                    .annotate(n=Count("article_id", distinct=True)).order_by("-n", "technology__slug"))
-    months = (rows.exclude(published_at=None).annotate(month=TruncMonth("published_at"))
-              .values("month").annotate(n=Count("id")).order_by("-month"))
+    technologies = (
+        ArticleTechnology.objects.filter(article_id__in=ids)
+        .values("technology__slug")
+        .annotate(n=Count("article_id", distinct=True))
+        .order_by("-n", "technology__slug")
+    )
+    months = (
+        rows.exclude(published_at=None)
+        .annotate(month=TruncMonth("published_at"))
+        .values("month")
+        .annotate(n=Count("id"))
+        .order_by("-month")
+    )
     return {
         "technology": [(t["technology__slug"], t["n"]) for t in technologies],
-        "language": [(r["language"], r["n"]) for r in rows.values("language").annotate(n=Count("id")).order_by("-n", "language")],
-        "source": [(r["source__name"], r["n"]) for r in rows.values("source__name").annotate(n=Count("id")).order_by("-n", "source__name")],
+        "language": [
+            (r["language"], r["n"]) for r in rows.values("language").annotate(n=Count("id")).order_by("-n", "language")
+        ],
+        "source": [
+            (r["source__name"], r["n"])
+            for r in rows.values("source__name").annotate(n=Count("id")).order_by("-n", "source__name")
+        ],
         "month": [(r["month"].strftime("%Y-%m"), r["n"]) for r in months],
     }
 
 
 def ranking_facets(ids):
     facets = service._facet_counts(ids)
-    return {"technology": [(f["value"], f["count"]) for f in facets["technology"]],
-            "language": [(f["value"], f["count"]) for f in facets["language"]],
-            "source": [(f["label"], f["count"]) for f in facets["source"]],
-            "month": [(f["value"], f["count"]) for f in facets["month"]]}
+    return {
+        "technology": [(f["value"], f["count"]) for f in facets["technology"]],
+        "language": [(f["value"], f["count"]) for f in facets["language"]],
+        "source": [(f["label"], f["count"]) for f in facets["source"]],
+        "month": [(f["value"], f["count"]) for f in facets["month"]],
+    }
 
 
 def test_facets_equal_the_grouped_queries_in_seoul_months(articles):
@@ -88,10 +113,16 @@ def test_deleted_and_edited_articles_count_as_they_are_now(articles):
     assert service._collapse_clusters([(articles[0].id, 1.0), (articles[1].id, 0.5)])[0] == [articles[0].id]
 
 
-def test_a_story_of_many_sources_lists_five_on_its_row_and_counts_the_rest(articles, client, django_assert_max_num_queries):
+def test_a_story_of_many_sources_lists_five_on_its_row_and_counts_the_rest(
+    articles, client, django_assert_max_num_queries
+):
     cluster = StoryCluster.objects.create(title="NPU 수출", size=10)
-    story = [make_article(make_source(f"매체 {n}"), f"NPU 수출 급증 보도 {n}", cluster=cluster,
-                          published_at=utc(2026, 4, 1, n)) for n in range(10)]
+    story = [
+        make_article(
+            make_source(f"매체 {n}"), f"NPU 수출 급증 보도 {n}", cluster=cluster, published_at=utc(2026, 4, 1, n)
+        )
+        for n in range(10)
+    ]
     ranking = service.Ranking("npu", [story[3].id, articles[0].id], {}, 2)
     with django_assert_max_num_queries(4):  # rows, technology slugs, story members, the shown members
         row = service.page_rows(ranking, ranking.ids)[0]

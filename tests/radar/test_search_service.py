@@ -22,8 +22,9 @@ def english_ai_chip(article):
 
 
 def lexical_only(text, expand=True):
-    searcher = HybridSearcher(engine_for(connection.vendor), None, textfns.normalise, None,
-                              textfns.tagger() if expand else None)
+    searcher = HybridSearcher(
+        engine_for(connection.vendor), None, textfns.normalise, None, textfns.tagger() if expand else None
+    )
     with connection.cursor() as cursor:
         return searcher.search(cursor, text, depth=200)
 
@@ -54,7 +55,9 @@ def test_english_query_finds_korean_smart_city_headlines_through_aliases(corpus)
 
 def test_english_query_finds_korean_smart_city_headlines_through_embeddings(corpus):
     nearest = Article.objects.in_bulk([doc_id for doc_id, _ in vectors_only("smart city", k=30)])
-    assert any(a.language == "ko" and "스마트" in a.title for a in nearest.values()), [a.title for a in nearest.values()]
+    assert any(a.language == "ko" and "스마트" in a.title for a in nearest.values()), [
+        a.title for a in nearest.values()
+    ]
 
 
 def test_fused_ranking_puts_both_languages_on_the_first_page(corpus):
@@ -85,8 +88,10 @@ def test_technology_and_date_filters(corpus):
     assert ranking.ids
     for article in Article.objects.filter(id__in=ranking.ids).prefetch_related("technology_links__technology"):
         assert "smart-city" in {link.technology.slug for link in article.technology_links.all()} | {
-            link.technology.parent.slug for link in article.technology_links.all() if link.technology.parent}
+            link.technology.parent.slug for link in article.technology_links.all() if link.technology.parent
+        }
     from datetime import date
+
     dated = service.rank("smart city", service.SearchFilters(since=date(2025, 8, 1), until=date(2025, 12, 31)))
     for article in Article.objects.filter(id__in=dated.ids):
         assert date(2025, 8, 1) <= article.published_at.date() <= date(2025, 12, 31)
@@ -121,8 +126,13 @@ def test_index_follows_article_writes_in_the_same_transaction(corpus):
     arxiv, _ = corpus
     groups = [[("양자내성암호",)]]
     engine = engine_for(connection.vendor)
-    article = Article.objects.create(source=arxiv, title="양자내성암호 시범 사업", search_text="양자내성암호 시범 사업",
-                                     content_hash="test-pqc-1", language="ko")
+    article = Article.objects.create(
+        source=arxiv,
+        title="양자내성암호 시범 사업",
+        search_text="양자내성암호 시범 사업",
+        content_hash="test-pqc-1",
+        language="ko",
+    )
     with connection.cursor() as cursor:
         assert [i for i, _ in engine.search(cursor, groups, 10)] == [article.id]
         Article.objects.filter(id=article.id).update(search_text="다른 내용")
@@ -135,7 +145,9 @@ def test_a_write_rolled_back_leaves_the_index_untouched(corpus):
     arxiv, _ = corpus
     engine = engine_for(connection.vendor)
     with pytest.raises(RuntimeError), transaction.atomic():
-        Article.objects.create(source=arxiv, title="롤백 시험", search_text="롤백시험토큰", content_hash="test-rollback")
+        Article.objects.create(
+            source=arxiv, title="롤백 시험", search_text="롤백시험토큰", content_hash="test-rollback"
+        )
         raise RuntimeError("crash mid-item")
     with connection.cursor() as cursor:
         assert engine.search(cursor, [[("롤백시험토큰",)]], 10) == []
@@ -147,7 +159,9 @@ def test_new_embedded_articles_are_found_at_once_then_from_the_index_file(corpus
     arxiv, _ = corpus
     index = service.vector_index()
     embedded = Article.objects.exclude(embedding=None)
-    assert service.refresh_vector_index(min_tail=embedded.count() + 1) == 0 and not settings.SEARCH_VECTOR_INDEX.exists()
+    assert (
+        service.refresh_vector_index(min_tail=embedded.count() + 1) == 0 and not settings.SEARCH_VECTOR_INDEX.exists()
+    )
     assert service.refresh_vector_index(min_tail=1) == embedded.count()  # the first file
     written = index.largest()
     title = "Neural processing unit for on-device inference"
@@ -155,8 +169,9 @@ def test_new_embedded_articles_are_found_at_once_then_from_the_index_file(corpus
     # Stored in id order, embedded out of it (two embedding workers): the file must not pass the
     # article still waiting, or it would never be searched.
     waiting = Article.objects.create(source=arxiv, title="대기 중인 기사", content_hash="test-vector-0", language="ko")
-    article = Article.objects.create(source=arxiv, title=title, content_hash="test-vector-1", language="en",
-                                     embedding=to_bytes(vector))
+    article = Article.objects.create(
+        source=arxiv, title=title, content_hash="test-vector-1", language="en", embedding=to_bytes(vector)
+    )
     try:
         assert article.id > written == index.largest()
         assert index.search(vector, 1)[0][0] == article.id  # from the exact tail, at once
@@ -179,8 +194,16 @@ def test_the_embedding_task_writes_new_articles_into_the_vector_file(corpus, set
 
     arxiv, _ = corpus
     monkeypatch.setattr(service, "INDEX_TAIL", 2)
-    made = [Article.objects.create(source=arxiv, title=f"Edge NPU benchmark {n}", content_hash=f"test-embed-{n}",
-                                   language="en", search_text="edge npu benchmark") for n in range(2)]
+    made = [
+        Article.objects.create(
+            source=arxiv,
+            title=f"Edge NPU benchmark {n}",
+            content_hash=f"test-embed-{n}",
+            language="en",
+            search_text="edge npu benchmark",
+        )
+        for n in range(2)
+    ]
     try:
         assert not settings.SEARCH_VECTOR_INDEX.exists()
         assert embed_batch(2) == 2
@@ -199,7 +222,9 @@ def test_search_api_pages_deep_results_and_explains_bad_input(corpus, client):
     assert not {i["id"] for i in first["items"]} & {i["id"] for i in second["items"]}
     korean = client.get("/api/v1/articles", {"q": "smart city", "lang": "ko", "limit": 50}).json()
     assert korean["items"] and all(i["language"] == "ko" for i in korean["items"])
-    assert client.get("/api/v1/articles", {"q": "x", "tech": "no-such"}).json()["message"].startswith("Unknown technology")
+    assert (
+        client.get("/api/v1/articles", {"q": "x", "tech": "no-such"}).json()["message"].startswith("Unknown technology")
+    )
     too_long = client.get("/api/v1/articles", {"q": "가" * 400})
     assert too_long.status_code == 422 and "too long" in too_long.json()["message"]
     bad_dates = client.get("/api/v1/articles", {"since": "2026-05-01", "until": "2026-01-01"})

@@ -48,10 +48,17 @@ def articles():
     english = Source.objects.create(name="arXiv (test)", url="test://arxiv-x", language_hint="en")
     korean = Source.objects.create(name="뉴스 (test)", url="test://news-x", language_hint="ko")
     ingestor = Ingestor()
-    ingestor.ingest(english, [ParsedItem(title=t, link=f"https://arxiv.org/abs/x{i}", guid=f"x{i}",
-                                         published_at=when, language="en") for i, t in enumerate(ENGLISH.values())])
-    ingestor.ingest(korean, [ParsedItem(title=t, guid=f"k{i}", published_at=when, language="ko")
-                             for i, t in enumerate(KOREAN.values())])
+    ingestor.ingest(
+        english,
+        [
+            ParsedItem(title=t, link=f"https://arxiv.org/abs/x{i}", guid=f"x{i}", published_at=when, language="en")
+            for i, t in enumerate(ENGLISH.values())
+        ],
+    )
+    ingestor.ingest(
+        korean,
+        [ParsedItem(title=t, guid=f"k{i}", published_at=when, language="ko") for i, t in enumerate(KOREAN.values())],
+    )
     while embed_batch(64):
         pass
     ids = {key: Article.objects.get(title=title).id for key, title in {**ENGLISH, **KOREAN}.items()}
@@ -63,14 +70,17 @@ def ranked(query):
     return service.rank(query).ids
 
 
-@pytest.mark.parametrize("query, right, false_friend", [
-    ("변신 로봇", "robot", "transformers"),
-    ("페로브스카이트 전지", "perovskite", "lithium"),
-    ("온디바이스 AI", "on_device", "generic_ai"),
-    ("연합학습", "federated", None),
-    ("딥페이크 탐지", "deepfake", None),
-    ("접는 스마트폰", "foldable", "phone"),
-])
+@pytest.mark.parametrize(
+    "query, right, false_friend",
+    [
+        ("변신 로봇", "robot", "transformers"),
+        ("페로브스카이트 전지", "perovskite", "lithium"),
+        ("온디바이스 AI", "on_device", "generic_ai"),
+        ("연합학습", "federated", None),
+        ("딥페이크 탐지", "deepfake", None),
+        ("접는 스마트폰", "foldable", "phone"),
+    ],
+)
 def test_korean_query_ranks_the_english_concept_first(articles, query, right, false_friend):
     ids = ranked(query)
     if right:
@@ -111,8 +121,9 @@ def test_an_untranslatable_word_does_not_keep_the_english_concept_out(articles):
     from seoulhub.radar.search.postgres_fts import engine_for
     from seoulhub.radar.search import textfns
 
-    searcher = HybridSearcher(engine_for(connection.vendor), None, textfns.normalise, None, textfns.tagger(),
-                              lexicon=textfns.lexicon())
+    searcher = HybridSearcher(
+        engine_for(connection.vendor), None, textfns.normalise, None, textfns.tagger(), lexicon=textfns.lexicon()
+    )
     with connection.cursor() as cursor:
         result = searcher.search(cursor.cursor, "페로브스카이트 뭉게구름", depth=20)
     assert result.lexical_count == 0

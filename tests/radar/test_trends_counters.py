@@ -22,8 +22,13 @@ def counts(kind, granularity="month"):
 def test_a_new_article_is_counted_when_its_transaction_commits(django_capture_on_commit_callbacks):
     source = make_source()
     with django_capture_on_commit_callbacks(execute=True):
-        article = make_article(source, "KIST 전자 스핀 이용한 AI 반도체 기술 개발", techs=["ai-semiconductor"],
-                               keywords=["반도체", "스핀"], published_at=datetime(2026, 3, 4, tzinfo=timezone.utc))
+        article = make_article(
+            source,
+            "KIST 전자 스핀 이용한 AI 반도체 기술 개발",
+            techs=["ai-semiconductor"],
+            keywords=["반도체", "스핀"],
+            published_at=datetime(2026, 3, 4, tzinfo=timezone.utc),
+        )
     assert TrendMark.objects.filter(article=article).exists()
     assert counts("tech") == {("ai-semiconductor", "2026-03"): 1}
     assert counts("keyword") == {("반도체", "2026-03"): 1, ("스핀", "2026-03"): 1}
@@ -33,13 +38,19 @@ def test_a_new_article_is_counted_when_its_transaction_commits(django_capture_on
 
 def test_recording_twice_changes_nothing_and_a_change_moves_the_counts():
     source = make_source()
-    article = make_article(source, "세종시 스마트시티 마스터플랜 말하는 정재승 교수", techs=["smart-city"],
-                           keywords=["스마트시티"], published_at=datetime(2026, 5, 2, tzinfo=timezone.utc))
+    article = make_article(
+        source,
+        "세종시 스마트시티 마스터플랜 말하는 정재승 교수",
+        techs=["smart-city"],
+        keywords=["스마트시티"],
+        published_at=datetime(2026, 5, 2, tzinfo=timezone.utc),
+    )
     assert record_article(article) is True
     assert record_article(article) is False
     assert counts("tech") == {("smart-city", "2026-05"): 1}
-    Article.objects.filter(pk=article.pk).update(published_at=datetime(2026, 6, 1, tzinfo=timezone.utc),
-                                                 keywords=["마스터플랜"])
+    Article.objects.filter(pk=article.pk).update(
+        published_at=datetime(2026, 6, 1, tzinfo=timezone.utc), keywords=["마스터플랜"]
+    )
     article.refresh_from_db()
     assert record_article(article) is True
     assert counts("tech") == {("smart-city", "2026-05"): 0, ("smart-city", "2026-06"): 1}
@@ -49,7 +60,9 @@ def test_recording_twice_changes_nothing_and_a_change_moves_the_counts():
 
 def test_deleting_an_article_takes_back_what_it_added():
     source = make_source()
-    article = make_article(source, "KT AI 기반 네트워크 운용 플랫폼 뉴로플로우 개발", techs=["ai"], keywords=["뉴로플로우"])
+    article = make_article(
+        source, "KT AI 기반 네트워크 운용 플랫폼 뉴로플로우 개발", techs=["ai"], keywords=["뉴로플로우"]
+    )
     record_article(article)
     article.delete()
     assert set(counts("tech").values()) == {0} and set(counts("keyword").values()) == {0}
@@ -81,7 +94,9 @@ def test_rising_from_the_database_matches_the_framework_free_counter():
 
 def test_trend_api_and_pages(client):
     source = make_source()
-    article = make_article(source, "AI로 부정수급 찾아낸다…과기부 14개 공공사업에 207억원 투입", techs=["ai"], keywords=["부정수급"])
+    article = make_article(
+        source, "AI로 부정수급 찾아낸다…과기부 14개 공공사업에 207억원 투입", techs=["ai"], keywords=["부정수급"]
+    )
     record_article(article)
     response = client.get("/api/v1/trends/rising", {"kind": "tech", "granularity": "week"})
     assert response.status_code == 200 and set(response.json()) >= {"items", "periods", "recent_periods"}
@@ -103,8 +118,9 @@ def test_trends_command_counts_articles_stored_without_the_signal():
     from django.core.management import call_command
 
     source = make_source()
-    article = make_article(source, "비누 성분 넣은 반도체 잉크 개발…유독성 잉크 대체 가능", techs=["semiconductors"],
-                           keywords=["잉크"])
+    article = make_article(
+        source, "비누 성분 넣은 반도체 잉크 개발…유독성 잉크 대체 가능", techs=["semiconductors"], keywords=["잉크"]
+    )
     assert not TrendMark.objects.exists()  # on_commit never ran inside the test transaction
     out = StringIO()
     call_command("radar_trends", stdout=out)

@@ -41,8 +41,11 @@ def test_routine_fetch_of_a_known_feed_dates_new_undated_items_by_first_sight(fe
     run_source(source)  # first fetch of a new source: backfill
     assert set(Article.objects.values_list("published_at", flat=True)) == {None}
     assert not TrendTotal.objects.exists()
-    feed_server.routes["/feed"] = (200, {"Content-Type": "application/rss+xml"},
-                                   _rss("AI chip one", "AI chip two", "AI chip three"))
+    feed_server.routes["/feed"] = (
+        200,
+        {"Content-Type": "application/rss+xml"},
+        _rss("AI chip one", "AI chip two", "AI chip three"),
+    )
     before = datetime.now(UTC)
     run_source(Source.objects.get(pk=source.pk))  # a routine fetch: the new item was just published
     new = Article.objects.get(title="AI chip three")
@@ -54,9 +57,11 @@ def test_routine_fetch_of_a_known_feed_dates_new_undated_items_by_first_sight(fe
 @pytest.mark.django_db
 def test_dated_items_keep_their_date_on_a_first_fetch(tmp_path):
     feed = tmp_path / "dated.xml"
-    feed.write_bytes(b'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>'
-                     b"<item><title>Robots in Seoul</title><guid>r1</guid>"
-                     b"<pubDate>Tue, 10 Mar 2026 09:00:00 GMT</pubDate></item></channel></rss>")
+    feed.write_bytes(
+        b'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>'
+        b"<item><title>Robots in Seoul</title><guid>r1</guid>"
+        b"<pubDate>Tue, 10 Mar 2026 09:00:00 GMT</pubDate></item></channel></rss>"
+    )
     run_source(Source.objects.create(name="dated", url=str(feed), kind="file"))
     article = Article.objects.get()
     assert article.published_at == datetime(2026, 3, 10, 9, tzinfo=UTC)

@@ -46,9 +46,13 @@ def make_firm(db):
 
     def make(name="테스트 예시기업", brn=None, district="마포구", ksic="58221", **fields):
         firm = Firm.objects.create(
-            name_ko=name, brn=brn, district=District.objects.get(name_ko=district) if district else None,
+            name_ko=name,
+            brn=brn,
+            district=District.objects.get(name_ko=district) if district else None,
             province="서울특별시" if district else fields.pop("province", ""),
-            ksic=KsicCode.objects.get(revision="10", code=ksic) if ksic else None, **fields)
+            ksic=KsicCode.objects.get(revision="10", code=ksic) if ksic else None,
+            **fields,
+        )
         return firm
 
     return make

@@ -19,9 +19,13 @@ TODAY = datetime.date.today()
 @pytest.fixture
 def open_programme(db):
     """An example programme open today, tagged AI, for Seoul firms."""
-    programme = Programme.objects.create(title="[예시] 서울 AI 실증 지원", agency="예시 기관", kind="platform",
-                                         opens_on=TODAY - datetime.timedelta(days=3),
-                                         closes_on=TODAY + datetime.timedelta(days=10))
+    programme = Programme.objects.create(
+        title="[예시] 서울 AI 실증 지원",
+        agency="예시 기관",
+        kind="platform",
+        opens_on=TODAY - datetime.timedelta(days=3),
+        closes_on=TODAY + datetime.timedelta(days=10),
+    )
     programme.technologies.add(Technology.objects.get(slug="ai"))
     EligibilityRule.objects.create(programme=programme, kind="region", params={"regions": ["서울"]})
     return programme
@@ -94,7 +98,8 @@ def test_the_shared_part_carries_no_request_parameters(client, programmes, make_
 
 
 def test_a_warm_dashboard_needs_no_query_for_visitors_and_few_for_members(
-        client, open_programme, firm, make_user, django_assert_num_queries, django_assert_max_num_queries):
+    client, open_programme, firm, make_user, django_assert_num_queries, django_assert_max_num_queries
+):
     dashboard(client, firm)
     with django_assert_num_queries(0):  # version, ranked part and names all from the memo
         dashboard(client, firm)
@@ -155,7 +160,8 @@ def test_imports_change_the_version_and_unchanged_reimports_do_not(bizinfo_file)
 def test_a_bulk_insert_with_a_bump_is_seen_at_once(open_programme, firm):
     matcher = services.current_matcher()
     EligibilityRule.objects.bulk_create(  # no signal: the writer bumps, as load_bizinfo does
-        [EligibilityRule(programme=open_programme, kind="region", params={"regions": ["부산"]})])
+        [EligibilityRule(programme=open_programme, kind="region", params={"regions": ["부산"]})]
+    )
     assert services.current_matcher() is matcher
     services.bump_data_version()
     assert services.current_matcher() is not matcher
@@ -170,6 +176,7 @@ def test_an_evicted_version_is_recomputed_from_the_tables_without_a_rebuild(open
     cache.clear(), clear_all()  # evicted again, same data: same version, same matcher
     assert services.data_version() == version and services.current_matcher() is matcher
     EligibilityRule.objects.bulk_create(  # a write that sent no signal is found once the stamp is gone
-        [EligibilityRule(programme=open_programme, kind="region", params={"regions": ["부산"]})])
+        [EligibilityRule(programme=open_programme, kind="region", params={"regions": ["부산"]})]
+    )
     cache.clear(), clear_all()
     assert services.data_version() != version and services.current_matcher() is not matcher

@@ -18,17 +18,21 @@ def english_messages():
     with translation.override("en"):
         yield
 
+
 pytestmark = pytest.mark.django_db
 
 HEADER = "name_ko,brn,district,ksic,founded_on,employees,revenue_band,stage,certifications,technologies,website\n"
 # Example rows (not real firms); the registration numbers are made valid with their check digit.
 GOOD = "예시 AI 주식회사,123-45-67891,마포구,58221,2021-03-02,12,1b-10b,startup,venture,ai,www.example.kr\n"
-ROWS = (HEADER + GOOD
-        + "예시 오류 1,123-45-67890,마포구,,,,,,,,\n"        # wrong check digit
-        + "예시 오류 2,123-45-67891,강남구,,,,,,,,\n"        # repeats row 1's number
-        + "예시 오류 3,111-11-11119,판교구,99999,2021-13-01,열두명,huge,giant,gold,warp-drive,\n"
-        + ",111-11-11119,,,,,,,,,\n"                         # no name
-        + "예시 오류 4,,,,,,,,,,\n")                          # no identifier
+ROWS = (
+    HEADER
+    + GOOD
+    + "예시 오류 1,123-45-67890,마포구,,,,,,,,\n"  # wrong check digit
+    + "예시 오류 2,123-45-67891,강남구,,,,,,,,\n"  # repeats row 1's number
+    + "예시 오류 3,111-11-11119,판교구,99999,2021-13-01,열두명,huge,giant,gold,warp-drive,\n"
+    + ",111-11-11119,,,,,,,,,\n"  # no name
+    + "예시 오류 4,,,,,,,,,,\n"
+)  # no identifier
 
 
 def test_dry_run_reports_every_rejected_row_with_its_reasons_and_writes_nothing():
@@ -38,9 +42,17 @@ def test_dry_run_reports_every_rejected_row_with_its_reasons_and_writes_nothing(
     reasons = {r.row: " | ".join(r.errors) for r in report.rejected}
     assert "check digit" in reasons[2]
     assert "repeats row 1" in reasons[3]
-    for words in ["판교구", "is not one of Seoul's 25 gu", "KSIC code '99999'", "founding date '2021-13-01'",
-                  "employees '열두명'", "revenue band 'huge'", "stage 'giant'", "certification(s) gold",
-                  "technology 'warp-drive'"]:
+    for words in [
+        "판교구",
+        "is not one of Seoul's 25 gu",
+        "KSIC code '99999'",
+        "founding date '2021-13-01'",
+        "employees '열두명'",
+        "revenue band 'huge'",
+        "stage 'giant'",
+        "certification(s) gold",
+        "technology 'warp-drive'",
+    ]:
         assert words in reasons[4], words
     assert "firm name" in reasons[5]
     assert "registration number or a stock code" in reasons[6]
@@ -78,12 +90,15 @@ def test_xlsx_and_cp949_csv_are_read_like_utf8_csv():
     assert from_xlsx[0]["name_ko"] == "예시 AI 주식회사"
 
 
-@pytest.mark.parametrize("data, name, words", [
-    (b"name_ko\n", "firms.txt", "only .csv and .xlsx"),
-    (b"company,x\n", "firms.csv", "no firm name column"),
-    (b"\xff\xfe\x00garbage", "firms.xlsx", "not a readable XLSX"),
-    (b"", "firms.csv", "empty"),
-])
+@pytest.mark.parametrize(
+    "data, name, words",
+    [
+        (b"name_ko\n", "firms.txt", "only .csv and .xlsx"),
+        (b"company,x\n", "firms.csv", "no firm name column"),
+        (b"\xff\xfe\x00garbage", "firms.xlsx", "not a readable XLSX"),
+        (b"", "firms.csv", "empty"),
+    ],
+)
 def test_unreadable_files_are_refused_as_a_whole_with_a_reason(data, name, words):
     with pytest.raises(ImportFileError, match=words):
         read_rows(data, name)

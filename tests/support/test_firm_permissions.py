@@ -10,19 +10,31 @@ pytestmark = pytest.mark.django_db
 
 
 def _form(firm, **changes):
-    data = {"name_ko": firm.name_ko, "name_en": firm.name_en, "brn": firm.brn or "",
-            "district": firm.district_id or "", "address": firm.address, "ksic": firm.ksic.code if firm.ksic_id else "",
-            "founded_on": "", "employees": "", "revenue_band": "", "stage": "", "website": "", "products": "",
-            "description": ""}
+    data = {
+        "name_ko": firm.name_ko,
+        "name_en": firm.name_en,
+        "brn": firm.brn or "",
+        "district": firm.district_id or "",
+        "address": firm.address,
+        "ksic": firm.ksic.code if firm.ksic_id else "",
+        "founded_on": "",
+        "employees": "",
+        "revenue_band": "",
+        "stage": "",
+        "website": "",
+        "products": "",
+        "description": "",
+    }
     data.update(changes)
     return data
 
 
 def test_a_member_edits_their_own_firm_on_the_page(client, member_firm, firm_member):
     client.force_login(firm_member)
-    response = client.post(f"/support/firms/{member_firm.pk}/edit/",
-                           _form(member_firm, brn="124-81-00998", employees="42", founded_on="2019-05-01",
-                                 certifications=["innobiz"]))
+    response = client.post(
+        f"/support/firms/{member_firm.pk}/edit/",
+        _form(member_firm, brn="124-81-00998", employees="42", founded_on="2019-05-01", certifications=["innobiz"]),
+    )
     assert response.status_code == 302, response.content.decode()[:2000]
     member_firm.refresh_from_db()
     assert member_firm.employees == 42 and member_firm.certifications == ["innobiz"]
@@ -48,7 +60,8 @@ def test_an_invalid_registration_number_is_refused_on_the_page(client, member_fi
     response = client.post(f"/support/firms/{member_firm.pk}/edit/", _form(member_firm, brn="123-45-67890"))
     assert response.status_code == 200
     assert response.context["form"].errors["brn"] == [
-        "사업자등록번호 '123-45-67890'의 검증번호가 맞지 않습니다 (마지막 자리는 1여야 합니다)."]
+        "사업자등록번호 '123-45-67890'의 검증번호가 맞지 않습니다 (마지막 자리는 1여야 합니다)."
+    ]
     client.cookies["django_language"] = "en"
     response = client.post(f"/support/firms/{member_firm.pk}/edit/", _form(member_firm, brn="123-45-67890"))
     assert "fails its check digit (the last digit should be 1)" in response.context["form"].errors["brn"][0]

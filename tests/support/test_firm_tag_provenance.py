@@ -18,8 +18,10 @@ pytestmark = pytest.mark.django_db
 
 
 def tags(firm) -> dict[str, tuple[str, float]]:
-    return {row.technology.slug: (row.provenance, row.confidence)
-            for row in FirmTechnology.objects.filter(firm=firm).select_related("technology")}
+    return {
+        row.technology.slug: (row.provenance, row.confidence)
+        for row in FirmTechnology.objects.filter(firm=firm).select_related("technology")
+    }
 
 
 def test_a_game_publisher_gets_games_from_its_products_and_ai_only_as_a_low_ksic_default(make_firm):
@@ -55,10 +57,12 @@ def test_matching_ranks_a_firm_with_evidence_above_a_ksic_default_only_firm():
 
     ksic_only = FirmProfile(1, name="업종 기본값", technologies=frozenset({"ai"}), tech_confidence={"ai": 0.3})
     declared = FirmProfile(2, name="신고", technologies=frozenset({"ai"}), tech_confidence={"ai": 1.0})
-    inferred = FirmProfile(3, name="제품", technologies=frozenset({"computer-vision"}),
-                           tech_confidence={"computer-vision": 0.8})
-    matcher = Matcher([ksic_only, declared, inferred], [programme], None, None,
-                      {"ai": None, "computer-vision": "ai"}, today)
+    inferred = FirmProfile(
+        3, name="제품", technologies=frozenset({"computer-vision"}), tech_confidence={"computer-vision": 0.8}
+    )
+    matcher = Matcher(
+        [ksic_only, declared, inferred], [programme], None, None, {"ai": None, "computer-vision": "ai"}, today
+    )
     ranked = matcher.for_programme(1)
     assert [m.firm_id for m in ranked] == [2, 3, 1]
     assert ranked[0].tech_fit == pytest.approx(1.0) and ranked[2].tech_fit == pytest.approx(0.3)
@@ -94,4 +98,7 @@ def test_firm_page_and_api_show_the_provenance(client, make_firm):
     data = client.get(f"/api/v1/firms/{firm.pk}").json()
     by_slug = {t["slug"]: t for t in data["technology_tags"]}
     assert by_slug["games"]["provenance"] == "products" and by_slug["ai"] == {
-        "slug": "ai", "provenance": "ksic", "confidence": 0.3}
+        "slug": "ai",
+        "provenance": "ksic",
+        "confidence": 0.3,
+    }

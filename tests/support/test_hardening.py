@@ -26,19 +26,23 @@ def _xlsx(response) -> list[tuple]:
 def test_patching_certifications_to_null_clears_them(client, member_firm, firm_member):
     Firm.objects.filter(pk=member_firm.pk).update(certifications=["venture"])
     client.force_login(firm_member)
-    response = client.patch(f"/api/v1/firms/{member_firm.pk}", json.dumps({"certifications": None}),
-                            content_type="application/json")
+    response = client.patch(
+        f"/api/v1/firms/{member_firm.pk}", json.dumps({"certifications": None}), content_type="application/json"
+    )
     assert response.status_code == 200 and response.json()["certifications"] == []
     member_firm.refresh_from_db()
     assert member_firm.certifications == []
 
 
-def test_control_characters_are_dropped_from_a_firm_at_input_and_the_xlsx_export_still_works(client, member_firm,
-                                                                                              firm_member):
+def test_control_characters_are_dropped_from_a_firm_at_input_and_the_xlsx_export_still_works(
+    client, member_firm, firm_member
+):
     client.force_login(firm_member)
-    response = client.patch(f"/api/v1/firms/{member_firm.pk}",
-                            json.dumps({"name_en": "Bad\x01Name\x0b Co", "description": "줄\n바꿈\t탭\x1f"}),
-                            content_type="application/json")
+    response = client.patch(
+        f"/api/v1/firms/{member_firm.pk}",
+        json.dumps({"name_en": "Bad\x01Name\x0b Co", "description": "줄\n바꿈\t탭\x1f"}),
+        content_type="application/json",
+    )
     assert response.status_code == 200
     member_firm.refresh_from_db()
     assert (member_firm.name_en, member_firm.description) == ("BadName Co", "줄\n바꿈\t탭")
@@ -54,7 +58,7 @@ def test_control_characters_are_dropped_from_a_firm_at_input_and_the_xlsx_export
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 @pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t=", "\r=", "\t", "\r"])
 def test_the_formula_guard_quotes_a_leading_tab_or_carriage_return_too(client, make_firm, fmt, start):
-    firm = make_firm("예시 수식", brn=None, products=f"{start}HYPERLINK(\"http://evil.example\")")
+    firm = make_firm("예시 수식", brn=None, products=f'{start}HYPERLINK("http://evil.example")')
     response = client.get("/support/firms/export/", {"format": fmt})
     rows = _csv(response) if fmt == "csv" else _xlsx(response)
     row = next(r for r in rows[1:] if str(r[0]) == str(firm.pk))
@@ -87,14 +91,17 @@ def test_firm_exports_hold_what_the_filtered_list_shows(client, make_firm):
 HEADER = "name_ko,brn,employees,address,website\n"
 
 
-@pytest.mark.parametrize("row, reason", [
-    ("예시 기업,123-45-67891,²,,\n", "종업원 수 '²'"),
-    ("예시 기업,123-45-67891,99999999999999999999,,\n", "종업원 수 '99999999999999999999'"),
-    ("예시 기업,123-45-67891,3000000000,,\n", "종업원 수 '3000000000'"),
-    ("예" * 201 + ",123-45-67891,,,\n", "한국어 이름: 이 값이 최대 200 개의 글자"),
-    ("예시 기업,123-45-67891,,{},\n".format("주" * 301), "주소: 이 값이 최대 300 개의 글자"),
-    ("예시 기업,123-45-67891,,,http://{}.kr\n".format("a" * 250), "웹사이트"),
-])
+@pytest.mark.parametrize(
+    "row, reason",
+    [
+        ("예시 기업,123-45-67891,²,,\n", "종업원 수 '²'"),
+        ("예시 기업,123-45-67891,99999999999999999999,,\n", "종업원 수 '99999999999999999999'"),
+        ("예시 기업,123-45-67891,3000000000,,\n", "종업원 수 '3000000000'"),
+        ("예" * 201 + ",123-45-67891,,,\n", "한국어 이름: 이 값이 최대 200 개의 글자"),
+        ("예시 기업,123-45-67891,,{},\n".format("주" * 301), "주소: 이 값이 최대 300 개의 글자"),
+        ("예시 기업,123-45-67891,,,http://{}.kr\n".format("a" * 250), "웹사이트"),
+    ],
+)
 def test_the_dry_run_refuses_what_the_real_run_could_not_write(row, reason):
     rows = read_rows((HEADER + "예시 좋은 기업,111-11-11119,5,,\n" + row).encode(), "firms.csv")
     dry, _ = import_firms(rows, dry_run=True)

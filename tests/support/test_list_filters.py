@@ -67,12 +67,21 @@ def firms(make_firm):
 def catalogue(programmes):
     """The 120 real 2021 announcements, one labelled example open today and one rolling call."""
     today = clock.today()
-    example = Programme.objects.create(title="[예시] 서울 AI 실증 지원", agency="예시 기관", kind="platform",
-                                       opens_on=today - datetime.timedelta(days=3),
-                                       closes_on=today + datetime.timedelta(days=10))
+    example = Programme.objects.create(
+        title="[예시] 서울 AI 실증 지원",
+        agency="예시 기관",
+        kind="platform",
+        opens_on=today - datetime.timedelta(days=3),
+        closes_on=today + datetime.timedelta(days=10),
+    )
     example.technologies.add(Technology.objects.get(slug="ai"))
-    Programme.objects.create(title="[예시] 상시 모집 멘토링", agency="예시 진흥원", kind="mentoring", rolling=True,
-                             source_created_at=timezone.now() - datetime.timedelta(days=20))
+    Programme.objects.create(
+        title="[예시] 상시 모집 멘토링",
+        agency="예시 진흥원",
+        kind="mentoring",
+        rolling=True,
+        source_created_at=timezone.now() - datetime.timedelta(days=20),
+    )
     return Programme.objects.all()
 
 
@@ -119,8 +128,9 @@ PROGRAMME_PARAMETERS = [
 ]
 
 
-@pytest.mark.parametrize("params", PROGRAMME_PARAMETERS,
-                         ids=lambda p: "&".join(f"{k}={v}" for k, v in p.items()) or "none")
+@pytest.mark.parametrize(
+    "params", PROGRAMME_PARAMETERS, ids=lambda p: "&".join(f"{k}={v}" for k, v in p.items()) or "none"
+)
 def test_programme_page_export_and_api_select_the_same_programmes(client, catalogue, params):
     page = _page_ids(client, "/support/programmes/", params)
     assert page == _api_ids(client, "/api/v1/programmes", params)
@@ -134,7 +144,10 @@ def test_open_and_not_open_split_the_catalogue(client, catalogue):
     closed = _api_ids(client, "/api/v1/programmes", {"open": "false"})
     assert opened and closed and not opened & closed
     assert opened | closed == set(catalogue.values_list("pk", flat=True))
-    assert {p.title for p in Programme.objects.filter(pk__in=opened)} == {"[예시] 서울 AI 실증 지원", "[예시] 상시 모집 멘토링"}
+    assert {p.title for p in Programme.objects.filter(pk__in=opened)} == {
+        "[예시] 서울 AI 실증 지원",
+        "[예시] 상시 모집 멘토링",
+    }
 
 
 BAD = [
@@ -150,9 +163,12 @@ BAD = [
 ]
 
 
-@pytest.mark.parametrize("page_path,api_path,params,korean", BAD, ids=lambda v: str(v)[:30] if isinstance(v, dict) else None)
-def test_bad_values_are_a_korean_message_on_the_page_and_a_422_in_the_api(client, catalogue, firms, page_path,
-                                                                          api_path, params, korean):
+@pytest.mark.parametrize(
+    "page_path,api_path,params,korean", BAD, ids=lambda v: str(v)[:30] if isinstance(v, dict) else None
+)
+def test_bad_values_are_a_korean_message_on_the_page_and_a_422_in_the_api(
+    client, catalogue, firms, page_path, api_path, params, korean
+):
     page = client.get(page_path, params, HTTP_ACCEPT_LANGUAGE="ko")
     assert page.status_code == 400
     html = page.content.decode()

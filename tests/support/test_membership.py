@@ -46,14 +46,19 @@ def _decide(client, decider, request_, decision="approve", **extra):
 
 
 def _profile(firm, **changes):
-    data = {"district": firm.district_id or "", "products": firm.products, "employees": firm.employees or "",
-            "stage": firm.stage}
+    data = {
+        "district": firm.district_id or "",
+        "products": firm.products,
+        "employees": firm.employees or "",
+        "stage": firm.stage,
+    }
     data.update(changes)
     return data
 
 
 def test_request_then_operator_approves_then_member_edits_and_every_change_is_audited(
-        client, founder, firm, operator, django_capture_on_commit_callbacks):
+    client, founder, firm, operator, django_capture_on_commit_callbacks
+):
     operator.email = "ops@example.com"
     operator.save()
     with django_capture_on_commit_callbacks(execute=True):
@@ -87,12 +92,25 @@ def test_request_then_operator_approves_then_member_edits_and_every_change_is_au
     assert "승인됨" in page and "확인했습니다" in page
     gangnam = District.objects.get(name_ko="강남구")
     ai, robot = Technology.objects.get(slug="ai"), Technology.objects.filter(active=True).exclude(slug="ai").first()
-    response = client.post(f"/support/firms/{firm.pk}/profile/", _profile(
-        firm, district=gangnam.pk, technologies=[ai.pk, robot.pk], products="물류 로봇, 자율주행 AGV",
-        employees="42", stage="startup"))
+    response = client.post(
+        f"/support/firms/{firm.pk}/profile/",
+        _profile(
+            firm,
+            district=gangnam.pk,
+            technologies=[ai.pk, robot.pk],
+            products="물류 로봇, 자율주행 AGV",
+            employees="42",
+            stage="startup",
+        ),
+    )
     assert response.status_code == 302, _text(response)[:3000]
     firm.refresh_from_db()
-    assert (firm.district, firm.employees, firm.stage, firm.products) == (gangnam, 42, "startup", "물류 로봇, 자율주행 AGV")
+    assert (firm.district, firm.employees, firm.stage, firm.products) == (
+        gangnam,
+        42,
+        "startup",
+        "물류 로봇, 자율주행 AGV",
+    )
     declared = FirmTechnology.objects.filter(firm=firm, provenance="declared")
     assert set(declared.values_list("technology__slug", flat=True)) == {"ai", robot.slug}
     changes = {c.field: c for c in FirmChange.objects.filter(firm=firm)}
@@ -116,8 +134,9 @@ def test_request_then_operator_approves_then_member_edits_and_every_change_is_au
     assert FirmChange.objects.count() == before
 
 
-def test_the_firm_admin_approves_from_the_members_tab(client, founder, firm, make_user,
-                                                      django_capture_on_commit_callbacks):
+def test_the_firm_admin_approves_from_the_members_tab(
+    client, founder, firm, make_user, django_capture_on_commit_callbacks
+):
     admin = make_user("boss", email="boss@example.com")
     FirmMember.objects.create(firm=firm, user=admin, role="admin")
     with django_capture_on_commit_callbacks(execute=True):
@@ -185,8 +204,9 @@ def test_reject_path(client, founder, firm, operator, django_capture_on_commit_c
 def test_a_new_firm_is_created_only_when_approved(client, founder, operator, django_capture_on_commit_callbacks):
     client.force_login(founder)
     mapo = District.objects.get(name_ko="마포구")
-    response = client.post("/support/membership/join/new/",
-                           {"name_ko": "예시 새기업", "brn": "124-81-00998", "district": mapo.pk})
+    response = client.post(
+        "/support/membership/join/new/", {"name_ko": "예시 새기업", "brn": "124-81-00998", "district": mapo.pk}
+    )
     assert response.status_code == 302
     request_ = MembershipRequest.objects.get(user=founder)
     assert request_.firm is None and request_.new_brn == VALID_BRN
@@ -213,12 +233,15 @@ def test_approving_a_new_firm_whose_number_was_registered_meanwhile_is_refused(c
     assert request_.status == "pending" and Firm.objects.filter(brn=VALID_BRN).count() == 1
 
 
-@pytest.mark.parametrize("brn, expected", [
-    ("123-45-67890", "검증번호가 맞지 않습니다"),
-    ("12345", "10자리"),
-    ("abc-de-fghij", "숫자"),
-    ("", "사업자등록번호"),
-])
+@pytest.mark.parametrize(
+    "brn, expected",
+    [
+        ("123-45-67890", "검증번호가 맞지 않습니다"),
+        ("12345", "10자리"),
+        ("abc-de-fghij", "숫자"),
+        ("", "사업자등록번호"),
+    ],
+)
 def test_an_invalid_registration_number_is_refused(client, founder, brn, expected):
     client.force_login(founder)
     response = client.post("/support/membership/join/new/", {"name_ko": "예시 새기업", "brn": brn})
@@ -274,16 +297,19 @@ def member_of(client, founder, firm):
     return firm
 
 
-@pytest.mark.parametrize("field, value, expected", [
-    ("employees", "-1", "음수"),
-    ("employees", "5000000", "믿기 어렵습니다"),
-    ("employees", "열두", "정수"),
-    ("district", "999999", "서울의 25개 자치구"),
-    ("district", "강남", "서울의 25개 자치구"),
-    ("technologies", "999999", "기술 목록에 없습니다"),
-    ("technologies", "ai", "기술 목록에 없습니다"),
-    ("stage", "unicorn", "단계가 아닙니다"),
-])
+@pytest.mark.parametrize(
+    "field, value, expected",
+    [
+        ("employees", "-1", "음수"),
+        ("employees", "5000000", "믿기 어렵습니다"),
+        ("employees", "열두", "정수"),
+        ("district", "999999", "서울의 25개 자치구"),
+        ("district", "강남", "서울의 25개 자치구"),
+        ("technologies", "999999", "기술 목록에 없습니다"),
+        ("technologies", "ai", "기술 목록에 없습니다"),
+        ("stage", "unicorn", "단계가 아닙니다"),
+    ],
+)
 def test_bad_profile_input_changes_nothing(client, member_of, field, value, expected):
     firm = member_of
     before = (firm.district_id, firm.employees, firm.stage, firm.products)
@@ -311,23 +337,42 @@ def test_members_edit_only_their_own_firm(client, member_of, make_firm):
 
 def test_the_full_edit_page_and_the_api_are_audited_too(client, member_of, founder):
     firm = member_of
-    client.post(f"/support/firms/{firm.pk}/edit/", {
-        "name_ko": firm.name_ko, "brn": firm.brn, "district": firm.district_id, "ksic": "58221",
-        "employees": "7", "founded_on": "", "revenue_band": "", "stage": "", "website": "", "products": "",
-        "description": "", "name_en": "", "address": ""})
+    client.post(
+        f"/support/firms/{firm.pk}/edit/",
+        {
+            "name_ko": firm.name_ko,
+            "brn": firm.brn,
+            "district": firm.district_id,
+            "ksic": "58221",
+            "employees": "7",
+            "founded_on": "",
+            "revenue_band": "",
+            "stage": "",
+            "website": "",
+            "products": "",
+            "description": "",
+            "name_en": "",
+            "address": "",
+        },
+    )
     change = FirmChange.objects.get(firm=firm)
     assert (change.field, change.old_value, change.new_value, change.via) == ("employees", "", "7", "edit")
     _token, raw = ApiToken.issue(founder, "test")
-    response = client.patch(f"/api/v1/firms/{firm.pk}", json.dumps({"employees": 8, "district": "강남구"}),
-                            content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {raw}")
+    response = client.patch(
+        f"/api/v1/firms/{firm.pk}",
+        json.dumps({"employees": 8, "district": "강남구"}),
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {raw}",
+    )
     assert response.status_code == 200
     api_changes = {c.field: (c.old_value, c.new_value) for c in FirmChange.objects.filter(via="api")}
     assert api_changes == {"employees": ("7", "8"), "district": ("마포구", "강남구")}
 
 
 def test_firm_changes_are_append_only(member_of, founder):
-    change = FirmChange.objects.create(firm=member_of, actor=founder, actor_name="founder", field="stage",
-                                       new_value="startup", via="profile")
+    change = FirmChange.objects.create(
+        firm=member_of, actor=founder, actor_name="founder", field="stage", new_value="startup", via="profile"
+    )
     from django.core.exceptions import ValidationError
 
     with pytest.raises(ValidationError):
@@ -343,8 +388,9 @@ def test_the_firm_page_offers_joining_to_others_and_tabs_to_members(client, memb
     assert f"/support/membership/join/?firm={member_of.pk}" in html and "/history/" not in html
 
 
-def test_declared_tags_set_on_the_profile_reach_the_landscape_counts(client, member_of,
-                                                                     django_capture_on_commit_callbacks):
+def test_declared_tags_set_on_the_profile_reach_the_landscape_counts(
+    client, member_of, django_capture_on_commit_callbacks
+):
     from seoulhub.landscape.models import TechnologyLandscape
 
     firm = member_of

@@ -20,7 +20,8 @@ def test_open_filter_matches_is_open_on_real_programmes(programmes, day):
         programme.rolling = True
         programme.source_created_at = timezone.make_aware(
             datetime.datetime.combine(today - datetime.timedelta(days=STALE_AFTER_DAYS - 1 + n), datetime.time(23, 30)),
-            datetime.timezone.utc)
+            datetime.timezone.utc,
+        )
         programme.save()
     expected = {p.pk for p in Programme.objects.all() if is_open(p, today)}
     assert set(Programme.objects.open(today).values_list("pk", flat=True)) == expected
@@ -35,7 +36,8 @@ def test_open_uses_the_hub_clock(programmes):
     clock.set_reference_date(day)
     try:
         assert set(Programme.objects.open()) == set(Programme.objects.open(day))
-        assert set(Programme.objects.not_open()) == set(Programme.objects.exclude(
-            pk__in=[p.pk for p in Programme.objects.all() if is_open(p, day)]))
+        assert set(Programme.objects.not_open()) == set(
+            Programme.objects.exclude(pk__in=[p.pk for p in Programme.objects.all() if is_open(p, day)])
+        )
     finally:
         clock.set_reference_date(None)

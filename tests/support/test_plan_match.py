@@ -5,7 +5,9 @@ from seoulhub.support.plan_match import announcement_year, match_plan, normalise
 
 
 def test_titles_are_normalised_across_spacing_brackets_and_years():
-    assert normalise_title("예비창업 패키지") in normalise_title("[부산ㆍ울산ㆍ경남] 2025년 예비창업패키지 사전 인큐베이팅")
+    assert normalise_title("예비창업 패키지") in normalise_title(
+        "[부산ㆍ울산ㆍ경남] 2025년 예비창업패키지 사전 인큐베이팅"
+    )
     assert normalise_title("‘25년 IP디딤돌 프로그램") == normalise_title("IP 디딤돌프로그램")
 
 
@@ -17,13 +19,19 @@ def test_owner_and_place_names():
 
 
 def test_match_needs_the_same_year_the_place_and_a_specific_title():
-    announcements = [(1, 2025, "2025년 예비창업패키지 예비창업자 모집 공고"),
-                     (2, 2026, "2026년 예비창업패키지 예비창업자 모집 공고"),
-                     (3, 2025, "[대전] 소상공인 경영컨설팅 지원사업 업체 모집 공고"),
-                     (4, 2025, "[서울] 2025년 2차 IP디딤돌프로그램 창업자 후속지원 모집 공고"),
-                     (5, 2025, "[부산] 2025년 3차 IP 디딤돌 프로그램 창업자 후속 지원 공고")]
-    entries = [(10, 2025, "예비창업 패키지"), (11, 2025, "경영컨설팅 지원사업"),
-               (12, 2025, "IP디딤돌 프로그램", "서울"), (13, 2024, "예비창업 패키지")]
+    announcements = [
+        (1, 2025, "2025년 예비창업패키지 예비창업자 모집 공고"),
+        (2, 2026, "2026년 예비창업패키지 예비창업자 모집 공고"),
+        (3, 2025, "[대전] 소상공인 경영컨설팅 지원사업 업체 모집 공고"),
+        (4, 2025, "[서울] 2025년 2차 IP디딤돌프로그램 창업자 후속지원 모집 공고"),
+        (5, 2025, "[부산] 2025년 3차 IP 디딤돌 프로그램 창업자 후속 지원 공고"),
+    ]
+    entries = [
+        (10, 2025, "예비창업 패키지"),
+        (11, 2025, "경영컨설팅 지원사업"),
+        (12, 2025, "IP디딤돌 프로그램", "서울"),
+        (13, 2024, "예비창업 패키지"),
+    ]
     assert match_plan(entries, announcements) == {10: [1], 12: [4]}
 
 

@@ -4,11 +4,22 @@ import datetime
 
 import pytest
 
-from seoulhub.support.programme_parse import (classify_kind, ksic_rule, parse_amount, parse_period, parse_record,
-                                             region_rule, summary_rules, target_line)
+from seoulhub.support.programme_parse import (
+    classify_kind,
+    ksic_rule,
+    parse_amount,
+    parse_period,
+    parse_record,
+    region_rule,
+    summary_rules,
+    target_line,
+)
 
-SECTIONS = {d: s for s, (lo, hi) in {"A": (1, 3), "C": (10, 34), "J": (58, 63), "M": (70, 73), "G": (45, 47),
-                                    "U": (99, 99)}.items() for d in range(lo, hi + 1)}
+SECTIONS = {
+    d: s
+    for s, (lo, hi) in {"A": (1, 3), "C": (10, 34), "J": (58, 63), "M": (70, 73), "G": (45, 47), "U": (99, 99)}.items()
+    for d in range(lo, hi + 1)
+}
 
 
 def test_a_dated_window_is_parsed_and_free_text_is_kept_as_rolling_or_unknown():
@@ -38,9 +49,11 @@ def test_clear_age_employee_and_revenue_bounds_become_rules():
     rules = summary_rules("창업 후 7년 이내, 매출 20억원 미만의 중소기업")
     assert [(r.kind, r.params) for r in rules] == [
         ("age_max", {"max": 7, "inclusive": True}),
-        ("rev_max", {"max": 2_000_000_000, "inclusive": False})]
+        ("rev_max", {"max": 2_000_000_000, "inclusive": False}),
+    ]
     assert [(r.kind, r.params) for r in summary_rules("상시근로자 5인 이상 기업")] == [
-        ("emp_min", {"min": 5, "inclusive": True})]
+        ("emp_min", {"min": 5, "inclusive": True})
+    ]
 
 
 def test_alternatives_and_unparsed_conditions_stay_for_a_person_to_check():
@@ -50,11 +63,14 @@ def test_alternatives_and_unparsed_conditions_stay_for_a_person_to_check():
     assert [r.kind for r in leftover] == ["age_max", "manual"]
 
 
-@pytest.mark.parametrize("line", [
-    "일반 소상공인 및 창업 1년 미만의 소상공인",                      # 1 year applies to one group only
-    "경기 시흥시 내 근로자수 5인 미만의 소상인 및 10인 미만의 소공인",  # two bounds for two groups
-    "창업 7년 이내 스타트업 혹은 벤처기업",                            # venture firms of any age
-])
+@pytest.mark.parametrize(
+    "line",
+    [
+        "일반 소상공인 및 창업 1년 미만의 소상공인",  # 1 year applies to one group only
+        "경기 시흥시 내 근로자수 5인 미만의 소상인 및 10인 미만의 소공인",  # two bounds for two groups
+        "창업 7년 이내 스타트업 혹은 벤처기업",  # venture firms of any age
+    ],
+)
 def test_real_target_lines_with_two_groups_are_not_turned_into_one_bound(line):
     assert [r.kind for r in summary_rules(line)] == ["manual"]
 
@@ -114,15 +130,22 @@ def test_the_region_in_a_bizinfo_title_becomes_a_region_rule():
 
     assert title_region_rule("[경기] 포천시 2025년 지식재산 긴급지원").params == {"regions": ["경기"]}
     assert title_region_rule("[서울ㆍ경기ㆍ인천ㆍ강원] 2026년 중소기업 AI 훈련").params == {
-        "regions": ["서울", "경기", "인천", "강원"]}
+        "regions": ["서울", "경기", "인천", "강원"]
+    }
     assert title_region_rule("[신규설립] 2026년 DNA 융합 제품") is None
     assert title_region_rule("2026년 예비창업패키지") is None
 
 
 def test_2026_layout_periods_html_summaries_and_hashtag_regions():
-    record = {"pblancId": "PBLN_1", "pblancNm": "2026년 공고", "reqstBeginEndDe": "2026-04-27 ~ 2026-05-15",
-              "bsnsSumryCn": "<p>개요</p><p>☞&nbsp;창업 7년 이내 중소기업</p><p>☞ 지원 내용</p>",
-              "hashtags": "기술,서울,경기,2026", "creatPnttm": "2026-04-20 10:05:12", "_derived_by_collector": True}
+    record = {
+        "pblancId": "PBLN_1",
+        "pblancNm": "2026년 공고",
+        "reqstBeginEndDe": "2026-04-27 ~ 2026-05-15",
+        "bsnsSumryCn": "<p>개요</p><p>☞&nbsp;창업 7년 이내 중소기업</p><p>☞ 지원 내용</p>",
+        "hashtags": "기술,서울,경기,2026",
+        "creatPnttm": "2026-04-20 10:05:12",
+        "_derived_by_collector": True,
+    }
     parsed = parse_record(record, SECTIONS)
     assert (parsed.opens_on, parsed.closes_on) == (datetime.date(2026, 4, 27), datetime.date(2026, 5, 15))
     assert parsed.summary.startswith("개요\n") and "<p>" not in parsed.summary
@@ -134,21 +157,42 @@ def test_2026_layout_periods_html_summaries_and_hashtag_regions():
 def test_kstartup_fields_map_to_rules():
     from seoulhub.support.programme_parse import parse_kstartup_record
 
-    parsed = parse_kstartup_record({
-        "pbanc_sn": 177101, "biz_pbanc_nm": "2026 인천콘텐츠코리아랩 스타트업 부스터", "supt_regin": "인천",
-        "biz_enyy": "1년미만,2년미만,3년미만", "aply_trgt": "대학생,일반인", "supt_biz_clsfc": "사업화",
-        "biz_trgt_age": "만 20세 이상 ~ 만 39세 이하", "pbanc_rcpt_bgng_dt": "20260413", "pbanc_rcpt_end_dt": "20260429"})
+    parsed = parse_kstartup_record(
+        {
+            "pbanc_sn": 177101,
+            "biz_pbanc_nm": "2026 인천콘텐츠코리아랩 스타트업 부스터",
+            "supt_regin": "인천",
+            "biz_enyy": "1년미만,2년미만,3년미만",
+            "aply_trgt": "대학생,일반인",
+            "supt_biz_clsfc": "사업화",
+            "biz_trgt_age": "만 20세 이상 ~ 만 39세 이하",
+            "pbanc_rcpt_bgng_dt": "20260413",
+            "pbanc_rcpt_end_dt": "20260429",
+        }
+    )
     rules = [(r.kind, r.params) for r in parsed.rules]
     assert ("region", {"regions": ["인천"]}) in rules and ("age_max", {"max": 3, "inclusive": False}) in rules
     assert ("manual", {"applicants": ["대학생", "일반인"]}) in rules
     assert ("manual", {"founder_age_min": 20, "founder_age_max": 39}) in rules
-    assert (parsed.kind, parsed.opens_on, parsed.closes_on) == ("funding", datetime.date(2026, 4, 13),
-                                                                datetime.date(2026, 4, 29))
-    everyone = parse_kstartup_record({"pbanc_sn": 1, "biz_pbanc_nm": "x", "supt_regin": "전국",
-                                      "biz_enyy": "예비창업자", "aply_trgt": "일반기업",
-                                      "biz_trgt_age": "만 20세 미만,만 20세 이상 ~ 만 39세 이하,만 40세 이상"})
+    assert (parsed.kind, parsed.opens_on, parsed.closes_on) == (
+        "funding",
+        datetime.date(2026, 4, 13),
+        datetime.date(2026, 4, 29),
+    )
+    everyone = parse_kstartup_record(
+        {
+            "pbanc_sn": 1,
+            "biz_pbanc_nm": "x",
+            "supt_regin": "전국",
+            "biz_enyy": "예비창업자",
+            "aply_trgt": "일반기업",
+            "biz_trgt_age": "만 20세 미만,만 20세 이상 ~ 만 39세 이하,만 40세 이상",
+        }
+    )
     assert [(r.kind, r.params.get("nationwide"), r.params.get("any")) for r in everyone.rules] == [
-        ("region", True, None), ("stage", None, ["pre_startup"])]
+        ("region", True, None),
+        ("stage", None, ["pre_startup"]),
+    ]
     with pytest.raises(ValueError, match="not YYYYMMDD"):
         parse_kstartup_record({"pbanc_sn": 2, "biz_pbanc_nm": "x", "pbanc_rcpt_end_dt": "2026-13-45"})
     with pytest.raises(ValueError, match="pbanc_sn"):

@@ -64,13 +64,21 @@ class ApiServer:
     def page(self, query: dict) -> bytes:
         if self.layout == "bizinfo":
             size, number = int(query["searchCnt"]), int(query["pageIndex"])
-            chunk = self.records[(number - 1) * size: number * size]
+            chunk = self.records[(number - 1) * size : number * size]
             return json.dumps({"jsonArray": chunk}, ensure_ascii=False).encode()
         size, number = int(query["perPage"]), int(query["page"])
-        chunk = self.records[(number - 1) * size: number * size]
-        return json.dumps({"page": number, "perPage": size, "totalCount": len(self.records),
-                           "currentCount": len(chunk), "matchCount": len(self.records), "data": chunk},
-                          ensure_ascii=False).encode()
+        chunk = self.records[(number - 1) * size : number * size]
+        return json.dumps(
+            {
+                "page": number,
+                "perPage": size,
+                "totalCount": len(self.records),
+                "currentCount": len(chunk),
+                "matchCount": len(self.records),
+                "data": chunk,
+            },
+            ensure_ascii=False,
+        ).encode()
 
     def close(self):
         self.httpd.shutdown()
@@ -121,7 +129,10 @@ def test_kstartup_sync_pages_by_total_count_and_adds_each_record_once(kstartup_a
     first = sync_source("kstartup", url=kstartup_api.url, key=KEY, page_size=10, enrich=False)
     assert (first.status, first.pages, first.fetched, first.created) == ("ok", 3, 23, 23)
     assert [(q["page"], q["perPage"], q["returnType"]) for q in kstartup_api.queries] == [
-        ("1", "10", "json"), ("2", "10", "json"), ("3", "10", "json")]
+        ("1", "10", "json"),
+        ("2", "10", "json"),
+        ("3", "10", "json"),
+    ]
     assert kstartup_api.queries[0]["serviceKey"] == KEY
     second = sync_source("kstartup", url=kstartup_api.url, key=KEY, page_size=10, enrich=False)
     assert (second.created, second.updated, second.unchanged) == (0, 0, 23)
@@ -139,8 +150,11 @@ def test_a_changed_announcement_is_updated_in_place_and_shows_as_changed(kstartu
     assert after.closes_on == datetime.date(2026, 9, 30) and after.changed_at is not None
     change = ProgrammeChange.objects.get(programme=after)
     assert change.sync_run == run
-    assert {"field": "closes_on", "old": before.closes_on.isoformat() if before.closes_on else "",
-            "new": "2026-09-30"} in change.fields
+    assert {
+        "field": "closes_on",
+        "old": before.closes_on.isoformat() if before.closes_on else "",
+        "new": "2026-09-30",
+    } in change.fields
     page = client.get(after.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="ko").content.decode()
     assert "출처에서 변경됨" in page and "2026-09-30" in page
 
@@ -226,8 +240,11 @@ def test_the_daily_task_syncs_every_source_with_a_key(settings, kstartup_api, mo
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     settings.SEOULHUB_KSTARTUP_KEY = KEY
     settings.SEOULHUB_BIZINFO_KEY = ""
-    monkeypatch.setitem(programme_sync.SOURCES, "kstartup", programme_sync.SourceConfig(
-        "kstartup", kstartup_api.url, "SEOULHUB_KSTARTUP_KEY", "serviceKey"))
+    monkeypatch.setitem(
+        programme_sync.SOURCES,
+        "kstartup",
+        programme_sync.SourceConfig("kstartup", kstartup_api.url, "SEOULHUB_KSTARTUP_KEY", "serviceKey"),
+    )
     monkeypatch.setattr(programme_sync, "enrich_pending", lambda batch=64: 0)
     assert tasks.sync_all_programmes.call() == ["kstartup"]
     assert Programme.objects.filter(source="kstartup").count() == 23

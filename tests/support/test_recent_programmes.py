@@ -78,8 +78,11 @@ def test_support_page_counts_what_is_open_on_the_demo_date(recent, client):
 def test_the_national_plan_is_shown_by_ministry_and_category_and_linked(recent, client, tmp_path):
     # The 2025 announcements of a few planned programmes (real records of the 2025 file).
     source = Path(settings.DATA_DIR, "bizinfo", "bizinfo_announcements_2024-12_2025-09.jsonl")
-    lines = [line for line in source.read_text(encoding="utf-8").splitlines()
-             if re.search(r"예비창업패키지|IP ?디딤돌|청년창업 ?특례보증", line)]
+    lines = [
+        line
+        for line in source.read_text(encoding="utf-8").splitlines()
+        if re.search(r"예비창업패키지|IP ?디딤돌|청년창업 ?특례보증", line)
+    ]
     sample = tmp_path / "bizinfo_2025_sample.jsonl"
     sample.write_text("\n".join(lines), encoding="utf-8")
     load_bizinfo(sample)
@@ -93,7 +96,9 @@ def test_the_national_plan_is_shown_by_ministry_and_category_and_linked(recent, 
     assert all(key in normalise_title(p.title) for p in entry.programmes.all())
     html = client.get("/support/plan/?year=2025", HTTP_ACCEPT_LANGUAGE="ko").content.decode()
     assert "부처·지자체별 예산" in html and "분야별 예산" in html and "중소벤처기업부" in html
-    assert entry.programmes.first().get_absolute_url() in client.get(f"/support/plan/?year={entry.year}").content.decode()
+    assert (
+        entry.programmes.first().get_absolute_url() in client.get(f"/support/plan/?year={entry.year}").content.decode()
+    )
     bad = client.get("/support/plan/?year=1999", HTTP_ACCEPT_LANGUAGE="ko")
     assert bad.status_code == 404 and "통합공고는 없습니다" in bad.content.decode()
 

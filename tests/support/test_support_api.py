@@ -15,9 +15,13 @@ pytestmark = pytest.mark.django_db
 def open_ai_programme(db):
     """An example programme open today (labelled as an example), tagged AI, for Seoul firms up to 7 years old."""
     today = datetime.date.today()
-    programme = Programme.objects.create(title="[예시] 서울 AI 실증 지원", agency="예시 기관", kind="platform",
-                                         opens_on=today - datetime.timedelta(days=3),
-                                         closes_on=today + datetime.timedelta(days=10))
+    programme = Programme.objects.create(
+        title="[예시] 서울 AI 실증 지원",
+        agency="예시 기관",
+        kind="platform",
+        opens_on=today - datetime.timedelta(days=3),
+        closes_on=today + datetime.timedelta(days=10),
+    )
     programme.technologies.add(Technology.objects.get(slug="ai"))
     EligibilityRule.objects.create(programme=programme, kind="region", params={"regions": ["서울"]})
     EligibilityRule.objects.create(programme=programme, kind="age_max", params={"max": 7}, source_text="창업 7년 이내")
@@ -50,7 +54,8 @@ def test_programme_detail_carries_its_rules_and_source(client, programmes):
 
 
 def test_recommendations_rank_the_open_fitting_programme_with_verdicts_in_words(
-        client, programmes, open_ai_programme, make_firm):
+    client, programmes, open_ai_programme, make_firm
+):
     firm = make_firm("예시 AI 기업", founded_on=datetime.date.today() - datetime.timedelta(days=3 * 366))
     firm.technologies.add(Technology.objects.get(slug="computer-vision"))
     body = client.get(f"/api/v1/firms/{firm.pk}/recommendations").json()
@@ -82,8 +87,10 @@ def test_eligible_firms_is_for_operators_only(client, open_ai_programme, make_fi
     assert client.get(url, HTTP_AUTHORIZATION=f"Bearer {member_token}").status_code == 403
     _t, op_token = ApiToken.issue(operator, "t")
     body = client.get(url, HTTP_AUTHORIZATION=f"Bearer {op_token}").json()
-    assert [(i["firm"]["id"], i["status"]) for i in body["items"]] == [(young.pk, "eligible"),
-                                                                     (unknown_age.pk, "needs_check")]
+    assert [(i["firm"]["id"], i["status"]) for i in body["items"]] == [
+        (young.pk, "eligible"),
+        (unknown_age.pk, "needs_check"),
+    ]
     assert body["items"][0]["firm"]["district"] == "마포구" and body["items"][0]["firm"]["ksic"] == "58221"
     missing = client.get("/api/v1/programmes/999999/eligible-firms", HTTP_AUTHORIZATION=f"Bearer {op_token}")
     assert missing.status_code == 404 and missing.json()["message"]

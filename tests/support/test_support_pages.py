@@ -49,10 +49,15 @@ def test_firm_dashboard_hides_closed_calls_until_asked(client, programmes, membe
     assert first_match.verdicts[0].text_ko in explored.content.decode()
 
 
-def test_operator_view_lists_qualifying_firms_and_refuses_others(client, programmes, member_firm, operator,
-                                                                 firm_member):
-    programme = (Programme.objects.filter(rules__kind="region", rules__params__nationwide=True)
-                 .exclude(rules__kind="ksic").order_by("pk").first())
+def test_operator_view_lists_qualifying_firms_and_refuses_others(
+    client, programmes, member_firm, operator, firm_member
+):
+    programme = (
+        Programme.objects.filter(rules__kind="region", rules__params__nationwide=True)
+        .exclude(rules__kind="ksic")
+        .order_by("pk")
+        .first()
+    )
     client.force_login(firm_member)
     assert client.get(f"/support/programmes/{programme.pk}/firms/").status_code == 403
     client.force_login(operator)
@@ -62,8 +67,10 @@ def test_operator_view_lists_qualifying_firms_and_refuses_others(client, program
 
 def test_import_upload_dry_run_reports_rows_and_writes_nothing(client, operator):
     client.force_login(operator)
-    data = ("name_ko,brn,district,employees\n예시 업로드,123-45-67891,마포구,\n예시 오류,123-45-67890,마포구,\n"
-            "예시 오류 2,123-45-67881,판교구,열둘\n").encode()
+    data = (
+        "name_ko,brn,district,employees\n예시 업로드,123-45-67891,마포구,\n예시 오류,123-45-67890,마포구,\n"
+        "예시 오류 2,123-45-67881,판교구,열둘\n"
+    ).encode()
     response = client.post("/support/firms/import/", {"file": SimpleUploadedFile("f.csv", data), "dry_run": "on"})
     page = response.content.decode()
     # The rejected rows' reasons are Korean on the Korean page.
@@ -102,8 +109,12 @@ def test_firm_calendar_lists_only_programmes_the_firm_may_apply_to(client, progr
     firm = make_firm("예시 부산기업", district=None, province="부산광역시")
     calendar = Calendar.from_ical(client.get(f"/support/firms/{firm.pk}/deadlines.ics").content)
     titles = {str(e["summary"]).removeprefix("마감: ") for e in calendar.walk("VEVENT")}
-    seoul_only = [p.title for p in Programme.objects.filter(closes_on__isnull=False, rules__kind="region",
-                                                            rules__params__regions=["서울"])]
+    seoul_only = [
+        p.title
+        for p in Programme.objects.filter(
+            closes_on__isnull=False, rules__kind="region", rules__params__regions=["서울"]
+        )
+    ]
     assert titles and not titles & set(seoul_only)
 
 
@@ -152,7 +163,9 @@ def test_home_card_figures_are_written_with_thousands_separators():
     from django.utils import translation
 
     with translation.override("ko"):
-        support = render_to_string("support/_home_card.html", {"card": {"firms": 1171, "programmes": 5453, "open": 288}})
+        support = render_to_string(
+            "support/_home_card.html", {"card": {"firms": 1171, "programmes": 5453, "open": 288}}
+        )
         radar = render_to_string("radar/_home_card.html", {"card": {"digital": 37426, "articles": 39506, "sources": 3}})
     assert "기업 1,171곳, 지원사업 5,453건 (현재 접수 중 288건)" in support
     assert "39,506건" in radar and "37,426건" in radar

@@ -35,12 +35,15 @@ def test_a_malformed_glossary_line_is_an_error(tmp_path):
         glossary_rows(bad)
 
 
-@pytest.mark.parametrize("korean, english", [
-    ("강화학습", ("reinforcement", "learning")),
-    ("초해상도", ("super", "resolution")),
-    ("사고의 사슬", ("chain", "thought")),
-    ("검색 증강 생성", ("retrieval", "augmented", "generation")),
-])
+@pytest.mark.parametrize(
+    "korean, english",
+    [
+        ("강화학습", ("reinforcement", "learning")),
+        ("초해상도", ("super", "resolution")),
+        ("사고의 사슬", ("chain", "thought")),
+        ("검색 증강 생성", ("retrieval", "augmented", "generation")),
+    ],
+)
 def test_glossary_lookup_gives_the_english_phrase(lexicon, korean, english):
     concepts = lexicon.concepts(textfns.normalise(korean))
     assert len(concepts) == 1
@@ -73,12 +76,15 @@ def test_the_shipped_vocabulary_back_transliterates_corpus_loanwords(lexicon):
     assert concepts[0].english == [("calibration",)]
 
 
-@pytest.mark.parametrize("token, parts", [
-    ("자율주행차", ("자율주행", "차")),
-    ("ai반도체", ("ai", "반도체")),
-    ("협동로봇", ("협동", "로봇")),
-    ("양자컴퓨터", ("양자", "컴퓨터")),
-])
+@pytest.mark.parametrize(
+    "token, parts",
+    [
+        ("자율주행차", ("자율주행", "차")),
+        ("ai반도체", ("ai", "반도체")),
+        ("협동로봇", ("협동", "로봇")),
+        ("양자컴퓨터", ("양자", "컴퓨터")),
+    ],
+)
 def test_compound_parts(token, parts):
     assert compounds.parts(token) == parts
 
@@ -137,8 +143,11 @@ def test_the_taxonomy_fills_terms_the_glossary_lacks():
     def normalise(text):
         return text.split()
 
-    lexicon = ConceptLexicon(normalise, [("연합학습", ("federated learning",), False)],
-                             [{"name_ko": "스마트시티", "name_en": "Smart city", "aliases_ko": [], "aliases_en": ["smart cities"]}])
+    lexicon = ConceptLexicon(
+        normalise,
+        [("연합학습", ("federated learning",), False)],
+        [{"name_ko": "스마트시티", "name_en": "Smart city", "aliases_ko": [], "aliases_en": ["smart cities"]}],
+    )
     assert lexicon.lookup(("스마트시티",)).source == "taxonomy"
     assert lexicon.lookup(("연합학습",)).english == [("federated", "learning")]
 
@@ -154,11 +163,21 @@ def test_only_a_term_its_words_spell_is_split():
     def normalise(text):
         return text.split()
 
-    entries = [("시계열 예측", ("time series forecasting",)), ("광학 문자 인식", ("optical character recognition", "OCR")),
-               ("사고 사슬", ("chain of thought",)), ("시계열", ("time series",)), ("예측", ("prediction", "forecasting")),
-               ("광학", ("optical",)), ("문자", ("character",)), ("인식", ("recognition",)), ("사고", ("accident",)),
-               ("사슬", ("chain",)), ("학습", ("learning",), True), ("연합 학습", ("federated learning",)),
-               ("연합", ("federated",))]
+    entries = [
+        ("시계열 예측", ("time series forecasting",)),
+        ("광학 문자 인식", ("optical character recognition", "OCR")),
+        ("사고 사슬", ("chain of thought",)),
+        ("시계열", ("time series",)),
+        ("예측", ("prediction", "forecasting")),
+        ("광학", ("optical",)),
+        ("문자", ("character",)),
+        ("인식", ("recognition",)),
+        ("사고", ("accident",)),
+        ("사슬", ("chain",)),
+        ("학습", ("learning",), True),
+        ("연합 학습", ("federated learning",)),
+        ("연합", ("federated",)),
+    ]
     lexicon = ConceptLexicon(normalise, entries)
     assert [c.tokens for c in lexicon.concepts(["시계열", "예측"])] == [("시계열",), ("예측",)]
     assert [c.tokens for c in lexicon.concepts(["광학", "문자", "인식"])] == [("광학", "문자", "인식")]  # OCR

@@ -10,15 +10,20 @@ from hypothesis import strategies as st
 
 from seoulhub.text import minhash
 
-VOCABULARY = ("graph neural network model language large training data learning diffusion attention "
-              "benchmark robot policy agent 인공지능 반도체 서울시 지원 사업 발표 기업 투자 "
-              "quantum e.g u.s.a 3.14 naïve café").split()
+VOCABULARY = (
+    "graph neural network model language large training data learning diffusion attention "
+    "benchmark robot policy agent 인공지능 반도체 서울시 지원 사업 발표 기업 투자 "
+    "quantum e.g u.s.a 3.14 naïve café"
+).split()
 
 
 def reference(tokens):
     """datasketch's own MinHash of the shingles as the module's docstring defines them."""
-    grams = ({" ".join(tokens).encode()} if len(tokens) < 2
-             else {" ".join(tokens[i:i + 2]).encode() for i in range(len(tokens) - 1)})
+    grams = (
+        {" ".join(tokens).encode()}
+        if len(tokens) < 2
+        else {" ".join(tokens[i : i + 2]).encode() for i in range(len(tokens) - 1)}
+    )
     m = MinHash(num_perm=128)
     m.update_batch(list(grams))
     return m, grams
@@ -61,15 +66,22 @@ def test_the_same_headline_at_12_and_at_11_tokens_is_a_near_duplicate():
     index = minhash.NearDuplicateIndex()
     index.add("twelve", a)
     assert index.best_match(b)[0] == "twelve"
-    index.add("other", minhash.signature("seoul city opens a new startup campus for robotics firms next spring".split()))
+    index.add(
+        "other", minhash.signature("seoul city opens a new startup campus for robotics firms next spring".split())
+    )
     assert index.best_match(b)[0] == "twelve"
 
 
 def test_signature_of_real_looking_texts():
-    for text in ("Diffusion models for point cloud completion with sparse convolution and attention",
-                 "We propose a graph neural network for molecular property prediction. The model is trained on "
-                 "large data and a graph neural network baseline is compared; results show the graph neural "
-                 "network generalises.", "서울시 인공지능 반도체 설계 지원 사업 공고", "short title", "x"):
+    for text in (
+        "Diffusion models for point cloud completion with sparse convolution and attention",
+        "We propose a graph neural network for molecular property prediction. The model is trained on "
+        "large data and a graph neural network baseline is compared; results show the graph neural "
+        "network generalises.",
+        "서울시 인공지능 반도체 설계 지원 사업 공고",
+        "short title",
+        "x",
+    ):
         assert_same_as_datasketch(text.lower().replace(".", " ").replace(";", " ").split())
 
 

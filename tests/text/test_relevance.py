@@ -16,7 +16,7 @@ from seoulhub.text.techtag import default_tagger
 # Livemint (data/relevance/english-dev-headlines.jsonl). The two marked "constructed" are short
 # sentences written for the test, standing for the failure cases named in issue 23.
 HEADLINES = [
-    ("아시안게임 여자축구 김혜리·장슬기 일본과 4강전 필승", False),          # 아시안게임 is not 게임
+    ("아시안게임 여자축구 김혜리·장슬기 일본과 4강전 필승", False),  # 아시안게임 is not 게임
     ("3분기 전 부문 흑자 낸 한화솔루션…헬스케어에도 진출한다종합2보", False),  # 한화솔루션 is not 솔루션
     ("LGU 이동식주택 제조업체 져스틴하우스에 IoT 솔루션 공급", True),
     ("US Supercomputer Uses Flash Storage Drives", True),
@@ -24,8 +24,8 @@ HEADLINES = [
     ("Con Kolivas Returns, With a Desktop-Oriented Linux Scheduler", True),
     ('"Game Change": A Remake of Frankenstein, Featuring Sarah Palin', False),
     ("PM Modi-Xi Jinping informal summit in Varanasi this October: Report", False),
-    ("Lakers beat the Celtics in game seven", False),           # constructed: basketball "game"
-    ("Social Security benefits will rise next year", False),    # constructed: Social Security
+    ("Lakers beat the Celtics in game seven", False),  # constructed: basketball "game"
+    ("Social Security benefits will rise next year", False),  # constructed: Social Security
 ]
 
 
@@ -63,30 +63,39 @@ def test_a_weak_alias_never_decides_alone(vectors):
 
 
 def test_provisional_verdict_uses_computing_vocabulary():
-    for headline in ("US Supercomputer Uses Flash Storage Drives", "Spyware found on Android phones",
-                     "삼성 빅스비 음성인식 한국어 지원"):
+    for headline in (
+        "US Supercomputer Uses Flash Storage Drives",
+        "Spyware found on Android phones",
+        "삼성 빅스비 음성인식 한국어 지원",
+    ):
         assert classify_text(headline)["digital"], headline
 
 
-@pytest.mark.parametrize("text,slug", [
-    ("아시안게임 여자축구 4강전", "games"),
-    ("당위성 강조한 정부", "space-tech"),
-    ("한화솔루션 실적", "software"),
-    ("AI·구제역 방역 강화", "ai"),
-])
+@pytest.mark.parametrize(
+    "text,slug",
+    [
+        ("아시안게임 여자축구 4강전", "games"),
+        ("당위성 강조한 정부", "space-tech"),
+        ("한화솔루션 실적", "software"),
+        ("AI·구제역 방역 강화", "ai"),
+    ],
+)
 def test_hangul_aliases_do_not_fire_inside_words(text, slug):
     assert slug not in {m.slug for m in default_tagger().tag(text)}
     assert slug not in {m.slug for m in text_evidence(text)["technologies"]}
 
 
-@pytest.mark.parametrize("text,slug", [
-    ("게임업계 신작 출시", "games"),
-    ("위성 발사 성공", "space-tech"),
-    ("AI 반도체 투자", "ai-semiconductor"),
-    ("Bluetooth earbuds", "telecom-5g-6g"),
-    ("Linux servers hit by malware", "cloud"),
-    ("SK텔레콤 LTE-M 전국망", "telecom-5g-6g"),
-])
+@pytest.mark.parametrize(
+    "text,slug",
+    [
+        ("게임업계 신작 출시", "games"),
+        ("위성 발사 성공", "space-tech"),
+        ("AI 반도체 투자", "ai-semiconductor"),
+        ("Bluetooth earbuds", "telecom-5g-6g"),
+        ("Linux servers hit by malware", "cloud"),
+        ("SK텔레콤 LTE-M 전국망", "telecom-5g-6g"),
+    ],
+)
 def test_aliases_at_a_word_start_and_new_computing_terms_fire(text, slug):
     assert slug in {m.slug for m in default_tagger().tag(text)}
 
@@ -110,7 +119,9 @@ def test_retraining_is_deterministic(monkeypatch, tmp_path):
     arxiv = relevance_training.load_arxiv_titles()[:30]
     monkeypatch.setattr(relevance_training, "load_arxiv_titles", lambda: arxiv)
     dev_texts, dev_gold, dev_science = relevance_training.load_english_dev()
-    monkeypatch.setattr(relevance_training, "load_english_dev", lambda: (dev_texts[:40], dev_gold[:40], dev_science[:40]))
+    monkeypatch.setattr(
+        relevance_training, "load_english_dev", lambda: (dev_texts[:40], dev_gold[:40], dev_science[:40])
+    )
     team_texts, team_gold = relevance_training.load_english_team()
     monkeypatch.setattr(relevance_training, "load_english_team", lambda: (team_texts[::5], team_gold[::5]))
     every = texts[:300] + arxiv + team_texts[::5] + dev_texts[:40]
@@ -149,8 +160,10 @@ def test_batch_decisions_equal_single_verdicts(vectors):
     matrix = np.array(rows)
     n = len(learned.EVIDENCE_FEATURES)
     assert list(learned.decide(model.final, matrix, model.final.threshold_for("en"))) == expected_final
-    assert list(learned.decide(model.provisional, matrix[:, :n], model.provisional.threshold_for("en"))) == \
-        expected_provisional
+    assert (
+        list(learned.decide(model.provisional, matrix[:, :n], model.provisional.threshold_for("en")))
+        == expected_provisional
+    )
 
 
 # The failure cases of issue 23, for the per-item (provisional) verdict that ingest stores and
@@ -181,8 +194,9 @@ def test_provisional_verdict_on_the_issue_cases(headline, digital):
 @pytest.mark.parametrize("headline,digital", ISSUE_CASES)
 def test_final_verdict_on_the_issue_cases(headline, digital):
     verdict = text_evidence(headline)
-    score, is_digital = final_verdict(verdict["evidence_features"], embed.embed([f"{headline}. "])[0],
-                                      verdict["language"])
+    score, is_digital = final_verdict(
+        verdict["evidence_features"], embed.embed([f"{headline}. "])[0], verdict["language"]
+    )
     assert is_digital is digital, (headline, score)
 
 
@@ -208,5 +222,6 @@ def test_ngram_score_feeds_the_final_verdict_only():
     lower[column] -= 3
     assert model.final_probability(lower, vector) < model.final_probability(features, vector)
     # pipeline.final_verdict fills the score in from the title when given evidence without it
-    assert final_verdict(classify_text(headline)["evidence_features"], vector, "ko", title=headline) == \
-        final_verdict(features, vector, "ko")
+    assert final_verdict(classify_text(headline)["evidence_features"], vector, "ko", title=headline) == final_verdict(
+        features, vector, "ko"
+    )

@@ -11,7 +11,14 @@ from seoulhub.text.techtag import default_tagger
 
 def test_latin_tokens_ascii_and_unicode_paths_agree():
     assert normalise.latin_tokens("Don't use e.g. 3.14 Networks, the U.S.A. and O'Reilly's ﬁnance") == [
-        "dont", "e.g", "3.14", "network", "u.s.a", "oreilly", "finance"]
+        "dont",
+        "e.g",
+        "3.14",
+        "network",
+        "u.s.a",
+        "oreilly",
+        "finance",
+    ]
     # Full-width letters take the NFKC path and must give what their ASCII forms give.
     assert normalise.latin_tokens("Ｎｅｔｗｏｒｋｓ ｏｆ Ｃｉｔｉｅｓ 한국어 models") == ["network", "city", "model"]
     assert normalise.latin_tokens("The Networks of Cities", keep_stopwords=True) == ["the", "network", "of", "city"]
@@ -22,7 +29,12 @@ def test_latin_tokens_cache_does_not_leak_between_stopword_modes(monkeypatch):
     for _ in range(3):
         assert normalise.latin_tokens("the networks of the cities") == ["network", "city"]
         assert normalise.latin_tokens("the networks of the cities", keep_stopwords=True) == [
-            "the", "network", "of", "the", "city"]
+            "the",
+            "network",
+            "of",
+            "the",
+            "city",
+        ]
 
 
 def test_detect_stop_word_scores():
@@ -36,35 +48,53 @@ def test_detect_stop_word_scores():
 def test_tagger_plurals_case_and_ngrams():
     tag = default_tagger().tag
     assert [(m.slug, m.score, m.evidence) for m in tag("Digital twins and chatbots for LLMs")] == [
-        ("metaverse", 0.6321, ["digital twins"]), ("nlp", 0.6321, ["chatbot"]),
-        ("generative-ai", 0.5034, ["LLMs"])]
+        ("metaverse", 0.6321, ["digital twins"]),
+        ("nlp", 0.6321, ["chatbot"]),
+        ("generative-ai", 0.5034, ["LLMs"]),
+    ]
     assert tag("llms and ml in ar") == []
     assert [m.slug for m in tag("Machine-learning with digital-twins")] == ["machine-learning", "metaverse"]
     assert [(m.slug, m.evidence) for m in tag("양자간 회담, 양자컴퓨터와 협동로봇을")] == [
-        ("quantum", ["양자컴퓨터"]), ("robotics", ["협동로봇"])]
+        ("quantum", ["양자컴퓨터"]),
+        ("robotics", ["협동로봇"]),
+    ]
 
 
 def test_keywords_ties_bigrams_and_k():
-    assert keywords.extract(["graph", "neural", "network"],
-                            ["graph", "neural", "network", "graph", "neural", "network", "training", "data",
-                             "data", "12", "x"]) == ["graph neural", "neural network", "training", "data"]
+    assert keywords.extract(
+        ["graph", "neural", "network"],
+        ["graph", "neural", "network", "graph", "neural", "network", "training", "data", "data", "12", "x"],
+    ) == ["graph neural", "neural network", "training", "data"]
     assert keywords.extract([], ["aa", "bb", "aa", "bb", "cc", "dd"], k=3) == ["aa bb", "cc", "dd"]
     assert keywords.extract(["인공지능", "반도체"], ["인공지능", "삼성", "전자", "ai", "chip", "ai", "chip"]) == [
-        "인공지능", "ai chip", "반도체", "삼성", "전자"]
+        "인공지능",
+        "ai chip",
+        "반도체",
+        "삼성",
+        "전자",
+    ]
 
 
 def test_context_hits_case_and_cap():
     assert pipeline._context_hits("IT kt 데이터 스마트폰 Google", "ko") == ["google", "스마트폰", "데이터", "IT"]
     assert pipeline._context_hits("DATA and Models with digital Data", "en") == ["digital", "data", "models"]
     assert pipeline._context_hits("data model network video image token neural", "en") == [
-        "data", "model", "network", "video", "image"]
+        "data",
+        "model",
+        "network",
+        "video",
+        "image",
+    ]
 
 
 def test_whitespace_collapse_matches_unicode_whitespace():
     assert pipeline.html_to_text("\u3000a\x1cb\u2028c  <p>d</p>e&amp;f") == "a b c d e&f"
     assert pipeline.html_to_text(" a\u00a0\n b ") == "a b"
-    assert pipeline.content_hash("Title", " Body\u3000text ") == pipeline.content_hash("title", "body text") == (
-        "8cb84771f16cd1b8c7c13740a5c65d205a40ee442736f2bd638c9f5a5bef4981")
+    assert (
+        pipeline.content_hash("Title", " Body\u3000text ")
+        == pipeline.content_hash("title", "body text")
+        == ("8cb84771f16cd1b8c7c13740a5c65d205a40ee442736f2bd638c9f5a5bef4981")
+    )
 
 
 def test_canonical_url_with_and_without_query():

@@ -56,11 +56,15 @@ def test_minhash_signature_equals_datasketch_update_batch():
     """The numpy signature must stay the one datasketch computes, or stored signatures stop matching."""
     from datasketch import MinHash
 
-    for text in ("Diffusion models for point cloud completion with sparse convolution and attention",
-                 "서울시 인공지능 반도체 설계 지원 사업 공고", "short title"):
+    for text in (
+        "Diffusion models for point cloud completion with sparse convolution and attention",
+        "서울시 인공지능 반도체 설계 지원 사업 공고",
+        "short title",
+    ):
         tokens = normalise.latin_tokens(text) if text.isascii() else korean.tokens(text)
-        reference = MinHash(num_perm=minhash.NUM_PERM, permutations=minhash._TEMPLATE.permutations,
-                            scheme=minhash._TEMPLATE.scheme)
+        reference = MinHash(
+            num_perm=minhash.NUM_PERM, permutations=minhash._TEMPLATE.permutations, scheme=minhash._TEMPLATE.scheme
+        )
         reference.update_batch(list(minhash.shingles(tokens)))
         assert list(minhash.signature(tokens).hashvalues) == list(reference.hashvalues)
 
@@ -70,5 +74,9 @@ def test_feature_hits_resolve_overlaps_like_one_left_to_right_scan():
 
     # 이통사 is taken whole; 이통 still counts where it stands alone later on.
     assert feature_hits("이통사 요금 인하, 이통 3사 반발")["telecom-5g-6g"] == ["이통사", "이통"]
-    assert feature_hits("Point cloud segmentation of video")["computer-vision"] == ["point cloud", "segmentation", "video"]
+    assert feature_hits("Point cloud segmentation of video")["computer-vision"] == [
+        "point cloud",
+        "segmentation",
+        "video",
+    ]
     assert feature_hits("pointcloud imagery") == {}

@@ -16,8 +16,22 @@ def test_genre_words_of_the_development_check_are_never_candidates(word):
     assert terms.is_genre(word)
 
 
-@pytest.mark.parametrize("term", ["world model", "agentic", "llm agent", "gaussian splatting", "인공지능", "거대언어모델",
-                                  "self evolving", "long horizon", "diffusion", "5g", "양자컴퓨터"])
+@pytest.mark.parametrize(
+    "term",
+    [
+        "world model",
+        "agentic",
+        "llm agent",
+        "gaussian splatting",
+        "인공지능",
+        "거대언어모델",
+        "self evolving",
+        "long horizon",
+        "diffusion",
+        "5g",
+        "양자컴퓨터",
+    ],
+)
 def test_technical_terms_and_noun_phrases_are_kept(term):
     assert not terms.is_genre(term)
 

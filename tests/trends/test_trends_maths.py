@@ -34,8 +34,10 @@ def test_period_range_fills_empty_periods_and_rejects_mixed_granularities():
 
 def test_g2_matches_a_hand_computed_table():
     # Table [[10, 90], [10, 990]]: expected cells 1.818.., 98.18.., 18.18.., 981.8..
-    expected = 2 * sum(o * math.log(o / e) for o, e in [
-        (10, 100 * 20 / 1100), (90, 100 * 1080 / 1100), (10, 1000 * 20 / 1100), (990, 1000 * 1080 / 1100)])
+    expected = 2 * sum(
+        o * math.log(o / e)
+        for o, e in [(10, 100 * 20 / 1100), (90, 100 * 1080 / 1100), (10, 1000 * 20 / 1100), (990, 1000 * 1080 / 1100)]
+    )
     assert log_likelihood_g2(10, 100, 10, 1000) == pytest.approx(expected)
     assert log_likelihood_g2(5, 100, 50, 1000) == pytest.approx(0.0, abs=1e-9)  # same share: no evidence
 

@@ -6,25 +6,45 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0001_initial'),
+        ("accounts", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Profile',
+            name="Profile",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('language', models.CharField(choices=[('ko', '한국어'), ('en', 'English')], default='ko', max_length=2, verbose_name='language')),
-                ('digest_frequency', models.CharField(choices=[('off', 'No e-mail digest'), ('daily', 'Daily'), ('weekly', 'Weekly')], default='weekly', max_length=6, verbose_name='e-mail digest')),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='profile', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "language",
+                    models.CharField(
+                        choices=[("ko", "한국어"), ("en", "English")],
+                        default="ko",
+                        max_length=2,
+                        verbose_name="language",
+                    ),
+                ),
+                (
+                    "digest_frequency",
+                    models.CharField(
+                        choices=[("off", "No e-mail digest"), ("daily", "Daily"), ("weekly", "Weekly")],
+                        default="weekly",
+                        max_length=6,
+                        verbose_name="e-mail digest",
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="profile", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'profile',
-                'verbose_name_plural': 'profiles',
+                "verbose_name": "profile",
+                "verbose_name_plural": "profiles",
             },
         ),
     ]

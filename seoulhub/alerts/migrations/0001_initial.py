@@ -7,79 +7,188 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('radar', '0008_story_members_index_with_id'),
-        ('support', '0005_firm_technology_provenance'),
-        ('taxonomy', '0002_load_taxonomy'),
+        ("radar", "0008_story_members_index_with_id"),
+        ("support", "0005_firm_technology_provenance"),
+        ("taxonomy", "0002_load_taxonomy"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Subscription',
+            name="Subscription",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('firm_programmes', models.BooleanField(default=False, verbose_name='deadlines of programmes recommended to my firms')),
-                ('frequency', models.CharField(choices=[('off', 'No digest'), ('daily', 'Daily'), ('weekly', 'Weekly')], default='weekly', max_length=8, verbose_name='digest')),
-                ('by_email', models.BooleanField(default=True, verbose_name='send the digest by e-mail')),
-                ('webhook_url', models.URLField(blank=True, help_text='a Slack-compatible incoming webhook (Slack, Teams, Dooray, JANDI ...)', max_length=500, verbose_name='webhook address')),
-                ('feed_token', models.CharField(default=seoulhub.alerts.models.new_feed_token, max_length=64, unique=True, verbose_name='feed token')),
-                ('legacy_briefing_token', models.CharField(blank=True, editable=False, max_length=64, null=True, unique=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('briefings', models.ManyToManyField(blank=True, related_name='briefing_followers', to='taxonomy.technology', verbose_name='weekly landscape briefings')),
-                ('programmes', models.ManyToManyField(blank=True, related_name='followers', to='support.programme', verbose_name='programmes whose deadline I follow')),
-                ('sources', models.ManyToManyField(blank=True, related_name='+', to='radar.source', verbose_name='sources')),
-                ('technologies', models.ManyToManyField(blank=True, related_name='+', to='taxonomy.technology', verbose_name='technologies (radar articles)')),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='alert_subscription', to=settings.AUTH_USER_MODEL, verbose_name='user')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "firm_programmes",
+                    models.BooleanField(default=False, verbose_name="deadlines of programmes recommended to my firms"),
+                ),
+                (
+                    "frequency",
+                    models.CharField(
+                        choices=[("off", "No digest"), ("daily", "Daily"), ("weekly", "Weekly")],
+                        default="weekly",
+                        max_length=8,
+                        verbose_name="digest",
+                    ),
+                ),
+                ("by_email", models.BooleanField(default=True, verbose_name="send the digest by e-mail")),
+                (
+                    "webhook_url",
+                    models.URLField(
+                        blank=True,
+                        help_text="a Slack-compatible incoming webhook (Slack, Teams, Dooray, JANDI ...)",
+                        max_length=500,
+                        verbose_name="webhook address",
+                    ),
+                ),
+                (
+                    "feed_token",
+                    models.CharField(
+                        default=seoulhub.alerts.models.new_feed_token,
+                        max_length=64,
+                        unique=True,
+                        verbose_name="feed token",
+                    ),
+                ),
+                (
+                    "legacy_briefing_token",
+                    models.CharField(blank=True, editable=False, max_length=64, null=True, unique=True),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                (
+                    "briefings",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="briefing_followers",
+                        to="taxonomy.technology",
+                        verbose_name="weekly landscape briefings",
+                    ),
+                ),
+                (
+                    "programmes",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="followers",
+                        to="support.programme",
+                        verbose_name="programmes whose deadline I follow",
+                    ),
+                ),
+                (
+                    "sources",
+                    models.ManyToManyField(blank=True, related_name="+", to="radar.source", verbose_name="sources"),
+                ),
+                (
+                    "technologies",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="+",
+                        to="taxonomy.technology",
+                        verbose_name="technologies (radar articles)",
+                    ),
+                ),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="alert_subscription",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="user",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'subscription',
-                'verbose_name_plural': 'subscriptions',
+                "verbose_name": "subscription",
+                "verbose_name_plural": "subscriptions",
             },
         ),
         migrations.CreateModel(
-            name='SavedSearch',
+            name="SavedSearch",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('query', models.CharField(max_length=200, verbose_name='search text')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('subscription', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='searches', to='alerts.subscription', verbose_name='subscription')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("query", models.CharField(max_length=200, verbose_name="search text")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                (
+                    "subscription",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="searches",
+                        to="alerts.subscription",
+                        verbose_name="subscription",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'saved search',
-                'verbose_name_plural': 'saved searches',
-                'ordering': ['query'],
-                'constraints': [models.UniqueConstraint(fields=('subscription', 'query'), name='alerts_savedsearch_unique')],
+                "verbose_name": "saved search",
+                "verbose_name_plural": "saved searches",
+                "ordering": ["query"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("subscription", "query"), name="alerts_savedsearch_unique")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Delivery',
+            name="Delivery",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('channel', models.CharField(choices=[('email', 'e-mail'), ('webhook', 'webhook')], max_length=8, verbose_name='channel')),
-                ('frequency', models.CharField(choices=[('off', 'No digest'), ('daily', 'Daily'), ('weekly', 'Weekly')], max_length=8, verbose_name='digest')),
-                ('period', models.CharField(max_length=10, verbose_name='period')),
-                ('since', models.DateTimeField(verbose_name='items since')),
-                ('until', models.DateTimeField(verbose_name='items until')),
-                ('status', models.CharField(choices=[('pending', 'waiting to be sent'), ('sent', 'sent'), ('empty', 'nothing new to send'), ('failed', 'given up after repeated failures')], default='pending', max_length=8, verbose_name='status')),
-                ('item_count', models.PositiveIntegerField(default=0, verbose_name='items')),
-                ('attempts', models.PositiveSmallIntegerField(default=0, verbose_name='attempts')),
-                ('next_attempt_at', models.DateTimeField(blank=True, null=True, verbose_name='next attempt')),
-                ('last_error', models.TextField(blank=True, verbose_name='last error')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('sent_at', models.DateTimeField(blank=True, null=True, verbose_name='sent')),
-                ('subscription', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='deliveries', to='alerts.subscription')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[("email", "e-mail"), ("webhook", "webhook")], max_length=8, verbose_name="channel"
+                    ),
+                ),
+                (
+                    "frequency",
+                    models.CharField(
+                        choices=[("off", "No digest"), ("daily", "Daily"), ("weekly", "Weekly")],
+                        max_length=8,
+                        verbose_name="digest",
+                    ),
+                ),
+                ("period", models.CharField(max_length=10, verbose_name="period")),
+                ("since", models.DateTimeField(verbose_name="items since")),
+                ("until", models.DateTimeField(verbose_name="items until")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "waiting to be sent"),
+                            ("sent", "sent"),
+                            ("empty", "nothing new to send"),
+                            ("failed", "given up after repeated failures"),
+                        ],
+                        default="pending",
+                        max_length=8,
+                        verbose_name="status",
+                    ),
+                ),
+                ("item_count", models.PositiveIntegerField(default=0, verbose_name="items")),
+                ("attempts", models.PositiveSmallIntegerField(default=0, verbose_name="attempts")),
+                ("next_attempt_at", models.DateTimeField(blank=True, null=True, verbose_name="next attempt")),
+                ("last_error", models.TextField(blank=True, verbose_name="last error")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("sent_at", models.DateTimeField(blank=True, null=True, verbose_name="sent")),
+                (
+                    "subscription",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="deliveries", to="alerts.subscription"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'delivery',
-                'verbose_name_plural': 'deliveries',
-                'ordering': ['-created_at', '-pk'],
-                'indexes': [models.Index(fields=['status', 'next_attempt_at'], name='alerts_delivery_due')],
-                'constraints': [models.UniqueConstraint(fields=('subscription', 'channel', 'frequency', 'period'), name='alerts_delivery_once_per_period')],
+                "verbose_name": "delivery",
+                "verbose_name_plural": "deliveries",
+                "ordering": ["-created_at", "-pk"],
+                "indexes": [models.Index(fields=["status", "next_attempt_at"], name="alerts_delivery_due")],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("subscription", "channel", "frequency", "period"),
+                        name="alerts_delivery_once_per_period",
+                    )
+                ],
             },
         ),
     ]

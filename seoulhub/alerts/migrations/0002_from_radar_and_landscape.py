@@ -33,16 +33,27 @@ def forwards(apps, schema_editor):
     by_user = {}
     for old in Old.objects.all().order_by("pk"):
         new = Subscription.objects.create(
-            user_id=old.user_id, frequency="off" if old.frequency == "none" else old.frequency,
-            by_email=old.frequency != "none", feed_token=old.feed_token)
+            user_id=old.user_id,
+            frequency="off" if old.frequency == "none" else old.frequency,
+            by_email=old.frequency != "none",
+            feed_token=old.feed_token,
+        )
         new.technologies.set(list(old.technologies.values_list("pk", flat=True)))
         new.sources.set(list(old.sources.values_list("pk", flat=True)))
-        SavedSearch.objects.bulk_create([SavedSearch(subscription=new, query=s.query)
-                                         for s in old.searches.all()])
+        SavedSearch.objects.bulk_create([SavedSearch(subscription=new, query=s.query) for s in old.searches.all()])
         for sent in OldDelivery.objects.filter(subscription=old):
-            Delivery.objects.create(subscription=new, channel="email", frequency=sent.frequency, period=sent.period,
-                                    since=sent.since, until=sent.until, status="sent",
-                                    item_count=sent.article_count, attempts=1, sent_at=sent.sent_at)
+            Delivery.objects.create(
+                subscription=new,
+                channel="email",
+                frequency=sent.frequency,
+                period=sent.period,
+                since=sent.since,
+                until=sent.until,
+                status="sent",
+                item_count=sent.article_count,
+                attempts=1,
+                sent_at=sent.sent_at,
+            )
         by_user[old.user_id] = new
 
     for row in LandscapeSubscription.objects.all().order_by("pk"):
@@ -70,8 +81,20 @@ def forwards(apps, schema_editor):
         if new is None or len(week) != WEEK_CHARS:
             continue
         since, until = _week_bounds(week)
-        Delivery.objects.get_or_create(subscription=new, channel="email", frequency="weekly", period=week, defaults={
-            "since": since, "until": until, "status": "sent", "item_count": count, "attempts": 1, "sent_at": sent_at})
+        Delivery.objects.get_or_create(
+            subscription=new,
+            channel="email",
+            frequency="weekly",
+            period=week,
+            defaults={
+                "since": since,
+                "until": until,
+                "status": "sent",
+                "item_count": count,
+                "attempts": 1,
+                "sent_at": sent_at,
+            },
+        )
 
 
 class Migration(migrations.Migration):

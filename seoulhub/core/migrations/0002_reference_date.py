@@ -4,21 +4,20 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0001_initial'),
+        ("core", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ReferenceDate',
+            name="ReferenceDate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('day', models.DateField()),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("day", models.DateField()),
             ],
             options={
-                'verbose_name': 'reference date',
-                'verbose_name_plural': 'reference dates',
+                "verbose_name": "reference date",
+                "verbose_name_plural": "reference dates",
             },
         ),
     ]

@@ -8,149 +8,252 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('taxonomy', '0002_load_taxonomy'),
+        ("taxonomy", "0002_load_taxonomy"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CountCursor',
+            name="CountCursor",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('context', models.CharField(max_length=10, unique=True)),
-                ('position', models.BigIntegerField(default=0)),
-                ('items', models.BigIntegerField(default=0)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("context", models.CharField(max_length=10, unique=True)),
+                ("position", models.BigIntegerField(default=0)),
+                ("items", models.BigIntegerField(default=0)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
         ),
         migrations.CreateModel(
-            name='Briefing',
+            name="Briefing",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('week', models.CharField(max_length=8, verbose_name='week')),
-                ('content', models.JSONField(default=dict, verbose_name='content')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('technology', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='briefings', to='taxonomy.technology', verbose_name='technology')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("week", models.CharField(max_length=8, verbose_name="week")),
+                ("content", models.JSONField(default=dict, verbose_name="content")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now, editable=False)),
+                (
+                    "technology",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="briefings",
+                        to="taxonomy.technology",
+                        verbose_name="technology",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'landscape briefing',
-                'verbose_name_plural': 'landscape briefings',
-                'ordering': ['-week', 'technology__slug'],
+                "verbose_name": "landscape briefing",
+                "verbose_name_plural": "landscape briefings",
+                "ordering": ["-week", "technology__slug"],
             },
         ),
         migrations.CreateModel(
-            name='BriefingDelivery',
+            name="BriefingDelivery",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sent_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('briefing', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='deliveries', to='landscape.briefing')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("sent_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "briefing",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="deliveries", to="landscape.briefing"
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='BriefingFeedToken',
+            name="BriefingFeedToken",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('token', models.CharField(default=seoulhub.landscape.models._new_token, max_length=40, unique=True)),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='landscape_feed_token', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("token", models.CharField(default=seoulhub.landscape.models._new_token, max_length=40, unique=True)),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="landscape_feed_token",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='LandscapeSubscription',
+            name="LandscapeSubscription",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('email', models.BooleanField(default=True, verbose_name='send by e-mail')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('technology', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='landscape_subscriptions', to='taxonomy.technology', verbose_name='technology')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='landscape_subscriptions', to=settings.AUTH_USER_MODEL, verbose_name='user')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("email", models.BooleanField(default=True, verbose_name="send by e-mail")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now, editable=False)),
+                (
+                    "technology",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="landscape_subscriptions",
+                        to="taxonomy.technology",
+                        verbose_name="technology",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="landscape_subscriptions",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="user",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'landscape subscription',
-                'verbose_name_plural': 'landscape subscriptions',
-                'ordering': ['technology__slug'],
+                "verbose_name": "landscape subscription",
+                "verbose_name_plural": "landscape subscriptions",
+                "ordering": ["technology__slug"],
             },
         ),
         migrations.CreateModel(
-            name='TechnologyLandscape',
+            name="TechnologyLandscape",
             fields=[
-                ('technology', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='landscape', serialize=False, to='taxonomy.technology', verbose_name='technology')),
-                ('articles', models.PositiveIntegerField(default=0, verbose_name='articles tagged (all time)')),
-                ('weekly_counts', models.JSONField(blank=True, default=list, help_text='[[week, items with the technology, all items], ...], oldest first', verbose_name='weekly counts')),
-                ('recent', models.PositiveIntegerField(default=0, verbose_name='items in the recent window')),
-                ('recent_total', models.PositiveIntegerField(default=0, verbose_name='all items in the recent window')),
-                ('history', models.PositiveIntegerField(default=0, verbose_name='items in the history window')),
-                ('history_total', models.PositiveIntegerField(default=0, verbose_name='all items in the history window')),
-                ('growth', models.FloatField(default=1.0, verbose_name='growth of share')),
-                ('g2', models.FloatField(default=0.0, verbose_name='log-likelihood G²')),
-                ('emergence', models.FloatField(default=0.0, verbose_name='emergence score')),
-                ('significant', models.BooleanField(default=False, verbose_name='significant rise')),
-                ('rising', models.FloatField(default=0.0, verbose_name='rising strength')),
-                ('top_clusters', models.JSONField(blank=True, default=list, verbose_name='top story clusters')),
-                ('top_sources', models.JSONField(blank=True, default=list, verbose_name='leading sources')),
-                ('languages', models.JSONField(blank=True, default=dict, verbose_name='languages')),
-                ('countries', models.JSONField(blank=True, default=dict, verbose_name='countries')),
-                ('firms', models.PositiveIntegerField(default=0, verbose_name='firms tagged')),
-                ('firms_in_seoul_districts', models.PositiveIntegerField(default=0, verbose_name='firms with a known Seoul district')),
-                ('firms_by_district', models.JSONField(blank=True, default=dict, help_text='administrative code -> firms', verbose_name='firms by district')),
-                ('programmes', models.PositiveIntegerField(default=0, verbose_name='programmes targeting it')),
-                ('open_programmes', models.PositiveIntegerField(default=0, verbose_name='open programmes targeting it')),
-                ('open_demands', models.PositiveIntegerField(default=0, verbose_name='open pilot demands needing it')),
-                ('open_example_demands', models.PositiveIntegerField(default=0, verbose_name='open example demands needing it')),
-                ('pilots', models.PositiveIntegerField(default=0, verbose_name='pilots using it')),
-                ('example_pilots', models.PositiveIntegerField(default=0, verbose_name='example pilots using it')),
-                ('capacity', models.FloatField(default=0.0, verbose_name='local capacity index')),
-                ('gap', models.FloatField(default=0.0, verbose_name='gap score')),
-                ('global_refreshed_at', models.DateTimeField(blank=True, null=True, verbose_name='global figures refreshed at')),
-                ('local_refreshed_at', models.DateTimeField(blank=True, null=True, verbose_name='local figures refreshed at')),
+                (
+                    "technology",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="landscape",
+                        serialize=False,
+                        to="taxonomy.technology",
+                        verbose_name="technology",
+                    ),
+                ),
+                ("articles", models.PositiveIntegerField(default=0, verbose_name="articles tagged (all time)")),
+                (
+                    "weekly_counts",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        help_text="[[week, items with the technology, all items], ...], oldest first",
+                        verbose_name="weekly counts",
+                    ),
+                ),
+                ("recent", models.PositiveIntegerField(default=0, verbose_name="items in the recent window")),
+                ("recent_total", models.PositiveIntegerField(default=0, verbose_name="all items in the recent window")),
+                ("history", models.PositiveIntegerField(default=0, verbose_name="items in the history window")),
+                (
+                    "history_total",
+                    models.PositiveIntegerField(default=0, verbose_name="all items in the history window"),
+                ),
+                ("growth", models.FloatField(default=1.0, verbose_name="growth of share")),
+                ("g2", models.FloatField(default=0.0, verbose_name="log-likelihood G²")),
+                ("emergence", models.FloatField(default=0.0, verbose_name="emergence score")),
+                ("significant", models.BooleanField(default=False, verbose_name="significant rise")),
+                ("rising", models.FloatField(default=0.0, verbose_name="rising strength")),
+                ("top_clusters", models.JSONField(blank=True, default=list, verbose_name="top story clusters")),
+                ("top_sources", models.JSONField(blank=True, default=list, verbose_name="leading sources")),
+                ("languages", models.JSONField(blank=True, default=dict, verbose_name="languages")),
+                ("countries", models.JSONField(blank=True, default=dict, verbose_name="countries")),
+                ("firms", models.PositiveIntegerField(default=0, verbose_name="firms tagged")),
+                (
+                    "firms_in_seoul_districts",
+                    models.PositiveIntegerField(default=0, verbose_name="firms with a known Seoul district"),
+                ),
+                (
+                    "firms_by_district",
+                    models.JSONField(
+                        blank=True,
+                        default=dict,
+                        help_text="administrative code -> firms",
+                        verbose_name="firms by district",
+                    ),
+                ),
+                ("programmes", models.PositiveIntegerField(default=0, verbose_name="programmes targeting it")),
+                (
+                    "open_programmes",
+                    models.PositiveIntegerField(default=0, verbose_name="open programmes targeting it"),
+                ),
+                ("open_demands", models.PositiveIntegerField(default=0, verbose_name="open pilot demands needing it")),
+                (
+                    "open_example_demands",
+                    models.PositiveIntegerField(default=0, verbose_name="open example demands needing it"),
+                ),
+                ("pilots", models.PositiveIntegerField(default=0, verbose_name="pilots using it")),
+                ("example_pilots", models.PositiveIntegerField(default=0, verbose_name="example pilots using it")),
+                ("capacity", models.FloatField(default=0.0, verbose_name="local capacity index")),
+                ("gap", models.FloatField(default=0.0, verbose_name="gap score")),
+                (
+                    "global_refreshed_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="global figures refreshed at"),
+                ),
+                (
+                    "local_refreshed_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="local figures refreshed at"),
+                ),
             ],
             options={
-                'verbose_name': 'technology landscape',
-                'verbose_name_plural': 'technology landscapes',
-                'ordering': ['-gap', '-rising', 'technology__slug'],
-                'indexes': [models.Index(fields=['-gap', '-rising'], name='landscape_gap_rank')],
+                "verbose_name": "technology landscape",
+                "verbose_name_plural": "technology landscapes",
+                "ordering": ["-gap", "-rising", "technology__slug"],
+                "indexes": [models.Index(fields=["-gap", "-rising"], name="landscape_gap_rank")],
             },
         ),
         migrations.CreateModel(
-            name='TechnologyPair',
+            name="TechnologyPair",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('context', models.CharField(choices=[('articles', 'articles'), ('pilots', 'demands and pilots')], max_length=10, verbose_name='counted in')),
-                ('together', models.PositiveIntegerField(default=0, verbose_name='items with both')),
-                ('npmi', models.FloatField(default=0.0, verbose_name='normalised PMI')),
-                ('tech_a', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='taxonomy.technology')),
-                ('tech_b', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='taxonomy.technology')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "context",
+                    models.CharField(
+                        choices=[("articles", "articles"), ("pilots", "demands and pilots")],
+                        max_length=10,
+                        verbose_name="counted in",
+                    ),
+                ),
+                ("together", models.PositiveIntegerField(default=0, verbose_name="items with both")),
+                ("npmi", models.FloatField(default=0.0, verbose_name="normalised PMI")),
+                (
+                    "tech_a",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="taxonomy.technology"
+                    ),
+                ),
+                (
+                    "tech_b",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="taxonomy.technology"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'technology pair',
-                'verbose_name_plural': 'technology pairs',
+                "verbose_name": "technology pair",
+                "verbose_name_plural": "technology pairs",
             },
         ),
         migrations.AddConstraint(
-            model_name='briefing',
-            constraint=models.UniqueConstraint(fields=('technology', 'week'), name='landscape_briefing_unique'),
+            model_name="briefing",
+            constraint=models.UniqueConstraint(fields=("technology", "week"), name="landscape_briefing_unique"),
         ),
         migrations.AddConstraint(
-            model_name='briefingdelivery',
-            constraint=models.UniqueConstraint(fields=('briefing', 'user'), name='landscape_delivery_unique'),
+            model_name="briefingdelivery",
+            constraint=models.UniqueConstraint(fields=("briefing", "user"), name="landscape_delivery_unique"),
         ),
         migrations.AddConstraint(
-            model_name='landscapesubscription',
-            constraint=models.UniqueConstraint(fields=('user', 'technology'), name='landscape_subscription_unique'),
+            model_name="landscapesubscription",
+            constraint=models.UniqueConstraint(fields=("user", "technology"), name="landscape_subscription_unique"),
         ),
         migrations.AddIndex(
-            model_name='technologypair',
-            index=models.Index(fields=['context', 'tech_b'], name='landscape_pair_b'),
+            model_name="technologypair",
+            index=models.Index(fields=["context", "tech_b"], name="landscape_pair_b"),
         ),
         migrations.AddConstraint(
-            model_name='technologypair',
-            constraint=models.UniqueConstraint(fields=('context', 'tech_a', 'tech_b'), name='landscape_pair_unique'),
+            model_name="technologypair",
+            constraint=models.UniqueConstraint(fields=("context", "tech_a", "tech_b"), name="landscape_pair_unique"),
         ),
         migrations.AddConstraint(
-            model_name='technologypair',
-            constraint=models.CheckConstraint(condition=models.Q(('tech_a__lte', models.F('tech_b'))), name='landscape_pair_ordered'),
+            model_name="technologypair",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("tech_a__lte", models.F("tech_b"))), name="landscape_pair_ordered"
+            ),
         ),
     ]

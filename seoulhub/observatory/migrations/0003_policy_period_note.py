@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('observatory', '0002_city_roles'),
+        ("observatory", "0002_city_roles"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='policy',
-            name='period_note',
-            field=models.CharField(blank=True, max_length=200, verbose_name='period as stated'),
+            model_name="policy",
+            name="period_note",
+            field=models.CharField(blank=True, max_length=200, verbose_name="period as stated"),
         ),
     ]

@@ -4,15 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('observatory', '0003_policy_period_note'),
+        ("observatory", "0003_policy_period_note"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='policy',
-            name='status',
-            field=models.CharField(choices=[('planned', 'planned'), ('active', 'under way'), ('ended', 'ended'), ('unknown', 'unknown')], default='unknown', max_length=10, verbose_name='status'),
+            model_name="policy",
+            name="status",
+            field=models.CharField(
+                choices=[("planned", "planned"), ("active", "under way"), ("ended", "ended"), ("unknown", "unknown")],
+                default="unknown",
+                max_length=10,
+                verbose_name="status",
+            ),
         ),
     ]

@@ -4,35 +4,46 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('observatory', '0004_policy_status_label'),
+        ("observatory", "0004_policy_status_label"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='kpi',
-            name='as_of_text',
-            field=models.CharField(blank=True, help_text='when the source gives only a month or a year, e.g. 2021-02', max_length=20, verbose_name='as of (as published)'),
+            model_name="kpi",
+            name="as_of_text",
+            field=models.CharField(
+                blank=True,
+                help_text="when the source gives only a month or a year, e.g. 2021-02",
+                max_length=20,
+                verbose_name="as of (as published)",
+            ),
         ),
         migrations.AddField(
-            model_name='kpi',
-            name='note',
-            field=models.CharField(blank=True, max_length=300, verbose_name='note'),
+            model_name="kpi",
+            name="note",
+            field=models.CharField(blank=True, max_length=300, verbose_name="note"),
         ),
         migrations.AddField(
-            model_name='kpi',
-            name='source_url',
-            field=models.URLField(blank=True, max_length=500, verbose_name='source link'),
+            model_name="kpi",
+            name="source_url",
+            field=models.URLField(blank=True, max_length=500, verbose_name="source link"),
         ),
         migrations.AddField(
-            model_name='kpi',
-            name='value_text',
-            field=models.CharField(blank=True, help_text='when the source states it as text, e.g. two values "33 / 51"', max_length=60, verbose_name='value as stated'),
+            model_name="kpi",
+            name="value_text",
+            field=models.CharField(
+                blank=True,
+                help_text='when the source states it as text, e.g. two values "33 / 51"',
+                max_length=60,
+                verbose_name="value as stated",
+            ),
         ),
         migrations.AddField(
-            model_name='statimport',
-            name='notes',
-            field=models.TextField(blank=True, help_text='limits of the source, shown with its figures', verbose_name='caveats'),
+            model_name="statimport",
+            name="notes",
+            field=models.TextField(
+                blank=True, help_text="limits of the source, shown with its figures", verbose_name="caveats"
+            ),
         ),
     ]

@@ -8,241 +8,533 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('support', '0001_initial'),  # Firm exists since 0001
-        ('taxonomy', '0002_load_taxonomy'),
+        ("support", "0001_initial"),  # Firm exists since 0001
+        ("taxonomy", "0002_load_taxonomy"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Demand',
+            name="Demand",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('demand', 'city demand'), ('open_call', 'open call')], default='demand', max_length=10, verbose_name='kind')),
-                ('status', models.CharField(choices=[('draft', 'draft'), ('open', 'open for proposals'), ('closed', 'closed')], default='open', max_length=10, verbose_name='status')),
-                ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('problem', models.TextField(verbose_name='problem to solve')),
-                ('place', models.CharField(blank=True, max_length=200, verbose_name='place / testbed site')),
-                ('budget_krw', models.BigIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(0)], verbose_name='budget (KRW)')),
-                ('opens_on', models.DateField(blank=True, null=True, verbose_name='proposals open')),
-                ('closes_on', models.DateField(blank=True, null=True, verbose_name='proposals close')),
-                ('pilot_starts_on', models.DateField(blank=True, null=True, verbose_name='pilot starts')),
-                ('pilot_ends_on', models.DateField(blank=True, null=True, verbose_name='pilot ends')),
-                ('is_example', models.BooleanField(default=False, help_text='an illustration, not a real call of the city', verbose_name='example')),
-                ('source_note', models.TextField(blank=True, verbose_name='source / programme context')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('district', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='demands', to='taxonomy.district', verbose_name='district (gu)')),
-                ('posted_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='posted_demands', to=settings.AUTH_USER_MODEL, verbose_name='posted by')),
-                ('technologies', models.ManyToManyField(blank=True, related_name='demands', to='taxonomy.technology', verbose_name='required technologies')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("demand", "city demand"), ("open_call", "open call")],
+                        default="demand",
+                        max_length=10,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "draft"), ("open", "open for proposals"), ("closed", "closed")],
+                        default="open",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
+                ("problem", models.TextField(verbose_name="problem to solve")),
+                ("place", models.CharField(blank=True, max_length=200, verbose_name="place / testbed site")),
+                (
+                    "budget_krw",
+                    models.BigIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                        verbose_name="budget (KRW)",
+                    ),
+                ),
+                ("opens_on", models.DateField(blank=True, null=True, verbose_name="proposals open")),
+                ("closes_on", models.DateField(blank=True, null=True, verbose_name="proposals close")),
+                ("pilot_starts_on", models.DateField(blank=True, null=True, verbose_name="pilot starts")),
+                ("pilot_ends_on", models.DateField(blank=True, null=True, verbose_name="pilot ends")),
+                (
+                    "is_example",
+                    models.BooleanField(
+                        default=False, help_text="an illustration, not a real call of the city", verbose_name="example"
+                    ),
+                ),
+                ("source_note", models.TextField(blank=True, verbose_name="source / programme context")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now, editable=False)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "district",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="demands",
+                        to="taxonomy.district",
+                        verbose_name="district (gu)",
+                    ),
+                ),
+                (
+                    "posted_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="posted_demands",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="posted by",
+                    ),
+                ),
+                (
+                    "technologies",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="demands",
+                        to="taxonomy.technology",
+                        verbose_name="required technologies",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'demand',
-                'verbose_name_plural': 'demands',
-                'ordering': ['-created_at', '-pk'],
+                "verbose_name": "demand",
+                "verbose_name_plural": "demands",
+                "ordering": ["-created_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='Criterion',
+            name="Criterion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='criterion')),
-                ('weight', models.PositiveSmallIntegerField(default=25, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(100)], verbose_name='weight (%)')),
-                ('demand', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='criteria', to='pilots.demand', verbose_name='demand')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=200, verbose_name="criterion")),
+                (
+                    "weight",
+                    models.PositiveSmallIntegerField(
+                        default=25,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(100),
+                        ],
+                        verbose_name="weight (%)",
+                    ),
+                ),
+                (
+                    "demand",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="criteria",
+                        to="pilots.demand",
+                        verbose_name="demand",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'evaluation criterion',
-                'verbose_name_plural': 'evaluation criteria',
-                'ordering': ['demand', 'pk'],
+                "verbose_name": "evaluation criterion",
+                "verbose_name_plural": "evaluation criteria",
+                "ordering": ["demand", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Proposal',
+            name="Proposal",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('summary', models.TextField(verbose_name='summary')),
-                ('requested_krw', models.BigIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(0)], verbose_name='requested budget (KRW)')),
-                ('state', models.CharField(choices=[('draft', 'draft'), ('submitted', 'submitted'), ('under_review', 'under_review'), ('selected', 'selected'), ('rejected', 'rejected'), ('running', 'running'), ('evaluated', 'evaluated'), ('certified', 'certified'), ('scaled_up', 'scaled_up'), ('withdrawn', 'withdrawn')], default='draft', max_length=20, verbose_name='state')),
-                ('is_example', models.BooleanField(default=False, verbose_name='example')),
-                ('outcome', models.CharField(blank=True, choices=[('success', 'success'), ('partial', 'partly successful'), ('failure', 'not successful')], max_length=10, verbose_name='evaluation outcome')),
-                ('evaluation', models.TextField(blank=True, verbose_name='evaluation summary')),
-                ('certificate_number', models.CharField(blank=True, max_length=40, verbose_name='certificate number')),
-                ('certificate_issued_on', models.DateField(blank=True, null=True, verbose_name='certificate issued on')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='pilot_proposals', to=settings.AUTH_USER_MODEL, verbose_name='created by')),
-                ('demand', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='proposals', to='pilots.demand', verbose_name='demand')),
-                ('lead_firm', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='led_proposals', to='support.firm', verbose_name='lead firm')),
-                ('partners', models.ManyToManyField(blank=True, related_name='partner_proposals', to='support.firm', verbose_name='partner firms')),
-                ('technologies', models.ManyToManyField(blank=True, related_name='proposals', to='taxonomy.technology', verbose_name='technologies used')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
+                ("summary", models.TextField(verbose_name="summary")),
+                (
+                    "requested_krw",
+                    models.BigIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                        verbose_name="requested budget (KRW)",
+                    ),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("draft", "draft"),
+                            ("submitted", "submitted"),
+                            ("under_review", "under_review"),
+                            ("selected", "selected"),
+                            ("rejected", "rejected"),
+                            ("running", "running"),
+                            ("evaluated", "evaluated"),
+                            ("certified", "certified"),
+                            ("scaled_up", "scaled_up"),
+                            ("withdrawn", "withdrawn"),
+                        ],
+                        default="draft",
+                        max_length=20,
+                        verbose_name="state",
+                    ),
+                ),
+                ("is_example", models.BooleanField(default=False, verbose_name="example")),
+                (
+                    "outcome",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("success", "success"),
+                            ("partial", "partly successful"),
+                            ("failure", "not successful"),
+                        ],
+                        max_length=10,
+                        verbose_name="evaluation outcome",
+                    ),
+                ),
+                ("evaluation", models.TextField(blank=True, verbose_name="evaluation summary")),
+                ("certificate_number", models.CharField(blank=True, max_length=40, verbose_name="certificate number")),
+                (
+                    "certificate_issued_on",
+                    models.DateField(blank=True, null=True, verbose_name="certificate issued on"),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now, editable=False)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="pilot_proposals",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="created by",
+                    ),
+                ),
+                (
+                    "demand",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="proposals",
+                        to="pilots.demand",
+                        verbose_name="demand",
+                    ),
+                ),
+                (
+                    "lead_firm",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="led_proposals",
+                        to="support.firm",
+                        verbose_name="lead firm",
+                    ),
+                ),
+                (
+                    "partners",
+                    models.ManyToManyField(
+                        blank=True, related_name="partner_proposals", to="support.firm", verbose_name="partner firms"
+                    ),
+                ),
+                (
+                    "technologies",
+                    models.ManyToManyField(
+                        blank=True, related_name="proposals", to="taxonomy.technology", verbose_name="technologies used"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'proposal',
-                'verbose_name_plural': 'proposals',
-                'ordering': ['-created_at', '-pk'],
+                "verbose_name": "proposal",
+                "verbose_name_plural": "proposals",
+                "ordering": ["-created_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='Milestone',
+            name="Milestone",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200, verbose_name='milestone')),
-                ('due_on', models.DateField(verbose_name='due on')),
-                ('done_on', models.DateField(blank=True, null=True, verbose_name='done on')),
-                ('proposal', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='milestones', to='pilots.proposal', verbose_name='pilot')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("title", models.CharField(max_length=200, verbose_name="milestone")),
+                ("due_on", models.DateField(verbose_name="due on")),
+                ("done_on", models.DateField(blank=True, null=True, verbose_name="done on")),
+                (
+                    "proposal",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="milestones",
+                        to="pilots.proposal",
+                        verbose_name="pilot",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'milestone',
-                'verbose_name_plural': 'milestones',
-                'ordering': ['proposal', 'due_on', 'pk'],
+                "verbose_name": "milestone",
+                "verbose_name_plural": "milestones",
+                "ordering": ["proposal", "due_on", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Kpi',
+            name="Kpi",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='indicator')),
-                ('unit', models.CharField(blank=True, max_length=40, verbose_name='unit')),
-                ('target', models.FloatField(verbose_name='target')),
-                ('actual', models.FloatField(blank=True, null=True, verbose_name='actual')),
-                ('higher_is_better', models.BooleanField(default=True, verbose_name='higher is better')),
-                ('proposal', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='kpis', to='pilots.proposal', verbose_name='pilot')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=200, verbose_name="indicator")),
+                ("unit", models.CharField(blank=True, max_length=40, verbose_name="unit")),
+                ("target", models.FloatField(verbose_name="target")),
+                ("actual", models.FloatField(blank=True, null=True, verbose_name="actual")),
+                ("higher_is_better", models.BooleanField(default=True, verbose_name="higher is better")),
+                (
+                    "proposal",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="kpis",
+                        to="pilots.proposal",
+                        verbose_name="pilot",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'KPI',
-                'verbose_name_plural': 'KPIs',
-                'ordering': ['proposal', 'pk'],
+                "verbose_name": "KPI",
+                "verbose_name_plural": "KPIs",
+                "ordering": ["proposal", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='ConflictDeclaration',
+            name="ConflictDeclaration",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('has_conflict', models.BooleanField(verbose_name='has a conflict of interest')),
-                ('statement', models.TextField(blank=True, verbose_name='statement')),
-                ('declared_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('reviewer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='conflict_declarations', to=settings.AUTH_USER_MODEL, verbose_name='reviewer')),
-                ('proposal', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='conflict_declarations', to='pilots.proposal', verbose_name='proposal')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("has_conflict", models.BooleanField(verbose_name="has a conflict of interest")),
+                ("statement", models.TextField(blank=True, verbose_name="statement")),
+                ("declared_at", models.DateTimeField(default=django.utils.timezone.now, editable=False)),
+                (
+                    "reviewer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="conflict_declarations",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="reviewer",
+                    ),
+                ),
+                (
+                    "proposal",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="conflict_declarations",
+                        to="pilots.proposal",
+                        verbose_name="proposal",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'conflict-of-interest declaration',
-                'verbose_name_plural': 'conflict-of-interest declarations',
+                "verbose_name": "conflict-of-interest declaration",
+                "verbose_name_plural": "conflict-of-interest declarations",
             },
         ),
         migrations.CreateModel(
-            name='AuditEntry',
+            name="AuditEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('actor_name', models.CharField(max_length=150, verbose_name='who (name at the time)')),
-                ('capacity', models.CharField(max_length=40, verbose_name='acting as')),
-                ('at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='when')),
-                ('from_state', models.CharField(max_length=20, verbose_name='from')),
-                ('to_state', models.CharField(max_length=20, verbose_name='to')),
-                ('note', models.TextField(blank=True, verbose_name='note')),
-                ('actor', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='pilot_audit_entries', to=settings.AUTH_USER_MODEL, verbose_name='who')),
-                ('proposal', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='audit_entries', to='pilots.proposal', verbose_name='proposal')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("actor_name", models.CharField(max_length=150, verbose_name="who (name at the time)")),
+                ("capacity", models.CharField(max_length=40, verbose_name="acting as")),
+                ("at", models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name="when")),
+                ("from_state", models.CharField(max_length=20, verbose_name="from")),
+                ("to_state", models.CharField(max_length=20, verbose_name="to")),
+                ("note", models.TextField(blank=True, verbose_name="note")),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="pilot_audit_entries",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="who",
+                    ),
+                ),
+                (
+                    "proposal",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="audit_entries",
+                        to="pilots.proposal",
+                        verbose_name="proposal",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'audit entry',
-                'verbose_name_plural': 'audit entries',
-                'ordering': ['proposal', 'at', 'pk'],
+                "verbose_name": "audit entry",
+                "verbose_name_plural": "audit entries",
+                "ordering": ["proposal", "at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Reference',
+            name="Reference",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200, verbose_name='project')),
-                ('client', models.CharField(blank=True, max_length=200, verbose_name='client')),
-                ('year', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(1950), django.core.validators.MaxValueValidator(2100)], verbose_name='year')),
-                ('url', models.URLField(blank=True, verbose_name='link')),
-                ('firm', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='pilot_references', to='support.firm', verbose_name='firm')),
-                ('technologies', models.ManyToManyField(blank=True, related_name='references', to='taxonomy.technology', verbose_name='technologies')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("title", models.CharField(max_length=200, verbose_name="project")),
+                ("client", models.CharField(blank=True, max_length=200, verbose_name="client")),
+                (
+                    "year",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(1950),
+                            django.core.validators.MaxValueValidator(2100),
+                        ],
+                        verbose_name="year",
+                    ),
+                ),
+                ("url", models.URLField(blank=True, verbose_name="link")),
+                (
+                    "firm",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="pilot_references",
+                        to="support.firm",
+                        verbose_name="firm",
+                    ),
+                ),
+                (
+                    "technologies",
+                    models.ManyToManyField(
+                        blank=True, related_name="references", to="taxonomy.technology", verbose_name="technologies"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'reference',
-                'verbose_name_plural': 'references',
-                'ordering': ['firm', '-year', 'title'],
+                "verbose_name": "reference",
+                "verbose_name_plural": "references",
+                "ordering": ["firm", "-year", "title"],
             },
         ),
         migrations.CreateModel(
-            name='Review',
+            name="Review",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('comment', models.TextField(blank=True, verbose_name='comment')),
-                ('total', models.FloatField(verbose_name='weighted score (0-100)')),
-                ('submitted_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('proposal', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reviews', to='pilots.proposal', verbose_name='proposal')),
-                ('reviewer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='pilot_reviews', to=settings.AUTH_USER_MODEL, verbose_name='reviewer')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("comment", models.TextField(blank=True, verbose_name="comment")),
+                ("total", models.FloatField(verbose_name="weighted score (0-100)")),
+                ("submitted_at", models.DateTimeField(default=django.utils.timezone.now, editable=False)),
+                (
+                    "proposal",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="reviews",
+                        to="pilots.proposal",
+                        verbose_name="proposal",
+                    ),
+                ),
+                (
+                    "reviewer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="pilot_reviews",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="reviewer",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'review',
-                'verbose_name_plural': 'reviews',
-                'ordering': ['proposal', 'submitted_at'],
+                "verbose_name": "review",
+                "verbose_name_plural": "reviews",
+                "ordering": ["proposal", "submitted_at"],
             },
         ),
         migrations.CreateModel(
-            name='Score',
+            name="Score",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('score', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(5)])),
-                ('criterion', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='scores', to='pilots.criterion')),
-                ('review', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='scores', to='pilots.review')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "score",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(5),
+                        ]
+                    ),
+                ),
+                (
+                    "criterion",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="scores", to="pilots.criterion"
+                    ),
+                ),
+                (
+                    "review",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="scores", to="pilots.review"
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Solution',
+            name="Solution",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('trl', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(9)], verbose_name='technology readiness level (1-9)')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('firm', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='solutions', to='support.firm', verbose_name='firm')),
-                ('technologies', models.ManyToManyField(blank=True, related_name='solutions', to='taxonomy.technology', verbose_name='technologies')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                (
+                    "trl",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(9),
+                        ],
+                        verbose_name="technology readiness level (1-9)",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now, editable=False)),
+                (
+                    "firm",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="solutions",
+                        to="support.firm",
+                        verbose_name="firm",
+                    ),
+                ),
+                (
+                    "technologies",
+                    models.ManyToManyField(
+                        blank=True, related_name="solutions", to="taxonomy.technology", verbose_name="technologies"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'solution',
-                'verbose_name_plural': 'solutions',
-                'ordering': ['firm', 'title'],
+                "verbose_name": "solution",
+                "verbose_name_plural": "solutions",
+                "ordering": ["firm", "title"],
             },
         ),
         migrations.AddField(
-            model_name='proposal',
-            name='solution',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='proposals', to='pilots.solution', verbose_name='solution'),
+            model_name="proposal",
+            name="solution",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="proposals",
+                to="pilots.solution",
+                verbose_name="solution",
+            ),
         ),
         migrations.AddIndex(
-            model_name='demand',
-            index=models.Index(fields=['status', 'closes_on'], name='pilots_dema_status_75dab1_idx'),
+            model_name="demand",
+            index=models.Index(fields=["status", "closes_on"], name="pilots_dema_status_75dab1_idx"),
         ),
         migrations.AddConstraint(
-            model_name='criterion',
-            constraint=models.UniqueConstraint(fields=('demand', 'name'), name='pilots_criterion_unique_name'),
+            model_name="criterion",
+            constraint=models.UniqueConstraint(fields=("demand", "name"), name="pilots_criterion_unique_name"),
         ),
         migrations.AddConstraint(
-            model_name='conflictdeclaration',
-            constraint=models.UniqueConstraint(fields=('proposal', 'reviewer'), name='pilots_one_declaration'),
+            model_name="conflictdeclaration",
+            constraint=models.UniqueConstraint(fields=("proposal", "reviewer"), name="pilots_one_declaration"),
         ),
         migrations.AddConstraint(
-            model_name='review',
-            constraint=models.UniqueConstraint(fields=('proposal', 'reviewer'), name='pilots_one_review'),
+            model_name="review",
+            constraint=models.UniqueConstraint(fields=("proposal", "reviewer"), name="pilots_one_review"),
         ),
         migrations.AddConstraint(
-            model_name='score',
-            constraint=models.UniqueConstraint(fields=('review', 'criterion'), name='pilots_one_score'),
+            model_name="score",
+            constraint=models.UniqueConstraint(fields=("review", "criterion"), name="pilots_one_score"),
         ),
         migrations.AddIndex(
-            model_name='proposal',
-            index=models.Index(fields=['state'], name='pilots_prop_state_ec853f_idx'),
+            model_name="proposal",
+            index=models.Index(fields=["state"], name="pilots_prop_state_ec853f_idx"),
         ),
         migrations.AddConstraint(
-            model_name='proposal',
-            constraint=models.UniqueConstraint(condition=models.Q(('certificate_number', ''), _negated=True), fields=('certificate_number',), name='pilots_certificate_number_unique'),
+            model_name="proposal",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("certificate_number", ""), _negated=True),
+                fields=("certificate_number",),
+                name="pilots_certificate_number_unique",
+            ),
         ),
     ]

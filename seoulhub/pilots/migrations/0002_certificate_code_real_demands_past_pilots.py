@@ -15,57 +15,80 @@ def give_issued_certificates_a_code(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('pilots', '0001_initial'),
-        ('support', '0003_programme_imported_at'),
-        ('taxonomy', '0002_load_taxonomy'),
+        ("pilots", "0001_initial"),
+        ("support", "0003_programme_imported_at"),
+        ("taxonomy", "0002_load_taxonomy"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='PastPilot',
+            name="PastPilot",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('programme', models.CharField(max_length=100, verbose_name='programme')),
-                ('period', models.CharField(max_length=60, verbose_name='year(s) as published')),
-                ('year', models.PositiveSmallIntegerField(blank=True, help_text='for sorting; empty when the source gives no year', null=True, verbose_name='first year')),
-                ('firm_name', models.CharField(blank=True, max_length=100, verbose_name='firm (as named by the source)')),
-                ('technology', models.CharField(max_length=200, verbose_name='technology (as published)')),
-                ('site', models.CharField(blank=True, max_length=200, verbose_name='pilot site')),
-                ('outcome', models.CharField(blank=True, max_length=300, verbose_name='status or outcome')),
-                ('source_url', models.URLField(max_length=500, verbose_name='source link')),
-                ('note', models.CharField(blank=True, max_length=200, verbose_name='note')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("programme", models.CharField(max_length=100, verbose_name="programme")),
+                ("period", models.CharField(max_length=60, verbose_name="year(s) as published")),
+                (
+                    "year",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        help_text="for sorting; empty when the source gives no year",
+                        null=True,
+                        verbose_name="first year",
+                    ),
+                ),
+                (
+                    "firm_name",
+                    models.CharField(blank=True, max_length=100, verbose_name="firm (as named by the source)"),
+                ),
+                ("technology", models.CharField(max_length=200, verbose_name="technology (as published)")),
+                ("site", models.CharField(blank=True, max_length=200, verbose_name="pilot site")),
+                ("outcome", models.CharField(blank=True, max_length=300, verbose_name="status or outcome")),
+                ("source_url", models.URLField(max_length=500, verbose_name="source link")),
+                ("note", models.CharField(blank=True, max_length=200, verbose_name="note")),
             ],
             options={
-                'verbose_name': 'past pilot',
-                'verbose_name_plural': 'past pilots',
-                'ordering': [models.OrderBy(models.F('year'), descending=True, nulls_last=True), 'programme', 'pk'],
+                "verbose_name": "past pilot",
+                "verbose_name_plural": "past pilots",
+                "ordering": [models.OrderBy(models.F("year"), descending=True, nulls_last=True), "programme", "pk"],
             },
         ),
         migrations.AddField(
-            model_name='demand',
-            name='source_url',
-            field=models.URLField(blank=True, help_text="where a real demand was published (e.g. the city's call)", max_length=500, verbose_name='source link'),
+            model_name="demand",
+            name="source_url",
+            field=models.URLField(
+                blank=True,
+                help_text="where a real demand was published (e.g. the city's call)",
+                max_length=500,
+                verbose_name="source link",
+            ),
         ),
         migrations.AddField(
-            model_name='proposal',
-            name='certificate_code',
-            field=models.CharField(blank=True, editable=False, max_length=24, verbose_name='verification code'),
+            model_name="proposal",
+            name="certificate_code",
+            field=models.CharField(blank=True, editable=False, max_length=24, verbose_name="verification code"),
         ),
         migrations.AddConstraint(
-            model_name='proposal',
-            constraint=models.UniqueConstraint(condition=models.Q(('certificate_code', ''), _negated=True), fields=('certificate_code',), name='pilots_certificate_code_unique'),
+            model_name="proposal",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("certificate_code", ""), _negated=True),
+                fields=("certificate_code",),
+                name="pilots_certificate_code_unique",
+            ),
         ),
         migrations.AddField(
-            model_name='pastpilot',
-            name='technologies',
-            field=models.ManyToManyField(blank=True, related_name='past_pilots', to='taxonomy.technology', verbose_name='technologies (taxonomy)'),
+            model_name="pastpilot",
+            name="technologies",
+            field=models.ManyToManyField(
+                blank=True, related_name="past_pilots", to="taxonomy.technology", verbose_name="technologies (taxonomy)"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='pastpilot',
-            constraint=models.UniqueConstraint(fields=('programme', 'firm_name', 'technology'), name='pilots_past_pilot_unique'),
+            model_name="pastpilot",
+            constraint=models.UniqueConstraint(
+                fields=("programme", "firm_name", "technology"), name="pilots_past_pilot_unique"
+            ),
         ),
         migrations.RunPython(give_issued_certificates_a_code, migrations.RunPython.noop),
     ]

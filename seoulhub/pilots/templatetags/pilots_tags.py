@@ -52,13 +52,18 @@ def reason_text(reason) -> str:
     if reason.code == "covers":
         if reason.number is not None:
             return _("brings %(techs)s (%(share)s%% of the required technologies)") % {
-                "techs": _names(reason.items), "share": round(reason.number * 100)}
+                "techs": _names(reason.items),
+                "share": round(reason.number * 100),
+            }
         return _("brings %(techs)s") % {"techs": _names(reason.items)}
     if reason.code == "references":
         if reason.number is not None:
             return _("has references in %(techs)s") % {"techs": _names(reason.items)}
-        return ngettext("member with relevant references: %(firms)s", "members with relevant references: %(firms)s",
-                        len(reason.items)) % {"firms": ", ".join(reason.items)}
+        return ngettext(
+            "member with relevant references: %(firms)s",
+            "members with relevant references: %(firms)s",
+            len(reason.items),
+        ) % {"firms": ", ".join(reason.items)}
     if reason.code == "trl":
         return _("technology readiness level %(trl)s of 9") % {"trl": int(reason.number)}
     return reason.code

@@ -102,12 +102,20 @@ def address_problem(ip) -> str:
         kind, inner = _embedded_ipv4(ip)
         if inner is not None and (inner_problem := address_problem(inner)):
             return _("a %(kind)s address that embeds %(inner)s (%(problem)s)") % {
-                "kind": kind, "inner": inner, "problem": inner_problem}
+                "kind": kind,
+                "inner": inner,
+                "problem": inner_problem,
+            }
     if ip in METADATA_ADDRESSES:
         return _("a cloud metadata address")
-    for test, words in (("is_unspecified", _("an unspecified address")), ("is_loopback", _("a loopback address")),
-                        ("is_link_local", _("a link-local address")), ("is_private", _("a private-network address")),
-                        ("is_multicast", _("a multicast address")), ("is_reserved", _("a reserved address"))):
+    for test, words in (
+        ("is_unspecified", _("an unspecified address")),
+        ("is_loopback", _("a loopback address")),
+        ("is_link_local", _("a link-local address")),
+        ("is_private", _("a private-network address")),
+        ("is_multicast", _("a multicast address")),
+        ("is_reserved", _("a reserved address")),
+    ):
         if getattr(ip, test):
             return words
     if not ip.is_global:
@@ -118,9 +126,20 @@ def address_problem(ip) -> str:
 class Fetcher:
     """One fetcher per process (it keeps the per-host politeness clock)."""
 
-    def __init__(self, *, allow=(), max_bytes: int = 5 * 1024 * 1024, timeout: float = 20.0,
-                 deadline: float = 20.0, min_host_delay: float = 1.0, retries: int = 2, backoff: float = 1.0,
-                 resolver=None, sleep=time.sleep, allow_setting: str | None = "SEOULHUB_FETCH_ALLOW"):
+    def __init__(
+        self,
+        *,
+        allow=(),
+        max_bytes: int = 5 * 1024 * 1024,
+        timeout: float = 20.0,
+        deadline: float = 20.0,
+        min_host_delay: float = 1.0,
+        retries: int = 2,
+        backoff: float = 1.0,
+        resolver=None,
+        sleep=time.sleep,
+        allow_setting: str | None = "SEOULHUB_FETCH_ALLOW",
+    ):
         self.allow_hosts, self.allow_networks = _parse_allow(allow)
         self.allow_setting = allow_setting  # named in refusals, for the operator who can change it
         self.max_bytes = max_bytes
@@ -141,8 +160,9 @@ class Fetcher:
         try:
             infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
         except socket.gaierror as exc:
-            raise FetchError(_("the host name %(host)s could not be resolved (%(reason)s)") % {
-                "host": host, "reason": exc.strerror}) from exc
+            raise FetchError(
+                _("the host name %(host)s could not be resolved (%(reason)s)") % {"host": host, "reason": exc.strerror}
+            ) from exc
         return list(dict.fromkeys(info[4][0] for info in infos))
 
     def _allowed(self, host: str, ip) -> bool:
@@ -154,8 +174,10 @@ class Fetcher:
         """(host, address to connect to) for `url`, or FetchRefused/FetchError in words."""
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https"):
-            raise FetchRefused(_("only http and https URLs can be fetched, not %(scheme)s") % {
-                "scheme": repr(parts.scheme) if parts.scheme else _("a URL without a scheme")})
+            raise FetchRefused(
+                _("only http and https URLs can be fetched, not %(scheme)s")
+                % {"scheme": repr(parts.scheme) if parts.scheme else _("a URL without a scheme")}
+            )
         host = parts.hostname
         if not host:
             raise FetchRefused(_("the URL %(url)r has no host name") % {"url": url})
@@ -173,7 +195,9 @@ class Fetcher:
             if problem and not self._allowed(host, ip):
                 target = host if host == address else f"{host} ({address})"
                 message = _("refused to connect to %(target)s: it is %(problem)s") % {
-                    "target": target, "problem": problem}
+                    "target": target,
+                    "problem": problem,
+                }
                 if self.allow_setting:
                     message += _("; an operator can allow it with %(setting)s") % {"setting": self.allow_setting}
                 raise FetchRefused(message)
@@ -192,8 +216,10 @@ class Fetcher:
                 self._sleep(wait)
 
     def _past_deadline(self, url: str) -> FetchError:
-        return FetchError(_("%(url)s did not finish within %(seconds)s seconds, the limit for one fetch "
-                            "(SEOULHUB_FETCH_DEADLINE)") % {"url": url, "seconds": f"{self.deadline:g}"})
+        return FetchError(
+            _("%(url)s did not finish within %(seconds)s seconds, the limit for one fetch (SEOULHUB_FETCH_DEADLINE)")
+            % {"url": url, "seconds": f"{self.deadline:g}"}
+        )
 
     # --- fetching ---------------------------------------------------------------------
     def fetch(self, url: str, *, etag: str = "", last_modified: str = "") -> FetchResult:
@@ -205,17 +231,17 @@ class Fetcher:
         # this attribute for every connection it opens (httpcore 1.x). tests/radar/test_feed_limits.py
         # fails if a new version stops honouring it.
         transport._pool._network_backend = _DeadlineBackend(deadline)
-        with httpx.Client(timeout=self.timeout, follow_redirects=False, trust_env=False,
-                          transport=transport) as client:
+        with httpx.Client(timeout=self.timeout, follow_redirects=False, trust_env=False, transport=transport) as client:
             for _hop in range(MAX_REDIRECTS + 1):
                 host, address = self.check_url(current)
-                response = self._request_with_retries(client, current, host, address, etag, last_modified,
-                                                      deadline)
+                response = self._request_with_retries(client, current, host, address, etag, last_modified, deadline)
                 if response.status in (301, 302, 303, 307, 308):
                     location = response.location
                     if not location:
-                        raise FetchError(_("%(url)s answered with a redirect (%(status)s) but no Location") % {
-                            "url": current, "status": response.status})
+                        raise FetchError(
+                            _("%(url)s answered with a redirect (%(status)s) but no Location")
+                            % {"url": current, "status": response.status}
+                        )
                     current = urljoin(current, location)
                     redirects.append(current)
                     continue
@@ -227,7 +253,7 @@ class Fetcher:
     def _request_with_retries(self, client, url, host, address, etag, last_modified, deadline) -> FetchResult:
         attempt = 0
         while True:
-            pause = self.backoff * (2 ** attempt)
+            pause = self.backoff * (2**attempt)
             try:
                 result = self._request(client, url, host, address, etag, last_modified, deadline)
             except FetchRefused:
@@ -239,8 +265,10 @@ class Fetcher:
                 if result.status not in RETRY_STATUSES or self._last_try(attempt, pause, deadline):
                     if result.status in RETRY_STATUSES or result.status >= 400:
                         if result.status == 429:
-                            raise FetchError(_("%(url)s answered HTTP %(status)s (too many requests)") % {
-                                "url": url, "status": result.status})
+                            raise FetchError(
+                                _("%(url)s answered HTTP %(status)s (too many requests)")
+                                % {"url": url, "status": result.status}
+                            )
                         raise FetchError(_("%(url)s answered HTTP %(status)s") % {"url": url, "status": result.status})
                     return result
             self._sleep(pause)
@@ -256,10 +284,13 @@ class Fetcher:
         ip_host = f"[{address}]" if ":" in address else address
         netloc = f"{ip_host}:{port}" if port else ip_host
         pinned = urlunsplit((parts.scheme, netloc, parts.path or "/", parts.query, ""))
-        headers = {"User-Agent": USER_AGENT, "Accept-Encoding": ", ".join(DECODED_ENCODINGS),
-                   "Accept": "application/rss+xml, application/atom+xml, application/feed+json, "
-                             "application/json, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5",
-                   "Host": parts.netloc.rsplit("@", 1)[-1]}
+        headers = {
+            "User-Agent": USER_AGENT,
+            "Accept-Encoding": ", ".join(DECODED_ENCODINGS),
+            "Accept": "application/rss+xml, application/atom+xml, application/feed+json, "
+            "application/json, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5",
+            "Host": parts.netloc.rsplit("@", 1)[-1],
+        }
         if etag:
             headers["If-None-Match"] = etag
         if last_modified:
@@ -276,11 +307,15 @@ class Fetcher:
             except httpx.TimeoutException as exc:
                 if time.monotonic() >= deadline:
                     raise self._past_deadline(url) from exc
-                raise _retryable(_("%(url)s did not answer within %(seconds)s seconds") % {
-                    "url": url, "seconds": f"{self.timeout:g}"}) from exc
+                raise _retryable(
+                    _("%(url)s did not answer within %(seconds)s seconds")
+                    % {"url": url, "seconds": f"{self.timeout:g}"}
+                ) from exc
             except httpx.TransportError as exc:
-                raise _retryable(_("could not connect to %(host)s: %(reason)s") % {
-                    "host": host, "reason": f"{exc.__class__.__name__} {exc}"}) from exc
+                raise _retryable(
+                    _("could not connect to %(host)s: %(reason)s")
+                    % {"host": host, "reason": f"{exc.__class__.__name__} {exc}"}
+                ) from exc
             try:
                 if response.status_code in (301, 302, 303, 307, 308):
                     return FetchResult(url, response.status_code, location=response.headers.get("location", ""))
@@ -288,11 +323,19 @@ class Fetcher:
                     return FetchResult(url, response.status_code)
                 declared = response.headers.get("content-length", "")
                 if declared.isascii() and declared.isdigit() and int(declared) > self.max_bytes:
-                    raise FetchError(_("%(url)s is %(size)s bytes, over the %(limit)s-byte limit") % {
-                        "url": url, "size": f"{int(declared):,}", "limit": f"{self.max_bytes:,}"})
+                    raise FetchError(
+                        _("%(url)s is %(size)s bytes, over the %(limit)s-byte limit")
+                        % {"url": url, "size": f"{int(declared):,}", "limit": f"{self.max_bytes:,}"}
+                    )
                 body = self._read_body(url, response, deadline)
-                return FetchResult(url, 200, body, response.headers.get("content-type", ""),
-                                   response.headers.get("etag", ""), response.headers.get("last-modified", ""))
+                return FetchResult(
+                    url,
+                    200,
+                    body,
+                    response.headers.get("content-type", ""),
+                    response.headers.get("etag", ""),
+                    response.headers.get("last-modified", ""),
+                )
             finally:
                 response.close()
         finally:
@@ -304,12 +347,17 @@ class Fetcher:
         encodings = [e.strip().lower() for e in response.headers.get("content-encoding", "").split(",")]
         encodings = [e for e in encodings if e and e != "identity"]
         if len(encodings) > 1 or (encodings and encodings[0] not in DECODED_ENCODINGS + ("x-gzip",)):
-            raise FetchError(_("%(url)s sent its body encoded as %(encoding)s, which the hub does not read "
-                               "(it asks for %(accepted)s)") % {
-                "url": url, "encoding": ", ".join(encodings), "accepted": ", ".join(DECODED_ENCODINGS)})
+            raise FetchError(
+                _(
+                    "%(url)s sent its body encoded as %(encoding)s, which the hub does not read "
+                    "(it asks for %(accepted)s)"
+                )
+                % {"url": url, "encoding": ", ".join(encodings), "accepted": ", ".join(DECODED_ENCODINGS)}
+            )
         inflater = Inflater(encodings[0], self.max_bytes) if encodings else None
-        too_large = FetchError(_("%(url)s is larger than the %(limit)s-byte limit") % {
-            "url": url, "limit": f"{self.max_bytes:,}"})
+        too_large = FetchError(
+            _("%(url)s is larger than the %(limit)s-byte limit") % {"url": url, "limit": f"{self.max_bytes:,}"}
+        )
         body = bytearray()
         received = 0
         try:
@@ -327,16 +375,20 @@ class Fetcher:
         except TooLarge as exc:
             raise too_large from exc
         except Damaged as exc:
-            raise FetchError(_("%(url)s sent a body that could not be decompressed: %(reason)s") % {
-                "url": url, "reason": exc}) from exc
+            raise FetchError(
+                _("%(url)s sent a body that could not be decompressed: %(reason)s") % {"url": url, "reason": exc}
+            ) from exc
         except httpx.TimeoutException as exc:
             if time.monotonic() >= deadline:
                 raise self._past_deadline(url) from exc
-            raise _retryable(_("%(url)s stopped sending within %(seconds)s seconds") % {
-                "url": url, "seconds": f"{self.timeout:g}"}) from exc
+            raise _retryable(
+                _("%(url)s stopped sending within %(seconds)s seconds") % {"url": url, "seconds": f"{self.timeout:g}"}
+            ) from exc
         except httpx.TransportError as exc:
-            raise _retryable(_("%(url)s broke off while sending: %(reason)s") % {
-                "url": url, "reason": f"{exc.__class__.__name__} {exc}"}) from exc
+            raise _retryable(
+                _("%(url)s broke off while sending: %(reason)s")
+                % {"url": url, "reason": f"{exc.__class__.__name__} {exc}"}
+            ) from exc
         return bytes(body)
 
 
@@ -378,8 +430,9 @@ class _DeadlineBackend(httpcore.SyncBackend):
         left = self._deadline - time.monotonic()
         if left <= 0:
             raise httpcore.ConnectTimeout("the fetch deadline has passed")
-        stream = super().connect_tcp(host, port, left if timeout is None else min(timeout, left),
-                                     local_address, socket_options)
+        stream = super().connect_tcp(
+            host, port, left if timeout is None else min(timeout, left), local_address, socket_options
+        )
         return _DeadlineStream(stream, self._deadline)
 
 

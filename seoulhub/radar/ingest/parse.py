@@ -64,8 +64,9 @@ def _lang(code) -> str:
     return (code or "").split("-")[0].split("_")[0].lower()[:8]
 
 
-def parse_feed(content: bytes, *, content_type: str = "", url: str = "",
-               max_unpacked: int = MAX_UNPACKED_BYTES) -> ParsedFeed:
+def parse_feed(
+    content: bytes, *, content_type: str = "", url: str = "", max_unpacked: int = MAX_UNPACKED_BYTES
+) -> ParsedFeed:
     """The feed in `content`; every item's texts are storable (pipeline.storable_item), so one
     item with a lone surrogate or a NUL cannot fail its siblings later."""
     if not content or not content.strip():
@@ -74,8 +75,10 @@ def parse_feed(content: bytes, *, content_type: str = "", url: str = "",
         try:
             content = inflate(content, "gzip", max_unpacked)
         except TooLarge as exc:
-            raise ParseError(_("the gzip file unpacks to more than %(limit)s bytes, the limit "
-                               "(SEOULHUB_FEED_MAX_UNPACKED_BYTES)") % {"limit": f"{max_unpacked:,}"}) from exc
+            raise ParseError(
+                _("the gzip file unpacks to more than %(limit)s bytes, the limit (SEOULHUB_FEED_MAX_UNPACKED_BYTES)")
+                % {"limit": f"{max_unpacked:,}"}
+            ) from exc
         except Damaged as exc:
             raise ParseError(_("the gzip file is damaged: %(reason)s") % {"reason": exc}) from exc
     feed = _parse_unpacked(content, url)
@@ -106,15 +109,18 @@ def parse_with_feedparser(content: bytes, *, url: str = "") -> ParsedFeed:
     parsed = feedparser.parse(content, response_headers=headers)
     if parsed.bozo and not parsed.entries:
         problem = parsed.get("bozo_exception")
-        raise ParseError(_("not a readable RSS/Atom feed: %(reason)s") % {
-            "reason": problem or _("no entries found")})
+        raise ParseError(_("not a readable RSS/Atom feed: %(reason)s") % {"reason": problem or _("no entries found")})
     version = parsed.get("version", "") or ""
-    feed = ParsedFeed(kind="atom" if version.startswith("atom") else "rss",
-                      title=parsed.feed.get("title", ""), link=parsed.feed.get("link", ""),
-                      language=_lang(parsed.feed.get("language")))
+    feed = ParsedFeed(
+        kind="atom" if version.startswith("atom") else "rss",
+        title=parsed.feed.get("title", ""),
+        link=parsed.feed.get("link", ""),
+        language=_lang(parsed.feed.get("language")),
+    )
     if parsed.bozo:
         feed.warning = _("the feed is not well-formed (%(reason)s); entries read anyway") % {
-            "reason": parsed.get("bozo_exception")}
+            "reason": parsed.get("bozo_exception")
+        }
     if not parsed.entries and not version:
         raise ParseError(_("not an RSS, Atom or JSON feed (no channel or entries found)"))
     for entry in parsed.entries:
@@ -122,18 +128,21 @@ def parse_with_feedparser(content: bytes, *, url: str = "") -> ParsedFeed:
         if entry.get("content"):
             content_html = max((c.get("value", "") for c in entry.content), key=len)
         author = entry.get("author", "")
-        feed.items.append(ParsedItem(
-            title=entry.get("title", ""),
-            link=entry.get("link", ""),
-            guid=entry.get("id", "") or entry.get("link", ""),
-            summary_html=entry.get("summary", ""),
-            content_html=content_html,
-            author=author,
-            published_at=_struct_to_dt(entry.get("published_parsed") or entry.get("updated_parsed")),
-            categories=[t.get("term", "") for t in entry.get("tags", []) if t.get("term")],
-            language=_lang(entry.get("language") or (entry.get("summary_detail") or {}).get("language")
-                           or feed.language),
-        ))
+        feed.items.append(
+            ParsedItem(
+                title=entry.get("title", ""),
+                link=entry.get("link", ""),
+                guid=entry.get("id", "") or entry.get("link", ""),
+                summary_html=entry.get("summary", ""),
+                content_html=content_html,
+                author=author,
+                published_at=_struct_to_dt(entry.get("published_parsed") or entry.get("updated_parsed")),
+                categories=[t.get("term", "") for t in entry.get("tags", []) if t.get("term")],
+                language=_lang(
+                    entry.get("language") or (entry.get("summary_detail") or {}).get("language") or feed.language
+                ),
+            )
+        )
     return feed
 
 
@@ -148,8 +157,12 @@ def parse_json_feed(content: bytes) -> ParsedFeed:
     if not isinstance(items, list):
         raise ParseError(_("the JSON Feed has no items list"))
     language = data.get("language")
-    feed = ParsedFeed(kind="json", title=str(data.get("title", "")), link=str(data.get("home_page_url", "")),
-                      language=_lang(language) if isinstance(language, str) else "")
+    feed = ParsedFeed(
+        kind="json",
+        title=str(data.get("title", "")),
+        link=str(data.get("home_page_url", "")),
+        language=_lang(language) if isinstance(language, str) else "",
+    )
     bad = 0
     for raw in items:
         try:
@@ -158,8 +171,9 @@ def parse_json_feed(content: bytes) -> ParsedFeed:
             bad += 1
     if bad:
         feed.skipped = bad
-        feed.warning = ngettext("%(count)s unreadable item skipped", "%(count)s unreadable items skipped",
-                                bad) % {"count": bad}
+        feed.warning = ngettext("%(count)s unreadable item skipped", "%(count)s unreadable items skipped", bad) % {
+            "count": bad
+        }
     return feed
 
 
@@ -200,20 +214,23 @@ def parse_arxiv_listing(content: bytes) -> ParsedFeed:
         arxiv_id = str(raw["id"])
         date = raw.get("published") or raw.get("first_seen")
         published = _iso_to_dt(date + "T00:00:00+00:00" if date and len(date) == 10 else date)
-        feed.items.append(ParsedItem(
-            title=str(raw.get("title", "")).replace("\n", " "),
-            link=str(raw.get("abs") or f"https://arxiv.org/abs/{arxiv_id}"),
-            guid=f"arxiv:{arxiv_id}",
-            summary_html=str(raw.get("summary") or ""),
-            author=", ".join(map(str, raw.get("authors") or [])),
-            published_at=published,
-            categories=[c for c in raw.get("categories", []) if isinstance(c, str) and "." in c],
-            language="en",
-        ))
+        feed.items.append(
+            ParsedItem(
+                title=str(raw.get("title", "")).replace("\n", " "),
+                link=str(raw.get("abs") or f"https://arxiv.org/abs/{arxiv_id}"),
+                guid=f"arxiv:{arxiv_id}",
+                summary_html=str(raw.get("summary") or ""),
+                author=", ".join(map(str, raw.get("authors") or [])),
+                published_at=published,
+                categories=[c for c in raw.get("categories", []) if isinstance(c, str) and "." in c],
+                language="en",
+            )
+        )
     if not feed.items:
         raise ParseError(_("no arXiv records found (%(count)s unreadable lines)") % {"count": bad})
     if bad:
         feed.skipped = bad
-        feed.warning = ngettext("%(count)s unreadable line skipped", "%(count)s unreadable lines skipped",
-                                bad) % {"count": bad}
+        feed.warning = ngettext("%(count)s unreadable line skipped", "%(count)s unreadable lines skipped", bad) % {
+            "count": bad
+        }
     return feed

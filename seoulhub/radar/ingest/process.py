@@ -28,9 +28,34 @@ from seoulhub.text.techtag import TechMatch, TechnologyTagger, default_tagger
 from .items import ItemError, ParsedItem, ProcessedItem
 
 ALLOWED_TAGS = {
-    "a", "abbr", "b", "blockquote", "br", "code", "em", "figcaption", "figure", "h2", "h3", "h4",
-    "i", "img", "li", "ol", "p", "pre", "strong", "sub", "sup", "table", "tbody", "td", "th",
-    "thead", "tr", "ul",
+    "a",
+    "abbr",
+    "b",
+    "blockquote",
+    "br",
+    "code",
+    "em",
+    "figcaption",
+    "figure",
+    "h2",
+    "h3",
+    "h4",
+    "i",
+    "img",
+    "li",
+    "ol",
+    "p",
+    "pre",
+    "strong",
+    "sub",
+    "sup",
+    "table",
+    "tbody",
+    "td",
+    "th",
+    "thead",
+    "tr",
+    "ul",
 }
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "title"}, "abbr": {"title"}}
 TRACKING_PARAMS = re.compile(
@@ -44,19 +69,113 @@ MAX_TOKENISED_CHARS = 6000  # beyond the lead, more text adds time, not better t
 # Words that signal digital technology without naming one taxonomy technology. Each is a
 # "model feature" in the evidence; each adds a small, capped amount to relevance.
 CONTEXT_TERMS_KO = (
-    "디지털", "스마트폰", "갤럭시", "아이폰", "애플", "구글", "네이버", "카카오", "카카오톡", "통신사", "SKT",
-    "KT", "LG유플러스", "과기정통부", "과기부", "과학기술정보통신부", "인터넷", "온라인", "스타트업", "데이터",
-    "알고리즘", "컴퓨팅", "서버", "해커", "사이버", "모바일", "테크", "넷플릭스", "유튜브", "페이스북",
-    "트위터", "포털", "IT", "ICT", "전산", "와이파이", "요금제", "단말기", "폴더블", "태블릿",
-    "노트북", "PC", "엔씨소프트", "넥슨", "넷마블", "삼성전자", "SK하이닉스", "LG전자", "화웨이", "샤오미",
-    "MS", "마이크로소프트", "아마존", "테슬라", "엔비디아", "인텔", "퀄컴", "ETRI", "전자", "기술", "센서",
+    "디지털",
+    "스마트폰",
+    "갤럭시",
+    "아이폰",
+    "애플",
+    "구글",
+    "네이버",
+    "카카오",
+    "카카오톡",
+    "통신사",
+    "SKT",
+    "KT",
+    "LG유플러스",
+    "과기정통부",
+    "과기부",
+    "과학기술정보통신부",
+    "인터넷",
+    "온라인",
+    "스타트업",
+    "데이터",
+    "알고리즘",
+    "컴퓨팅",
+    "서버",
+    "해커",
+    "사이버",
+    "모바일",
+    "테크",
+    "넷플릭스",
+    "유튜브",
+    "페이스북",
+    "트위터",
+    "포털",
+    "IT",
+    "ICT",
+    "전산",
+    "와이파이",
+    "요금제",
+    "단말기",
+    "폴더블",
+    "태블릿",
+    "노트북",
+    "PC",
+    "엔씨소프트",
+    "넥슨",
+    "넷마블",
+    "삼성전자",
+    "SK하이닉스",
+    "LG전자",
+    "화웨이",
+    "샤오미",
+    "MS",
+    "마이크로소프트",
+    "아마존",
+    "테슬라",
+    "엔비디아",
+    "인텔",
+    "퀄컴",
+    "ETRI",
+    "전자",
+    "기술",
+    "센서",
 )
 CONTEXT_TERMS_EN = (
-    "digital", "internet", "online", "smartphone", "smartphones", "computer", "computers", "computing",
-    "algorithm", "algorithms", "data", "dataset", "datasets", "tech", "technology", "startup", "startups",
-    "google", "apple", "microsoft", "meta", "amazon", "samsung", "nvidia", "intel", "openai", "model",
-    "models", "benchmark", "network", "networks", "web", "mobile", "sensor", "sensors", "pixel", "video",
-    "image", "images", "token", "tokens", "inference", "training", "neural",
+    "digital",
+    "internet",
+    "online",
+    "smartphone",
+    "smartphones",
+    "computer",
+    "computers",
+    "computing",
+    "algorithm",
+    "algorithms",
+    "data",
+    "dataset",
+    "datasets",
+    "tech",
+    "technology",
+    "startup",
+    "startups",
+    "google",
+    "apple",
+    "microsoft",
+    "meta",
+    "amazon",
+    "samsung",
+    "nvidia",
+    "intel",
+    "openai",
+    "model",
+    "models",
+    "benchmark",
+    "network",
+    "networks",
+    "web",
+    "mobile",
+    "sensor",
+    "sensors",
+    "pixel",
+    "video",
+    "image",
+    "images",
+    "token",
+    "tokens",
+    "inference",
+    "training",
+    "neural",
 )
 CONTEXT_WEIGHT = 0.12
 CONTEXT_CAP = 5
@@ -90,8 +209,13 @@ def sanitise_html(raw: str) -> str:
         return ""
     if not _HTML_SPECIAL.search(raw):  # plain text (most abstracts): nh3 would give it back unchanged
         return raw
-    return nh3.clean(raw, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
-                     url_schemes={"http", "https", "mailto"}, link_rel="noopener noreferrer nofollow")
+    return nh3.clean(
+        raw,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer nofollow",
+    )
 
 
 _BLOCK_END = re.compile(r"</(p|div|li|h\d|tr|blockquote|pre)>|<br\s*/?>", re.IGNORECASE)
@@ -123,8 +247,9 @@ def canonical_url(url: str) -> str:
     netloc = host if port in (None, 80 if parts.scheme == "http" else 443) else f"{host}:{port}"
     query = parts.query
     if query:  # most links have none, and parsing an empty query only gives "" back
-        query = urlencode(sorted((k, v) for k, v in parse_qsl(query, keep_blank_values=True)
-                                 if not TRACKING_PARAMS.match(k)))
+        query = urlencode(
+            sorted((k, v) for k, v in parse_qsl(query, keep_blank_values=True) if not TRACKING_PARAMS.match(k))
+        )
     path = parts.path or "/"
     return urlunsplit((parts.scheme.lower(), netloc, path, query, ""))
 
@@ -170,8 +295,9 @@ def _title_and_body_tokens(title: str, text: str) -> tuple[list[str], list[str]]
 _ASCII_LETTERS = re.compile(r"[A-Za-z]+")
 _ASCII_NON_LETTER_TO_SPACE = str.maketrans({chr(c): " " for c in range(128) if not chr(c).isalpha()})
 # (term, whether it is matched as a whole ASCII word rather than as a substring)
-_CONTEXT_TERMS_KO_MATCHING = tuple((term, term.isascii()) for term in CONTEXT_TERMS_KO
-                                   if term.isascii() or len(term) >= 2)
+_CONTEXT_TERMS_KO_MATCHING = tuple(
+    (term, term.isascii()) for term in CONTEXT_TERMS_KO if term.isascii() or len(term) >= 2
+)
 
 
 def _context_hits(text: str, lang: str) -> list[str]:
@@ -193,17 +319,47 @@ def _context_hits(text: str, lang: str) -> list[str]:
     return hits[:CONTEXT_CAP]
 
 
-STRONG_CONTEXT = frozenset({
-    "스마트폰", "갤럭시", "아이폰", "카카오톡", "유튜브", "넷플릭스", "노트북", "태블릿", "폴더블", "단말기", "요금제",
-    "과기정통부", "과학기술정보통신부", "ETRI", "SK하이닉스", "엔비디아", "퀄컴", "해커", "알고리즘", "컴퓨팅", "서버",
-    "smartphone", "smartphones", "algorithm", "algorithms", "computing", "computer", "computers", "openai", "nvidia",
-})
+STRONG_CONTEXT = frozenset(
+    {
+        "스마트폰",
+        "갤럭시",
+        "아이폰",
+        "카카오톡",
+        "유튜브",
+        "넷플릭스",
+        "노트북",
+        "태블릿",
+        "폴더블",
+        "단말기",
+        "요금제",
+        "과기정통부",
+        "과학기술정보통신부",
+        "ETRI",
+        "SK하이닉스",
+        "엔비디아",
+        "퀄컴",
+        "해커",
+        "알고리즘",
+        "컴퓨팅",
+        "서버",
+        "smartphone",
+        "smartphones",
+        "algorithm",
+        "algorithms",
+        "computing",
+        "computer",
+        "computers",
+        "openai",
+        "nvidia",
+    }
+)
 STRONG_CONTEXT_WEIGHT = 0.3
 FEATURE_RELEVANCE_SHARE = 0.5  # cue words say less about "digital" than about which technology
 
 
-def relevance(technologies: list[TechMatch], context_hits: list[str],
-              features: dict[str, list[str]] | None = None) -> float:
+def relevance(
+    technologies: list[TechMatch], context_hits: list[str], features: dict[str, list[str]] | None = None
+) -> float:
     """1 - P(no signal): each alias-based technology score, each context word and (at half
     strength) each technology's cue words are independent evidence."""
     miss = 1.0
@@ -216,8 +372,15 @@ def relevance(technologies: list[TechMatch], context_hits: list[str],
     return round(1 - miss, 4)
 
 
-def evidence_features(alias_techs: list[TechMatch], context_hits: list[str], features: dict[str, list[str]],
-                      tagger: TechnologyTagger, *, english: bool = False, ngram_score: float = 0.0) -> list[float]:
+def evidence_features(
+    alias_techs: list[TechMatch],
+    context_hits: list[str],
+    features: dict[str, list[str]],
+    tagger: TechnologyTagger,
+    *,
+    english: bool = False,
+    ngram_score: float = 0.0,
+) -> list[float]:
     """The learned model's alias-evidence features (text.relevance.EVIDENCE_FEATURES) of one text."""
     weights = {alias: tagger.alias_weight(alias) for match in alias_techs for alias in match.evidence}
     strong_context = sum(1 for term in context_hits if term in STRONG_CONTEXT)
@@ -226,14 +389,21 @@ def evidence_features(alias_techs: list[TechMatch], context_hits: list[str], fea
     # enters the model through weak_aliases alone (and RelevanceModel can take it out).
     named = [m for m in alias_techs if any(weights[a] > learned.WEAK_WEIGHT for a in m.evidence)]
     named_or_cued = len({m.slug for m in named} | set(features))
-    return learned.evidence_features(list(weights.values()), strong_context,
-                                     len(context_hits) - strong_context, len(cues), named_or_cued,
-                                     relevance(named, context_hits, features), english=english,
-                                     ngram_score=ngram_score)
+    return learned.evidence_features(
+        list(weights.values()),
+        strong_context,
+        len(context_hits) - strong_context,
+        len(cues),
+        named_or_cued,
+        relevance(named, context_hits, features),
+        english=english,
+        ngram_score=ngram_score,
+    )
 
 
-def text_evidence(title: str, text: str = "", *, language_hint: str = "",
-                  tagger: TechnologyTagger | None = None, ngram: bool = True) -> dict:
+def text_evidence(
+    title: str, text: str = "", *, language_hint: str = "", tagger: TechnologyTagger | None = None, ngram: bool = True
+) -> dict:
     """Everything classify_text reports except the verdict: language, technologies (+ evidence),
     context words, cue words and the learned model's evidence features. ngram=False leaves the
     n-gram score at 0 (training computes its own, out of fold)."""
@@ -244,15 +414,26 @@ def text_evidence(title: str, text: str = "", *, language_hint: str = "",
     features = feature_hits(body)
     techs = merge_feature_evidence(alias_techs, features)
     context = _context_hits(body, lang)
-    return {"language": lang, "technologies": techs, "context": context, "alias_technologies": alias_techs,
-            "features": features,
-            "evidence_features": evidence_features(
-                alias_techs, context, features, tagger, english=lang == "en",
-                ngram_score=learned.default_model().ngram_score(title or text) if ngram else 0.0)}
+    return {
+        "language": lang,
+        "technologies": techs,
+        "context": context,
+        "alias_technologies": alias_techs,
+        "features": features,
+        "evidence_features": evidence_features(
+            alias_techs,
+            context,
+            features,
+            tagger,
+            english=lang == "en",
+            ngram_score=learned.default_model().ngram_score(title or text) if ngram else 0.0,
+        ),
+    }
 
 
-def classify_text(title: str, text: str = "", *, language_hint: str = "",
-                  tagger: TechnologyTagger | None = None) -> dict:
+def classify_text(
+    title: str, text: str = "", *, language_hint: str = "", tagger: TechnologyTagger | None = None
+) -> dict:
     """What `seoulhub classify` prints: language, digital, relevance, technologies (+ evidence).
 
     `relevance` here is the provisional (evidence-only) probability of text.relevance;
@@ -263,8 +444,9 @@ def classify_text(title: str, text: str = "", *, language_hint: str = "",
     return verdict
 
 
-def final_verdict(evidence: list[float], vector, lang: str, *, title: str | None = None,
-                  text: str = "") -> tuple[float, bool]:
+def final_verdict(
+    evidence: list[float], vector, lang: str, *, title: str | None = None, text: str = ""
+) -> tuple[float, bool]:
     """(relevance, digital) from the learned model on alias evidence, the n-gram score and the
     sentence vector. classify_text leaves the n-gram score out (the per-item verdict does not use
     it): pass its title (and text) to have it computed here."""
@@ -292,8 +474,7 @@ def merge_feature_evidence(techs: list[TechMatch], hits: dict[str, list[str]]) -
     return sorted(by_slug.values(), key=lambda m: (-m.score, m.slug))
 
 
-def merge_category_evidence(techs: list[TechMatch], categories: list[str],
-                            tagger: TechnologyTagger) -> list[TechMatch]:
+def merge_category_evidence(techs: list[TechMatch], categories: list[str], tagger: TechnologyTagger) -> list[TechMatch]:
     """Add the technologies whose arXiv categories the item carries (a feed's own labels are evidence)."""
     hits: dict[str, list[str]] = {}
     for category in categories:
@@ -319,16 +500,23 @@ def storable_item(item: ParsedItem) -> ParsedItem:
     texts = (item.title, item.link, item.guid, item.summary_html, item.content_html, item.author)
     categories = item.categories
     if not any(_UNSTORABLE.search(t) for t in texts if t) and not any(
-            _UNSTORABLE.search(c) for c in categories if isinstance(c, str)):
+        _UNSTORABLE.search(c) for c in categories if isinstance(c, str)
+    ):
         return item
     title, link, guid, summary_html, content_html, author = (storable_text(t or "") for t in texts)
-    return replace(item, title=title, link=link, guid=guid, summary_html=summary_html,
-                   content_html=content_html, author=author,
-                   categories=[storable_text(c) for c in categories if isinstance(c, str)])
+    return replace(
+        item,
+        title=title,
+        link=link,
+        guid=guid,
+        summary_html=summary_html,
+        content_html=content_html,
+        author=author,
+        categories=[storable_text(c) for c in categories if isinstance(c, str)],
+    )
 
 
-def process_item(item: ParsedItem, *, language_hint: str = "",
-                 tagger: TechnologyTagger | None = None) -> ProcessedItem:
+def process_item(item: ParsedItem, *, language_hint: str = "", tagger: TechnologyTagger | None = None) -> ProcessedItem:
     """Every stored field of one item except the embedding. Raises ItemError for an empty item."""
     item = storable_item(item)
     summary_html = sanitise_html(item.summary_html)

@@ -40,9 +40,25 @@ log = logging.getLogger(__name__)
 INGEST_WAL_AUTOCHECKPOINT_PAGES = 10_000
 CLUSTER_WINDOW = timedelta(days=14)  # near-duplicates are looked for among this recent window
 CLUSTER_INDEX_LIMIT = 50_000
-ARTICLE_COLUMNS = ("source_id", "url", "canonical_url", "guid", "title", "summary_html", "text", "author",
-                   "published_at", "fetched_at", "language", "search_text", "keywords", "relevance", "is_digital",
-                   "content_hash", "minhash")
+ARTICLE_COLUMNS = (
+    "source_id",
+    "url",
+    "canonical_url",
+    "guid",
+    "title",
+    "summary_html",
+    "text",
+    "author",
+    "published_at",
+    "fetched_at",
+    "language",
+    "search_text",
+    "keywords",
+    "relevance",
+    "is_digital",
+    "content_hash",
+    "minhash",
+)
 LINK_COLUMNS = ("article_id", "technology_id", "score", "evidence")
 
 
@@ -62,8 +78,12 @@ class IngestStats:
         self.error_messages += other.error_messages[:20]
 
     def as_dict(self) -> dict:
-        return {"new": self.new, "duplicates": self.duplicates, "near_duplicates": self.near_duplicates,
-                "errors": self.errors}
+        return {
+            "new": self.new,
+            "duplicates": self.duplicates,
+            "near_duplicates": self.near_duplicates,
+            "errors": self.errors,
+        }
 
 
 class ClusterIndex:
@@ -76,8 +96,11 @@ class ClusterIndex:
 
     def load(self) -> ClusterIndex:
         since = self.since or timezone.now() - CLUSTER_WINDOW
-        rows = (Article.objects.filter(fetched_at__gte=since, minhash__isnull=False)
-                .order_by("-id").values_list("id", "minhash")[:CLUSTER_INDEX_LIMIT])
+        rows = (
+            Article.objects.filter(fetched_at__gte=since, minhash__isnull=False)
+            .order_by("-id")
+            .values_list("id", "minhash")[:CLUSTER_INDEX_LIMIT]
+        )
         for article_id, data in rows.iterator(chunk_size=2000):
             self.index.add(article_id, minhash_mod.from_bytes(data))
         self.loaded = True
@@ -98,8 +121,9 @@ class Ingestor:
     def ingest(self, source: Source, items: list[ParsedItem], progress=None) -> IngestStats:
         stats = IngestStats()
         guids = [(i.guid or i.link or "").strip()[:1000] for i in items]
-        known = set(Article.objects.filter(source=source, guid__in=[g for g in guids if g])
-                    .values_list("guid", flat=True))
+        known = set(
+            Article.objects.filter(source=source, guid__in=[g for g in guids if g]).values_list("guid", flat=True)
+        )
         batch: list[ProcessedItem] = []
         for item, guid in zip(items, guids):
             if guid and guid in known:
@@ -128,14 +152,19 @@ class Ingestor:
         except Exception as exc:  # one item that breaks the pipeline never blocks its siblings
             log.exception("%s: item %s could not be processed", source.name, item.link or item.guid)
             stats.errors += 1
-            stats.error_messages.append(_("%(url)s: could not be processed (%(reason)s)") % {
-                "url": item.link or item.guid or "?", "reason": exc.__class__.__name__})
+            stats.error_messages.append(
+                _("%(url)s: could not be processed (%(reason)s)")
+                % {"url": item.link or item.guid or "?", "reason": exc.__class__.__name__}
+            )
             return None
 
     def store_batch(self, source: Source, batch: list[ProcessedItem], stats: IngestStats) -> None:
         """Store the batch's new items in one transaction (see the module docstring)."""
-        stored = set(Article.objects.filter(content_hash__in={p.content_hash for p in batch})
-                     .values_list("content_hash", flat=True))
+        stored = set(
+            Article.objects.filter(content_hash__in={p.content_hash for p in batch}).values_list(
+                "content_hash", flat=True
+            )
+        )
         fresh = []
         for p in batch:
             if p.content_hash in stored:
@@ -172,11 +201,13 @@ class Ingestor:
         now = timezone.now()
         undated = self.undated_published_at(source, now)
         published = [p.published_at or undated for p in fresh]
-        articles = Article.objects.bulk_create([self._article(source, p, when, now)
-                                                for p, when in zip(fresh, published)])
+        articles = Article.objects.bulk_create(
+            [self._article(source, p, when, now) for p, when in zip(fresh, published)]
+        )
         ids = [article.pk for article in articles]  # SQLite >= 3.35 and PostgreSQL return them
-        ArticleTechnology.objects.bulk_create([link for article, p in zip(articles, fresh)
-                                               for link in self._links(article, p)])
+        ArticleTechnology.objects.bulk_create(
+            [link for article, p in zip(articles, fresh) for link in self._links(article, p)]
+        )
         near = 0
         index = self.cluster_index.index
         for article_id, p, when in zip(ids, fresh, published):
@@ -188,15 +219,35 @@ class Ingestor:
                 near += 1
             index.add(article_id, p.signature)
             indexed.append(article_id)
-        record_new_articles([(article_id, when, p.keywords, [m.slug for m in self._known(p.technologies)])
-                             for article_id, when, p in zip(ids, published, fresh)])
+        record_new_articles(
+            [
+                (article_id, when, p.keywords, [m.slug for m in self._known(p.technologies)])
+                for article_id, when, p in zip(ids, published, fresh)
+            ]
+        )
         return near
 
     @staticmethod
     def _article_row(source: Source, p: ProcessedItem, published_at, fetched_at) -> tuple:
-        return (source.pk, p.url, p.canonical_url, p.guid, p.title, p.summary_html, p.text, p.author,
-                published_at, fetched_at, p.language, p.search_text, p.keywords, p.relevance, p.is_digital,
-                p.content_hash, p.minhash)
+        return (
+            source.pk,
+            p.url,
+            p.canonical_url,
+            p.guid,
+            p.title,
+            p.summary_html,
+            p.text,
+            p.author,
+            published_at,
+            fetched_at,
+            p.language,
+            p.search_text,
+            p.keywords,
+            p.relevance,
+            p.is_digital,
+            p.content_hash,
+            p.minhash,
+        )
 
     def _link_rows(self, article_id: int, p: ProcessedItem) -> list[tuple]:
         return [(article_id, self._tech_ids[m.slug], m.score, m.evidence) for m in self._known(p.technologies)]
@@ -218,8 +269,11 @@ class Ingestor:
             return
         except DataError as exc:
             stats.errors += 1
-            stats.error_messages.append((_("%(url)s: the database refused it (%(reason)s)") % {
-                "url": p.url or p.guid or "?", "reason": exc})[:500])
+            stats.error_messages.append(
+                (_("%(url)s: the database refused it (%(reason)s)") % {"url": p.url or p.guid or "?", "reason": exc})[
+                    :500
+                ]
+            )
             return
         stats.new += 1
         stats.near_duplicates += near
@@ -252,8 +306,12 @@ class Ingestor:
         """Add an item published `published` (None: date unknown) to `other`'s story."""
         if other.cluster_id is None:
             dated = [d for d in (other.published_at, published) if d is not None]
-            cluster = StoryCluster.objects.create(title=other.title[:500], first_published_at=min(dated, default=None),
-                                                  last_published_at=max(dated, default=None), size=1)
+            cluster = StoryCluster.objects.create(
+                title=other.title[:500],
+                first_published_at=min(dated, default=None),
+                last_published_at=max(dated, default=None),
+                size=1,
+            )
             Article.objects.filter(pk=other.pk).update(cluster=cluster)
         else:
             cluster = StoryCluster.objects.select_for_update().get(pk=other.cluster_id)
@@ -281,9 +339,11 @@ def join_across_languages(article_ids: list[int]) -> int:
 
     from seoulhub.text import embed
 
-    fresh = list(Article.objects.filter(pk__in=article_ids, language__in=CROSS_LANGUAGES, embedding__isnull=False,
-                                        published_at__isnull=False).values_list("id", "language", "embedding",
-                                                                                "title", "text", "published_at"))
+    fresh = list(
+        Article.objects.filter(
+            pk__in=article_ids, language__in=CROSS_LANGUAGES, embedding__isnull=False, published_at__isnull=False
+        ).values_list("id", "language", "embedding", "title", "text", "published_at")
+    )
     joined = 0
     window = timedelta(days=storylink.DAYS)
     anchors: dict[int, set[str]] = {}
@@ -291,11 +351,16 @@ def join_across_languages(article_ids: list[int]) -> int:
         mine = [row for row in fresh if row[1] == language]
         if not mine:
             continue
-        candidates = list(Article.objects.filter(
-            language="en" if language == "ko" else "ko", embedding__isnull=False,
-            published_at__gte=min(row[5] for row in mine) - window, published_at__lte=max(row[5] for row in mine) + window)
-            .order_by("-published_at").values_list("id", "embedding", "title", "text", "published_at")
-            [:CROSS_CANDIDATE_LIMIT])
+        candidates = list(
+            Article.objects.filter(
+                language="en" if language == "ko" else "ko",
+                embedding__isnull=False,
+                published_at__gte=min(row[5] for row in mine) - window,
+                published_at__lte=max(row[5] for row in mine) + window,
+            )
+            .order_by("-published_at")
+            .values_list("id", "embedding", "title", "text", "published_at")[:CROSS_CANDIDATE_LIMIT]
+        )
         if not candidates:
             continue
         matrix = np.stack([embed.from_bytes(row[1]) for row in candidates])

@@ -7,101 +7,177 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('radar', '0001_initial'),
-        ('taxonomy', '0002_load_taxonomy'),
+        ("radar", "0001_initial"),
+        ("taxonomy", "0002_load_taxonomy"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Subscription',
+            name="Subscription",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('frequency', models.CharField(choices=[('none', 'No e-mail'), ('daily', 'Daily'), ('weekly', 'Weekly')], default='weekly', max_length=8, verbose_name='e-mail digest')),
-                ('feed_token', models.CharField(default=seoulhub.radar.models.subscriptions.new_feed_token, max_length=64, unique=True, verbose_name='feed token')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('sources', models.ManyToManyField(blank=True, related_name='+', to='radar.source', verbose_name='sources')),
-                ('technologies', models.ManyToManyField(blank=True, related_name='+', to='taxonomy.technology', verbose_name='technologies')),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='radar_subscription', to=settings.AUTH_USER_MODEL, verbose_name='user')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "frequency",
+                    models.CharField(
+                        choices=[("none", "No e-mail"), ("daily", "Daily"), ("weekly", "Weekly")],
+                        default="weekly",
+                        max_length=8,
+                        verbose_name="e-mail digest",
+                    ),
+                ),
+                (
+                    "feed_token",
+                    models.CharField(
+                        default=seoulhub.radar.models.subscriptions.new_feed_token,
+                        max_length=64,
+                        unique=True,
+                        verbose_name="feed token",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                (
+                    "sources",
+                    models.ManyToManyField(blank=True, related_name="+", to="radar.source", verbose_name="sources"),
+                ),
+                (
+                    "technologies",
+                    models.ManyToManyField(
+                        blank=True, related_name="+", to="taxonomy.technology", verbose_name="technologies"
+                    ),
+                ),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="radar_subscription",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="user",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'radar subscription',
-                'verbose_name_plural': 'radar subscriptions',
+                "verbose_name": "radar subscription",
+                "verbose_name_plural": "radar subscriptions",
             },
         ),
         migrations.CreateModel(
-            name='TrendCount',
+            name="TrendCount",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('tech', 'Technology'), ('keyword', 'Keyword')], max_length=8, verbose_name='kind')),
-                ('term', models.CharField(max_length=100, verbose_name='term')),
-                ('granularity', models.CharField(choices=[('week', 'Week'), ('month', 'Month')], max_length=5, verbose_name='granularity')),
-                ('period', models.CharField(max_length=8, verbose_name='period')),
-                ('count', models.IntegerField(default=0, verbose_name='items')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("tech", "Technology"), ("keyword", "Keyword")], max_length=8, verbose_name="kind"
+                    ),
+                ),
+                ("term", models.CharField(max_length=100, verbose_name="term")),
+                (
+                    "granularity",
+                    models.CharField(
+                        choices=[("week", "Week"), ("month", "Month")], max_length=5, verbose_name="granularity"
+                    ),
+                ),
+                ("period", models.CharField(max_length=8, verbose_name="period")),
+                ("count", models.IntegerField(default=0, verbose_name="items")),
             ],
             options={
-                'verbose_name': 'trend count',
-                'verbose_name_plural': 'trend counts',
-                'indexes': [models.Index(fields=['granularity', 'kind', 'period'], name='radar_trend_period_idx')],
-                'constraints': [models.UniqueConstraint(fields=('kind', 'term', 'granularity', 'period'), name='radar_trendcount_unique')],
+                "verbose_name": "trend count",
+                "verbose_name_plural": "trend counts",
+                "indexes": [models.Index(fields=["granularity", "kind", "period"], name="radar_trend_period_idx")],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("kind", "term", "granularity", "period"), name="radar_trendcount_unique"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='TrendMark',
+            name="TrendMark",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('day', models.DateField()),
-                ('terms', models.JSONField(default=dict)),
-                ('article', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='trend_mark', to='radar.article')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("day", models.DateField()),
+                ("terms", models.JSONField(default=dict)),
+                (
+                    "article",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="trend_mark", to="radar.article"
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='TrendTotal',
+            name="TrendTotal",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('granularity', models.CharField(choices=[('week', 'Week'), ('month', 'Month')], max_length=5)),
-                ('period', models.CharField(max_length=8)),
-                ('count', models.IntegerField(default=0)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("granularity", models.CharField(choices=[("week", "Week"), ("month", "Month")], max_length=5)),
+                ("period", models.CharField(max_length=8)),
+                ("count", models.IntegerField(default=0)),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('granularity', 'period'), name='radar_trendtotal_unique')],
+                "constraints": [
+                    models.UniqueConstraint(fields=("granularity", "period"), name="radar_trendtotal_unique")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='SavedSearch',
+            name="SavedSearch",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('query', models.CharField(max_length=200, verbose_name='search text')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('subscription', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='searches', to='radar.subscription', verbose_name='subscription')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("query", models.CharField(max_length=200, verbose_name="search text")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                (
+                    "subscription",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="searches",
+                        to="radar.subscription",
+                        verbose_name="subscription",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'saved search',
-                'verbose_name_plural': 'saved searches',
-                'ordering': ['query'],
-                'constraints': [models.UniqueConstraint(fields=('subscription', 'query'), name='radar_savedsearch_unique')],
+                "verbose_name": "saved search",
+                "verbose_name_plural": "saved searches",
+                "ordering": ["query"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("subscription", "query"), name="radar_savedsearch_unique")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='DigestDelivery',
+            name="DigestDelivery",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('frequency', models.CharField(choices=[('none', 'No e-mail'), ('daily', 'Daily'), ('weekly', 'Weekly')], max_length=8)),
-                ('period', models.CharField(max_length=10, verbose_name='period')),
-                ('since', models.DateTimeField(verbose_name='items since')),
-                ('until', models.DateTimeField(verbose_name='items until')),
-                ('article_count', models.PositiveIntegerField(default=0, verbose_name='articles')),
-                ('sent_at', models.DateTimeField(auto_now_add=True, verbose_name='sent')),
-                ('subscription', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='deliveries', to='radar.subscription')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "frequency",
+                    models.CharField(
+                        choices=[("none", "No e-mail"), ("daily", "Daily"), ("weekly", "Weekly")], max_length=8
+                    ),
+                ),
+                ("period", models.CharField(max_length=10, verbose_name="period")),
+                ("since", models.DateTimeField(verbose_name="items since")),
+                ("until", models.DateTimeField(verbose_name="items until")),
+                ("article_count", models.PositiveIntegerField(default=0, verbose_name="articles")),
+                ("sent_at", models.DateTimeField(auto_now_add=True, verbose_name="sent")),
+                (
+                    "subscription",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="deliveries", to="radar.subscription"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'digest delivery',
-                'verbose_name_plural': 'digest deliveries',
-                'ordering': ['-sent_at'],
-                'constraints': [models.UniqueConstraint(fields=('subscription', 'frequency', 'period'), name='radar_digest_once_per_period')],
+                "verbose_name": "digest delivery",
+                "verbose_name_plural": "digest deliveries",
+                "ordering": ["-sent_at"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("subscription", "frequency", "period"), name="radar_digest_once_per_period"
+                    )
+                ],
             },
         ),
     ]

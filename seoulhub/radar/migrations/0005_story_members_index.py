@@ -12,7 +12,6 @@ OLD_INDEX = "radar_article_cluster_id_c1491621"
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ("radar", "0004_search_index_tokenchars"),
     ]
@@ -24,16 +23,24 @@ class Migration(migrations.Migration):
         ),
         migrations.SeparateDatabaseAndState(
             database_operations=[
-                migrations.RunSQL(f'DROP INDEX IF EXISTS "{OLD_INDEX}"',
-                                  reverse_sql=f'CREATE INDEX IF NOT EXISTS "{OLD_INDEX}" ON "radar_article" ("cluster_id")'),
+                migrations.RunSQL(
+                    f'DROP INDEX IF EXISTS "{OLD_INDEX}"',
+                    reverse_sql=f'CREATE INDEX IF NOT EXISTS "{OLD_INDEX}" ON "radar_article" ("cluster_id")',
+                ),
             ],
             state_operations=[
                 migrations.AlterField(
                     model_name="article",
                     name="cluster",
-                    field=models.ForeignKey(blank=True, db_index=False, null=True,
-                                            on_delete=django.db.models.deletion.SET_NULL, related_name="articles",
-                                            to="radar.storycluster", verbose_name="story"),
+                    field=models.ForeignKey(
+                        blank=True,
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="articles",
+                        to="radar.storycluster",
+                        verbose_name="story",
+                    ),
                 ),
             ],
         ),

@@ -12,7 +12,6 @@ def drop_non_web_links(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ("radar", "0005_story_members_index"),
     ]

@@ -8,7 +8,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ("radar", "0007_postgres_narrow_tsvector"),
         ("taxonomy", "0002_load_taxonomy"),

@@ -26,8 +26,9 @@ class StoryCluster(models.Model):
 class Article(models.Model):
     """One processed feed item. `search_text` is the normalised token stream both search engines index."""
 
-    source = models.ForeignKey("radar.Source", on_delete=models.CASCADE, related_name="articles",
-                               verbose_name=_("source"))
+    source = models.ForeignKey(
+        "radar.Source", on_delete=models.CASCADE, related_name="articles", verbose_name=_("source")
+    )
     url = models.CharField(_("URL"), max_length=2000, blank=True)
     canonical_url = models.CharField(_("canonical URL"), max_length=2000, blank=True, db_index=True)
     guid = models.CharField(_("feed GUID"), max_length=1000, blank=True)
@@ -47,18 +48,27 @@ class Article(models.Model):
     minhash = models.BinaryField(_("MinHash signature"), null=True, blank=True)
     # Indexed together with published_at below: a results page walks each story's members in
     # publication order from the index alone.
-    cluster = models.ForeignKey(StoryCluster, null=True, blank=True, on_delete=models.SET_NULL,
-                                related_name="articles", verbose_name=_("story"), db_index=False)
-    technologies = models.ManyToManyField("taxonomy.Technology", through="radar.ArticleTechnology",
-                                          related_name="articles", blank=True)
+    cluster = models.ForeignKey(
+        StoryCluster,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="articles",
+        verbose_name=_("story"),
+        db_index=False,
+    )
+    technologies = models.ManyToManyField(
+        "taxonomy.Technology", through="radar.ArticleTechnology", related_name="articles", blank=True
+    )
 
     class Meta:
         ordering = ["-published_at", "-id"]
         verbose_name = _("article")
         verbose_name_plural = _("articles")
         constraints = [
-            models.UniqueConstraint(fields=["source", "guid"], condition=~models.Q(guid=""),
-                                    name="radar_article_unique_guid_per_source"),
+            models.UniqueConstraint(
+                fields=["source", "guid"], condition=~models.Q(guid=""), name="radar_article_unique_guid_per_source"
+            ),
         ]
         indexes = [
             models.Index(fields=["-published_at"], name="radar_article_published_idx"),

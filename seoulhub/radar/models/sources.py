@@ -30,10 +30,12 @@ class Source(models.Model):
     site_url = models.URLField(_("website"), max_length=1000, blank=True)
     kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices, default=Kind.RSS)
     fetch_interval_minutes = models.PositiveIntegerField(_("fetch interval (minutes)"), default=60)
-    full_text = models.BooleanField(_("extract full text"), default=False,
-                                    help_text=_("Download each article page and extract its text."))
-    language_hint = models.CharField(_("language hint"), max_length=8, blank=True,
-                                     help_text=_("ko or en; used when detection is unsure."))
+    full_text = models.BooleanField(
+        _("extract full text"), default=False, help_text=_("Download each article page and extract its text.")
+    )
+    language_hint = models.CharField(
+        _("language hint"), max_length=8, blank=True, help_text=_("ko or en; used when detection is unsure.")
+    )
     trust_level = models.PositiveSmallIntegerField(_("trust level"), choices=Trust.choices, default=Trust.NORMAL)
     active = models.BooleanField(_("active"), default=True)
     attribution = models.CharField(_("attribution / licence"), max_length=300, blank=True)
@@ -94,8 +96,17 @@ class Source(models.Model):
         self.last_error = ""
         self.etag, self.last_modified = etag[:500], last_modified[:100]
         self.items_seen += items
-        self.save(update_fields=["last_fetch_at", "last_success_at", "consecutive_errors", "last_error",
-                                 "etag", "last_modified", "items_seen"])
+        self.save(
+            update_fields=[
+                "last_fetch_at",
+                "last_success_at",
+                "consecutive_errors",
+                "last_error",
+                "etag",
+                "last_modified",
+                "items_seen",
+            ]
+        )
 
     def record_failure(self, message: str, now=None) -> None:
         """Count an error; pause the source if it has not succeeded for PAUSE_AFTER."""

@@ -28,8 +28,9 @@ class TrendCount(models.Model):
     count = models.IntegerField(_("items"), default=0)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["kind", "term", "granularity", "period"],
-                                               name="radar_trendcount_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "term", "granularity", "period"], name="radar_trendcount_unique")
+        ]
         indexes = [models.Index(fields=["granularity", "kind", "period"], name="radar_trend_period_idx")]
         verbose_name = _("trend count")
         verbose_name_plural = _("trend counts")
@@ -68,8 +69,9 @@ TRENDS_DATA_SET = "radar-trends"  # the core.versions name of these counts
 
 
 def article_terms(article) -> dict[str, list[str]]:
-    return _terms([link.technology.slug for link in article.technology_links.select_related("technology")],
-                  article.keywords)
+    return _terms(
+        [link.technology.slug for link in article.technology_links.select_related("technology")], article.keywords
+    )
 
 
 def article_day(article):
@@ -105,16 +107,19 @@ def _upsert_weighted(model, key_columns: list[str], weights: dict[tuple, int]) -
     per_statement = (connection.features.max_query_params or 65_535) // (len(key_columns) + 1)
     with connection.cursor() as cursor:
         for start in range(0, len(rows), per_statement):
-            chunk = rows[start:start + per_statement]
-            cursor.execute(f"INSERT INTO {table} ({columns}, {count}) VALUES {', '.join([one] * len(chunk))}{conflict}",
-                           [value for row in chunk for value in row])
+            chunk = rows[start : start + per_statement]
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}, {count}) VALUES {', '.join([one] * len(chunk))}{conflict}",
+                [value for row in chunk for value in row],
+            )
 
 
 def _terms(tech_slugs, keywords) -> dict[str, list[str]]:
     return {
         str(TrendKind.TECHNOLOGY): sorted(set(tech_slugs)),
-        str(TrendKind.KEYWORD): sorted({str(k).strip()[:100] for k in (keywords or [])[:MAX_KEYWORDS_PER_ARTICLE]
-                                        if str(k).strip()}),
+        str(TrendKind.KEYWORD): sorted(
+            {str(k).strip()[:100] for k in (keywords or [])[:MAX_KEYWORDS_PER_ARTICLE] if str(k).strip()}
+        ),
     }
 
 
@@ -147,8 +152,9 @@ def record_new_articles(entries) -> None:
         marks.append((article_id, day, terms))
     _upsert_weighted(TrendTotal, ["granularity", "period"], totals)
     _upsert_weighted(TrendCount, ["kind", "term", "granularity", "period"], counts)
-    TrendMark.objects.bulk_create([TrendMark(article_id=article_id, day=day, terms=terms)
-                                   for article_id, day, terms in marks])
+    TrendMark.objects.bulk_create(
+        [TrendMark(article_id=article_id, day=day, terms=terms) for article_id, day, terms in marks]
+    )
 
 
 def _apply(day, terms: dict[str, list[str]], weight: int) -> None:
@@ -198,8 +204,9 @@ def _on_article_delete(sender, instance, **kwargs):
     forget_article(instance.pk)
 
 
-models.signals.pre_delete.connect(_on_article_delete, sender="radar.Article",
-                                  dispatch_uid="radar_trends_forget_article")
+models.signals.pre_delete.connect(
+    _on_article_delete, sender="radar.Article", dispatch_uid="radar_trends_forget_article"
+)
 
 
 def _on_article_saved(sender, instance, raw=False, **kwargs):

@@ -40,7 +40,13 @@ def stream_matches(search_text: str, groups: list[list[Phrase]]) -> bool:
 
     def has(phrase: Phrase) -> bool:
         words = [w.casefold() for w in phrase]
-        return any(all(tokens[start + k:start + k + 1] == [w] for k, w in enumerate(words))
-                   for start in positions.get(words[0], [])) if words else False
+        return (
+            any(
+                all(tokens[start + k : start + k + 1] == [w] for k, w in enumerate(words))
+                for start in positions.get(words[0], [])
+            )
+            if words
+            else False
+        )
 
     return all(any(has(p) for p in group if p) for group in groups if group)

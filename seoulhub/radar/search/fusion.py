@@ -10,8 +10,9 @@ import numpy as np
 RRF_K = 60
 
 
-def reciprocal_rank_fusion(rankings: Iterable[Sequence[int]], k: int = RRF_K,
-                           weights: Sequence[float] | None = None) -> list[tuple[int, float]]:
+def reciprocal_rank_fusion(
+    rankings: Iterable[Sequence[int]], k: int = RRF_K, weights: Sequence[float] | None = None
+) -> list[tuple[int, float]]:
     """Fuse ranked lists of ids (best first) into [(id, score)], best first; ties by id. The sums
     are added in list order, so the scores are the same floats as the definition's loop gives."""
     ids, contributions = [], []

@@ -46,10 +46,19 @@ _WORKER = ThreadPoolExecutor(max_workers=2, thread_name_prefix="search-vectors")
 
 
 class HybridSearcher:
-    def __init__(self, engine, vectors, normalise: Callable[[str], list[str]],
-                 embed: Callable[[str], np.ndarray] | None, tagger=None,
-                 min_similarity: float = MIN_SIMILARITY, vector_k: int = VECTOR_K, lexicon=None,
-                 embed_english: bool = True, concept_lexical_weight: float = CONCEPT_LEXICAL_WEIGHT):
+    def __init__(
+        self,
+        engine,
+        vectors,
+        normalise: Callable[[str], list[str]],
+        embed: Callable[[str], np.ndarray] | None,
+        tagger=None,
+        min_similarity: float = MIN_SIMILARITY,
+        vector_k: int = VECTOR_K,
+        lexicon=None,
+        embed_english: bool = True,
+        concept_lexical_weight: float = CONCEPT_LEXICAL_WEIGHT,
+    ):
         """`lexicon` (seoulhub.text.glossary.ConceptLexicon) reads Korean queries as concepts with
         English renderings; `embed_english` then embeds the query with those renderings added."""
         self.engine, self.vectors, self.normalise, self.embed = engine, vectors, normalise, embed
@@ -61,8 +70,9 @@ class HybridSearcher:
         relaxed = parsed.relaxed_groups()
         if relaxed is not None or len(parsed.groups) < 2 or not all(parsed.translated):
             return relaxed
-        counts = [self.engine.count(cursor, [group], restrict=restrict, cap=BROADEST_COUNT_CAP)
-                  for group in parsed.groups]
+        counts = [
+            self.engine.count(cursor, [group], restrict=restrict, cap=BROADEST_COUNT_CAP) for group in parsed.groups
+        ]
         broadest = counts.index(max(counts))
         return [g for i, g in enumerate(parsed.groups) if i != broadest]
 
@@ -73,8 +83,14 @@ class HybridSearcher:
         hits = self.vectors.search(query_vector, k, self.min_similarity)
         return hits, (embedded - started) * 1000, (time.perf_counter() - embedded) * 1000
 
-    def search(self, cursor, text: str, depth: int = 50, restrict: Restriction | None = None,
-               allowed: Callable[[list[int]], set[int]] | None = None) -> HybridResult:
+    def search(
+        self,
+        cursor,
+        text: str,
+        depth: int = 50,
+        restrict: Restriction | None = None,
+        allowed: Callable[[list[int]], set[int]] | None = None,
+    ) -> HybridResult:
         """Rank up to `depth` results. `restrict` limits full-text matches by SQL; `allowed(ids)`
         returns which vector hits pass the same filters (None: all pass)."""
         depth = max(1, min(depth, MAX_DEPTH))
@@ -114,7 +130,7 @@ class HybridSearcher:
                 if fallback:
                     seen = set(lexical_ids)
                     more = self.engine.search(cursor, fallback, limit=depth, restrict=restrict)
-                    lexical_ids += [d for d, _ in more if d not in seen][:depth - len(lexical_ids)]
+                    lexical_ids += [d for d, _ in more if d not in seen][: depth - len(lexical_ids)]
                     relaxed_used = True
         lap("lexical")
         vector_hits: list[tuple[int, float]] = []
@@ -142,4 +158,3 @@ class HybridSearcher:
             count += len(extra)
         lap("fuse")
         return HybridResult(parsed, ranked, lexical_count, count, lexical_ids, vector_hits, timings)
-

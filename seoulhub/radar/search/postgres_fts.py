@@ -27,8 +27,13 @@ def tsquery_sql(groups: list[list[Phrase]]) -> tuple[str, list[str]]:
 class PostgresFtsEngine:
     vendor = "postgresql"
 
-    def __init__(self, content_table: str = "radar_article", content_column: str = "search_text",
-                 id_column: str = "id", index_table: str | None = None):
+    def __init__(
+        self,
+        content_table: str = "radar_article",
+        content_column: str = "search_text",
+        id_column: str = "id",
+        index_table: str | None = None,
+    ):
         self.content, self.column, self.id = content_table, content_column, id_column
         self.index = index_table or f"{content_table}_tsv"
 
@@ -37,8 +42,10 @@ class PostgresFtsEngine:
 
     def create_statements(self) -> list[str]:
         content, index, id_ = self.content, self.index, self.id
-        upsert = (f"INSERT INTO {index} (id, tsv) VALUES (NEW.{id_}, {self._tsvector('NEW')}) "
-                  "ON CONFLICT (id) DO UPDATE SET tsv = EXCLUDED.tsv")
+        upsert = (
+            f"INSERT INTO {index} (id, tsv) VALUES (NEW.{id_}, {self._tsvector('NEW')}) "
+            "ON CONFLICT (id) DO UPDATE SET tsv = EXCLUDED.tsv"
+        )
         return [
             f"CREATE TABLE IF NOT EXISTS {index} (id bigint PRIMARY KEY, tsv tsvector NOT NULL)",
             # Ids change only by delete and insert; an UPDATE of the id itself moves the entry.
@@ -62,11 +69,13 @@ class PostgresFtsEngine:
         ]
 
     def drop_statements(self) -> list[str]:
-        return [f"DROP TRIGGER IF EXISTS {self.index}_write ON {self.content}",
-                f"DROP TRIGGER IF EXISTS {self.index}_truncate ON {self.content}",
-                f"DROP FUNCTION IF EXISTS {self.index}_write()",
-                f"DROP FUNCTION IF EXISTS {self.index}_truncate()",
-                f"DROP TABLE IF EXISTS {self.index}"]
+        return [
+            f"DROP TRIGGER IF EXISTS {self.index}_write ON {self.content}",
+            f"DROP TRIGGER IF EXISTS {self.index}_truncate ON {self.content}",
+            f"DROP FUNCTION IF EXISTS {self.index}_write()",
+            f"DROP FUNCTION IF EXISTS {self.index}_truncate()",
+            f"DROP TABLE IF EXISTS {self.index}",
+        ]
 
     def _source(self, query_sql: str) -> str:
         """The FROM clause every query here reads: the narrow table and the tsquery, built once."""
@@ -85,13 +94,18 @@ class PostgresFtsEngine:
             return []
         source = self._source(query_sql)
         if window:
-            cursor.execute(f"SELECT id FROM {source} WHERE {where} ORDER BY id DESC LIMIT 1 OFFSET %s",
-                           [*params, max(window, offset + limit) - 1])
+            cursor.execute(
+                f"SELECT id FROM {source} WHERE {where} ORDER BY id DESC LIMIT 1 OFFSET %s",
+                [*params, max(window, offset + limit) - 1],
+            )
             floor = cursor.fetchone()
             if floor is not None:
                 where, params = where + " AND id >= %s", [*params, floor[0]]
-        cursor.execute(f"SELECT id, ts_rank(tsv, q.query, 1) AS score FROM {source} "
-                       f"WHERE {where} ORDER BY score DESC, id LIMIT %s OFFSET %s", [*params, limit, offset])
+        cursor.execute(
+            f"SELECT id, ts_rank(tsv, q.query, 1) AS score FROM {source} "
+            f"WHERE {where} ORDER BY score DESC, id LIMIT %s OFFSET %s",
+            [*params, limit, offset],
+        )
         return [(int(row[0]), float(row[1])) for row in cursor.fetchall()]
 
     def matching(self, cursor, groups, ids: list[int]) -> set[int]:
@@ -100,8 +114,10 @@ class PostgresFtsEngine:
         query_sql, params = tsquery_sql(groups)
         if not ids or not query_sql:
             return set()
-        cursor.execute(f"SELECT id FROM {self._source(query_sql)} WHERE id = ANY(%s) AND tsv @@ q.query",
-                       [*params, [int(i) for i in ids]])
+        cursor.execute(
+            f"SELECT id FROM {self._source(query_sql)} WHERE id = ANY(%s) AND tsv @@ q.query",
+            [*params, [int(i) for i in ids]],
+        )
         return {int(row[0]) for row in cursor.fetchall()}
 
     def count(self, cursor, groups, restrict=None, cap=COUNT_CAP):
@@ -109,7 +125,9 @@ class PostgresFtsEngine:
         if not query_sql:
             return 0
         limit, params = (" LIMIT %s", [*params, cap + 1]) if cap else ("", params)
-        cursor.execute(f"SELECT count(*) FROM (SELECT 1 FROM {self._source(query_sql)} WHERE {where}{limit}) capped", params)
+        cursor.execute(
+            f"SELECT count(*) FROM (SELECT 1 FROM {self._source(query_sql)} WHERE {where}{limit}) capped", params
+        )
         return int(cursor.fetchone()[0])
 
 

@@ -57,7 +57,7 @@ def _phrase(normalise: Normaliser, text: str) -> Phrase:
 
 def _find(tokens: list[str], phrase: Phrase) -> int:
     for start in range(len(tokens) - len(phrase) + 1):
-        if tuple(tokens[start:start + len(phrase)]) == phrase:
+        if tuple(tokens[start : start + len(phrase)]) == phrase:
             return start
     return -1
 
@@ -132,8 +132,12 @@ def parse_query(text: str, normalise: Normaliser, tagger=None, expand: bool = Tr
     if expand and tagger is not None and tokens:
         for match in tagger.tag(text):
             entry = tagger.entries.get(match.slug, {})
-            aliases = [entry.get("name_ko", ""), entry.get("name_en", ""), *entry.get("aliases_ko", []),
-                       *entry.get("aliases_en", [])]
+            aliases = [
+                entry.get("name_ko", ""),
+                entry.get("name_en", ""),
+                *entry.get("aliases_ko", []),
+                *entry.get("aliases_en", []),
+            ]
             for evidence in match.evidence:
                 phrase = _phrase(normalise, evidence)
                 start = _find(tokens, phrase) if phrase else -1
@@ -142,21 +146,36 @@ def parse_query(text: str, normalise: Normaliser, tagger=None, expand: bool = Tr
                 # Only the names in the OTHER script: they carry the query across languages, while
                 # same-language aliases broaden it (거대언어모델 -> gpt ...; docs/decisions.md, "Search").
                 korean_mention = bool(_HANGUL.search(evidence))
-                alternatives = list(dict.fromkeys(
-                    p for p in (_phrase(normalise, a) for a in aliases if a and bool(_HANGUL.search(a)) != korean_mention) if p))
+                alternatives = list(
+                    dict.fromkeys(
+                        p
+                        for p in (
+                            _phrase(normalise, a) for a in aliases if a and bool(_HANGUL.search(a)) != korean_mention
+                        )
+                        if p
+                    )
+                )
                 technologies.append(match.slug)
                 surface.extend(a for a in aliases if a)  # highlight any name of the technology
                 # The group(s) covering this mention become one group: the mention or any alias.
                 covering = [i for i, (a, b) in enumerate(spans) if a < start + len(phrase) and b > start]
-                if not covering or lexicon is not None and (any(spans[i][1] - spans[i][0] > len(phrase) for i in covering)
-                                                             or any(translated[i] for i in covering)):
+                if (
+                    not covering
+                    or lexicon is not None
+                    and (
+                        any(spans[i][1] - spans[i][0] > len(phrase) for i in covering)
+                        or any(translated[i] for i in covering)
+                    )
+                ):
                     # The lexicon's renderings are narrower than the taxonomy's (강화학습); a mention
                     # inside a concept (로봇 of 변신 로봇) or across two (온디바이스 AI) would OR them.
                     continue
                 merged = [phrase]
                 for i in covering:
                     # A lone word of a multi-word mention ("smart" of "smart city") matches far too much.
-                    merged.extend(alt for alt in groups[i] if not (len(phrase) > 1 and len(alt) == 1 and alt[0] in phrase))
+                    merged.extend(
+                        alt for alt in groups[i] if not (len(phrase) > 1 and len(alt) == 1 and alt[0] in phrase)
+                    )
                 merged.extend(alternatives)
                 first = covering[0]
                 new_span = (min(spans[i][0] for i in covering), max(spans[i][1] for i in covering))
@@ -166,5 +185,13 @@ def parse_query(text: str, normalise: Normaliser, tagger=None, expand: bool = Tr
                 spans.insert(first, new_span)
                 translated.insert(first, True)
     translated = [any(not _HANGUL.search(" ".join(alt)) for alt in group) for group in groups]  # Latin now
-    return ParsedQuery(text, tokens, groups, list(dict.fromkeys(technologies)), list(dict.fromkeys(surface)),
-                       english, translated, finer)
+    return ParsedQuery(
+        text,
+        tokens,
+        groups,
+        list(dict.fromkeys(technologies)),
+        list(dict.fromkeys(surface)),
+        english,
+        translated,
+        finer,
+    )

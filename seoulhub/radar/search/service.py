@@ -56,8 +56,9 @@ class SearchFilters:
     def apply(self, articles):
         if self.tech:
             # A subquery, not a join with distinct(), which would add columns to the engines' sub-select.
-            tagged = ArticleTechnology.objects.filter(Q(technology__slug=self.tech)
-                                                      | Q(technology__parent__slug=self.tech))
+            tagged = ArticleTechnology.objects.filter(
+                Q(technology__slug=self.tech) | Q(technology__parent__slug=self.tech)
+            )
             articles = articles.filter(id__in=tagged.values("article_id"))
         if self.lang:
             articles = articles.filter(language=self.lang)
@@ -123,8 +124,14 @@ def refresh_vector_index(rebuild: bool = False, min_tail: int | None = None) -> 
 
 
 def searcher() -> HybridSearcher:
-    return HybridSearcher(engine_for(connection.vendor), vector_index().snapshot(), textfns.normalise, textfns.embed,
-                          textfns.tagger(), lexicon=textfns.lexicon())
+    return HybridSearcher(
+        engine_for(connection.vendor),
+        vector_index().snapshot(),
+        textfns.normalise,
+        textfns.embed,
+        textfns.tagger(),
+        lexicon=textfns.lexicon(),
+    )
 
 
 def warm() -> None:
@@ -155,8 +162,12 @@ def _collapse_clusters(ranked: list[tuple[int, float]]) -> tuple[list[int], dict
     are left out."""
     cluster_of = dict(Article.objects.filter(id__in=[doc_id for doc_id, _ in ranked]).values_list("id", "cluster_id"))
     seen: set[int] = set()
-    kept = [(doc_id, score) for doc_id, score in ranked if doc_id in cluster_of
-            and (cluster_of[doc_id] is None or not (cluster_of[doc_id] in seen or seen.add(cluster_of[doc_id])))]
+    kept = [
+        (doc_id, score)
+        for doc_id, score in ranked
+        if doc_id in cluster_of
+        and (cluster_of[doc_id] is None or not (cluster_of[doc_id] in seen or seen.add(cluster_of[doc_id])))
+    ]
     return [doc_id for doc_id, _ in kept], dict(kept)
 
 
@@ -199,33 +210,53 @@ def page_rows(ranking: Ranking, ids: list[int]) -> list[dict]:
     shown ones read: a story covered by a hundred sources costs five rows, not a hundred."""
     articles = Article.objects.select_related("source").in_bulk(ids)
     technologies: dict[int, list[str]] = {}
-    for article_id, slug in (ArticleTechnology.objects.filter(article_id__in=ids)
-                             .order_by("article_id", "-score", "id").values_list("article_id", "technology__slug")):
+    for article_id, slug in (
+        ArticleTechnology.objects.filter(article_id__in=ids)
+        .order_by("article_id", "-score", "id")
+        .values_list("article_id", "technology__slug")
+    ):
         technologies.setdefault(article_id, []).append(slug)
     shown: dict[int, list[int]] = {}
     others: Counter = Counter()
-    for member_id, cluster_id in (Article.objects.filter(cluster_id__in={a.cluster_id for a in articles.values()})
-                                  .exclude(id__in=ids).order_by("cluster_id", "published_at", "id")
-                                  .values_list("id", "cluster_id")):
+    for member_id, cluster_id in (
+        Article.objects.filter(cluster_id__in={a.cluster_id for a in articles.values()})
+        .exclude(id__in=ids)
+        .order_by("cluster_id", "published_at", "id")
+        .values_list("id", "cluster_id")
+    ):
         others[cluster_id] += 1
         if others[cluster_id] <= ALSO_SHOWN:
             shown.setdefault(cluster_id, []).append(member_id)
     members = Article.objects.select_related("source").in_bulk([i for story in shown.values() for i in story])
     rows = []
     for article in (articles[i] for i in ids if i in articles):
-        also = [{"id": m.id, "source": m.source.name, "title": m.title, "url": m.url}
-                for m in (members.get(i) for i in shown.get(article.cluster_id, [])) if m]
+        also = [
+            {"id": m.id, "source": m.source.name, "title": m.title, "url": m.url}
+            for m in (members.get(i) for i in shown.get(article.cluster_id, []))
+            if m
+        ]
         count = others[article.cluster_id] if article.cluster_id else 0
-        rows.append({
-            "id": article.id, "title": article.title, "url": article.url, "language": article.language,
-            "title_html": mark_safe(highlight(article.title, ranking.highlight_terms, width=1000)),
-            "snippet_html": mark_safe(highlight(article.text or strip_tags(article.summary_html or ""),
-                                                ranking.highlight_terms)),
-            "source": article.source.name, "source_id": article.source_id, "published_at": article.published_at,
-            "technologies": technologies.get(article.id, []), "score": round(ranking.scores.get(article.id, 0.0), 6),
-            "cluster_id": article.cluster_id, "also_reported_by": also, "also_reported_count": count,
-            "also_reported_more": count - len(also),
-        })
+        rows.append(
+            {
+                "id": article.id,
+                "title": article.title,
+                "url": article.url,
+                "language": article.language,
+                "title_html": mark_safe(highlight(article.title, ranking.highlight_terms, width=1000)),
+                "snippet_html": mark_safe(
+                    highlight(article.text or strip_tags(article.summary_html or ""), ranking.highlight_terms)
+                ),
+                "source": article.source.name,
+                "source_id": article.source_id,
+                "published_at": article.published_at,
+                "technologies": technologies.get(article.id, []),
+                "score": round(ranking.scores.get(article.id, 0.0), 6),
+                "cluster_id": article.cluster_id,
+                "also_reported_by": also,
+                "also_reported_count": count,
+                "also_reported_more": count - len(also),
+            }
+        )
     return rows
 
 
@@ -257,16 +288,27 @@ def facets(ranking: Ranking) -> dict[str, list[dict]]:
 def _facet_counts(ids: list[int]) -> dict[str, list[dict]]:
     """Most first, ties by slug, language code or source name (30 at most); months newest first."""
     rows = list(Article.objects.filter(id__in=ids).values_list("language", "source__name", "source_id", "published_at"))
-    by_technology = Counter(ArticleTechnology.objects.filter(article_id__in=ids).values_list("technology_id", flat=True))
+    by_technology = Counter(
+        ArticleTechnology.objects.filter(article_id__in=ids).values_list("technology_id", flat=True)
+    )
     technologies = Technology.objects.in_bulk(list(by_technology))
     sources = Counter((name, source) for _, name, source, _ in rows)
     months = Counter(timezone.localtime(when).strftime("%Y-%m") for *_, when in rows if when is not None)
     return {
-        "technology": sorted(({"value": t.slug, "label_ko": t.name_ko, "label_en": t.name_en, "count": by_technology[i]}
-                              for i, t in technologies.items()), key=lambda f: (-f["count"], f["value"]))[:30],
-        "language": [{"value": language, "count": n} for language, n in
-                     sorted(Counter(row[0] for row in rows).items(), key=lambda pair: (-pair[1], pair[0]))],
-        "source": [{"value": source, "label": name, "count": n} for (name, source), n in
-                   sorted(sources.items(), key=lambda pair: (-pair[1], pair[0][0]))[:30]],
+        "technology": sorted(
+            (
+                {"value": t.slug, "label_ko": t.name_ko, "label_en": t.name_en, "count": by_technology[i]}
+                for i, t in technologies.items()
+            ),
+            key=lambda f: (-f["count"], f["value"]),
+        )[:30],
+        "language": [
+            {"value": language, "count": n}
+            for language, n in sorted(Counter(row[0] for row in rows).items(), key=lambda pair: (-pair[1], pair[0]))
+        ],
+        "source": [
+            {"value": source, "label": name, "count": n}
+            for (name, source), n in sorted(sources.items(), key=lambda pair: (-pair[1], pair[0][0]))[:30]
+        ],
         "month": [{"value": month, "count": n} for month, n in sorted(months.items(), reverse=True)],
     }

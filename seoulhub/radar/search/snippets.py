@@ -18,7 +18,9 @@ _HANGUL = re.compile(r"[\uac00-\ud7a3]")
 @functools.lru_cache(maxsize=512)  # a results page highlights forty texts with the same terms
 def _pattern_of(terms: tuple[str, ...]) -> re.Pattern | None:
     parts = []
-    for term in sorted({unicodedata.normalize("NFKC", t).strip() for t in terms if t and t.strip()}, key=len, reverse=True):
+    for term in sorted(
+        {unicodedata.normalize("NFKC", t).strip() for t in terms if t and t.strip()}, key=len, reverse=True
+    ):
         escaped = r"\s*".join(re.escape(piece) for piece in term.split())
         parts.append(escaped if _HANGUL.search(term) else r"(?<![\w])" + escaped)
     return re.compile("|".join(parts), re.IGNORECASE) if parts else None
@@ -56,7 +58,7 @@ def highlight(text: str, terms: list[str], width: int = 220) -> str:
     for m in matches:
         if m.start() < start or m.end() > end:
             continue
-        pieces.append(html.escape(text[cursor:m.start()]))
+        pieces.append(html.escape(text[cursor : m.start()]))
         pieces.append("<mark>" + html.escape(m.group()) + "</mark>")
         cursor = m.end()
     pieces.append(html.escape(text[cursor:end]))

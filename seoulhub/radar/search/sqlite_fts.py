@@ -29,8 +29,13 @@ def match_expression(groups: list[list[Phrase]]) -> str:
 class Fts5Engine:
     vendor = "sqlite"
 
-    def __init__(self, fts_table: str = "radar_article_fts", content_table: str = "radar_article",
-                 content_column: str = "search_text", id_column: str = "id"):
+    def __init__(
+        self,
+        fts_table: str = "radar_article_fts",
+        content_table: str = "radar_article",
+        content_column: str = "search_text",
+        id_column: str = "id",
+    ):
         self.fts, self.content, self.column, self.id = fts_table, content_table, content_column, id_column
 
     def create_statements(self) -> list[str]:
@@ -51,7 +56,8 @@ class Fts5Engine:
 
     def drop_statements(self) -> list[str]:
         return [f"DROP TRIGGER IF EXISTS {self.fts}_{suffix}" for suffix in ("ai", "ad", "au")] + [
-            f"DROP TABLE IF EXISTS {self.fts}"]
+            f"DROP TABLE IF EXISTS {self.fts}"
+        ]
 
     def _where(self, groups, restrict: Restriction | None) -> tuple[str, list]:
         if restrict is None:
@@ -66,15 +72,20 @@ class Fts5Engine:
             return []
         where, params = self._where(groups, restrict)
         if window:
-            cursor.execute(f"SELECT rowid FROM {self.fts} WHERE {where} ORDER BY rowid DESC LIMIT 1 OFFSET ?",
-                           [*params, max(window, offset + limit) - 1])
+            cursor.execute(
+                f"SELECT rowid FROM {self.fts} WHERE {where} ORDER BY rowid DESC LIMIT 1 OFFSET ?",
+                [*params, max(window, offset + limit) - 1],
+            )
             floor = cursor.fetchone()
             if floor is not None:
                 where, params = where + " AND rowid >= ?", [*params, floor[0]]
         # bm25() in the ORDER BY, not FTS5's `rank` column, which makes FTS5 run the query a second
         # time in a nested statement (the same order, a third less time).
-        cursor.execute(f"SELECT rowid, -bm25({self.fts}) AS score FROM {self.fts} WHERE {where} "
-                       "ORDER BY score DESC LIMIT ? OFFSET ?", [*params, limit, offset])
+        cursor.execute(
+            f"SELECT rowid, -bm25({self.fts}) AS score FROM {self.fts} WHERE {where} "
+            "ORDER BY score DESC LIMIT ? OFFSET ?",
+            [*params, limit, offset],
+        )
         return [(int(row[0]), float(row[1])) for row in cursor.fetchall()]
 
     def count(self, cursor, groups, restrict=None, cap=COUNT_CAP):
@@ -91,8 +102,10 @@ class Fts5Engine:
         Python: asking FTS5 with `rowid IN (...)` runs the whole query first."""
         if not ids:
             return set()
-        cursor.execute(f"SELECT {self.id}, {self.column} FROM {self.content} WHERE {self.id} IN "
-                       f"({','.join('?' * len(ids))})", [int(i) for i in ids])
+        cursor.execute(
+            f"SELECT {self.id}, {self.column} FROM {self.content} WHERE {self.id} IN ({','.join('?' * len(ids))})",
+            [int(i) for i in ids],
+        )
         return {int(doc_id) for doc_id, text in cursor.fetchall() if stream_matches(text, groups)}
 
     def optimise(self, cursor) -> None:

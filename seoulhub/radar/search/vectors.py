@@ -28,7 +28,7 @@ Tail = Callable[[int], tuple[np.ndarray, np.ndarray]]  # (ids, vectors) of artic
 def exact_nearest(ids: np.ndarray, vectors: np.ndarray, query: np.ndarray, k: int) -> list[tuple[int, float]]:
     """[(id, cosine)] of the k most similar rows, best first."""
     similarities = np.asarray(vectors, np.float32) @ query
-    top = np.argsort(-similarities, kind="stable")[:max(k, 0)]
+    top = np.argsort(-similarities, kind="stable")[: max(k, 0)]
     return list(zip(np.asarray(ids)[top].tolist(), similarities[top].tolist()))
 
 
@@ -92,7 +92,9 @@ class VectorIndex:
         return self.snapshot().search(query, k, min_similarity)
 
 
-def write_index(path: Path | str, batches: Iterable[tuple[np.ndarray, np.ndarray]], start_from: Path | None = None) -> int:
+def write_index(
+    path: Path | str, batches: Iterable[tuple[np.ndarray, np.ndarray]], start_from: Path | None = None
+) -> int:
     """Write an index file of the (ids, vectors) batches, added to a copy of `start_from` if given,
     replacing `path` whole (a process keeps the old file it maps until it reopens). Returns how
     many vectors the file holds."""
@@ -105,7 +107,9 @@ def write_index(path: Path | str, batches: Iterable[tuple[np.ndarray, np.ndarray
     for ids, vectors in batches:
         fresh = [n for n, doc_id in enumerate(ids) if not index.contains(int(doc_id))]
         if fresh:
-            index.add(np.asarray(ids, np.uint64)[fresh], np.asarray(vectors, np.float32)[fresh], threads=os.cpu_count() or 1)
+            index.add(
+                np.asarray(ids, np.uint64)[fresh], np.asarray(vectors, np.float32)[fresh], threads=os.cpu_count() or 1
+            )
     partial = path.with_name(f"{path.name}.{os.getpid()}.part")
     index.save(str(partial))
     os.replace(partial, path)

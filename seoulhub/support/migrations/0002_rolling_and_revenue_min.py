@@ -4,20 +4,36 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('support', '0001_initial'),
+        ("support", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='programme',
-            name='rolling',
-            field=models.BooleanField(default=False, verbose_name='rolling application (no fixed dates)'),
+            model_name="programme",
+            name="rolling",
+            field=models.BooleanField(default=False, verbose_name="rolling application (no fixed dates)"),
         ),
         migrations.AlterField(
-            model_name='eligibilityrule',
-            name='kind',
-            field=models.CharField(choices=[('region', 'region (Seoul or nationwide)'), ('district', 'district (gu)'), ('age_max', 'firm age at most (years)'), ('age_min', 'firm age at least (years)'), ('emp_max', 'employees at most'), ('emp_min', 'employees at least'), ('rev_max', 'revenue at most (KRW)'), ('rev_min', 'revenue at least (KRW)'), ('ksic', 'KSIC sections'), ('cert', 'certifications (any of)'), ('stage', 'stage (any of)'), ('manual', 'check manually')], max_length=10, verbose_name='kind'),
+            model_name="eligibilityrule",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("region", "region (Seoul or nationwide)"),
+                    ("district", "district (gu)"),
+                    ("age_max", "firm age at most (years)"),
+                    ("age_min", "firm age at least (years)"),
+                    ("emp_max", "employees at most"),
+                    ("emp_min", "employees at least"),
+                    ("rev_max", "revenue at most (KRW)"),
+                    ("rev_min", "revenue at least (KRW)"),
+                    ("ksic", "KSIC sections"),
+                    ("cert", "certifications (any of)"),
+                    ("stage", "stage (any of)"),
+                    ("manual", "check manually"),
+                ],
+                max_length=10,
+                verbose_name="kind",
+            ),
         ),
     ]

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('support', '0002_rolling_and_revenue_min'),
+        ("support", "0002_rolling_and_revenue_min"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='programme',
-            name='imported_at',
-            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='last imported'),
+            model_name="programme",
+            name="imported_at",
+            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name="last imported"),
         ),
     ]

@@ -6,140 +6,277 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('support', '0003_programme_imported_at'),
-        ('taxonomy', '0002_load_taxonomy'),
+        ("support", "0003_programme_imported_at"),
+        ("taxonomy", "0002_load_taxonomy"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='PlanEntry',
+            name="PlanEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='plan year')),
-                ('section', models.CharField(choices=[('중앙부처', 'central ministries'), ('지방자치단체', 'local governments')], max_length=10, verbose_name='section')),
-                ('category', models.CharField(max_length=40, verbose_name='category')),
-                ('number', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='number in its category')),
-                ('title', models.CharField(max_length=300, verbose_name='title')),
-                ('summary', models.TextField(blank=True, verbose_name='summary')),
-                ('support', models.TextField(blank=True, verbose_name='support')),
-                ('target', models.TextField(blank=True, verbose_name='target')),
-                ('budget_100m_krw', models.DecimalField(blank=True, decimal_places=2, max_digits=12, null=True, verbose_name='budget (100 million KRW)')),
-                ('budget_recovered', models.BooleanField(default=False, help_text='the table extraction had put the budget in the timing column', verbose_name='budget moved back from a misaligned cell')),
-                ('notice_timing', models.CharField(blank=True, max_length=100, verbose_name='planned notice month as given')),
-                ('ministry_or_city', models.CharField(blank=True, max_length=200, verbose_name='ministry or city (department) as given')),
-                ('owner', models.CharField(blank=True, help_text='the ministry or city without its department, spaces of the extraction removed', max_length=100, verbose_name='ministry or city')),
-                ('operator', models.CharField(blank=True, max_length=200, verbose_name='operator')),
-                ('note', models.TextField(blank=True, verbose_name='note')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("year", models.PositiveSmallIntegerField(verbose_name="plan year")),
+                (
+                    "section",
+                    models.CharField(
+                        choices=[("중앙부처", "central ministries"), ("지방자치단체", "local governments")],
+                        max_length=10,
+                        verbose_name="section",
+                    ),
+                ),
+                ("category", models.CharField(max_length=40, verbose_name="category")),
+                (
+                    "number",
+                    models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="number in its category"),
+                ),
+                ("title", models.CharField(max_length=300, verbose_name="title")),
+                ("summary", models.TextField(blank=True, verbose_name="summary")),
+                ("support", models.TextField(blank=True, verbose_name="support")),
+                ("target", models.TextField(blank=True, verbose_name="target")),
+                (
+                    "budget_100m_krw",
+                    models.DecimalField(
+                        blank=True, decimal_places=2, max_digits=12, null=True, verbose_name="budget (100 million KRW)"
+                    ),
+                ),
+                (
+                    "budget_recovered",
+                    models.BooleanField(
+                        default=False,
+                        help_text="the table extraction had put the budget in the timing column",
+                        verbose_name="budget moved back from a misaligned cell",
+                    ),
+                ),
+                (
+                    "notice_timing",
+                    models.CharField(blank=True, max_length=100, verbose_name="planned notice month as given"),
+                ),
+                (
+                    "ministry_or_city",
+                    models.CharField(blank=True, max_length=200, verbose_name="ministry or city (department) as given"),
+                ),
+                (
+                    "owner",
+                    models.CharField(
+                        blank=True,
+                        help_text="the ministry or city without its department, spaces of the extraction removed",
+                        max_length=100,
+                        verbose_name="ministry or city",
+                    ),
+                ),
+                ("operator", models.CharField(blank=True, max_length=200, verbose_name="operator")),
+                ("note", models.TextField(blank=True, verbose_name="note")),
             ],
             options={
-                'verbose_name': 'national plan entry',
-                'verbose_name_plural': 'national plan entries',
-                'ordering': ['year', 'section', 'category', 'number', 'pk'],
+                "verbose_name": "national plan entry",
+                "verbose_name_plural": "national plan entries",
+                "ordering": ["year", "section", "category", "number", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='ProgrammeChange',
+            name="ProgrammeChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('changed_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='changed at')),
-                ('fields', models.JSONField(default=list, help_text='[{"field": "closes_on", "old": "2026-05-15", "new": "2026-05-22"}, ...]', verbose_name='changed fields')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("changed_at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="changed at")),
+                (
+                    "fields",
+                    models.JSONField(
+                        default=list,
+                        help_text='[{"field": "closes_on", "old": "2026-05-15", "new": "2026-05-22"}, ...]',
+                        verbose_name="changed fields",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'programme change',
-                'verbose_name_plural': 'programme changes',
-                'ordering': ['-changed_at', '-pk'],
+                "verbose_name": "programme change",
+                "verbose_name_plural": "programme changes",
+                "ordering": ["-changed_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='SyncRun',
+            name="SyncRun",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('source', models.CharField(choices=[('manual', 'entered on the hub'), ('bizinfo', '기업마당 (bizinfo.go.kr) open API'), ('kstartup', 'K-Startup (k-startup.go.kr) announcements')], max_length=10, verbose_name='source')),
-                ('started_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='started')),
-                ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='finished')),
-                ('status', models.CharField(choices=[('running', 'running'), ('ok', 'finished'), ('partial', 'finished with rejected records'), ('failed', 'failed')], default='running', max_length=8, verbose_name='status')),
-                ('endpoint', models.CharField(blank=True, help_text='the address fetched, without the service key', max_length=500, verbose_name='endpoint')),
-                ('pages', models.PositiveIntegerField(default=0, verbose_name='pages fetched')),
-                ('fetched', models.PositiveIntegerField(default=0, verbose_name='records fetched')),
-                ('created', models.PositiveIntegerField(default=0, verbose_name='programmes created')),
-                ('updated', models.PositiveIntegerField(default=0, verbose_name='programmes updated')),
-                ('unchanged', models.PositiveIntegerField(default=0, verbose_name='programmes unchanged')),
-                ('skipped', models.PositiveIntegerField(default=0, help_text='older than --since, or edited on the hub', verbose_name='records skipped')),
-                ('rejected', models.PositiveIntegerField(default=0, verbose_name='records rejected')),
-                ('errors', models.JSONField(blank=True, default=list, help_text='one line per rejected record or failure (at most 100 kept)', verbose_name='errors')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("manual", "entered on the hub"),
+                            ("bizinfo", "기업마당 (bizinfo.go.kr) open API"),
+                            ("kstartup", "K-Startup (k-startup.go.kr) announcements"),
+                        ],
+                        max_length=10,
+                        verbose_name="source",
+                    ),
+                ),
+                ("started_at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="started")),
+                ("finished_at", models.DateTimeField(blank=True, null=True, verbose_name="finished")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("running", "running"),
+                            ("ok", "finished"),
+                            ("partial", "finished with rejected records"),
+                            ("failed", "failed"),
+                        ],
+                        default="running",
+                        max_length=8,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "endpoint",
+                    models.CharField(
+                        blank=True,
+                        help_text="the address fetched, without the service key",
+                        max_length=500,
+                        verbose_name="endpoint",
+                    ),
+                ),
+                ("pages", models.PositiveIntegerField(default=0, verbose_name="pages fetched")),
+                ("fetched", models.PositiveIntegerField(default=0, verbose_name="records fetched")),
+                ("created", models.PositiveIntegerField(default=0, verbose_name="programmes created")),
+                ("updated", models.PositiveIntegerField(default=0, verbose_name="programmes updated")),
+                ("unchanged", models.PositiveIntegerField(default=0, verbose_name="programmes unchanged")),
+                (
+                    "skipped",
+                    models.PositiveIntegerField(
+                        default=0, help_text="older than --since, or edited on the hub", verbose_name="records skipped"
+                    ),
+                ),
+                ("rejected", models.PositiveIntegerField(default=0, verbose_name="records rejected")),
+                (
+                    "errors",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        help_text="one line per rejected record or failure (at most 100 kept)",
+                        verbose_name="errors",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'programme sync run',
-                'verbose_name_plural': 'programme sync runs',
-                'ordering': ['-started_at', '-pk'],
+                "verbose_name": "programme sync run",
+                "verbose_name_plural": "programme sync runs",
+                "ordering": ["-started_at", "-pk"],
             },
         ),
         migrations.AddField(
-            model_name='programme',
-            name='changed_at',
-            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='changed at source'),
+            model_name="programme",
+            name="changed_at",
+            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name="changed at source"),
         ),
         migrations.AddField(
-            model_name='programme',
-            name='derived_by_collector',
-            field=models.BooleanField(default=False, help_text="the collector rebuilt this record from the announcement's web page, not the API", verbose_name='rebuilt by the data collector'),
+            model_name="programme",
+            name="derived_by_collector",
+            field=models.BooleanField(
+                default=False,
+                help_text="the collector rebuilt this record from the announcement's web page, not the API",
+                verbose_name="rebuilt by the data collector",
+            ),
         ),
         migrations.AddField(
-            model_name='programme',
-            name='provenance',
-            field=models.CharField(blank=True, help_text='the file or API sync this record came from', max_length=300, verbose_name='provenance'),
+            model_name="programme",
+            name="provenance",
+            field=models.CharField(
+                blank=True,
+                help_text="the file or API sync this record came from",
+                max_length=300,
+                verbose_name="provenance",
+            ),
         ),
         migrations.AddField(
-            model_name='programme',
-            name='source_hash',
-            field=models.CharField(blank=True, editable=False, max_length=64, verbose_name='digest of the source record'),
+            model_name="programme",
+            name="source_hash",
+            field=models.CharField(
+                blank=True, editable=False, max_length=64, verbose_name="digest of the source record"
+            ),
         ),
         migrations.AlterField(
-            model_name='firm',
-            name='source',
-            field=models.CharField(choices=[('manual', 'entered on the hub'), ('krx', 'KRX KIND listed-company list'), ('import', 'operator import (CSV/XLSX)'), ('venture', 'MSS venture-firm list (a sample of 71 Seoul firms)')], default='manual', max_length=10, verbose_name='source'),
+            model_name="firm",
+            name="source",
+            field=models.CharField(
+                choices=[
+                    ("manual", "entered on the hub"),
+                    ("krx", "KRX KIND listed-company list"),
+                    ("import", "operator import (CSV/XLSX)"),
+                    ("venture", "MSS venture-firm list (a sample of 71 Seoul firms)"),
+                ],
+                default="manual",
+                max_length=10,
+                verbose_name="source",
+            ),
         ),
         migrations.AlterField(
-            model_name='programme',
-            name='source',
-            field=models.CharField(choices=[('manual', 'entered on the hub'), ('bizinfo', '기업마당 (bizinfo.go.kr) open API'), ('kstartup', 'K-Startup (k-startup.go.kr) announcements')], default='manual', max_length=10, verbose_name='source'),
+            model_name="programme",
+            name="source",
+            field=models.CharField(
+                choices=[
+                    ("manual", "entered on the hub"),
+                    ("bizinfo", "기업마당 (bizinfo.go.kr) open API"),
+                    ("kstartup", "K-Startup (k-startup.go.kr) announcements"),
+                ],
+                default="manual",
+                max_length=10,
+                verbose_name="source",
+            ),
         ),
         migrations.AlterField(
-            model_name='programme',
-            name='source_id',
-            field=models.CharField(blank=True, max_length=64, null=True, verbose_name='source identifier'),
+            model_name="programme",
+            name="source_id",
+            field=models.CharField(blank=True, max_length=64, null=True, verbose_name="source identifier"),
         ),
         migrations.AddIndex(
-            model_name='programme',
-            index=models.Index(fields=['opens_on'], name='support_pro_opens_o_1edac6_idx'),
+            model_name="programme",
+            index=models.Index(fields=["opens_on"], name="support_pro_opens_o_1edac6_idx"),
         ),
         migrations.AddConstraint(
-            model_name='programme',
-            constraint=models.UniqueConstraint(fields=('source', 'source_id'), name='support_programme_source_id'),
+            model_name="programme",
+            constraint=models.UniqueConstraint(fields=("source", "source_id"), name="support_programme_source_id"),
         ),
         migrations.AddField(
-            model_name='planentry',
-            name='programmes',
-            field=models.ManyToManyField(blank=True, help_text='matched by normalised title', related_name='plan_entries', to='support.programme', verbose_name='announcements implementing it'),
+            model_name="planentry",
+            name="programmes",
+            field=models.ManyToManyField(
+                blank=True,
+                help_text="matched by normalised title",
+                related_name="plan_entries",
+                to="support.programme",
+                verbose_name="announcements implementing it",
+            ),
         ),
         migrations.AddField(
-            model_name='programmechange',
-            name='programme',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='changes', to='support.programme', verbose_name='programme'),
+            model_name="programmechange",
+            name="programme",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="changes",
+                to="support.programme",
+                verbose_name="programme",
+            ),
         ),
         migrations.AddIndex(
-            model_name='syncrun',
-            index=models.Index(fields=['source', '-started_at'], name='support_syn_source_f4dac3_idx'),
+            model_name="syncrun",
+            index=models.Index(fields=["source", "-started_at"], name="support_syn_source_f4dac3_idx"),
         ),
         migrations.AddField(
-            model_name='programmechange',
-            name='sync_run',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='changes', to='support.syncrun', verbose_name='sync run'),
+            model_name="programmechange",
+            name="sync_run",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="changes",
+                to="support.syncrun",
+                verbose_name="sync run",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='planentry',
-            constraint=models.UniqueConstraint(fields=('year', 'section', 'category', 'number', 'title'), name='support_plan_entry_unique'),
+            model_name="planentry",
+            constraint=models.UniqueConstraint(
+                fields=("year", "section", "category", "number", "title"), name="support_plan_entry_unique"
+            ),
         ),
     ]

@@ -7,56 +7,170 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('support', '0005_firm_technology_provenance'),
-        ('taxonomy', '0002_load_taxonomy'),
+        ("support", "0005_firm_technology_provenance"),
+        ("taxonomy", "0002_load_taxonomy"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='FirmChange',
+            name="FirmChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('actor_name', models.CharField(max_length=150, verbose_name='who (name at the time)')),
-                ('at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='when')),
-                ('field', models.CharField(max_length=40, verbose_name='field')),
-                ('old_value', models.TextField(blank=True, verbose_name='old value')),
-                ('new_value', models.TextField(blank=True, verbose_name='new value')),
-                ('via', models.CharField(choices=[('profile', 'firm profile page'), ('edit', 'full edit page'), ('api', 'API'), ('admin', 'Django admin'), ('membership', 'membership approval')], max_length=12, verbose_name='changed through')),
-                ('actor', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='firm_changes', to=settings.AUTH_USER_MODEL, verbose_name='who')),
-                ('firm', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='changes', to='support.firm', verbose_name='firm')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("actor_name", models.CharField(max_length=150, verbose_name="who (name at the time)")),
+                ("at", models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name="when")),
+                ("field", models.CharField(max_length=40, verbose_name="field")),
+                ("old_value", models.TextField(blank=True, verbose_name="old value")),
+                ("new_value", models.TextField(blank=True, verbose_name="new value")),
+                (
+                    "via",
+                    models.CharField(
+                        choices=[
+                            ("profile", "firm profile page"),
+                            ("edit", "full edit page"),
+                            ("api", "API"),
+                            ("admin", "Django admin"),
+                            ("membership", "membership approval"),
+                        ],
+                        max_length=12,
+                        verbose_name="changed through",
+                    ),
+                ),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="firm_changes",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="who",
+                    ),
+                ),
+                (
+                    "firm",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="changes",
+                        to="support.firm",
+                        verbose_name="firm",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'firm change',
-                'verbose_name_plural': 'firm changes',
-                'ordering': ['-at', '-pk'],
-                'indexes': [models.Index(fields=['firm', '-at'], name='support_fir_firm_id_234499_idx')],
+                "verbose_name": "firm change",
+                "verbose_name_plural": "firm changes",
+                "ordering": ["-at", "-pk"],
+                "indexes": [models.Index(fields=["firm", "-at"], name="support_fir_firm_id_234499_idx")],
             },
         ),
         migrations.CreateModel(
-            name='MembershipRequest',
+            name="MembershipRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('new_name_ko', models.CharField(blank=True, max_length=200, verbose_name='Korean name of the new firm')),
-                ('new_brn', models.CharField(blank=True, max_length=10, verbose_name='business registration number of the new firm')),
-                ('message', models.TextField(blank=True, verbose_name='message from the requester')),
-                ('status', models.CharField(choices=[('pending', 'pending'), ('approved', 'approved'), ('rejected', 'rejected')], default='pending', max_length=10, verbose_name='status')),
-                ('role', models.CharField(blank=True, choices=[('admin', 'administrator'), ('member', 'member')], max_length=10, verbose_name='role granted')),
-                ('note', models.TextField(blank=True, verbose_name='note from the person who decided')),
-                ('decided_at', models.DateTimeField(blank=True, null=True, verbose_name='decided at')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='requested at')),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='decided by')),
-                ('firm', models.ForeignKey(blank=True, help_text='empty for a firm not yet in the registry', null=True, on_delete=django.db.models.deletion.CASCADE, related_name='membership_requests', to='support.firm', verbose_name='firm')),
-                ('new_district', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='taxonomy.district', verbose_name='district of the new firm')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='membership_requests', to=settings.AUTH_USER_MODEL, verbose_name='requested by')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "new_name_ko",
+                    models.CharField(blank=True, max_length=200, verbose_name="Korean name of the new firm"),
+                ),
+                (
+                    "new_brn",
+                    models.CharField(
+                        blank=True, max_length=10, verbose_name="business registration number of the new firm"
+                    ),
+                ),
+                ("message", models.TextField(blank=True, verbose_name="message from the requester")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("pending", "pending"), ("approved", "approved"), ("rejected", "rejected")],
+                        default="pending",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        blank=True,
+                        choices=[("admin", "administrator"), ("member", "member")],
+                        max_length=10,
+                        verbose_name="role granted",
+                    ),
+                ),
+                ("note", models.TextField(blank=True, verbose_name="note from the person who decided")),
+                ("decided_at", models.DateTimeField(blank=True, null=True, verbose_name="decided at")),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="requested at"
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="decided by",
+                    ),
+                ),
+                (
+                    "firm",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="empty for a firm not yet in the registry",
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="membership_requests",
+                        to="support.firm",
+                        verbose_name="firm",
+                    ),
+                ),
+                (
+                    "new_district",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="taxonomy.district",
+                        verbose_name="district of the new firm",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="membership_requests",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="requested by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'membership request',
-                'verbose_name_plural': 'membership requests',
-                'ordering': ['-created_at', '-pk'],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('status', 'pending')), fields=('user', 'firm'), name='support_one_pending_request_per_firm'), models.UniqueConstraint(condition=models.Q(('firm__isnull', True), ('status', 'pending')), fields=('user', 'new_brn'), name='support_one_pending_request_per_new_firm'), models.CheckConstraint(condition=models.Q(('firm__isnull', False), models.Q(('new_brn', ''), _negated=True), _connector='OR'), name='support_request_names_a_firm')],
+                "verbose_name": "membership request",
+                "verbose_name_plural": "membership requests",
+                "ordering": ["-created_at", "-pk"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("status", "pending")),
+                        fields=("user", "firm"),
+                        name="support_one_pending_request_per_firm",
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("firm__isnull", True), ("status", "pending")),
+                        fields=("user", "new_brn"),
+                        name="support_one_pending_request_per_new_firm",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("firm__isnull", False), models.Q(("new_brn", ""), _negated=True), _connector="OR"
+                        ),
+                        name="support_request_names_a_firm",
+                    ),
+                ],
             },
         ),
     ]

@@ -5,64 +5,88 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='District',
+            name="District",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('adm_code', models.CharField(max_length=5, unique=True, verbose_name='administrative code')),
-                ('kostat_code', models.CharField(max_length=5, unique=True, verbose_name='KOSTAT census code')),
-                ('name_ko', models.CharField(max_length=20, unique=True, verbose_name='Korean name')),
-                ('name_en', models.CharField(max_length=40, verbose_name='English name')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("adm_code", models.CharField(max_length=5, unique=True, verbose_name="administrative code")),
+                ("kostat_code", models.CharField(max_length=5, unique=True, verbose_name="KOSTAT census code")),
+                ("name_ko", models.CharField(max_length=20, unique=True, verbose_name="Korean name")),
+                ("name_en", models.CharField(max_length=40, verbose_name="English name")),
             ],
             options={
-                'verbose_name': 'district',
-                'verbose_name_plural': 'districts',
-                'ordering': ['name_ko'],
+                "verbose_name": "district",
+                "verbose_name_plural": "districts",
+                "ordering": ["name_ko"],
             },
         ),
         migrations.CreateModel(
-            name='Technology',
+            name="Technology",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=64, unique=True, verbose_name='slug')),
-                ('name_ko', models.CharField(max_length=100, verbose_name='Korean name')),
-                ('name_en', models.CharField(max_length=100, verbose_name='English name')),
-                ('aliases_ko', models.JSONField(blank=True, default=list, verbose_name='Korean aliases')),
-                ('aliases_en', models.JSONField(blank=True, default=list, verbose_name='English aliases')),
-                ('arxiv_categories', models.JSONField(blank=True, default=list, verbose_name='arXiv categories')),
-                ('ksic_codes', models.JSONField(blank=True, default=list, verbose_name='KSIC codes')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('active', models.BooleanField(default=True, verbose_name='active')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='taxonomy.technology', verbose_name='parent')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("slug", models.SlugField(max_length=64, unique=True, verbose_name="slug")),
+                ("name_ko", models.CharField(max_length=100, verbose_name="Korean name")),
+                ("name_en", models.CharField(max_length=100, verbose_name="English name")),
+                ("aliases_ko", models.JSONField(blank=True, default=list, verbose_name="Korean aliases")),
+                ("aliases_en", models.JSONField(blank=True, default=list, verbose_name="English aliases")),
+                ("arxiv_categories", models.JSONField(blank=True, default=list, verbose_name="arXiv categories")),
+                ("ksic_codes", models.JSONField(blank=True, default=list, verbose_name="KSIC codes")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                ("active", models.BooleanField(default=True, verbose_name="active")),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="taxonomy.technology",
+                        verbose_name="parent",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'technology',
-                'verbose_name_plural': 'technologies',
-                'ordering': ['slug'],
+                "verbose_name": "technology",
+                "verbose_name_plural": "technologies",
+                "ordering": ["slug"],
             },
         ),
         migrations.CreateModel(
-            name='KsicCode',
+            name="KsicCode",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('revision', models.CharField(choices=[('9', 'KSIC rev. 9'), ('10', 'KSIC rev. 10')], max_length=2, verbose_name='revision')),
-                ('code', models.CharField(max_length=6, verbose_name='code')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('level', models.PositiveSmallIntegerField(verbose_name='level')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='children', to='taxonomy.ksiccode')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "revision",
+                    models.CharField(
+                        choices=[("9", "KSIC rev. 9"), ("10", "KSIC rev. 10")], max_length=2, verbose_name="revision"
+                    ),
+                ),
+                ("code", models.CharField(max_length=6, verbose_name="code")),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                ("level", models.PositiveSmallIntegerField(verbose_name="level")),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="children",
+                        to="taxonomy.ksiccode",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'KSIC code',
-                'verbose_name_plural': 'KSIC codes',
-                'ordering': ['revision', 'code'],
-                'constraints': [models.UniqueConstraint(fields=('revision', 'code'), name='ksic_unique_code_per_revision')],
+                "verbose_name": "KSIC code",
+                "verbose_name_plural": "KSIC codes",
+                "ordering": ["revision", "code"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("revision", "code"), name="ksic_unique_code_per_revision")
+                ],
             },
         ),
     ]

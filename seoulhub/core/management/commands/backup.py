@@ -15,7 +15,9 @@ class Command(BaseCommand):
     def handle(self, target=None, **options):
         from django.conf import settings
 
-        path = Path(target) if target else settings.VAR_DIR / "backups" / f"seoulhub-{timezone.now():%Y%m%d-%H%M%S}.backup"
+        path = (
+            Path(target) if target else settings.VAR_DIR / "backups" / f"seoulhub-{timezone.now():%Y%m%d-%H%M%S}.backup"
+        )
         try:
             written = backup(path)
         except BackupError as exc:

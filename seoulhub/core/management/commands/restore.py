@@ -6,7 +6,9 @@ from seoulhub.core.backup import BackupError, restore
 
 
 class Command(BaseCommand):
-    help = "Replace the database's contents with a backup written by `seoulhub backup`. Stop the server and workers first."
+    help = (
+        "Replace the database's contents with a backup written by `seoulhub backup`. Stop the server and workers first."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("source", help="backup file")

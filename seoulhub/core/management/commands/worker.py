@@ -19,7 +19,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--queue-name", default="default", help="queues, comma-separated (default: default)")
-        parser.add_argument("--interval", type=float, default=1.0, help="seconds between polls when idle (database backend)")
+        parser.add_argument(
+            "--interval", type=float, default=1.0, help="seconds between polls when idle (database backend)"
+        )
         parser.add_argument("--batch", action="store_true", help="run every queued job, then exit")
         parser.add_argument("--max-tasks", type=int, default=None, help="exit after this many jobs (database backend)")
 
@@ -29,11 +31,19 @@ class Command(BaseCommand):
         heartbeat.start()
         try:
             if settings.TASKS_BACKEND == "rq":
-                call_command("rqworker", *queue_name.split(","), job_class="django_tasks_rq.Job",
-                             burst=batch, name=worker_id)
+                call_command(
+                    "rqworker", *queue_name.split(","), job_class="django_tasks_rq.Job", burst=batch, name=worker_id
+                )
             else:
-                call_command("db_worker", queue_name=queue_name, interval=interval, batch=batch,
-                             max_tasks=max_tasks, worker_id=worker_id, startup_delay=False,
-                             verbosity=options.get("verbosity", 1))
+                call_command(
+                    "db_worker",
+                    queue_name=queue_name,
+                    interval=interval,
+                    batch=batch,
+                    max_tasks=max_tasks,
+                    worker_id=worker_id,
+                    startup_delay=False,
+                    verbosity=options.get("verbosity", 1),
+                )
         finally:
             heartbeat.stop()

@@ -30,8 +30,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--evidence", action="store_true", help="include the aliases that fired")
         parser.add_argument("--min-score", type=float, default=0.0)
-        parser.add_argument("--fast", action="store_true",
-                            help="no sentence vector: the provisional verdict (alias evidence only)")
+        parser.add_argument(
+            "--fast", action="store_true", help="no sentence vector: the provisional verdict (alias evidence only)"
+        )
 
     def handle(self, *args, evidence, min_score, fast, **options):
         pending: list[tuple[tuple[str, str], dict | None, str]] = []  # ((title, text), verdict or None, error)
@@ -62,16 +63,24 @@ class Command(BaseCommand):
             vectors = embed.embed([f"{title}. {text[:300]}" for (title, text), _v in verdicts])
             for ((title, text), verdict), vector in zip(verdicts, vectors):
                 verdict["relevance"], verdict["digital"] = final_verdict(
-                    verdict["evidence_features"], vector, verdict["language"], title=title, text=text)
+                    verdict["evidence_features"], vector, verdict["language"], title=title, text=text
+                )
         for _t, verdict, error in pending:
             if verdict is None:
                 out.write(json.dumps({"error": error}) + "\n")
                 continue
-            techs = [{"slug": m.slug, "score": m.score, **({"evidence": m.evidence} if evidence else {})}
-                     for m in verdict["technologies"] if m.score >= min_score]
-            row = {"language": verdict["language"], "digital": verdict["digital"],
-                   "relevance": verdict["relevance"], "verdict": "provisional" if fast else "final",
-                   "technologies": techs}
+            techs = [
+                {"slug": m.slug, "score": m.score, **({"evidence": m.evidence} if evidence else {})}
+                for m in verdict["technologies"]
+                if m.score >= min_score
+            ]
+            row = {
+                "language": verdict["language"],
+                "digital": verdict["digital"],
+                "relevance": verdict["relevance"],
+                "verdict": "provisional" if fast else "final",
+                "technologies": techs,
+            }
             if evidence:
                 row["context"] = verdict["context"]
                 row["evidence_features"] = dict(zip(EVIDENCE_NAMES, verdict["evidence_features"]))

@@ -31,8 +31,15 @@ class Command(BaseCommand):
                 skipped += 1
                 continue
             with transaction.atomic():
-                _, was_created = Source.objects.get_or_create(url=feed.xml_url[:1000], defaults={
-                    "name": feed.title, "site_url": feed.html_url[:1000], "language_hint": feed.language,
-                    "kind": feed.kind, "fetch_interval_minutes": interval})
+                _, was_created = Source.objects.get_or_create(
+                    url=feed.xml_url[:1000],
+                    defaults={
+                        "name": feed.title,
+                        "site_url": feed.html_url[:1000],
+                        "language_hint": feed.language,
+                        "kind": feed.kind,
+                        "fetch_interval_minutes": interval,
+                    },
+                )
             created += was_created
         self.stdout.write(f"{created} sources added, {len(feeds) - created - skipped} already known, {skipped} skipped")

@@ -88,7 +88,8 @@ class Command(BaseCommand):
             if not path.is_file():
                 raise CommandError(f"no such file: {path}")
             source, _ = Source.objects.get_or_create(
-                url=str(path), defaults={"name": name or path.name, "kind": Source.Kind.FILE})
+                url=str(path), defaults={"name": name or path.name, "kind": Source.Kind.FILE}
+            )
             sources = [source]
         elif url:
             sources = [self._url_source(url, name)]
@@ -110,8 +111,10 @@ class Command(BaseCommand):
             finally:
                 progress.finish()
             total.add(stats)
-            self.stdout.write(f"{source.name}: {stats.new} new, {stats.duplicates} already stored, "
-                              f"{stats.near_duplicates} joined a story, {stats.errors} unusable")
+            self.stdout.write(
+                f"{source.name}: {stats.new} new, {stats.duplicates} already stored, "
+                f"{stats.near_duplicates} joined a story, {stats.errors} unusable"
+            )
             for message in stats.error_messages[:5]:
                 self.stdout.write(f"  skipped {message}")
         if embed:
@@ -123,8 +126,10 @@ class Command(BaseCommand):
             self.stdout.write(f"embedded {done} articles")
         elif total.new:
             self._queue_embeddings()
-        self.stdout.write(f"total: {total.new} new, {total.duplicates} already stored, "
-                          f"{total.near_duplicates} joined a story, {total.errors} unusable")
+        self.stdout.write(
+            f"total: {total.new} new, {total.duplicates} already stored, "
+            f"{total.near_duplicates} joined a story, {total.errors} unusable"
+        )
         if failures and (url or file or len(failures) == len(sources)):
             raise CommandError("; ".join(failures))
 
