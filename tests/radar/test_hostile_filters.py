@@ -55,7 +55,7 @@ def test_the_subscription_form_refuses_a_source_that_is_not_an_id_and_changes_no
     response = client.post("/alerts/", {"frequency": "daily", "sources": [str(tagged.pk), value]}, follow=True)
     assert response.status_code == 200
     subscription = Subscription.objects.get(user=operator)
-    assert subscription.frequency == "weekly" and list(subscription.sources.all()) == [tagged]
+    assert operator.profile.digest_frequency == "weekly" and list(subscription.sources.all()) == [tagged]
 
 
 @pytest.mark.parametrize(
