@@ -100,6 +100,11 @@ def programme_list(request):
     programmes, filterset, errors = filter_page(
         ProgrammeFilter, request, _newest_first(Programme.objects.prefetch_related("technologies"))
     )
+    open_only = filterset.form.is_valid() and filterset.form.cleaned_data.get("open") is True
+    if open_only:  # what closes soonest first; rolling calls (no closing day) after them
+        programmes = programmes.order_by(
+            F("closes_on").asc(nulls_last=True), F("shown_on").desc(nulls_last=True), "-pk"
+        )
     page = _page(request, programmes)
     _annotate_status(page.object_list)
     return render(
@@ -110,7 +115,7 @@ def programme_list(request):
             "query": _query_without_page(request),
             "filter_errors": errors,
             **_filter_values(filterset),
-            "open_only": filterset.form.cleaned_data.get("open") is True,
+            "open_only": open_only,
             "kinds": Programme.Kind.choices,
             "sources": [c for c in Programme.Source.choices if c[0] != Programme.Source.MANUAL],
             "technologies": Technology.objects.filter(active=True).order_by("name_ko"),

@@ -150,6 +150,13 @@ def test_open_and_not_open_split_the_catalogue(client, catalogue):
     }
 
 
+def test_open_programmes_list_what_closes_soonest_first_and_rolling_calls_after(client, catalogue):
+    catalogue.filter(rolling=True).update(source_created_at=timezone.now())  # the newer announcement
+    html = client.get("/support/programmes/", {"open": "true"}, HTTP_ACCEPT_LANGUAGE="ko").content.decode()
+    dated, rolling = html.index("[예시] 서울 AI 실증 지원"), html.index("[예시] 상시 모집 멘토링")
+    assert dated < rolling
+
+
 BAD = [
     ("/support/firms/", "/api/v1/firms", {"district": "부산진구"}, "자치구가 아닙니다"),
     ("/support/firms/", "/api/v1/firms", {"district": "x" * 5000}, "자치구가 아닙니다"),
