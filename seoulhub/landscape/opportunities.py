@@ -82,19 +82,34 @@ def firm_opportunities(firm: Firm, today=None) -> OpportunityView:
     # What the firm could use: calls for its own technologies or for the rising adjacent ones.
     weights = {o.key: o.score for o in opportunities} or {a.key: a.adjacency for a in quiet}
     useful = own_ids | set(weights)
-    view.programmes = _programmes_for(useful, own_ids, technologies, today)
+    view.programmes = _programmes_for(useful, own_ids, technologies, today, _ruled_out(firm))
     view.demands = _demands_for(useful, own_ids, technologies, today)
     view.partners = _partners_for(firm, own_ids, weights, technologies)
     return view
 
 
-def _programmes_for(useful: set[int], own: set[int], technologies: dict, today, limit: int = 10) -> list[dict]:
+def _ruled_out(firm) -> set[int]:
+    """Open programmes the firm's record rules out (another region, a stage it is not in ...):
+    the support matcher's verdicts, so the two views never disagree."""
+    from seoulhub.matching.rules import NOT_ELIGIBLE
+    from seoulhub.support.services import current_matcher
+
+    matcher = current_matcher()
+    if firm.pk not in matcher.firm_index:  # registered after the matcher was built: nothing known yet
+        return set()
+    return {m.programme_id for m in matcher.for_firm(firm.pk, include_ineligible=True) if m.status == NOT_ELIGIBLE}
+
+
+def _programmes_for(
+    useful: set[int], own: set[int], technologies: dict, today, ruled_out: set[int] = frozenset(), limit: int = 10
+) -> list[dict]:
     matched: dict[int, set[int]] = defaultdict(set)
     through = Programme.technologies.through.objects.filter(
         technology_id__in=useful, programme__in=Programme.objects.open(today).values("pk")
     )
     for programme_id, tech in through.values_list("programme_id", "technology_id"):
-        matched[programme_id].add(tech)
+        if programme_id not in ruled_out:
+            matched[programme_id].add(tech)
     programmes = list(Programme.objects.filter(pk__in=matched))
     programmes.sort(key=lambda p: (-len(matched[p.pk] & own), -len(matched[p.pk]), p.closes_on or today, p.title))
     return [

@@ -108,6 +108,20 @@ def test_opportunities_offer_rising_adjacent_technology_programmes_and_complemen
     assert "AI voucher (test)" in html
 
 
+def test_opportunities_leave_out_programmes_the_firm_is_not_eligible_for(client, official, tech, seoul, make_programme):
+    from seoulhub.support.models import EligibilityRule
+
+    busan = make_programme("Busan-only AI call (test)", [tech["ai"]])
+    EligibilityRule.objects.create(programme=busan, kind="region", params={"regions": ["부산"]})
+    a, b = sorted([tech["cloud"].pk, tech["ai"].pk])
+    TechnologyPair.objects.create(context="articles", tech_a_id=a, tech_b_id=b, together=40, npmi=0.5)
+    client.force_login(official)
+    titles = [
+        p["title"] for p in client.get(f"/api/v1/landscape/firms/{seoul[-1].pk}/opportunities").json()["programmes"]
+    ]
+    assert "AI voucher (test)" in titles and "Busan-only AI call (test)" not in titles
+
+
 def test_pilot_cooccurrence_shows_as_related_technology(client, tech, make_demand):
     for i in range(3):
         make_demand(f"real demand {i} (test)", [tech["drones"], tech["smart-city"]])
