@@ -14,20 +14,20 @@ _KANA = re.compile(r"[\u3040-\u30ff]")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _LETTER = re.compile(r"[^\W\d_]")
-_LATIN_WORD = re.compile(r"[a-zà-ÿ]+")
+_LATIN_WORD = re.compile(r"[A-Za-zÀ-ÿ]+")
 _ASCII_NON_LETTER_TO_SPACE = str.maketrans({chr(c): " " for c in range(128) if not chr(c).isalpha()})
 
 HANGUL_SHARE_FOR_KOREAN = 0.3
 
 STOPWORDS = {
     "en": set(
-        "the of and to in is for on with that this are we by from as an be it at or our which "
-        "can these has have was were not its their new how".split()
+        "a the of and to in is for on with that this are we by from as an be it at or our which "
+        "can these has have was were not its their new how do".split()
     ),
     "de": set("der die das und ist nicht mit von den zu für auf ein eine des im dem sich".split()),
-    "fr": set("le la les et est des une un du dans pour que qui sur pas au aux avec ce".split()),
-    "es": set("el la los las y es del en que por una un para con se al lo como".split()),
-    "pt": set("o a os as e é do da em que para com uma um não dos das se ao".split()),
+    "fr": set("le la les et est de des une un du dans pour que qui sur pas au aux avec ce".split()),
+    "es": set("el la los las y es de del en que por una un para con se al lo como".split()),
+    "pt": set("o a os as e é de do da em que para com uma um não dos das se ao".split()),
     "it": set("il lo la gli le e è di che per con una un del della non si nel".split()),
 }
 
@@ -72,11 +72,13 @@ def detect(text: str, hint: str = "") -> str:
 
 def _latin_language(sample: str, text: str, hint: str) -> str:
     if sample.isascii():  # the same words as _LATIN_WORD finds, split in C rather than by regex
-        words = sample.lower().translate(_ASCII_NON_LETTER_TO_SPACE).split()
+        words = sample.translate(_ASCII_NON_LETTER_TO_SPACE).split()
     else:
-        words = _LATIN_WORD.findall(sample.lower())
+        words = _LATIN_WORD.findall(sample)
     if not words:
         return hint
+    # Acronyms are not stop words: "LA-Pose", "AU-LLM", "CE" in English titles read as la, au, ce.
+    words = [word.lower() for word in words if not word.isupper()]
     scores = dict.fromkeys(STOPWORDS, 0)  # in STOPWORDS order: max() below keeps the first best
     for word in words:
         languages = _LANGUAGES_OF_STOPWORD.get(word)
@@ -90,4 +92,8 @@ def _latin_language(sample: str, text: str, hint: str) -> str:
         return hint or ("en" if text.isascii() else "")
     if hint and scores.get(hint, 0) == scores[best]:
         return hint
+    if best != "en" and scores[best] < 2 and text.isascii():
+        # One stray word ("Non-Linear", "Per-Token", "un$^2$CLIP") does not make an ASCII title
+        # Italian or French; text in those languages has several stop words (and accents).
+        return hint or "en"
     return best
