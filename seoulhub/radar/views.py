@@ -83,9 +83,8 @@ def article_detail(request, pk: int):
     )
 
 
-@require_GET
-def sources_opml(request):
-    """Every active feed source as OPML 2.0 (local demo files are not feeds and are left out)."""
+def opml_download(sources, filename: str, disposition: str = "inline") -> HttpResponse:
+    """The web feeds among `sources` as an OPML 2.0 file (local demo files are not feeds)."""
     feeds = [
         OpmlFeed(
             title=s.name,
@@ -94,12 +93,18 @@ def sources_opml(request):
             language=s.language_hint,
             kind=s.kind if s.kind != Source.Kind.FILE else "rss",
         )
-        for s in Source.objects.filter(active=True).order_by("name")
+        for s in sources
         if s.url.startswith(("http://", "https://"))
     ]
     response = HttpResponse(build_opml(feeds), content_type="text/x-opml; charset=utf-8")
-    response["Content-Disposition"] = 'inline; filename="seoulhub-radar-sources.opml"'
+    response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
     return response
+
+
+@require_GET
+def sources_opml(request):
+    """Every active feed source as OPML 2.0."""
+    return opml_download(Source.objects.filter(active=True).order_by("name"), "seoulhub-radar-sources.opml")
 
 
 @require_GET

@@ -11,7 +11,6 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -23,9 +22,10 @@ from django_tasks.exceptions import TaskResultDoesNotExist, TaskResultMismatch
 from seoulhub.accounts.roles import is_operator
 
 from .models import Source
-from .opml import OpmlError, OpmlFeed, build_opml, parse_opml
+from .opml import OpmlError, OpmlFeed, parse_opml
 from .source_forms import FeedForm, feed_url_problem
 from .source_health import health_rows
+from .views import opml_download
 
 MAX_OPML_BYTES = 1024 * 1024
 MAX_OPML_FEEDS = 500  # each feed's address is resolved and checked at import
@@ -296,21 +296,8 @@ def _import_plan(plan: list[dict]) -> int:
 @operator_only
 def opml_export(request):
     """Every web feed, paused and inactive ones included (the public /radar/sources.opml lists the
-    active ones); local demo files are not feeds and are left out."""
-    feeds = [
-        OpmlFeed(
-            title=s.name,
-            xml_url=s.url,
-            html_url=s.site_url,
-            language=s.language_hint,
-            kind=s.kind if s.kind != Source.Kind.FILE else "rss",
-        )
-        for s in Source.objects.order_by("name")
-        if s.url.startswith(("http://", "https://"))
-    ]
-    response = HttpResponse(build_opml(feeds), content_type="text/x-opml; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="seoulhub-radar-sources-all.opml"'
-    return response
+    active ones)."""
+    return opml_download(Source.objects.order_by("name"), "seoulhub-radar-sources-all.opml", "attachment")
 
 
 # --- programme sync -------------------------------------------------------------------------------

@@ -114,6 +114,21 @@ def firm_tag_evidence(firm: Firm, technologies: list[Technology]) -> dict[str, t
     return evidence
 
 
+def announce_technology_changes(firm: Firm, technology_ids: set[int]) -> None:
+    """FirmTechnology rows written directly send no m2m_changed: announce them, so the data version
+    and the landscape counts follow as they do for tags set through the relation."""
+    if technology_ids:
+        m2m_changed.send(
+            sender=Firm.technologies.through,
+            instance=firm,
+            action="post_add",
+            reverse=False,
+            model=Technology,
+            pk_set=technology_ids,
+            using=FirmTechnology.objects.db,
+        )
+
+
 def retag_firm(firm: Firm, technologies: list[Technology]) -> None:
     """Replace the firm's inferred and KSIC-default tags with fresh evidence; declared tags stay."""
     by_slug = {t.slug: t for t in technologies}
@@ -136,18 +151,7 @@ def retag_firm(firm: Firm, technologies: list[Technology]) -> None:
             ]
         )
         touched |= {row.technology_id for row in created}
-        # Rows written directly send no m2m_changed: announce them, so the data version and the
-        # landscape counts follow as they do for tags set through the relation.
-        if touched:
-            m2m_changed.send(
-                sender=Firm.technologies.through,
-                instance=firm,
-                action="post_add",
-                reverse=False,
-                model=Technology,
-                pk_set=touched,
-                using=FirmTechnology.objects.db,
-            )
+        announce_technology_changes(firm, touched)
 
 
 def enrich_firms(firms: list[Firm], tag: bool = True) -> int:

@@ -7,7 +7,6 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Q
-from django.db.models.signals import m2m_changed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -15,12 +14,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from seoulhub.accounts.roles import is_operator
 from seoulhub.core.params import has_controls, parse_int
 from seoulhub.matching.brn import normalise_brn
-from seoulhub.taxonomy.models import Technology
 
 from . import firm_audit, membership
 from .forms_membership import DecisionForm, FirmProfileForm, JoinFirmForm, NewFirmForm
 from .models import Firm, FirmChange, FirmMember, FirmTechnology, MembershipRequest
 from .permissions import can_edit_firm
+from .services import announce_technology_changes
 
 SEARCH_LIMIT = 20
 HISTORY_PAGE_SIZE = 50
@@ -267,18 +266,7 @@ def _apply_profile(firm: Firm, data: dict) -> None:
             defaults={"provenance": FirmTechnology.Provenance.DECLARED, "confidence": 1.0},
         )
         touched.add(technology.pk)
-    if touched:
-        # Rows written directly send no m2m_changed: announce them (data version, landscape counts),
-        # as services.retag_firm does.
-        m2m_changed.send(
-            sender=Firm.technologies.through,
-            instance=firm,
-            action="post_add",
-            reverse=False,
-            model=Technology,
-            pk_set=touched,
-            using=FirmTechnology.objects.db,
-        )
+    announce_technology_changes(firm, touched)
 
 
 @login_required
