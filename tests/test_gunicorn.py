@@ -16,6 +16,40 @@ from urllib.parse import quote
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
+WORDS = [
+    "반도체",
+    "로봇",
+    "서비스",
+    "데이터",
+    "플랫폼",
+    "클라우드",
+    "보안",
+    "통신",
+    "금융",
+    "의료",
+    "교육",
+    "게임",
+    "스마트폰",
+    "자율주행",
+    "드론",
+    "배터리",
+    "메타버스",
+    "블록체인",
+    "검색",
+    "번역",
+    "음성",
+    "영상",
+    "에너지",
+    "물류",
+    "농업",
+    "제조",
+    "도시",
+    "교통",
+    "기업",
+    "투자",
+    "인재",
+    "특허",
+]  # 32 distinct searches
 
 
 def free_port() -> int:
@@ -82,11 +116,13 @@ def test_preloaded_gunicorn_serves_pages_and_search_from_every_worker(tmp_path):
                 assert time.monotonic() < deadline, "gunicorn did not come up"
                 time.sleep(0.3)
         assert json.loads(body)["database"] == "ok"
-        search = base + "/radar/search?q=" + quote("인공지능")
+        # Distinct queries: with a shared cache (Redis) a repeated one is answered from it, and a
+        # worker that only serves cached rankings would never open the index file.
+        searches = [base + "/radar/search?q=" + quote(f"인공지능 {word}") for word in WORDS]
         with ThreadPoolExecutor(8) as pool:  # enough concurrent requests to reach both workers
-            results = list(pool.map(get, [search] * 32 + [base + "/"] * 8))
+            results = list(pool.map(get, searches + [base + "/"] * 8))
         assert all(status == 200 for status, _ in results)
-        assert all("인공지능".encode() in body for _, body in results[:32])
+        assert all("인공지능".encode() in body for _, body in results[: len(searches)])
         # Every worker maps the index file itself (shared pages), none builds a copy of its own.
         workers = subprocess.run(
             ["ps", "-o", "pid=", "--ppid", str(server.pid)], capture_output=True, text=True
