@@ -13,33 +13,14 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from .programme_parse import PROVINCE_SHORT
+
 MIN_TITLE_CHARS = 6
 # Words every plan title may end with; without them "경영컨설팅 지원사업" is too generic to link.
 _GENERIC_SUFFIX = re.compile(r"(?:지원)?사업$")
-PROVINCES = {  # a province or metropolitan city as written in the plan -> as written in bizinfo titles
-    "서울특별시": "서울",
-    "서울시": "서울",
-    "부산광역시": "부산",
-    "부산시": "부산",
-    "대구광역시": "대구",
-    "인천광역시": "인천",
-    "광주광역시": "광주",
-    "대전광역시": "대전",
-    "울산광역시": "울산",
-    "세종특별자치시": "세종",
-    "경기도": "경기",
-    "강원도": "강원",
-    "강원특별자치도": "강원",
-    "충청북도": "충북",
-    "충청남도": "충남",
-    "전라북도": "전북",
-    "전북특별자치도": "전북",
-    "전라남도": "전남",
-    "경상북도": "경북",
-    "경상남도": "경남",
-    "제주도": "제주",
-    "제주특별자치도": "제주",
-}
+# A province or metropolitan city as written in the plan -> as written in bizinfo titles: the
+# announcement parser's official names plus the short forms the plan also uses.
+PROVINCES = {**PROVINCE_SHORT, "서울시": "서울", "부산시": "부산", "제주도": "제주"}
 
 _BRACKETED = re.compile(r"\[[^\]]*\]|【[^】]*】|「|」|『|』")
 _YEAR = re.compile(r"(?:19|20)\d{2}\s*년?(?:도)?|[‘’'`]\d{2}\s*년?")
