@@ -23,6 +23,7 @@ import argparse
 import csv
 import gzip
 import hashlib
+import importlib
 import json
 import os
 import shutil
@@ -36,6 +37,8 @@ import numpy as np
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
+# The full-text index as the radar migrations create it (their SQL is frozen there).
+FTS5_SQL = importlib.import_module("seoulhub.radar.migrations.0003_search_index")
 
 DATA = REPO / "data"
 SHARED = Path(os.environ.get("SEOULHUB_SHARED_DATA", REPO.parent / "shared" / "data"))
@@ -160,15 +163,15 @@ def build_sqlite(path: Path, streams: list[str], sources: np.ndarray, engine) ->
     cursor = connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=OFF")
-    cursor.execute("CREATE TABLE docs (id INTEGER PRIMARY KEY, search_text TEXT)")
+    cursor.execute("CREATE TABLE radar_article (id INTEGER PRIMARY KEY, search_text TEXT)")
     cursor.execute("BEGIN")
     batch = 50_000
     for start in range(0, len(sources), batch):
         rows = ((start + i + 1, streams[s]) for i, s in enumerate(sources[start : start + batch]))
-        cursor.executemany("INSERT INTO docs (id, search_text) VALUES (?, ?)", rows)
-    for statement in engine.create_statements():  # creates the index and rebuilds it from docs
+        cursor.executemany("INSERT INTO radar_article (id, search_text) VALUES (?, ?)", rows)
+    for statement in FTS5_SQL.SQLITE_CREATE:  # the index as the migrations create it, rebuilt from the rows
         cursor.execute(statement)
-    engine.optimise(cursor)
+    cursor.execute("INSERT INTO radar_article_fts(radar_article_fts) VALUES ('optimize')")
     cursor.execute("COMMIT")
     connection.close()
     return time.perf_counter() - started
@@ -249,7 +252,7 @@ def main(argv: list[str]) -> dict:
     prepare_s = time.perf_counter() - started
     sources = resample(texts, args.docs, rng)
 
-    engine = Fts5Engine("docs_fts", "docs")
+    engine = Fts5Engine()
     db_path = CACHE / f"search-bench-{args.docs}.sqlite3"
     # --keep leaves the file for the next run with the same N, which reuses it.
     sqlite_build_s = 0.0 if args.keep and db_path.exists() else build_sqlite(db_path, streams, sources, engine)

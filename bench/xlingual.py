@@ -32,6 +32,7 @@ from __future__ import annotations
 import argparse
 import gzip
 import hashlib
+import importlib
 import json
 import math
 import re
@@ -45,6 +46,8 @@ import numpy as np
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
+# The full-text index as the radar migrations create it (their SQL is frozen there).
+FTS5_SQL = importlib.import_module("seoulhub.radar.migrations.0003_search_index")
 
 FEEDS = REPO / "data" / "feeds"
 QUERY_SETS = {
@@ -97,18 +100,18 @@ def build_index(docs: list[dict], with_parts: bool):
     from seoulhub.radar.search.sqlite_fts import Fts5Engine
     from seoulhub.text import compounds
 
-    engine = Fts5Engine("docs_fts", "docs")
+    engine = Fts5Engine()
     connection = sqlite3.connect(":memory:")
     cursor = connection.cursor()
-    cursor.execute("CREATE TABLE docs (id INTEGER PRIMARY KEY, search_text TEXT)")
-    for statement in engine.create_statements():
+    cursor.execute("CREATE TABLE radar_article (id INTEGER PRIMARY KEY, search_text TEXT)")
+    for statement in FTS5_SQL.SQLITE_CREATE:
         cursor.execute(statement)
     rows = []
     for doc_id, doc in enumerate(docs, 1):
         title_tokens, body_tokens = pipeline._title_and_body_tokens(doc["title"], doc["text"])
         tokens = title_tokens + body_tokens
         rows.append((doc_id, " ".join(compounds.with_parts(tokens) if with_parts else tokens)))
-    cursor.executemany("INSERT INTO docs (id, search_text) VALUES (?, ?)", rows)
+    cursor.executemany("INSERT INTO radar_article (id, search_text) VALUES (?, ?)", rows)
     connection.commit()
     return engine, connection
 
@@ -294,16 +297,17 @@ def expansion_cost(n_docs: int, rounds: int = 3, depths=(10, 1000)) -> dict:
     streams = [" ".join(compounds.with_parts(pipeline.search_tokens(t))) for t in texts]
     rng = np.random.default_rng(20261204)
     sources = rng.integers(0, len(streams), size=n_docs)
-    engine = Fts5Engine("docs_fts", "docs")
+    engine = Fts5Engine()
     connection = sqlite3.connect(":memory:")
     cursor = connection.cursor()
-    cursor.execute("CREATE TABLE docs (id INTEGER PRIMARY KEY, search_text TEXT)")
+    cursor.execute("CREATE TABLE radar_article (id INTEGER PRIMARY KEY, search_text TEXT)")
     cursor.executemany(
-        "INSERT INTO docs (id, search_text) VALUES (?, ?)", ((i + 1, streams[s]) for i, s in enumerate(sources))
+        "INSERT INTO radar_article (id, search_text) VALUES (?, ?)",
+        ((i + 1, streams[s]) for i, s in enumerate(sources)),
     )
-    for statement in engine.create_statements():
+    for statement in FTS5_SQL.SQLITE_CREATE:
         cursor.execute(statement)
-    engine.optimise(cursor)
+    cursor.execute("INSERT INTO radar_article_fts(radar_article_fts) VALUES ('optimize')")
     queries = [q["query"] for q in json.loads(QUERIES.read_text(encoding="utf-8"))["queries"]]
     tagger, lexicon = textfns.tagger(), textfns.lexicon()
     figures: dict = {"documents": n_docs, "queries": len(queries), "rounds": rounds}

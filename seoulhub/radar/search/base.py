@@ -1,14 +1,10 @@
-"""What both full-text engines share. Each has `create_statements()`, `drop_statements()`,
+"""What both full-text engines share. Each has
 `search(cursor, groups, limit, offset, restrict)` -> [(id, score)] best first (higher is better),
-`count(cursor, groups, restrict)` capped at COUNT_CAP + 1, and `matching(cursor, groups, ids)`:
-which of a handful of ids the query matches."""
+and `count(cursor, groups, restrict)` capped at COUNT_CAP + 1."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
-
-from .query import Phrase
 
 
 # BM25 needs every match scored; FTS5 scores about 150,000 matches a second here, so a query
@@ -25,28 +21,3 @@ class Restriction:
 
     sql: str
     params: tuple = ()
-
-
-_SPLIT = re.compile(r"[^\w.]+")
-
-
-def stream_matches(search_text: str, groups: list[list[Phrase]]) -> bool:
-    """Whether a token stream satisfies the query the way the engines read it: every group has
-    an alternative whose tokens occur consecutively."""
-    tokens = [t for t in _SPLIT.split((search_text or "").casefold()) if t]
-    positions: dict[str, list[int]] = {}
-    for i, token in enumerate(tokens):
-        positions.setdefault(token, []).append(i)
-
-    def has(phrase: Phrase) -> bool:
-        words = [w.casefold() for w in phrase]
-        return (
-            any(
-                all(tokens[start + k : start + k + 1] == [w] for k, w in enumerate(words))
-                for start in positions.get(words[0], [])
-            )
-            if words
-            else False
-        )
-
-    return all(any(has(p) for p in group if p) for group in groups if group)

@@ -144,17 +144,16 @@ class HybridSearcher:
         if self.lexicon is not None and parsed.english_text and all(parsed.translated) and not relaxed_used:
             weights = (self.concept_lexical_weight, 1.0)
         ranked = reciprocal_rank_fusion([lexical_ids, [d for d, _ in vector_hits]], weights=weights)[:depth]
-        count = lexical_count
         fetched = set(lexical_ids)
         extra = [d for d, _ in vector_hits if d not in fetched]
         if relaxed_used:
             # The relaxed matches are ranked, not counted as matches of the whole query.
             count = len(fetched) + len(extra)
-        elif extra and len(lexical_ids) >= depth:
-            # A vector hit beyond the fetched lexical page may still be a lexical match, counted
-            # already: the engine checks them by primary key, so the total counts each once.
-            count += len(extra) - len(self.engine.matching(cursor, parsed.groups, extra))
+        elif len(lexical_ids) < lexical_count:
+            # Only a page of the matches was fetched, so a vector hit outside it may be a match
+            # counted already: the total stays the (capped) number of matches.
+            count = lexical_count
         else:
-            count += len(extra)
+            count = lexical_count + len(extra)
         lap("fuse")
         return HybridResult(parsed, ranked, lexical_count, count, lexical_ids, vector_hits, timings)

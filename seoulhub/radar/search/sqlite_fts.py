@@ -1,13 +1,13 @@
 """SQLite FTS5 engine: BM25 over the space-joined normalised token stream.
 
-An external-content FTS5 table over `content_table.content_column`, kept in step by triggers in
-the same transaction as every write. The stream is already normalised, so the tokenizer only
+An external-content FTS5 table over radar_article.search_text, kept in step by triggers in the
+same transaction as every write. The stream is already normalised, so the tokenizer only
 splits at spaces (unicode61, diacritics kept, "." inside tokens as in "2.5").
 """
 
 from __future__ import annotations
 
-from .base import COUNT_CAP, RANK_WINDOW, Restriction, stream_matches
+from .base import COUNT_CAP, RANK_WINDOW, Restriction
 from .query import Phrase
 
 
@@ -27,37 +27,10 @@ def match_expression(groups: list[list[Phrase]]) -> str:
 
 
 class Fts5Engine:
+    """Reads radar_article_fts, which migrations 0003 and 0004 create with its triggers."""
+
     vendor = "sqlite"
-
-    def __init__(
-        self,
-        fts_table: str = "radar_article_fts",
-        content_table: str = "radar_article",
-        content_column: str = "search_text",
-        id_column: str = "id",
-    ):
-        self.fts, self.content, self.column, self.id = fts_table, content_table, content_column, id_column
-
-    def create_statements(self) -> list[str]:
-        fts, content, column, id_ = self.fts, self.content, self.column, self.id
-        return [
-            f"CREATE VIRTUAL TABLE IF NOT EXISTS {fts} USING fts5({column}, content='{content}', "
-            f"content_rowid='{id_}', tokenize=\"unicode61 remove_diacritics 0 tokenchars '.'\")",
-            f"CREATE TRIGGER IF NOT EXISTS {fts}_ai AFTER INSERT ON {content} BEGIN "
-            f"INSERT INTO {fts}(rowid, {column}) VALUES (new.{id_}, new.{column}); END",
-            f"CREATE TRIGGER IF NOT EXISTS {fts}_ad AFTER DELETE ON {content} BEGIN "
-            f"INSERT INTO {fts}({fts}, rowid, {column}) VALUES ('delete', old.{id_}, old.{column}); END",
-            f"CREATE TRIGGER IF NOT EXISTS {fts}_au AFTER UPDATE OF {column} ON {content} BEGIN "
-            f"INSERT INTO {fts}({fts}, rowid, {column}) VALUES ('delete', old.{id_}, old.{column}); "
-            f"INSERT INTO {fts}(rowid, {column}) VALUES (new.{id_}, new.{column}); END",
-            # Index rows that existed before the table was created.
-            f"INSERT INTO {fts}({fts}) VALUES ('rebuild')",
-        ]
-
-    def drop_statements(self) -> list[str]:
-        return [f"DROP TRIGGER IF EXISTS {self.fts}_{suffix}" for suffix in ("ai", "ad", "au")] + [
-            f"DROP TABLE IF EXISTS {self.fts}"
-        ]
+    fts = "radar_article_fts"
 
     def _where(self, groups, restrict: Restriction | None) -> tuple[str, list]:
         if restrict is None:
@@ -96,18 +69,3 @@ class Fts5Engine:
         limit, params = (" LIMIT ?", [*params, cap + 1]) if cap else ("", params)
         cursor.execute(f"SELECT count(*) FROM (SELECT rowid FROM {self.fts} WHERE {where}{limit})", params)
         return int(cursor.fetchone()[0])
-
-    def matching(self, cursor, groups, ids: list[int]) -> set[int]:
-        """Which of a handful of `ids` the query matches. Read from the content rows and checked in
-        Python: asking FTS5 with `rowid IN (...)` runs the whole query first."""
-        if not ids:
-            return set()
-        cursor.execute(
-            f"SELECT {self.id}, {self.column} FROM {self.content} WHERE {self.id} IN ({','.join('?' * len(ids))})",
-            [int(i) for i in ids],
-        )
-        return {int(doc_id) for doc_id, text in cursor.fetchall() if stream_matches(text, groups)}
-
-    def optimise(self, cursor) -> None:
-        """Merge index segments (after bulk loads); searches get faster, results do not change."""
-        cursor.execute(f"INSERT INTO {self.fts}({self.fts}) VALUES ('optimize')")
