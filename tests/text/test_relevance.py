@@ -124,7 +124,9 @@ def test_retraining_is_deterministic(monkeypatch, tmp_path):
     )
     team_texts, team_gold = relevance_training.load_english_team()
     monkeypatch.setattr(relevance_training, "load_english_team", lambda: (team_texts[::5], team_gold[::5]))
-    every = texts[:300] + arxiv + team_texts[::5] + dev_texts[:40]
+    uci_texts, uci_gold, uci_story = relevance_training.load_uci()
+    monkeypatch.setattr(relevance_training, "load_uci", lambda: (uci_texts[::6], uci_gold[::6], uci_story[::6]))
+    every = texts[:300] + arxiv + team_texts[::5] + uci_texts[::6] + dev_texts[:40]
     cache = dict(zip(every, embed.embed(every)))
 
     def cached(batch):
@@ -135,7 +137,12 @@ def test_retraining_is_deterministic(monkeypatch, tmp_path):
     first.save(tmp_path / "a.json")
     second.save(tmp_path / "b.json")
     assert (tmp_path / "a.json").read_bytes() == (tmp_path / "b.json").read_bytes()
-    assert set(figures["final"]) >= {"klue_held_out_odd_positions", "english_dev", "english_dev_without_science"}
+    assert set(figures["final"]) >= {
+        "klue_held_out_odd_positions",
+        "uci_held_out_odd_stories",
+        "english_dev",
+        "english_dev_without_science",
+    }
     loaded = learned.load(tmp_path / "a.json")
     assert list(loaded.final.coef) == first.final.as_dict()["coef"]
     assert loaded.ngram.weights and loaded.ngram_score("인공지능 반도체") == first.ngram_score("인공지능 반도체")
