@@ -16,6 +16,12 @@ PASSWORD = "a-long-pass-for-tests-7"
 User = get_user_model()
 
 
+@pytest.fixture(autouse=True)
+def tasks_run_at_once(settings):
+    # Account mails are sent by a task; here it runs at enqueue, so the outbox holds them at once.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
 def _link(message) -> str:
     """The hub link in a mail body, as a path. It stands on a line of its own, so that mail programs
     link all of it and nothing more (allauth's Korean wording once glued 을 to it)."""
@@ -282,3 +288,16 @@ def test_in_development_the_check_your_mail_page_says_where_the_mail_went(client
     assert len(written) == 1 and "/accounts/confirm-email/" in written[0].read_text()
     settings.PRODUCTION = True
     assert "개발 서버" not in client.get(response["Location"]).content.decode()
+
+
+def test_account_mails_are_sent_by_the_worker_not_the_request(client, settings):
+    from django.core.management import call_command
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+    response = _sign_up(client, "queued@example.com")
+    assert response.status_code == 302 and User.objects.filter(email="queued@example.com").exists()
+    assert not mail.outbox  # queued, not sent while the person waits for the page
+    call_command("db_worker", batch=True, startup_delay=False, verbosity=0)
+    assert [m.to for m in mail.outbox] == [["queued@example.com"]]
+    assert mail.outbox[0].subject.startswith("[서울 디지털 허브]") and _link(mail.outbox[0])
+

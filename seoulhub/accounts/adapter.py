@@ -25,13 +25,29 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         # allauth's e-mails greet with current_site.name, which without django.contrib.sites is
-        # the host name: use the hub's name, in the language of the page that sent the mail.
+        # the host name: use the hub's name, in the language of the page that sent the mail. The
+        # mail is rendered here and sent by a task (seoulhub.accounts.tasks).
         from allauth.core import context as allauth_context
+
+        from .tasks import send_account_mail
 
         request = allauth_context.request
         host = request.get_host() if request is not None else ""
-        context = {"current_site": SimpleNamespace(name=_("Seoul Digital Hub"), domain=host), **context}
-        super().send_mail(template_prefix, email, context)
+        context = {
+            "request": request,
+            "email": email,
+            "current_site": SimpleNamespace(name=_("Seoul Digital Hub"), domain=host),
+            **context,
+        }
+        message = self.render_mail(template_prefix, email, context)
+        send_account_mail.enqueue(
+            message.subject,
+            message.body,
+            message.from_email,
+            list(message.to),
+            message.content_subtype,
+            [[content, mimetype] for content, mimetype in getattr(message, "alternatives", [])],
+        )
 
     def get_login_stages(self) -> list[str]:
         # By dotted path: importing allauth.account.stages before allauth's own modules is circular.

@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.core import mail
+from django.core.management import call_command
 
 from seoulhub.accounts.models import Profile
 
@@ -47,6 +48,7 @@ def test_a_founder_signs_up_verifies_her_address_and_sets_her_profile(browser, l
     page.click("form.form button[type=submit]")
     page.wait_for_load_state()
     assert "동일한 비밀번호" in page.locator("main").inner_text()
+    call_command("db_worker", batch=True, startup_delay=False, verbosity=0)  # mails are sent by the worker
     assert not mail.outbox
 
     page.fill("input[name=password1]", "a-long-pass-for-tests-7")
@@ -57,6 +59,7 @@ def test_a_founder_signs_up_verifies_her_address_and_sets_her_profile(browser, l
     assert "founder@example.com" not in page.locator("nav.site-nav").inner_text()
     assert page.get_by_role("link", name="로그인 / 회원가입").is_visible()  # not signed in yet
 
+    call_command("db_worker", batch=True, startup_delay=False, verbosity=0)
     assert len(mail.outbox) == 1 and mail.outbox[0].subject.startswith("[서울 디지털 허브]")
     link = re.search(r"https?://\S+/accounts/confirm-email/\S+/", mail.outbox[0].body)[0]
     page.goto(link)
