@@ -300,4 +300,3 @@ def test_account_mails_are_sent_by_the_worker_not_the_request(client, settings):
     call_command("db_worker", batch=True, startup_delay=False, verbosity=0)
     assert [m.to for m in mail.outbox] == [["queued@example.com"]]
     assert mail.outbox[0].subject.startswith("[서울 디지털 허브]") and _link(mail.outbox[0])
-
