@@ -7,6 +7,7 @@ def figures() -> dict:
     return {
         "articles": Article.objects.count(),
         "digital": Article.objects.filter(is_digital=True).count(),
+        "pending": Article.objects.filter(embedding=None).count(),
         "sources": Source.objects.filter(active=True).count(),
         # Dated items only: an item of unknown date (backfill) is not news of the moment.
         "latest": list(

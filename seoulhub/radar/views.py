@@ -56,6 +56,7 @@ def index(request):
             "technologies": Technology.objects.filter(active=True).order_by("slug"),
             "total": Article.objects.count(),
             "digital": Article.objects.filter(is_digital=True).count(),
+            "pending": Article.objects.filter(embedding=None).count(),
             "sources": Source.objects.count(),
         },
     )

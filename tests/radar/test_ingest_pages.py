@@ -205,3 +205,24 @@ def test_a_title_only_article_says_why_it_has_no_text_and_names_its_language_in_
     html = client.get(f"/radar/articles/{article.pk}/").content.decode()
     assert 'id="no-summary"' in html and "이 출처는 제목만 제공하고" in html
     assert " · 영어</p>" in html and " · en</p>" not in html
+
+
+def test_index_and_home_say_how_many_items_await_their_final_verdict(client, slashdot):
+    from seoulhub.text import embed
+
+    waiting = Article.objects.filter(embedding=None).count()
+    assert waiting  # run_source stores first verdicts; the embedding job settles them later
+    index = client.get("/radar/").content.decode()
+    assert f"{waiting}건은 1차 분류 결과이며" in index
+    assert f"{waiting}건은 아직 분류 중입니다" in client.get("/").content.decode()
+    for article in Article.objects.all():
+        article.embedding = embed.to_bytes(embed.embed([article.title])[0])
+        article.save(update_fields=["embedding"])
+    from django.core.cache import cache
+
+    from seoulhub.core.localcache import clear_all
+
+    cache.clear()  # the home page's figures are cached, shared and per process
+    clear_all()
+    assert "1차 분류 결과" not in client.get("/radar/").content.decode()
+    assert "아직 분류 중" not in client.get("/").content.decode()

@@ -77,6 +77,9 @@ class Article(models.Model):
             models.Index(fields=["language", "-published_at"], name="radar_article_lang_idx"),
             models.Index(fields=["source", "-published_at"], name="radar_article_source_idx"),
             models.Index(fields=["is_digital", "-published_at"], name="radar_article_digital_idx"),
+            # The articles still waiting for their sentence vector (and so for their final verdict):
+            # a few hundred at most, counted on the radar pages and picked by the embedding job.
+            models.Index(fields=["id"], condition=models.Q(embedding=None), name="radar_article_unembedded_idx"),
         ]
 
     def __str__(self) -> str:
