@@ -44,7 +44,7 @@ def demands(official, tech):
 def _page_ids(client, params) -> set[int]:
     response = client.get("/pilots/", params, HTTP_ACCEPT_LANGUAGE="ko")
     assert response.status_code == 200
-    table = re.search(r'<table class="stack-sm" id="demand-list">(.*?)</table>', response.content.decode(), re.S)
+    table = re.search(r'<table class="stacked" id="demand-list">(.*?)</table>', response.content.decode(), re.S)
     return {int(pk) for pk in re.findall(r'href="/pilots/demands/(\d+)/"', table.group(1))} if table else set()
 
 
