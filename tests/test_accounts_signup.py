@@ -290,6 +290,7 @@ def test_in_development_the_check_your_mail_page_says_where_the_mail_went(client
     assert "개발 서버" not in client.get(response["Location"]).content.decode()
 
 
+@pytest.mark.django_db(transaction=True)  # the worker closes the connection when it ends
 def test_account_mails_are_sent_by_the_worker_not_the_request(client, settings):
     from django.core.management import call_command
 
