@@ -301,3 +301,17 @@ def test_account_mails_are_sent_by_the_worker_not_the_request(client, settings):
     call_command("db_worker", batch=True, startup_delay=False, verbosity=0)
     assert [m.to for m in mail.outbox] == [["queued@example.com"]]
     assert mail.outbox[0].subject.startswith("[서울 디지털 허브]") and _link(mail.outbox[0])
+
+
+def test_a_queue_that_is_down_does_not_break_the_sign_up(client, monkeypatch, caplog):
+    from types import SimpleNamespace
+
+    from seoulhub.accounts import tasks
+
+    def down(*args, **kwargs):
+        raise ConnectionError("queue down")
+
+    monkeypatch.setattr(tasks, "send_account_mail", SimpleNamespace(enqueue=down))
+    response = _sign_up(client, "later@example.com")
+    assert response.status_code == 302 and User.objects.filter(email="later@example.com").exists()
+    assert not mail.outbox and "could not queue the account e-mail" in caplog.text

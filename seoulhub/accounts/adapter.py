@@ -1,6 +1,7 @@
 """How django-allauth fits the hub: the client address the hub's limits use, the hub's name on
 e-mails, the profile's language applied at sign-in, and which accounts must verify an address."""
 
+import logging
 from types import SimpleNamespace
 
 from allauth.account.adapter import DefaultAccountAdapter
@@ -11,6 +12,8 @@ from django.utils.translation import gettext as _
 
 from .models import profile_for
 from .ratelimit import client_ip
+
+log = logging.getLogger(__name__)
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -40,14 +43,17 @@ class AccountAdapter(DefaultAccountAdapter):
             **context,
         }
         message = self.render_mail(template_prefix, email, context)
-        send_account_mail.enqueue(
-            message.subject,
-            message.body,
-            message.from_email,
-            list(message.to),
-            message.content_subtype,
-            [[content, mimetype] for content, mimetype in getattr(message, "alternatives", [])],
-        )
+        try:
+            send_account_mail.enqueue(
+                message.subject,
+                message.body,
+                message.from_email,
+                list(message.to),
+                message.content_subtype,
+                [[content, mimetype] for content, mimetype in getattr(message, "alternatives", [])],
+            )
+        except Exception:  # the queue being down must not break the page; the person can ask again
+            log.exception("could not queue the account e-mail %s", template_prefix)
 
     def get_login_stages(self) -> list[str]:
         # By dotted path: importing allauth.account.stages before allauth's own modules is circular.
