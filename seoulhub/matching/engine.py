@@ -36,6 +36,7 @@ from .rules import (
     RULE_KINDS,
     STAGE,
     FirmProfile,
+    UNREAD,
     Rule,
     Verdict,
     check,
@@ -183,7 +184,7 @@ class Matcher:
         self.rule_ids: list[tuple[int, ...]] = []
         for programme in self.programmes:
             ids = []
-            for rule in sorted(programme.rules, key=_rule_order):
+            for rule in sorted(programme.rules, key=_rule_order) or [UNREAD]:
                 key = (rule.kind, repr(sorted(rule.params.items())), rule.source_text)
                 if key not in distinct:
                     distinct[key] = len(self.distinct_rules)
@@ -290,8 +291,8 @@ class Matcher:
     def programme_statuses(self, j: int) -> np.ndarray:
         """Status code (0 eligible, 1 needs check, 2 not eligible) of every firm for programme j."""
         worst = np.zeros(len(self.firms), dtype=np.int8)
-        for rule in self.programmes[j].rules:
-            np.maximum(worst, self._rule_codes(rule), out=worst)
+        for r in self.rule_ids[j]:
+            np.maximum(worst, self._rule_codes(self.distinct_rules[r]), out=worst)
         return worst
 
     def for_programme(self, programme_id: int, include_needs_check: bool = True) -> list[Match]:

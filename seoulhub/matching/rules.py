@@ -258,8 +258,19 @@ def check(rule: Rule, firm: FirmProfile) -> Verdict:
             f"기업 단계 {stage_ko} {'∈' if ok else '∉'} {{{names_ko}}} {MARK[status]}",
             f"stage {stage_en} {'∈' if ok else '∉'} {{{names_en}}} {MARK[status]}",
         )
+    if p.get("unread"):
+        return Verdict(
+            kind,
+            UNKNOWN,
+            "확인 필요: 공고에서 신청 조건을 읽지 못했습니다. 공고 원문을 확인하세요 ?",
+            "check manually: no condition could be read from the announcement; see the announcement ?",
+        )
     text = rule.source_text or p.get("text", "")
     return Verdict(kind, UNKNOWN, f"확인 필요: {text} ?", f"check manually: {text} ?")
+
+
+# A programme whose announcement yielded no rule is not open to everyone: its conditions are unknown.
+UNREAD = Rule(MANUAL, {"unread": True})
 
 
 def overall(verdicts: list[Verdict]) -> str:

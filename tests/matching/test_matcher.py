@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from seoulhub.matching.engine import OVERALL_BY_CODE, Matcher, ProgrammeProfile, deadline_score, expand
-from seoulhub.matching.rules import ELIGIBLE, NEEDS_CHECK, FirmProfile, Rule, check, overall
+from seoulhub.matching.rules import ELIGIBLE, NEEDS_CHECK, UNREAD, FirmProfile, Rule, check, overall
 
 TODAY = datetime.date(2026, 11, 25)
 PARENTS = {"ai": None, "computer-vision": "ai", "nlp": "ai", "cloud": None}
@@ -171,5 +171,19 @@ def test_all_pairs_matrix_agrees_with_rule_by_rule_verdicts(firms, programmes):
     code = {status: number for number, status in OVERALL_BY_CODE.items()}
     for j, programme in enumerate(programmes):
         for i, firm in enumerate(firms):
-            expected = overall([check(rule, firm) for rule in programme.rules])
+            # A programme without rules has unknown conditions, not none.
+            expected = overall([check(rule, firm) for rule in programme.rules or (UNREAD,)])
             assert matrix[j, i] == code[expected], (programme.rules, firm)
+
+
+def test_a_programme_whose_announcement_gave_no_rule_needs_a_check_not_a_pass():
+    firm = FirmProfile(1, region="서울", employees=10)
+    matcher = Matcher([firm], [ProgrammeProfile(7, "conditions not read", rules=())], today=TODAY)
+    match = matcher.explain(1, 7)
+    assert match.status == NEEDS_CHECK
+    assert [v.text_ko for v in match.verdicts] == [
+        "확인 필요: 공고에서 신청 조건을 읽지 못했습니다. 공고 원문을 확인하세요 ?"
+    ]
+    assert "no condition could be read" in match.verdicts[0].text_en
+    assert matcher.eligibility_matrix().tolist() == [[1]]
+    assert [m.status for m in matcher.for_firm(1)] == [NEEDS_CHECK]

@@ -29,7 +29,7 @@ def test_firms_and_open_programmes_are_counted(make_user):
     Firm.objects.create(name_ko="가나소프트")
     Firm.objects.create(name_ko="다라시스템")
     today = timezone.localdate()
-    Programme.objects.create(
+    open_programme = Programme.objects.create(
         title="open", opens_on=today - datetime.timedelta(days=3), closes_on=today + datetime.timedelta(days=3)
     )
     Programme.objects.create(
@@ -37,7 +37,10 @@ def test_firms_and_open_programmes_are_counted(make_user):
     )
     assert compute("firms_registered").value == 2
     assert compute("programmes_open").value == 1
-    # The open programme has no rule, so both firms are eligible for it.
+    # No rule could be read from the open programme: its conditions are unknown, nobody is matched.
+    assert compute("firms_with_matched_programme").value == 0
+    # Open to firms anywhere in the country: both firms are eligible for it.
+    open_programme.rules.create(kind="region", params={"nationwide": True}, source_text="전국")
     assert compute("firms_with_matched_programme").value == 2
 
 
