@@ -32,7 +32,9 @@ def test_am_i_eligible_shows_each_rule_verdict_for_the_members_firm(client, prog
 
 
 def test_a_programme_without_summary_or_rules_says_so_and_asks_for_a_check(client, member_firm, firm_member):
-    programme = Programme.objects.create(title="조건을 읽지 못한 공고", url="https://www.bizinfo.go.kr/x?id=" + "9" * 80)
+    programme = Programme.objects.create(
+        title="조건을 읽지 못한 공고", url="https://www.bizinfo.go.kr/x?id=" + "9" * 80
+    )
     client.force_login(firm_member)
     page = client.get(f"/support/programmes/{programme.pk}/").content.decode()
     assert "공고에 개요가 없습니다" in page
